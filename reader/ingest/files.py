@@ -1,0 +1,101 @@
+"""Finding dump files and reading them safely: regular files only, size-capped, never a hang."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from reader.locations import DUMP_SUFFIXES
+
+MAX_DUMP_ENV = "PAPER_READER_MAX_DUMP_MB"
+DEFAULT_MAX_DUMP_MB = 64
+
+
+class DumpFileError(Exception):
+    """A dump path cannot be read; the message is the one-line reason shown to the user."""
+
+
+def max_dump_bytes() -> int:
+    """The size cap for one (non-streamed) dump file, from `PAPER_READER_MAX_DUMP_MB`."""
+    raw = os.environ.get(MAX_DUMP_ENV, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_MAX_DUMP_MB
+    except ValueError:
+        mb = DEFAULT_MAX_DUMP_MB
+    return max(1, int(mb * 1024 * 1024))
+
+
+def discover(roots: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand dump roots into files, and list the roots that could not be used.
+
+    A folder is scanned recursively for dump suffixes (hidden entries and symlinked
+    folders are skipped, so loops cannot hang the scan); a file given directly is used
+    whatever its suffix. Returns (files in a stable order, [(path, reason)]).
+    """
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for root in roots:
+        try:
+            st = os.stat(root)
+        except OSError as exc:
+            problems.append((root, _os_reason(exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            for path in _walk(root):
+                if path not in seen:
+                    seen.add(path)
+                    files.append(path)
+        elif root not in seen:
+            seen.add(root)
+            files.append(root)
+    return files, problems
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(DUMP_SUFFIXES):
+                continue
+            found.append(Path(dirpath) / name)
+    return found
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def check_regular(path: Path) -> os.stat_result:
+    """Stat a dump path, refusing anything but a regular file (FIFOs, devices, folders)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise DumpFileError(_os_reason(exc)) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise DumpFileError("is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise DumpFileError("not a regular file (FIFO, socket or device)")
+    return st
+
+
+def read_capped(path: Path, max_bytes: int | None = None) -> bytes:
+    """Read a whole regular file, refusing one over the size cap (the message says how to raise it)."""
+    limit = max_dump_bytes() if max_bytes is None else max_bytes
+    st = check_regular(path)
+    if st.st_size > limit:
+        raise DumpFileError(
+            f"too large ({st.st_size / 1048576:.1f} MB > {limit / 1048576:.0f} MB; "
+            f"set {MAX_DUMP_ENV} to raise the cap)"
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise DumpFileError(_os_reason(exc)) from exc
+    if len(data) > limit:
+        raise DumpFileError(f"too large (over {limit / 1048576:.0f} MB)")
+    return data
