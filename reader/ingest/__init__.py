@@ -3,6 +3,7 @@
 from reader.ingest.dump import DumpInfo, iter_dump, parse_text, read_dump
 from reader.ingest.files import DumpFileError, discover, max_dump_bytes
 from reader.ingest.identity import find_arxiv_id, paper_id, title_key
+from reader.ingest.merge import date_key, merge_records, page_date_iso
 from reader.ingest.page import PageText
 from reader.ingest.text import clean_field, decode, normalise, strip_controls
 
@@ -11,6 +12,9 @@ __all__ = [
     "DumpInfo",
     "PageText",
     "clean_field",
+    "date_key",
+    "merge_records",
+    "page_date_iso",
     "decode",
     "discover",
     "find_arxiv_id",

@@ -1,0 +1,122 @@
+"""`paper-reader` command line: argparse, dispatch, exit codes. Textual is imported only for the TUI.
+
+Exit codes: 0 ok, 1 error (one line on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+
+PROG = "paper-reader"
+
+
+def _add_dumps(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--dumps",
+        action="append",
+        metavar="PATH",
+        default=default,
+        help="a dump file or folder (repeatable); default: $PAPER_READER_DUMPS, "
+        "<data dir>/dumps, else the bundled samples",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A keyboard-driven terminal reader for Hugging Face Papers dumps. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_dumps(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _add_dumps(p, argparse.SUPPRESS)
+        return p
+
+    p = command("index", "sync the index with the dumps and report each file")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+
+    p = command("list", "every paper in the index, in dump order")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("search", "search the index (Whoosh query syntax)")
+    p.add_argument("query", help='e.g. \'title:diffusion AND NOT "language model"\'')
+    p.add_argument("--limit", type=_positive, default=20, help="how many results (default 20)")
+    p.add_argument("--source", action="append", metavar="NAME", help="only papers from this dump")
+    p.add_argument("--sort", choices=["relevance", "title", "date"], default="relevance")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("similar", "papers similar to one paper")
+    p.add_argument("id", help="a paper id or an arXiv id")
+    p.add_argument("--limit", type=_positive, default=10, help="how many results (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("paths", "where paper-reader keeps its data and which dumps it uses")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    try:
+        from reader.bookmarks.cli import add_bookmark_commands
+    except ImportError:  # being written
+        return parser
+    before = set(sub.choices)
+    add_bookmark_commands(sub)
+    for name in set(sub.choices) - before:
+        _add_dumps(sub.choices[name], argparse.SUPPRESS)
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    except Exception as exc:  # the one place that turns any error into one line
+        from reader.commands import error_message
+
+        print(f"{PROG}: error: {error_message(exc)}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from reader import commands
+
+    if args.command is None:
+        return commands.run_app(args)
+    handler = getattr(commands, f"cmd_{args.command}")
+    status: int = handler(args)
+    sys.stdout.flush()
+    return status
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`| head`), send further output nowhere so exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

@@ -1,0 +1,251 @@
+"""The CLI's commands: sync, list, search, similar, paths, bookmarks, and the app launcher."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from reader.locations import LocationError, Locations, resolve_locations
+from reader.model import Paper
+from reader.search import Filters, IndexBusy, Library, SearchResult, Sort, open_library
+from reader.search.library import highlight_spans
+from reader.search.snippets import fragment
+
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def error_message(exc: BaseException) -> str:
+    """One line for the user, whatever went wrong."""
+    if isinstance(exc, (LocationError, IndexBusy)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{(exc.strerror or str(exc)).lower()}{where}"
+    if isinstance(exc, sqlite3.Error):
+        return f"index catalog error: {exc}; run 'paper-reader index --rebuild'"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def _dumps(args: argparse.Namespace) -> list[str] | None:
+    dumps = getattr(args, "dumps", None)
+    return list(dumps) if dumps else None
+
+
+def _library(args: argparse.Namespace) -> tuple[Library, Locations]:
+    loc = resolve_locations()
+    lib, _ = open_library(_dumps(args), loc)
+    return lib, loc
+
+
+def _progress(stream: TextIO) -> Any:
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int, label: str) -> None:
+        pct = 100 * done // max(total, 1)
+        stream.write(f"\r\x1b[2K[{pct:3d}%] {label[:60]}")
+        if done >= total:
+            stream.write("\r\x1b[2K")
+        stream.flush()
+
+    return show
+
+
+def ensure_synced(lib: Library, rebuild: bool = False) -> Any:
+    """Sync before reading; if another process is syncing, read the last committed index."""
+    def waiting() -> None:
+        print("paper-reader: waiting for another paper-reader to finish indexing…", file=sys.stderr)
+
+    try:
+        report = lib.sync(progress=_progress(sys.stderr), rebuild=rebuild, on_wait=waiting)
+    except IndexBusy as exc:
+        if rebuild:
+            raise
+        print(f"paper-reader: {exc}; using the last committed index", file=sys.stderr)
+        return None
+    if not report.files and report.problems:
+        raise LookupError(f"no dumps to read: {'; '.join(report.problems)}")
+    if report.rebuilt and report.rebuild_reason and report.rebuild_reason != "requested":
+        print(f"paper-reader: index rebuilt ({report.rebuild_reason})", file=sys.stderr)
+    for problem in report.problems:
+        print(f"paper-reader: warning: {problem}", file=sys.stderr)
+    return report
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    lib, _ = _library(args)
+    lib.lock_timeout = 600.0
+    report = ensure_synced(lib, rebuild=args.rebuild)
+    if report is None:
+        return 1
+    if args.json:
+        files = [
+            {"path": f.path, "name": f.name, "format": f.format, "papers": f.papers,
+             "page_date": f.page_date, "warnings": f.warnings}
+            for f in report.files
+        ]  # fmt: skip
+        doc = {
+            "papers": report.papers,
+            "changed_files": report.changed_files,
+            "removed_files": report.removed_files,
+            "duplicates_merged": report.duplicates_merged,
+            "rebuilt": report.rebuilt,
+            "files": files,
+            "problems": report.problems,
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(f.name) for f in report.files), default=10)
+    for f in report.files:
+        print(f"{f.name:<{width}}  {f.format:<20} {f.papers:>7} papers")
+        for warning in f.warnings:
+            print(f"{'':<{width}}  warning: {warning}")
+    what = ("rebuilt" if report.rebuild_reason else "built") if report.rebuilt else (
+        f"{report.changed_files} changed"
+    )
+    print(
+        f"{report.papers} papers from {len(report.files)} dumps "
+        f"({what}, {report.removed_files} removed, {report.duplicates_merged} duplicates merged)"
+    )
+    return 0
+
+
+def paper_json(paper: Paper, score: float | None = None) -> dict[str, Any]:
+    data = paper.to_dict()
+    data["sources"] = paper.source_names
+    data["source_details"] = [s.to_dict() for s in paper.sources]
+    if score is not None:
+        data["score"] = round(score, 4)
+    return data
+
+
+def _print_json_array(items: Iterable[dict[str, Any]]) -> None:
+    """Stream a JSON array (a 100k-paper list starts printing at once)."""
+    out = sys.stdout
+    out.write("[")
+    count = 0
+    for count, item in enumerate(items, 1):
+        out.write(",\n" if count > 1 else "\n")
+        out.write(json.dumps(item, ensure_ascii=False))
+    out.write("\n]\n" if count else "]\n")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    lib, _ = _library(args)
+    ensure_synced(lib)
+    if args.json:
+        _print_json_array(paper_json(p) for p in lib.iter_papers())
+        return 0
+    result = lib.search("", limit=None)
+    for row in lib.rows(result.ids):
+        print(f"{row.id}  {row.title}  [{row.first_source}]")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    lib, _ = _library(args)
+    ensure_synced(lib)
+    filters = Filters(sources=frozenset(args.source or ()))
+    result = lib.search(args.query, filters, Sort(args.sort), limit=args.limit)
+    if result.note:
+        print(f"paper-reader: note: {result.note}", file=sys.stderr)
+    return _print_results(lib, result, args.json, result.scores)
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    lib, _ = _library(args)
+    ensure_synced(lib)
+    paper = lib.get(args.id)
+    if paper is None:
+        raise LookupError(f"no paper with id {args.id!r} (try 'paper-reader search')")
+    similar = lib.similar(paper.id, limit=args.limit)
+    if not args.json:
+        print(f"Like: {paper.title}")
+        print(f"Key terms: {', '.join(similar.key_terms)}\n")
+    result = SearchResult(query="", ids=similar.ids, total=len(similar.ids), scores=similar.scores)
+    return _print_results(lib, result, args.json, similar.scores)
+
+
+def _print_results(lib: Library, result: SearchResult, as_json: bool, scores: dict[str, float]) -> int:
+    papers = [p for p in (lib.get(i) for i in result.ids) if p is not None]
+    if as_json:
+        print(json.dumps([paper_json(p, scores.get(p.id)) for p in papers], ensure_ascii=False, indent=2))
+        return 0
+    tty = sys.stdout.isatty()
+    if not papers:
+        hint = f" Did you mean: {result.suggestion}?" if result.suggestion else ""
+        print(f"No results.{hint}")
+        return 0
+    for n, paper in enumerate(papers, 1):
+        print(f"{n:>3}. {_mark(paper.title, highlight_spans(paper.title, result.terms, 'title'), tty)}")
+        meta = " · ".join(
+            x for x in (", ".join(paper.source_names), paper.published, paper.arxiv_id, paper.id) if x
+        )
+        print(f"     {_DIM + meta + _RESET if tty else meta}")
+        text, spans = fragment(paper.abstract, highlight_spans(paper.abstract, result.terms))
+        if text:
+            print(f"     {_mark(text, spans, tty)}")
+    if result.total > len(papers):
+        print(f"\n{len(papers)} of {result.total} results")
+    return 0
+
+
+def _mark(text: str, spans: list[tuple[int, int]], tty: bool) -> str:
+    """Bold the matched words on a terminal (the text itself was cleaned at ingestion)."""
+    if not tty or not spans:
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], _BOLD, text[start:end], _RESET]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    loc = resolve_locations()
+    lib, selection = open_library(_dumps(args), loc)
+    doc = {
+        "data_dir": str(loc.data_dir),
+        "cache_dir": str(loc.cache_dir),
+        "config_dir": str(loc.config_dir),
+        "state_dir": str(loc.state_dir),
+        "index_dir": str(lib.index_dir),
+        "bookmarks_file": str(loc.bookmarks_file),
+        "dumps": {"origin": selection.origin, "paths": [str(p) for p in selection.roots]},
+    }
+    if args.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    for key in ("data_dir", "cache_dir", "config_dir", "state_dir", "index_dir", "bookmarks_file"):
+        print(f"{key:<15} {doc[key]}")
+    print(f"{'dumps':<15} {', '.join(doc['dumps']['paths'])}  (from {selection.origin})")  # type: ignore[index]
+    return 0
+
+
+def cmd_bookmarks(args: argparse.Namespace) -> int:
+    from reader.bookmarks import BookmarkStore
+    from reader.bookmarks.cli import run_bookmarks
+
+    loc = resolve_locations()
+    state: dict[str, Library] = {}
+
+    def resolve(key: str) -> Paper | None:
+        if "lib" not in state:
+            state["lib"], _ = open_library(_dumps(args), loc)
+            ensure_synced(state["lib"])
+        return state["lib"].get(key)
+
+    return run_bookmarks(args, BookmarkStore(loc.bookmarks_file), resolve, sys.stdout)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from reader.tui import make_app
+
+    make_app(_dumps(args)).run()
+    return 0

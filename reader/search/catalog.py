@@ -1,0 +1,231 @@
+"""The catalog: a SQLite side store of dump fingerprints, per-dump records and merged papers.
+
+Whoosh answers "which papers match"; the catalog answers everything else (text to show,
+rows for the visible part of a list, dump order, facets) without touching the index.
+One connection per thread; WAL mode so readers see the last commit while a sync writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.ingest.identity import title_key
+from reader.model import Paper, Source
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, name TEXT, ord INTEGER, size INTEGER, mtime_ns INTEGER,
+    sha TEXT, format TEXT, page_date TEXT, query TEXT, papers INTEGER, warnings TEXT);
+CREATE TABLE IF NOT EXISTS records(
+    path TEXT, seq INTEGER, id TEXT, data BLOB, PRIMARY KEY(path, seq));
+CREATE INDEX IF NOT EXISTS records_id ON records(id);
+CREATE TABLE IF NOT EXISTS papers(
+    id TEXT PRIMARY KEY, title TEXT, title_key TEXT, first_source TEXT, page_date TEXT,
+    date_key TEXT, published TEXT, upvotes INTEGER, arxiv_id TEXT, sources TEXT,
+    categories TEXT);
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
+"""
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A dump's fingerprint and what reading it found."""
+
+    path: str
+    name: str
+    ord: int
+    size: int
+    mtime_ns: int
+    sha: str
+    format: str
+    page_date: str | None
+    query: str | None
+    papers: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    """The per-paper columns used for lists, sorting and filtering."""
+
+    id: str
+    title: str
+    title_key: str
+    first_source: str
+    page_date: str | None
+    date_key: str
+    published: str | None
+    upvotes: int | None
+    arxiv_id: str | None
+    sources: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+def pack(paper: Paper) -> bytes:
+    """Compress a record for storage (JSON, zlib level 1: fast, about 2.5x smaller)."""
+    return zlib.compress(json.dumps(paper.to_dict(), ensure_ascii=False).encode("utf-8"), 1)
+
+
+def unpack(blob: bytes) -> Paper:
+    return Paper.from_dict(json.loads(zlib.decompress(blob).decode("utf-8")))
+
+
+class Catalog:
+    """Thread-safe access to `catalog.sqlite` (a connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        with self.transaction() as db:
+            db.executescript(_SCHEMA)
+
+    def connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def transaction(self) -> sqlite3.Connection:
+        """`with catalog.transaction() as db:` commits on success, rolls back on error."""
+        return self.connect()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- meta -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.connect().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # -- files ------------------------------------------------------------------------
+    def files(self) -> dict[str, FileRow]:
+        rows = self.connect().execute(
+            "SELECT path, name, ord, size, mtime_ns, sha, format, page_date, query, papers,"
+            " warnings FROM files ORDER BY ord"
+        )
+        return {r[0]: FileRow(*r[:10], warnings=json.loads(r[10] or "[]")) for r in rows}
+
+    def put_file(self, db: sqlite3.Connection, row: FileRow) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                row.path, row.name, row.ord, row.size, row.mtime_ns, row.sha, row.format,
+                row.page_date, row.query, row.papers, json.dumps(row.warnings),
+            ),
+        )  # fmt: skip
+
+    def delete_file(self, db: sqlite3.Connection, path: str) -> None:
+        db.execute("DELETE FROM files WHERE path=?", (path,))
+        db.execute("DELETE FROM records WHERE path=?", (path,))
+
+    # -- records ----------------------------------------------------------------------
+    def ids_of_file(self, path: str) -> set[str]:
+        rows = self.connect().execute("SELECT id FROM records WHERE path=?", (path,))
+        return {r[0] for r in rows}
+
+    def put_records(self, db: sqlite3.Connection, path: str, papers: Iterable[Paper]) -> None:
+        db.execute("DELETE FROM records WHERE path=?", (path,))
+        db.executemany(
+            "INSERT INTO records(path, seq, id, data) VALUES (?,?,?,?)",
+            ((path, seq, p.id, pack(p)) for seq, p in enumerate(papers)),
+        )
+
+    def records_for(self, paper_id: str, db: sqlite3.Connection | None = None) -> list[Paper]:
+        """Every dump's record of one paper, in dump order."""
+        conn = db or self.connect()
+        rows = conn.execute(
+            "SELECT r.data FROM records r JOIN files f ON f.path = r.path"
+            " WHERE r.id=? ORDER BY f.ord, r.seq",
+            (paper_id,),
+        )
+        return [unpack(r[0]) for r in rows]
+
+    def ordered_ids(self) -> list[str]:
+        """Every paper id once, in dump order (first appearance)."""
+        seen: dict[str, None] = {}
+        rows = self.connect().execute(
+            "SELECT r.id FROM records r JOIN files f ON f.path = r.path ORDER BY f.ord, r.seq"
+        )
+        for (pid,) in rows:
+            seen.setdefault(pid, None)
+        return list(seen)
+
+    # -- papers -----------------------------------------------------------------------
+    def put_paper(self, db: sqlite3.Connection, paper: Paper, date_key: str) -> None:
+        first = paper.sources[0] if paper.sources else Source(name="")
+        db.execute(
+            "INSERT OR REPLACE INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                paper.id, paper.title, _title_sort_key(paper.title), first.name, first.page_date,
+                date_key, paper.published, paper.upvotes, paper.arxiv_id,
+                json.dumps(paper.source_names), json.dumps(paper.categories),
+            ),
+        )  # fmt: skip
+
+    def delete_paper(self, db: sqlite3.Connection, paper_id: str) -> None:
+        db.execute("DELETE FROM papers WHERE id=?", (paper_id,))
+
+    def record_count(self) -> int:
+        return int(self.connect().execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    def paper_count(self) -> int:
+        return int(self.connect().execute("SELECT COUNT(*) FROM papers").fetchone()[0])
+
+    def paper_rows(self, ids: Sequence[str] | None = None) -> Iterator[PaperRow]:
+        """Rows for the given ids (any order; missing ids are skipped), or all rows."""
+        conn = self.connect()
+        cols = (
+            "SELECT id, title, title_key, first_source, page_date, date_key, published, upvotes,"
+            " arxiv_id, sources, categories FROM papers"
+        )
+        if ids is None:
+            yield from (_paper_row(r) for r in conn.execute(cols))
+            return
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            yield from (_paper_row(r) for r in conn.execute(f"{cols} WHERE id IN ({marks})", chunk))
+
+    def id_for_arxiv(self, arxiv_id: str) -> str | None:
+        row = self.connect().execute(
+            "SELECT id FROM papers WHERE arxiv_id=? LIMIT 1", (arxiv_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+
+def _paper_row(r: tuple[Any, ...]) -> PaperRow:
+    return PaperRow(
+        *r[:9], sources=tuple(json.loads(r[9] or "[]")), categories=tuple(json.loads(r[10] or "[]"))
+    )
+
+
+def _title_sort_key(title: str) -> str:
+    return title_key(title)

@@ -1,0 +1,446 @@
+"""`Library`: a dump set and its index. Sync, search, rows, papers, facets, suggestions, similar.
+
+The one object the CLI and the TUI talk to. Public methods never raise for bad queries or
+damaged indexes: a damaged or outdated index is rebuilt by `sync()`, and reads before that
+see an empty library. Thread-safe: searches serialise on one cached searcher.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from reader.ingest import find_arxiv_id, merge_records
+from reader.model import Paper
+from reader.search.analysis import token_spans
+from reader.search.catalog import Catalog, PaperRow
+from reader.search.query import make_parser, parse
+from reader.search.schema import SCHEMA_VERSION
+from reader.search.similar import similar_papers
+from reader.search.storage import (
+    CATALOG_FILE,
+    IndexDamaged,
+    clear_index_dir,
+    create_whoosh,
+    open_whoosh,
+    swap_in,
+    sync_lock,
+)
+from reader.search.sync import Plan, Syncer, plan_sync, source_infos
+from reader.search.types import (
+    Filters,
+    Row,
+    SearchResult,
+    SimilarResult,
+    Sort,
+    SourceInfo,
+    SyncReport,
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+class Library:
+    """Everything about one dump set's index."""
+
+    def __init__(self, dump_roots: Sequence[Path], index_dir: Path, lock_timeout: float = 60.0):
+        self.roots = [Path(p) for p in dump_roots]
+        self.index_dir = Path(index_dir)
+        self.lock_timeout = lock_timeout
+        self._lock = threading.RLock()
+        self._ix: Any = None
+        self._catalog: Catalog | None = None
+        self._searcher: Any = None
+        self._parser: Any = None
+        self._words_parser: Any = None
+        self._damage: str | None = None
+        self._cache_gen = -1
+        self._order: list[str] = []
+        self._rows: dict[str, PaperRow] | None = None
+        self._docmap_gen = -1
+        self._doc_by_id: dict[str, int] = {}
+        self._opened = False
+
+    # -- opening ---------------------------------------------------------------------
+    @property
+    def lock_path(self) -> Path:
+        return self.index_dir.with_name(self.index_dir.name + ".lock")
+
+    def _open(self) -> bool:
+        """Open the index if it is usable; remember why not otherwise."""
+        if self._opened:
+            return self._ix is not None
+        self._opened = True
+        self._damage = None
+        if not self.index_dir.exists() and not self.index_dir.is_symlink():
+            return False
+        if not self.index_dir.is_dir():
+            self._damage = "the index path is not a folder"
+            return False
+        try:
+            catalog = Catalog(self.index_dir / CATALOG_FILE)
+            version = catalog.get_meta("schema_version")
+            if version != str(SCHEMA_VERSION):
+                catalog.close()
+                self._damage = f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
+                return False
+            ix = open_whoosh(self.index_dir)
+        except IndexDamaged as exc:
+            self._damage = str(exc)
+            return False
+        except Exception as exc:  # a damaged catalog raises sqlite3 errors
+            self._damage = f"index catalog cannot be read ({exc})"
+            return False
+        self._ix, self._catalog = ix, catalog
+        self._searcher = ix.searcher()
+        self._parser = make_parser(ix.schema)
+        self._words_parser = qparser.QueryParser("words", ix.schema, group=qparser.AndGroup)
+        return True
+
+    def _close_handles(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._catalog is not None:
+            self._catalog.close()
+        self._ix = self._catalog = self._searcher = None
+        self._opened = False
+        self._cache_gen = self._docmap_gen = -1
+        self._rows = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_handles()
+
+    @property
+    def damage(self) -> str | None:
+        """Why the index on disk cannot be used (it will be rebuilt by `sync`)."""
+        with self._lock:
+            self._open()
+            return self._damage
+
+    # -- syncing ---------------------------------------------------------------------
+    def plan(self) -> Plan | None:
+        """The work a sync would do, or None when the index must be (re)built from scratch."""
+        with self._lock:
+            if not self._open():
+                return None
+            assert self._catalog is not None
+            return plan_sync(self._catalog, self.roots)
+
+    def needs_sync(self) -> bool:
+        plan = self.plan()
+        return plan is None or not plan.empty
+
+    def sync(
+        self,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        on_wait: Callable[[], None] | None = None,
+    ) -> SyncReport:
+        """Bring the index up to date with the dumps (a no-op, opening no writer, if it is).
+
+        Raises `IndexBusy` if another process holds the sync lock past the timeout, and
+        `OSError` if the cache folder cannot be written (the previous index still answers).
+        """
+        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        with sync_lock(self.lock_path, self.lock_timeout, on_wait):
+            with self._lock:
+                self._close_handles()  # another process may have synced meanwhile
+                usable = self._open()
+                reason = None if usable else self._damage
+            if rebuild or not usable:
+                return self._rebuild(progress, "requested" if rebuild else reason)
+            assert self._catalog is not None
+            plan = plan_sync(self._catalog, self.roots)
+            if plan.empty:
+                papers = self._catalog.paper_count()
+                report = SyncReport(
+                    papers=papers,
+                    problems=plan.problems,
+                    duplicates_merged=self._catalog.record_count() - papers,
+                )
+                report.files = source_infos(self._catalog)
+                return report
+            report = Syncer(self._ix, self._catalog, progress).run(plan)
+            with self._lock:
+                self._reopen_searcher()
+            return report
+
+    def _rebuild(self, progress: Progress | None, reason: str | None) -> SyncReport:
+        """Build a fresh index beside the old one, then swap it in."""
+        building = self.index_dir.with_name(self.index_dir.name + ".new")
+        clear_index_dir(building)
+        building.mkdir(parents=True)
+        try:
+            catalog = Catalog(building / CATALOG_FILE)
+            ix = create_whoosh(building)
+            try:
+                report = Syncer(ix, catalog, progress).run(plan_sync(catalog, self.roots))
+            finally:
+                catalog.close()
+                ix.close()
+        except BaseException:
+            clear_index_dir(building)
+            raise
+        with self._lock:
+            self._close_handles()
+            swap_in(building, self.index_dir)
+            self._open()
+        report.rebuilt = True
+        report.rebuild_reason = reason
+        return report
+
+    def _reopen_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher = self._searcher.refresh()
+        self._cache_gen = -1
+
+    def refresh(self) -> bool:
+        """Pick up a sync done by another process; True if anything changed."""
+        with self._lock:
+            if not self._open():
+                self._opened = False
+                return self._open()
+            assert self._catalog is not None
+            if self._catalog.generation() == self._cache_gen and self._searcher.up_to_date():
+                return False
+            self._reopen_searcher()
+            return True
+
+    # -- caches ------------------------------------------------------------------------
+    def _fresh(self) -> bool:
+        """Open and make the per-generation caches current; False if there is no index."""
+        if not self._open():
+            return False
+        assert self._catalog is not None
+        gen = self._catalog.generation()
+        if gen != self._cache_gen:
+            self._cache_gen = gen
+            self._order = self._catalog.ordered_ids()
+            self._rows = None
+        return True
+
+    def _all_rows(self) -> dict[str, PaperRow]:
+        if self._rows is None:
+            assert self._catalog is not None
+            self._rows = {row.id: row for row in self._catalog.paper_rows()}
+        return self._rows
+
+    def _docnums(self) -> dict[str, int]:
+        """id -> Whoosh document number for the current searcher."""
+        if self._docmap_gen != self._cache_gen:
+            reader = self._searcher.reader()
+            column = reader.column_reader("id")
+            self._doc_by_id = {column[d]: d for d in reader.all_doc_ids()}
+            self._docmap_gen = self._cache_gen
+        return self._doc_by_id
+
+    # -- reading -----------------------------------------------------------------------
+    def paper_count(self) -> int:
+        with self._lock:
+            return len(self._order) if self._fresh() else 0
+
+    def sources(self) -> list[SourceInfo]:
+        with self._lock:
+            if not self._fresh():
+                return []
+            assert self._catalog is not None
+            return source_infos(self._catalog)
+
+    def resolve_id(self, key: str) -> str | None:
+        """A paper id from a paper id or an arXiv id (`2405.07960`, `arXiv:2405.07960v2`)."""
+        with self._lock:
+            if not self._fresh():
+                return None
+            assert self._catalog is not None
+            key = key.strip()
+            if key in self._docnums() or self._catalog.records_for(key):
+                return key
+            arxiv = find_arxiv_id(key)
+            return self._catalog.id_for_arxiv(arxiv) if arxiv else None
+
+    def get(self, key: str) -> Paper | None:
+        with self._lock:
+            pid = self.resolve_id(key)
+            if pid is None:
+                return None
+            assert self._catalog is not None
+            records = self._catalog.records_for(pid)
+            return merge_records(records) if records else None
+
+    def rows(self, ids: Sequence[str]) -> list[Row]:
+        """List rows for `ids`, in the same order (ids no longer in the index are skipped)."""
+        with self._lock:
+            if not self._fresh():
+                return []
+            assert self._catalog is not None
+            if self._rows is not None:
+                found = {i: self._rows[i] for i in ids if i in self._rows}
+            else:
+                found = {r.id: r for r in self._catalog.paper_rows(list(ids))}
+            return [_row(found[i]) for i in ids if i in found]
+
+    def iter_papers(self) -> Iterable[Paper]:
+        """Every paper, merged, in dump order."""
+        with self._lock:
+            order = list(self._order) if self._fresh() else []
+        for pid in order:
+            paper = self.get(pid)
+            if paper is not None:
+                yield paper
+
+    # -- queries -----------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008 - frozen dataclass
+        sort: Sort = Sort.RELEVANCE,
+        limit: int | None = 2000,
+    ) -> SearchResult:
+        """Ranked (or sorted) ids for a query; never raises: problems go to `note`."""
+        try:
+            with self._lock:
+                return self._search(query, filters, sort, limit)
+        except Exception as exc:
+            return SearchResult(query=query, note=f"search failed: {type(exc).__name__}: {exc}")
+
+    def _search(self, query: str, filters: Filters, sort: Sort, limit: int | None) -> SearchResult:
+        result = SearchResult(query=query)
+        if not self._fresh():
+            result.note = "the index is not built yet"
+            return result
+        allowed = self._allowed_ids(filters) if filters.active else None
+        if not query.strip() or query.strip() in ("*", "*:*"):
+            ids = self._order if allowed is None else [i for i in self._order if i in allowed]
+            ids = self._sorted(ids, sort)
+            result.total = len(ids)
+            result.ids = ids[:limit] if limit else list(ids)
+            return result
+        parsed = parse(query, self._parser, self._searcher.reader())
+        result.terms = parsed.terms
+        result.note = "; ".join(dict.fromkeys(parsed.notes)) or None
+        if parsed.query is wq.NullQuery and not result.note:
+            result.note = "nothing to search for in that query"
+        docmask = None
+        if allowed is not None:
+            docnums = self._docnums()
+            docmask = {docnums[i] for i in allowed if i in docnums}
+        if sort is Sort.RELEVANCE:
+            hits = self._searcher.search(parsed.query, limit=limit or None, filter=docmask)
+            result.total = len(hits)
+            for hit in hits:
+                result.ids.append(hit["id"])
+                result.scores[hit["id"]] = float(hit.score or 0.0)
+        else:
+            matched = self._matching_ids(parsed.query, docmask)
+            ids = self._sorted(matched, sort)
+            result.total = len(ids)
+            result.ids = ids[:limit] if limit else ids
+        if result.total == 0 and parsed.query is not wq.NullQuery:
+            result.suggestion = self._suggest(parsed.text)
+        return result
+
+    def _matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
+        column = self._searcher.reader().column_reader("id")
+        docs = self._searcher.docs_for_query(q)
+        return [column[d] for d in docs if docmask is None or d in docmask]
+
+    def _sorted(self, ids: list[str], sort: Sort) -> list[str]:
+        if sort is Sort.RELEVANCE:
+            return list(ids)
+        rows = self._all_rows()
+        if sort is Sort.TITLE:
+            return sorted(ids, key=lambda i: rows[i].title_key if i in rows else "")
+        dated = [i for i in ids if i in rows and rows[i].date_key]
+        undated = [i for i in ids if not (i in rows and rows[i].date_key)]
+        return sorted(dated, key=lambda i: rows[i].date_key, reverse=True) + undated
+
+    def _allowed_ids(self, f: Filters) -> set[str]:
+        rows = self._all_rows()
+        allowed = set(rows) if f.ids is None else {i for i in f.ids if i in rows}
+        if f.sources:
+            allowed = {i for i in allowed if not f.sources.isdisjoint(rows[i].sources)}
+        if f.date_from or f.date_to:
+            lo, hi = f.date_from or "", (f.date_to or "9999") + "\uffff"
+            allowed = {i for i in allowed if rows[i].date_key and lo <= rows[i].date_key <= hi}
+        if f.min_upvotes is not None:
+            allowed = {i for i in allowed if (rows[i].upvotes or 0) >= f.min_upvotes}
+        if f.category:
+            cat = f.category.casefold()
+            allowed = {i for i in allowed if cat in (c.casefold() for c in rows[i].categories)}
+        return allowed
+
+    def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
+        """Per-dump match counts for a query (ignoring the dump filter itself)."""
+        try:
+            with self._lock:
+                if not self._fresh():
+                    return {}
+                base = Filters(
+                    ids=filters.ids, date_from=filters.date_from, date_to=filters.date_to,
+                    min_upvotes=filters.min_upvotes, category=filters.category,
+                )  # fmt: skip
+                result = self._search(query, base, Sort.TITLE if query.strip() else Sort.RELEVANCE, None)
+                rows = self._all_rows()
+                counts = {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
+                for pid in result.ids:
+                    for name in rows[pid].sources if pid in rows else ():
+                        counts[name] = counts.get(name, 0) + 1
+                return counts
+        except Exception:
+            return {}
+
+    def suggest(self, query: str) -> str | None:
+        """"Did you mean": the query with unknown words corrected, or None."""
+        try:
+            with self._lock:
+                return self._suggest(query) if self._fresh() else None
+        except Exception:
+            return None
+
+    def _suggest(self, text: str) -> str | None:
+        try:
+            q = self._words_parser.parse(text)
+            corrected = self._searcher.correct_query(q, text, maxdist=2, prefix=1)
+        except Exception:
+            return None
+        fixed = str(corrected.string)
+        return fixed if fixed and fixed.casefold() != text.casefold() else None
+
+    def similar(self, key: str, limit: int = 50) -> SimilarResult:
+        """Papers like this one (more like this), with the key terms that drove it."""
+        with self._lock:
+            paper = self.get(key)
+            if paper is None or not self._fresh():
+                return SimilarResult(paper_id=key)
+            own = self._docnums().get(paper.id)
+            return similar_papers(self._searcher, paper, own, limit)
+
+    def highlight_spans(
+        self, text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
+    ) -> list[tuple[int, int]]:
+        """Character spans of `text` that match the query terms (for the given field)."""
+        return highlight_spans(text, terms, field)
+
+
+def highlight_spans(
+    text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
+) -> list[tuple[int, int]]:
+    """Spans of `text` whose tokens match `terms` in `field` (stemmed) or `words` (unstemmed)."""
+    stems = {t for f, t in terms if f == field}
+    words = {t for f, t in terms if f == "words"}
+    if not stems and not words:
+        return []
+    return [(s, e) for word, st, s, e in token_spans(text) if st in stems or word in words]
+
+
+def _row(r: PaperRow) -> Row:
+    return Row(
+        id=r.id, title=r.title, first_source=r.first_source, page_date=r.page_date,
+        published=r.published, upvotes=r.upvotes, arxiv_id=r.arxiv_id,
+    )  # fmt: skip

@@ -1,0 +1,118 @@
+"""Parsing user queries safely: Whoosh syntax, guards on length and expansion, never a raise.
+
+Wildcards, prefixes and fuzzy terms run on the unstemmed `words` field (a stemmed field
+cannot match `gen*tion`) and are expanded here, to at most `MAX_EXPANSION` of the most
+frequent words, so `a*` or `*` cannot make a query slow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from reader.search.schema import DEFAULT_FIELDS
+
+MAX_QUERY_CHARS = 500
+MAX_EXPANSION = 48
+MAX_SCAN = 5000
+MAX_FUZZY_DISTANCE = 2
+_OPERATOR_CHARS = re.compile(r"[\"'()\[\]{}^~*?:+\-\\/<>=!]")
+_FIELD_ALIASES = {"author": ["authors", "by"], "source": ["dump", "src"], "category": ["cat"]}
+
+
+@dataclass
+class ParsedQuery:
+    """A Whoosh query ready to run, plus what the user should be told about it."""
+
+    text: str
+    query: Any
+    notes: list[str] = field(default_factory=list)
+    terms: frozenset[tuple[str, str]] = frozenset()
+
+
+def make_parser(schema: Any, fields: tuple[str, ...] = DEFAULT_FIELDS) -> qparser.QueryParser:
+    """AND of words over title and abstract, with fields, phrases, prefix*, wildcards, fuzzy~."""
+    parser = qparser.MultifieldParser(list(fields), schema, group=qparser.AndGroup)
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin(_FIELD_ALIASES))
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    return parser
+
+
+def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
+    """Parse and bound a query; on any parser error fall back to the plain words."""
+    notes: list[str] = []
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+    try:
+        q = parser.parse(text)
+        q = _bound(q, reader, notes)
+    except Exception as exc:  # Whoosh's parser and expansions raise many types
+        plain = " ".join(_OPERATOR_CHARS.sub(" ", text).split())
+        notes.append(f"could not read the query ({type(exc).__name__}); searched the plain words")
+        try:
+            q = _bound(parser.parse(plain), reader, notes) if plain else wq.NullQuery
+        except Exception:
+            q = wq.NullQuery
+    return ParsedQuery(text=text, query=q, notes=notes, terms=frozenset(positive_terms(q)))
+
+
+def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
+    """Rewrite multi-term nodes (prefix, wildcard, fuzzy) into bounded Ors on `words`."""
+    if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+        return _expand(q, reader, notes)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: _bound(child, reader, notes)).normalize()
+
+
+def _expand(q: Any, reader: Any, notes: list[str]) -> Any:
+    fieldname = "words" if q.fieldname in DEFAULT_FIELDS else q.fieldname
+    text = q.text.casefold()
+    if isinstance(q, wq.FuzzyTerm):
+        maxdist = min(int(q.maxdist), MAX_FUZZY_DISTANCE)
+        prefix = max(int(q.prefixlength), 1 if len(text) > 3 else 0)
+        candidates = reader.terms_within(fieldname, text, maxdist, prefix=prefix)
+    elif isinstance(q, wq.Prefix):
+        candidates = (t.decode("utf-8") for t in reader.expand_prefix(fieldname, text))
+    else:
+        candidates = (t.decode("utf-8") for t in wq.Wildcard(fieldname, text)._btexts(reader))
+    scanned: list[str] = []
+    for term in candidates:
+        scanned.append(term)
+        if len(scanned) >= MAX_SCAN:
+            break
+    if not scanned:
+        return wq.NullQuery
+    if len(scanned) > MAX_EXPANSION:
+        scanned.sort(key=lambda t: -reader.doc_frequency(fieldname, t))
+        more = "+" if len(scanned) >= MAX_SCAN else ""
+        notes.append(
+            f"{q.text}{'*' if isinstance(q, wq.Prefix) else ''} matches {len(scanned)}{more} words;"
+            f" searched the {MAX_EXPANSION} most common"
+        )
+        scanned = scanned[:MAX_EXPANSION]
+    return wq.Or([wq.Term(fieldname, t) for t in scanned])
+
+
+def positive_terms(q: Any) -> set[tuple[str, str]]:
+    """(field, term) pairs a match can contain: everything outside NOT, for highlighting."""
+    found: set[tuple[str, str]] = set()
+    if q is None or q is wq.NullQuery or isinstance(q, wq.Not):
+        return found
+    if isinstance(q, wq.AndNot):
+        return positive_terms(q.a)
+    if isinstance(q, wq.Term):
+        found.add((q.fieldname, str(q.text)))
+    elif isinstance(q, wq.Phrase):
+        found.update((q.fieldname, str(w)) for w in q.words)
+    elif not q.is_leaf():
+        for child in q.children():
+            found |= positive_terms(child)
+    return found

@@ -1,0 +1,112 @@
+"""The on-disk index folder: Whoosh files + catalog, a cross-process sync lock, damage checks.
+
+Layout: `<index_dir>/whoosh/` (Whoosh, no mmap: keeps RSS small) and `<index_dir>/catalog.sqlite`;
+the lock `<index_dir>.lock` sits beside the folder so a rebuild can swap the folder whole.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
+
+from reader.search.schema import make_schema
+
+WHOOSH_DIR = "whoosh"
+CATALOG_FILE = "catalog.sqlite"
+
+
+class IndexBusy(Exception):
+    """Another process holds the sync lock past the timeout."""
+
+
+class IndexDamaged(Exception):
+    """The index exists but cannot be opened; the message says why."""
+
+
+def storage(index_dir: Path) -> FileStorage:
+    return FileStorage(str(index_dir / WHOOSH_DIR), supports_mmap=False)
+
+
+def open_whoosh(index_dir: Path) -> Any:
+    """Open the Whoosh index, raising `IndexDamaged` with a reason if it cannot be read."""
+    wdir = index_dir / WHOOSH_DIR
+    if not wdir.is_dir():
+        raise IndexDamaged("index folder missing")
+    try:
+        ix = storage(index_dir).open_index()
+        with ix.searcher() as searcher:
+            searcher.doc_count_all()
+            reader = searcher.reader()
+            for _ in zip(range(3), reader.all_terms(), strict=False):
+                pass
+        return ix
+    except windex.EmptyIndexError as exc:
+        raise IndexDamaged("index is empty or its table of contents is missing") from exc
+    except Exception as exc:  # Whoosh raises many types on damaged files
+        raise IndexDamaged(f"index cannot be read ({type(exc).__name__}: {exc})") from exc
+
+
+def create_whoosh(index_dir: Path) -> Any:
+    wdir = index_dir / WHOOSH_DIR
+    wdir.mkdir(parents=True, exist_ok=True)
+    return storage(index_dir).create_index(make_schema())
+
+
+def clear_index_dir(index_dir: Path) -> None:
+    """Remove an index folder (or a file squatting on its path)."""
+    if index_dir.is_symlink() or index_dir.is_file():
+        index_dir.unlink()
+    elif index_dir.exists():
+        shutil.rmtree(index_dir)
+
+
+def swap_in(new_dir: Path, index_dir: Path) -> None:
+    """Replace `index_dir` by `new_dir` (two renames; a crash between leaves no index, which rebuilds)."""
+    old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
+    if index_dir.exists() or index_dir.is_symlink():
+        os.replace(index_dir, old)
+    os.replace(new_dir, index_dir)
+    clear_index_dir(old)
+
+
+@contextmanager
+def sync_lock(
+    lock_path: Path, timeout: float, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold the cross-process sync lock (fcntl: released even if the holder is killed)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if not waited and on_wait is not None:
+                    on_wait()
+                waited = True
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        "another paper-reader is updating the index; try again when it finishes"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

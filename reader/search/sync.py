@@ -1,0 +1,244 @@
+"""Sync the index with the dump set: re-read only new or changed dumps, drop what left.
+
+A dump is fingerprinted by (path, size, mtime) and, when those change, its content hash:
+a touched but identical file is not re-read. Work happens in three passes so that a paper
+found in several dumps is written to Whoosh once, merged: (1) read changed dumps into the
+catalog, (2) find ids shared with other dumps, (3) write documents. Whoosh commits first,
+then the catalog; a crash in between is repaired by the next sync (writes are idempotent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.ingest import DumpInfo, date_key, discover, iter_dump, merge_records
+from reader.model import Paper
+from reader.search.catalog import Catalog, FileRow, unpack
+from reader.search.schema import SCHEMA_VERSION
+from reader.search.types import SourceInfo, SyncReport
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class FileState:
+    path: str
+    size: int
+    mtime_ns: int
+    regular: bool
+
+
+@dataclass
+class Plan:
+    """What a sync must do; empty means the index is up to date."""
+
+    states: list[FileState] = field(default_factory=list)
+    changed: list[FileState] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    reordered: bool = False
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.removed or self.reordered)
+
+
+def scan(roots: Sequence[Path]) -> tuple[list[FileState], list[str]]:
+    files, bad_roots = discover(roots)
+    problems = [f"{path}: {reason}" for path, reason in bad_roots]
+    states = []
+    for path in files:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            states.append(FileState(str(path), -1, -1, False))
+            problems.append(f"{path}: {(exc.strerror or str(exc)).lower()}")
+            continue
+        states.append(FileState(str(path), st.st_size, st.st_mtime_ns, stat.S_ISREG(st.st_mode)))
+    return states, problems
+
+
+def plan_sync(catalog: Catalog, roots: Sequence[Path]) -> Plan:
+    """Compare the dump set on disk with the catalog (stats only; hashes come later)."""
+    states, problems = scan(roots)
+    known = catalog.files()
+    plan = Plan(states=states, problems=problems)
+    for order, state in enumerate(states):
+        row = known.get(state.path)
+        if row is None or row.size != state.size or row.mtime_ns != state.mtime_ns:
+            plan.changed.append(state)
+        elif row.ord != order:
+            plan.reordered = True
+    present = {s.path for s in states}
+    plan.removed = [path for path in known if path not in present]
+    return plan
+
+
+def file_hash(path: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def to_document(paper: Paper) -> dict[str, Any]:
+    """The Whoosh document for a paper (only the id is stored)."""
+    abstract = paper.abstract
+    if paper.summary and paper.summary not in abstract:
+        abstract = f"{abstract}\n{paper.summary}" if abstract else paper.summary
+    names = paper.source_names
+    stems = [n.rsplit(".", 1)[0] for n in names]
+    authors = [*paper.authors, paper.organization or ""]
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": abstract,
+        "words": f"{paper.title}\n{abstract}",
+        "source": ",".join(dict.fromkeys(names + stems)),
+        "author": " ".join(a for a in authors if a),
+        "category": ",".join(paper.categories),
+        "arxiv": paper.arxiv_id or "",
+    }
+
+
+class Syncer:
+    """Runs one sync of a Whoosh index and its catalog against a plan."""
+
+    def __init__(self, ix: Any, catalog: Catalog, progress: Progress | None = None) -> None:
+        self.ix = ix
+        self.catalog = catalog
+        self.progress = progress or (lambda done, total, label: None)
+
+    def run(self, plan: Plan) -> SyncReport:
+        report = SyncReport(problems=list(plan.problems))
+        catalog = self.catalog
+        mtimes = {s.path: s.mtime_ns for s in plan.states}
+        order = {s.path: i for i, s in enumerate(plan.states)}
+        total = 2 * len(plan.changed) + 1
+        writer = None
+        try:
+            with catalog.transaction() as db:
+                stale: set[str] = set()
+                for path in plan.removed:
+                    stale |= catalog.ids_of_file(path)
+                    catalog.delete_file(db, path)
+                    report.removed_files += 1
+                reread: list[FileState] = []
+                for done, state in enumerate(plan.changed):
+                    self.progress(done, total, f"reading {Path(state.path).name}")
+                    if self._same_content(db, state):
+                        continue
+                    stale |= catalog.ids_of_file(state.path)
+                    self._read_file(db, state, order[state.path])
+                    reread.append(state)
+                for state in plan.states:  # keep dump order current
+                    db.execute("UPDATE files SET ord=? WHERE path=?", (order[state.path], state.path))
+                report.changed_files = len(reread)
+                if reread or stale:
+                    writer = self.ix.writer(limitmb=256, timeout=30.0)
+                    fresh = self.ix.doc_count_all() == 0
+                    write = writer.add_document if fresh else writer.update_document
+                    shared = self._shared_ids(db, [s.path for s in reread])
+                    done_shared: set[str] = set()
+                    for step, state in enumerate(reread, len(plan.changed)):
+                        self.progress(step, total, f"indexing {Path(state.path).name}")
+                        rows = db.execute(
+                            "SELECT id, data FROM records WHERE path=? ORDER BY seq", (state.path,)
+                        )
+                        for pid, blob in rows:
+                            stale.discard(pid)
+                            if pid in shared:
+                                if pid in done_shared:
+                                    continue
+                                done_shared.add(pid)
+                                paper = merge_records(catalog.records_for(pid, db))
+                            else:
+                                paper = unpack(blob)
+                            write(**to_document(paper))
+                            catalog.put_paper(db, paper, date_key(paper, mtimes))
+                    for pid in stale:
+                        records = catalog.records_for(pid, db)
+                        if records:
+                            paper = merge_records(records)
+                            writer.update_document(**to_document(paper))
+                            catalog.put_paper(db, paper, date_key(paper, mtimes))
+                        else:
+                            writer.delete_by_term("id", pid)
+                            catalog.delete_paper(db, pid)
+                    self.progress(total - 1, total, "saving index")
+                    writer.commit()
+                    writer = None
+                catalog.set_meta(db, "generation", str(catalog.generation() + 1))
+                catalog.set_meta(db, "schema_version", str(SCHEMA_VERSION))
+        except BaseException:
+            if writer is not None:
+                try:
+                    writer.cancel()
+                except Exception:  # noqa: S110 - the original error matters more
+                    pass
+            raise
+        self.progress(total, total, "done")
+        report.papers = catalog.paper_count()
+        report.duplicates_merged = catalog.record_count() - report.papers
+        report.files = source_infos(catalog)
+        return report
+
+    def _same_content(self, db: Any, state: FileState) -> bool:
+        """A dump whose stats changed but whose bytes did not: update its stats only."""
+        row = self.catalog.files().get(state.path)
+        if row is None or not state.regular or row.size != state.size:
+            return False
+        try:
+            same = file_hash(state.path) == row.sha
+        except OSError:
+            return False
+        if same:
+            db.execute("UPDATE files SET mtime_ns=? WHERE path=?", (state.mtime_ns, state.path))
+        return same
+
+    def _read_file(self, db: Any, state: FileState, order: int) -> None:
+        path = Path(state.path)
+        info = DumpInfo(path=state.path, name=path.name)
+        papers = iter_dump(path, info)
+        self.catalog.put_records(db, state.path, papers)
+        try:
+            sha = file_hash(state.path) if state.regular else ""
+        except OSError:
+            sha = ""
+        self.catalog.put_file(
+            db,
+            FileRow(
+                path=state.path, name=info.name, ord=order, size=state.size,
+                mtime_ns=state.mtime_ns, sha=sha, format=info.format, page_date=info.page_date,
+                query=info.query, papers=info.papers, warnings=info.warnings,
+            ),
+        )  # fmt: skip
+
+    def _shared_ids(self, db: Any, paths: list[str]) -> set[str]:
+        """Ids of the re-read dumps that have more than one record (several dumps)."""
+        if not paths:
+            return set()
+        marks = ",".join("?" * len(paths))
+        rows = db.execute(
+            f"SELECT id FROM records WHERE id IN (SELECT id FROM records WHERE path IN ({marks}))"
+            " GROUP BY id HAVING COUNT(*) > 1",
+            paths,
+        )
+        return {r[0] for r in rows}
+
+
+def source_infos(catalog: Catalog) -> list[SourceInfo]:
+    return [
+        SourceInfo(
+            name=row.name, path=row.path, format=row.format, papers=row.papers,
+            page_date=row.page_date, warnings=row.warnings,
+        )
+        for row in catalog.files().values()
+    ]  # fmt: skip

@@ -1,0 +1,112 @@
+"""Plain data passed between the search layer and its callers (CLI and TUI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Sort(StrEnum):
+    """How a result list is ordered."""
+
+    RELEVANCE = "relevance"
+    TITLE = "title"
+    DATE = "date"
+
+    def next(self) -> Sort:
+        order = list(Sort)
+        return order[(order.index(self) + 1) % len(order)]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on a search. Empty/None means no restriction."""
+
+    #: Dump file names (as in `Source.name`); a paper matches if it is in any of them.
+    sources: frozenset[str] = frozenset()
+    #: Only these paper ids (e.g. the bookmarked ones, or those with a tag).
+    ids: frozenset[str] | None = None
+    #: Publication date range, inclusive, ISO `YYYY-MM-DD` prefixes.
+    date_from: str | None = None
+    date_to: str | None = None
+    min_upvotes: int | None = None
+    #: arXiv category, e.g. "cs.CL".
+    category: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.sources
+            or self.ids is not None
+            or self.date_from
+            or self.date_to
+            or self.min_upvotes is not None
+            or self.category
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a list row needs, fetched only for visible rows."""
+
+    id: str
+    title: str
+    first_source: str
+    page_date: str | None
+    published: str | None
+    upvotes: int | None
+    arxiv_id: str | None
+
+
+@dataclass
+class SearchResult:
+    """The ids matching a query, ranked; rows and papers are fetched lazily by id."""
+
+    query: str
+    ids: list[str] = field(default_factory=list)
+    #: Number of matches (before `limit`).
+    total: int = 0
+    #: Relevance scores for the ranked ids (empty for sorted or empty queries).
+    scores: dict[str, float] = field(default_factory=dict)
+    #: A message about the query the user should see (e.g. a syntax error fallback).
+    note: str | None = None
+    #: Query terms per field, used to highlight titles and abstracts.
+    terms: frozenset[tuple[str, str]] = frozenset()
+    #: "Did you mean" text when nothing matched and a correction exists.
+    suggestion: str | None = None
+
+
+@dataclass
+class SimilarResult:
+    """Papers like a given one, with the key terms that drove the match."""
+
+    paper_id: str
+    ids: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    key_terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceInfo:
+    """One dump in the index, for the filter pane."""
+
+    name: str
+    path: str
+    format: str
+    papers: int
+    page_date: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    """What a sync did."""
+
+    papers: int = 0
+    changed_files: int = 0
+    removed_files: int = 0
+    duplicates_merged: int = 0
+    rebuilt: bool = False
+    rebuild_reason: str | None = None
+    files: list[SourceInfo] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
