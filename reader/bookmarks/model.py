@@ -17,7 +17,7 @@ from reader.model import Paper, Source
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/abs/)", re.IGNORECASE)
-_ARXIV_VERSION = re.compile(r"v\d+$")
+_ARXIV_VERSION = re.compile(r"v\d+$", re.IGNORECASE)
 
 
 class BookmarkError(Exception):
