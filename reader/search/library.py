@@ -196,9 +196,11 @@ class Library:
         return report
 
     def _reopen_searcher(self) -> None:
+        """A new searcher on the latest commit (whoosh3's `refresh()` can miss deletions)."""
         if self._searcher is not None:
-            self._searcher = self._searcher.refresh()
-        self._cache_gen = -1
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+        self._cache_gen = self._docmap_gen = -1
 
     def refresh(self) -> bool:
         """Pick up a sync done by another process; True if anything changed."""
