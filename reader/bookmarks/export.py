@@ -13,12 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-import bibtexparser
-from bibtexparser import Library
-from bibtexparser.middlewares import LatexEncodingMiddleware
-from bibtexparser.model import Entry, Field
-from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
-
 from reader.bookmarks.codec import SCHEMA_VERSION, bookmark_from_data, dedupe, encode
 from reader.bookmarks.model import Bookmark, BookmarkError, now_iso
 
@@ -121,7 +115,10 @@ def bibtex_key(paper_id: str, taken: set[str]) -> str:
     return key
 
 
-def _encoder() -> LatexEncodingMiddleware:
+def _encoder() -> Any:
+    from bibtexparser.middlewares import LatexEncodingMiddleware
+    from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
+
     encoder = UnicodeToLatexEncoder(
         conversion_rules=["defaults"], unknown_char_policy="keep", unknown_char_warning=False
     )
@@ -130,8 +127,12 @@ def _encoder() -> LatexEncodingMiddleware:
 
 def to_bibtex(bookmarks: Sequence[Bookmark]) -> str:
     """One `@misc` entry per bookmark: title, author, abstract, year, keywords, note, url/eprint."""
+    import bibtexparser  # imported here: only exports need it, and the app starts faster
+    from bibtexparser import Library
+    from bibtexparser.model import Entry, Field
+
     text_library = Library()
-    links: dict[str, list[Field]] = {}
+    links: dict[str, list[Any]] = {}
     taken: set[str] = set()
     for bookmark in bookmarks:
         paper = bookmark.paper
