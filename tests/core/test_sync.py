@@ -48,16 +48,17 @@ def test_add_change_remove_dumps(tmp_path: Path, sample_dir: Path) -> None:
     lib = _lib(tmp_path, sample_dir)
     lib.sync()
     extra = sample_dir / "new.txt"
-    extra.write_text("Zyzzyva Transformers for Beetle Taxonomy\nWe classify beetles with zyzzyva.\n")
+    extra.write_text("Zyzzyva Transformers for Beetle Taxonomy\nWe classify beetles with qwxlorp.\n")
     report = lib.sync()
     assert report.changed_files == 1 and report.papers == 206
     assert lib.search("zyzzyva").total == 1
+    assert lib.search("qwxlorp").total == 1
 
     extra.write_text("Zyzzyva Transformers for Beetle Taxonomy\nNow about weevils instead.\n")
     assert lib.sync().changed_files == 1
     assert lib.search("zyzzyva").total == 1  # title still matches
     assert lib.search("weevils").total == 1
-    assert lib.search("classify").total == 0
+    assert lib.search("qwxlorp").total == 0
 
     extra.unlink()
     report = lib.sync()
