@@ -181,10 +181,11 @@ class Catalog:
     # -- papers -----------------------------------------------------------------------
     def put_paper(self, db: sqlite3.Connection, paper: Paper, date_key: str) -> None:
         first = paper.sources[0] if paper.sources else Source(name="")
+        page_date = next((s.page_date for s in paper.sources if s.page_date), None)
         db.execute(
             "INSERT OR REPLACE INTO papers VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
-                paper.id, paper.title, _title_sort_key(paper.title), first.name, first.page_date,
+                paper.id, paper.title, _title_sort_key(paper.title), first.name, page_date,
                 date_key, paper.published, paper.upvotes, paper.arxiv_id,
                 json.dumps(paper.source_names), json.dumps(paper.categories),
             ),

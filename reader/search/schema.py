@@ -7,7 +7,7 @@ from whoosh import fields
 from reader.search.analysis import plain_analyzer, stemming_analyzer
 
 #: Bump when the schema, analysis or catalog layout changes: a mismatch rebuilds the index.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Fields a user can name in a query (`title:diffusion`); `source` matches dump names.
 QUERY_FIELDS = ("title", "abstract", "source", "author", "category", "arxiv", "words")

@@ -1,0 +1,124 @@
+"""Queries as a researcher types them: syntax, folding, highlights, guards, suggestions, similar."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.search import Filters, Library, Sort
+from reader.search.snippets import fragment
+
+
+def _titles(lib: Library, query: str, **kw: object) -> list[str]:
+    result = lib.search(query, **kw)  # type: ignore[arg-type]
+    return [row.title for row in lib.rows(result.ids)]
+
+
+def test_default_is_and_over_title_and_abstract(sample_library: Library) -> None:
+    both = sample_library.search("state space models")
+    either = sample_library.search("state OR space")
+    assert 0 < both.total < either.total
+    assert "State Space" in _titles(sample_library, "state space models")[0]
+
+
+def test_phrases_fields_and_not(sample_library: Library) -> None:
+    phrase = sample_library.search('"language models"').total
+    words = sample_library.search("language models").total
+    assert 0 < phrase <= words
+    titles = _titles(sample_library, 'title:diffusion AND NOT "language model"', limit=None)
+    assert titles and all("diffusion" in t.lower() or "diffus" in t.lower() for t in titles)
+    assert sample_library.search("title:diffusion").total < sample_library.search("diffusion").total
+
+
+def test_folding_accents_latex_and_stemming(sample_library: Library) -> None:
+    assert any("Schrödinger" in t for t in _titles(sample_library, "schrodinger"))
+    assert any("$f$-Divergence" in t for t in _titles(sample_library, "f-divergence"))
+    assert sample_library.search("diffusing").total == sample_library.search("diffusion").total
+
+
+def test_prefix_wildcard_fuzzy_and_source_field(sample_library: Library) -> None:
+    assert sample_library.search("gen*tion").total > 0  # wildcard works despite stemming
+    assert sample_library.search("transf*").total > 0
+    assert sample_library.search("difusion~").total > 0
+    assert sample_library.search("source:002*").total == 103
+    assert sample_library.search("source:004_d1056841f833a4b0.txt diffusion").total > 0
+
+
+def test_highlights_mark_the_query_words_not_the_negated_ones(sample_library: Library) -> None:
+    result = sample_library.search("diffusion NOT transformer")
+    paper = sample_library.get(result.ids[0])
+    assert paper is not None
+    spans = sample_library.highlight_spans(paper.abstract, result.terms)
+    marked = {paper.abstract[s:e].lower() for s, e in spans}
+    assert marked and all(m.startswith("diffus") for m in marked)
+    text, shifted = fragment(paper.abstract, spans, width=120)
+    assert len(text) <= 125 and all(text[s:e].lower().startswith("diffus") for s, e in shifted)
+    title_spans = sample_library.highlight_spans("Diffusion Soup", result.terms, "title")
+    assert title_spans == [(0, 9)]
+
+
+def test_guards_never_raise_and_explain(sample_library: Library) -> None:
+    long = sample_library.search("model " * 500)
+    assert long.note and "cut" in long.note
+    broad = sample_library.search("a*")
+    assert broad.note and "most common" in broad.note and broad.total > 0
+    for nasty in ['title:"', "((", "AND OR NOT", "a~9", "*", "unknownfield:foo", ")", '"', "\\"]:
+        result = sample_library.search(nasty)
+        assert result.total >= 0
+
+
+def test_everything_query_lists_all(sample_library: Library) -> None:
+    assert sample_library.search("*").total == 205
+    assert sample_library.search("").total == 205
+
+
+def test_did_you_mean_when_nothing_matches(sample_library: Library) -> None:
+    result = sample_library.search("difusion modls")
+    assert result.total == 0
+    assert result.suggestion == "diffusion models"
+    assert sample_library.search("diffusion").suggestion is None
+
+
+def test_similar_papers_with_key_terms(sample_library: Library) -> None:
+    (pid,) = sample_library.search('"divergence distribution matching"').ids
+    similar = sample_library.similar(pid, limit=5)
+    assert pid not in similar.ids and len(similar.ids) == 5
+    assert "Divergence" in similar.key_terms or "divergence" in similar.key_terms
+
+
+def test_filters_and_sorts(sample_library: Library) -> None:
+    only_004 = Filters(sources=frozenset({"004_d1056841f833a4b0.txt"}))
+    assert sample_library.search("", only_004).total == 60
+    in_004 = sample_library.search("diffusion", only_004)
+    assert 0 < in_004.total < sample_library.search("diffusion").total
+    some = frozenset(sample_library.search("diffusion").ids[:3])
+    assert set(sample_library.search("diffusion", Filters(ids=some)).ids) == set(some)
+    titles = _titles(sample_library, "diffusion", sort=Sort.TITLE, limit=None)
+    from reader.ingest import title_key
+
+    assert titles == sorted(titles, key=title_key)
+    by_date = sample_library.search("", sort=Sort.DATE, limit=None)
+    dates = [r.page_date for r in sample_library.rows(by_date.ids)]
+    assert dates[0] == "Mar 17" and dates.index("Mar 14") < dates.index(None)
+
+
+def test_facets_count_each_dump_for_the_query(sample_library: Library) -> None:
+    facets = sample_library.facets("diffusion")
+    assert set(facets) == {"000_1828332811127e68.txt", "002_b0d249689d07bc6d.txt", "004_d1056841f833a4b0.txt"}
+    assert sum(facets.values()) >= sample_library.search("diffusion").total
+    assert sample_library.facets("") == {
+        "000_1828332811127e68.txt": 49, "002_b0d249689d07bc6d.txt": 103, "004_d1056841f833a4b0.txt": 60,
+    }  # fmt: skip
+
+
+def test_get_by_arxiv_or_unknown_id(sample_library: Library) -> None:
+    assert sample_library.get("0000.00000") is None
+    assert sample_library.get("nonexistent") is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.sampled_from(list('ab diffusion"()*?~:^-+ANDORNOT\\[]{}é')), max_size=60))
+def test_any_query_returns_a_result(sample_library: Library, query: str) -> None:
+    result = sample_library.search(query)
+    assert result.total >= len(result.ids) >= 0
+    assert result.note is None or "search failed" not in result.note
