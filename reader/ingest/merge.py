@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from reader.model import Paper, Source
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _PAGE_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?$")
 
 
@@ -58,9 +58,9 @@ def page_date_iso(page_date: str | None, mtime_ns: int | None = None) -> str | N
     if match.group(3):
         year = int(match.group(3))
     elif mtime_ns:
-        year = datetime.fromtimestamp(mtime_ns / 1e9, tz=timezone.utc).year
+        year = datetime.fromtimestamp(mtime_ns / 1e9, tz=UTC).year
     else:
-        year = datetime.now(tz=timezone.utc).year
+        year = datetime.now(tz=UTC).year
     return f"{year:04d}-{month:02d}-{int(match.group(2)):02d}"
 
 

@@ -13,9 +13,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from whoosh.analysis import Composable, Token, Tokenizer
+from whoosh.analysis import Analyzer, Token, Tokenizer
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
@@ -57,7 +57,7 @@ class FusedTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.stemming))
 
-    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer protocol
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -74,7 +74,8 @@ class FusedTokenizer(Tokenizer):
         stoplist = self.stoplist
         stemming = self.stemming
         if not tokenize:
-            token.original = token.text = fold(value)
+            token.text = fold(value)
+            token.original = token.text  # type: ignore[attr-defined]
             token.boost = 1.0
             token.stopped = False
             if positions:
@@ -98,7 +99,7 @@ class FusedTokenizer(Tokenizer):
                 token.stopped = False
             token.text = stem(word) if stemming else word
             if keeporiginal:
-                token.original = match.group(0)
+                token.original = match.group(0)  # type: ignore[attr-defined]
             token.boost = 1.0
             if positions:
                 token.pos = pos
@@ -109,14 +110,14 @@ class FusedTokenizer(Tokenizer):
             yield token
 
 
-def stemming_analyzer() -> Composable:
+def stemming_analyzer() -> Analyzer:
     """Analyzer for title and abstract: folded, stop words removed, Porter-stemmed."""
-    return FusedTokenizer(stemming=True)
+    return cast(Analyzer, FusedTokenizer(stemming=True))  # a tokenizer alone is an analyzer
 
 
-def plain_analyzer() -> Composable:
+def plain_analyzer() -> Analyzer:
     """Analyzer for the unstemmed `words` field (spelling suggestions, wildcards)."""
-    return FusedTokenizer(stemming=False)
+    return cast(Analyzer, FusedTokenizer(stemming=False))
 
 
 def tokens(text: str, stemming: bool = True) -> Iterator[tuple[str, int, int]]:

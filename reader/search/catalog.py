@@ -7,6 +7,7 @@ One connection per thread; WAL mode so readers see the last commit while a sync 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -107,10 +108,8 @@ class Catalog:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                with contextlib.suppress(sqlite3.Error):
                     conn.close()
-                except sqlite3.Error:
-                    pass
             self._all.clear()
         self._local = threading.local()
 
@@ -131,7 +130,13 @@ class Catalog:
             "SELECT path, name, ord, size, mtime_ns, sha, format, page_date, query, papers,"
             " warnings FROM files ORDER BY ord"
         )
-        return {r[0]: FileRow(*r[:10], warnings=json.loads(r[10] or "[]")) for r in rows}
+        return {
+            r[0]: FileRow(
+                path=r[0], name=r[1], ord=r[2], size=r[3], mtime_ns=r[4], sha=r[5], format=r[6],
+                page_date=r[7], query=r[8], papers=r[9], warnings=json.loads(r[10] or "[]"),
+            )
+            for r in rows
+        }  # fmt: skip
 
     def put_file(self, db: sqlite3.Connection, row: FileRow) -> None:
         db.execute(
@@ -224,8 +229,10 @@ class Catalog:
 
 def _paper_row(r: tuple[Any, ...]) -> PaperRow:
     return PaperRow(
-        *r[:9], sources=tuple(json.loads(r[9] or "[]")), categories=tuple(json.loads(r[10] or "[]"))
-    )
+        id=r[0], title=r[1], title_key=r[2], first_source=r[3], page_date=r[4], date_key=r[5],
+        published=r[6], upvotes=r[7], arxiv_id=r[8],
+        sources=tuple(json.loads(r[9] or "[]")), categories=tuple(json.loads(r[10] or "[]")),
+    )  # fmt: skip
 
 
 def _title_sort_key(title: str) -> str:

@@ -21,13 +21,14 @@ def make_schema() -> fields.Schema:
     index small and its segment reads cheap.
     """
     stem = stemming_analyzer()
+    plain = plain_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(analyzer=stem, field_boost=2.0),
         abstract=fields.TEXT(analyzer=stem),
-        words=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
+        words=fields.TEXT(analyzer=plain, phrase=False),
         source=fields.KEYWORD(lowercase=True, commas=True, scorable=False),
-        author=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
+        author=fields.TEXT(analyzer=plain, phrase=False),
         category=fields.KEYWORD(lowercase=True, commas=True, scorable=False),
         arxiv=fields.ID(),
     )

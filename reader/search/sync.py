@@ -9,6 +9,7 @@ then the catalog; a crash in between is repaired by the next sync (writes are id
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -179,10 +180,8 @@ class Syncer:
                 catalog.set_meta(db, "schema_version", str(SCHEMA_VERSION))
         except BaseException:
             if writer is not None:
-                try:
+                with contextlib.suppress(Exception):  # the original error matters more
                     writer.cancel()
-                except Exception:  # noqa: S110 - the original error matters more
-                    pass
             raise
         self.progress(total, total, "done")
         report.papers = catalog.paper_count()

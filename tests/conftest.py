@@ -1,0 +1,44 @@
+"""Shared fixtures: every test runs with its own XDG folders, so no state leaks in or out."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_dumps"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point XDG_* (and HOME) at a temp tree; clear paper-reader's own overrides."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    for var in (
+        "PAPER_READER_DUMPS",
+        "PAPER_READER_DATA_DIR",
+        "PAPER_READER_CACHE_DIR",
+        "PAPER_READER_CONFIG_DIR",
+        "PAPER_READER_STATE_DIR",
+        "PAPER_READER_MAX_DUMP_MB",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def sample_dir(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample dumps (safe to modify)."""
+    target = tmp_path / "dumps"
+    shutil.copytree(SAMPLES, target)
+    return target
