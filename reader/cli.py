@@ -63,10 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("paths", "where paper-reader keeps its data and which dumps it uses")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    try:
-        from reader.bookmarks.cli import add_bookmark_commands
-    except ImportError:  # being written
-        return parser
+    from reader.bookmarks.cli import add_bookmark_commands
+
     before = set(sub.choices)
     add_bookmark_commands(sub)
     for name in set(sub.choices) - before:
