@@ -8,8 +8,8 @@ from pathlib import Path
 
 from reader.ingest import jsonfmt
 from reader.ingest.files import DumpFileError, check_regular, read_capped
-from reader.ingest.layout import parse_alternating
 from reader.ingest.page import PageText
+from reader.ingest.pagetext import read_page_text
 from reader.ingest.text import NotText, decode, normalise
 from reader.model import Paper, Source
 
@@ -39,8 +39,8 @@ class DumpInfo:
 
 
 def parse_text(text: str) -> PageText:
-    """Parse decoded page text of any supported text layout."""
-    return parse_alternating(normalise(text))
+    """Parse decoded page text of any supported text layout (FORMATS.md sections 0-9)."""
+    return read_page_text(normalise(text))
 
 
 def iter_dump(path: Path, info: DumpInfo | None = None) -> Iterator[Paper]:

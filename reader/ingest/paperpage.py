@@ -1,0 +1,167 @@
+"""A single HF paper page (`/papers/<arxiv-id>`, FORMATS.md section 5): one paper.
+
+Title after `arxiv:<id>` / `Copy markdown`, then `Published on`, an optional submitter,
+upvotes, `Authors:` (one name per line, `,` lines between), `Abstract` with the AI
+summary (labelled `AI-generated summary`, before or after it) and the full abstract,
+whose keyword-split fragments are rejoined. Comments and everything after are ignored,
+so papers recommended in comments never become records.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.ingest.fragments import join_fragments
+from reader.ingest.identity import find_arxiv_id, paper_id
+from reader.ingest.metadata import DATE, Unit, iso_date
+from reader.ingest.page import PageText
+from reader.ingest.text import clean_field
+from reader.model import Paper
+
+_ARXIV_LINE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+_PAPER_OF_DAY = re.compile(r"^#?\d+ Paper of the (?:day|week|month)$", re.IGNORECASE)
+_UPVOTE = re.compile(r"^(?:Upvote\s*(\d+)?|\+\d+)$")
+_AUTHORS_HEAD = re.compile(r"^Authors?\s*:\s*(.*)$")
+_SUMMARY_LABEL = "ai-generated summary"
+_SECTION_END = (
+    "view arxiv page", "view pdf", "add to collection", "community", "get this paper in your agent",
+    "models citing this paper", "datasets citing this paper", "spaces citing this paper",
+    "collections including this paper", "edit preview", "sign up or log in to comment",
+)  # fmt: skip
+
+
+def looks_like_paper_page(units: list[Unit]) -> bool:
+    """A paper page has `Copy markdown` or `arxiv:<id>`, and an `Abstract` or `Authors:` line."""
+    texts = [u.text for u in units]
+    anchor = any(t == "Copy markdown" or _ARXIV_LINE.match(t) for t in texts)
+    body = any(t in ("Abstract", "Authors:") for t in texts)
+    listing = any(t.startswith("Get trending papers in your email inbox") for t in texts)
+    return anchor and body and not listing
+
+
+def parse_paper_page(units: list[Unit], year: int | None, page_url: str | None = None) -> PageText:
+    result = PageText(format="hf-paper-page")
+    texts = [u.text for u in units]
+    arxiv_id = next((find_arxiv_id(t) for t in texts if _ARXIV_LINE.match(t)), None)
+    start = _index(texts, lambda t: t == "Copy markdown")
+    if start is None:
+        start = _index(texts, lambda t: bool(_ARXIV_LINE.match(t)))
+    i = (start or 0) + 1
+    title_parts: list[str] = []
+    while i < len(units) and not _is_after_title(units[i]):
+        if units[i].text and units[i].kind != "url":
+            title_parts.append(units[i].text)
+        i += 1
+    title = clean_field(join_fragments(title_parts))
+    if not title:
+        title = _title_from_page_line(texts)
+    paper = Paper(id=paper_id(title) if title else "", title=title, arxiv_id=arxiv_id)
+    authors: list[str] = []
+    abstract_start: int | None = None
+    want_submitter = False
+    while i < len(units):
+        text = units[i].text
+        low = text.casefold()
+        if want_submitter and text:
+            paper.submitter, want_submitter = clean_field(text), False
+        elif text.startswith("Submitted by"):
+            rest = text[len("Submitted by") :].strip()
+            paper.submitter = clean_field(rest) or None
+            want_submitter = not rest
+        elif DATE.match(text):
+            if text.startswith("Published") or (
+                paper.published is None and not text.startswith("on ")
+            ):
+                paper.published = iso_date(text, year)
+        elif _UPVOTE.match(text) and paper.upvotes is None:
+            match = _UPVOTE.match(text)
+            count = match.group(1) if match else None
+            paper.upvotes = int(count) if count else int(text[1:]) if text.startswith("+") else None
+        elif _AUTHORS_HEAD.match(text):
+            inline = _AUTHORS_HEAD.match(text)
+            i = _read_authors(units, i + 1, authors, inline.group(1) if inline else "")
+            continue
+        elif low == "abstract":
+            abstract_start = i + 1
+            break
+        i += 1
+    paper.authors = authors
+    if abstract_start is not None:
+        summary, abstract = _abstract(units, abstract_start)
+        paper.summary = summary or None
+        paper.abstract = abstract or summary
+    if page_url and not arxiv_id:
+        paper.arxiv_id = find_arxiv_id(page_url)
+    if paper.arxiv_id:
+        paper.url = f"https://huggingface.co/papers/{paper.arxiv_id}"
+    if not paper.title:
+        result.warnings.append("paper page without a title")
+        return result
+    if not paper.abstract:
+        result.warnings.append(f"paper page without an abstract: {paper.title[:60]!r}")
+    result.papers.append(paper)
+    return result
+
+
+def _index(texts: list[str], test: object) -> int | None:
+    for i, text in enumerate(texts):
+        if callable(test) and test(text):
+            return i
+    return None
+
+
+def _is_after_title(unit: Unit) -> bool:
+    text = unit.text
+    return bool(
+        DATE.match(text)
+        or text.startswith("Submitted by")
+        or _UPVOTE.match(text)
+        or _AUTHORS_HEAD.match(text)
+        or _PAPER_OF_DAY.match(text)
+        or text == "Abstract"
+    )
+
+
+def _title_from_page_line(texts: list[str]) -> str:
+    for i, text in enumerate(texts):
+        if text.startswith("Paper page - "):
+            parts = [text[len("Paper page - ") :]]
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            if nxt and nxt[:1].islower():
+                parts.append(nxt)
+            return clean_field(" ".join(parts))
+    return ""
+
+
+def _read_authors(units: list[Unit], i: int, authors: list[str], inline: str) -> int:
+    """Names after `Authors:` up to `Abstract`; `,` lines and `+N`/`·` bits skipped."""
+    pieces = [inline] if inline else []
+    while i < len(units) and units[i].text != "Abstract" and not _is_after_title(units[i]):
+        pieces.append(units[i].text)
+        i += 1
+    for piece in pieces:
+        for name in re.split(r"\s*,\s*|\s+and\s+", piece):
+            name = clean_field(name.strip(" ·•"))
+            if name and not re.fullmatch(r"\+?\d+|[,·•-]", name) and name not in authors:
+                authors.append(name)
+    return i
+
+
+def _abstract(units: list[Unit], start: int) -> tuple[str, str]:
+    """(AI summary, full abstract) from the units after `Abstract`."""
+    parts: list[str] = []
+    label_at: int | None = None
+    for unit in units[start:]:
+        low = unit.text.casefold().rstrip(":")
+        if any(low.startswith(end) for end in _SECTION_END):
+            break
+        if low == _SUMMARY_LABEL:
+            label_at = len(parts)
+            continue
+        if unit.text and unit.kind != "url":
+            parts.append(unit.text)
+    if label_at is None:
+        return "", join_fragments(parts)
+    if label_at == 0:  # label before the sentence: the first paragraph is the summary
+        return clean_field(parts[0]) if parts else "", join_fragments(parts[1:])
+    return clean_field(join_fragments(parts[:label_at])), join_fragments(parts[label_at:])
