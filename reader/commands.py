@@ -56,8 +56,12 @@ def _progress(stream: TextIO) -> Any:
     return show
 
 
+READ_WAIT_S = 2.0
+
+
 def ensure_synced(lib: Library, rebuild: bool = False) -> Any:
     """Sync before reading; if another process is syncing, read the last committed index."""
+
     def waiting() -> None:
         print("paper-reader: waiting for another paper-reader to finish indexing…", file=sys.stderr)
 
@@ -137,6 +141,7 @@ def _print_json_array(items: Iterable[dict[str, Any]]) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
+    lib.lock_timeout = READ_WAIT_S
     ensure_synced(lib)
     if args.json:
         _print_json_array(paper_json(p) for p in lib.iter_papers())
@@ -149,8 +154,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
+    lib.lock_timeout = READ_WAIT_S
     ensure_synced(lib)
-    filters = Filters(sources=frozenset(args.source or ()))
+    filters = Filters(
+        sources=frozenset(args.source or ()),
+        date_from=args.since,
+        date_to=args.until,
+        min_upvotes=args.min_upvotes,
+        category=args.category,
+    )
     result = lib.search(args.query, filters, Sort(args.sort), limit=args.limit)
     if result.note:
         print(f"paper-reader: note: {result.note}", file=sys.stderr)
@@ -159,6 +171,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
+    lib.lock_timeout = READ_WAIT_S
     ensure_synced(lib)
     paper = lib.get(args.id)
     if paper is None:

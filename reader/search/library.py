@@ -19,7 +19,7 @@ from reader.ingest import find_arxiv_id, merge_records
 from reader.model import Paper
 from reader.search.analysis import token_spans
 from reader.search.catalog import Catalog, PaperRow
-from reader.search.query import make_parser, parse
+from reader.search.query import MAX_QUERY_CHARS, make_parser, parse
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.similar import similar_papers
 from reader.search.storage import (
@@ -261,6 +261,8 @@ class Library:
                 return None
             assert self._catalog is not None
             key = key.strip()
+            if _unencodable(key):
+                return None
             if key in self._docnums() or self._catalog.records_for(key):
                 return key
             arxiv = find_arxiv_id(key)
@@ -358,6 +360,10 @@ class Library:
         rows = self._all_rows()
         if sort is Sort.TITLE:
             return sorted(ids, key=lambda i: rows[i].title_key if i in rows else "")
+        if sort is Sort.UPVOTES:
+            voted = [i for i in ids if i in rows and rows[i].upvotes is not None]
+            unvoted = [i for i in ids if not (i in rows and rows[i].upvotes is not None)]
+            return sorted(voted, key=lambda i: -(rows[i].upvotes or 0)) + unvoted
         dated = [i for i in ids if i in rows and rows[i].date_key]
         undated = [i for i in ids if not (i in rows and rows[i].date_key)]
         return sorted(dated, key=lambda i: rows[i].date_key, reverse=True) + undated
@@ -401,7 +407,7 @@ class Library:
         """"Did you mean": the query with unknown words corrected, or None."""
         try:
             with self._lock:
-                return self._suggest(query) if self._fresh() else None
+                return self._suggest(query[:MAX_QUERY_CHARS]) if self._fresh() else None
         except Exception:
             return None
 
@@ -416,12 +422,15 @@ class Library:
 
     def similar(self, key: str, limit: int = 50) -> SimilarResult:
         """Papers like this one (more like this), with the key terms that drove it."""
-        with self._lock:
-            paper = self.get(key)
-            if paper is None or not self._fresh():
-                return SimilarResult(paper_id=key)
-            own = self._docnums().get(paper.id)
-            return similar_papers(self._searcher, paper, own, limit)
+        try:
+            with self._lock:
+                paper = self.get(key)
+                if paper is None or not self._fresh():
+                    return SimilarResult(paper_id=key)
+                own = self._docnums().get(paper.id)
+                return similar_papers(self._searcher, paper, own, limit)
+        except Exception:  # an id that is not text (lone surrogates) or a damaged index
+            return SimilarResult(paper_id=key)
 
     def highlight_spans(
         self, text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
@@ -446,3 +455,12 @@ def _row(r: PaperRow) -> Row:
         id=r.id, title=r.title, first_source=r.first_source, page_date=r.page_date,
         published=r.published, upvotes=r.upvotes, arxiv_id=r.arxiv_id,
     )  # fmt: skip
+
+
+def _unencodable(text: str) -> bool:
+    """Lone surrogates (from undecodable command-line bytes) cannot be looked up in SQLite."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -12,6 +12,7 @@ class Sort(StrEnum):
     RELEVANCE = "relevance"
     TITLE = "title"
     DATE = "date"
+    UPVOTES = "upvotes"
 
     def next(self) -> Sort:
         order = list(Sort)
