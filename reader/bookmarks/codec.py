@@ -13,12 +13,12 @@ from typing import Any
 
 from reader.bookmarks.model import (
     Bookmark,
+    clean_field,
     clean_note,
     normalise_tags,
     normalise_time,
     paper_from_data,
 )
-from reader.ingest.text import clean_field
 
 SCHEMA_VERSION = 1
 

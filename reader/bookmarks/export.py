@@ -23,9 +23,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
 def export(bookmarks: Sequence[Bookmark], fmt: str) -> str:
-    """`bookmarks` in `fmt` ("json", "markdown" or "bibtex")."""
+    """`bookmarks` (newest first, as `BookmarkStore.all()` gives them) in `fmt`."""
     if fmt == "json":
-        return encode(bookmarks).decode("utf-8")
+        # The file keeps oldest first; reversing keeps same-second bookmarks in their order.
+        return encode(list(reversed(bookmarks))).decode("utf-8")
     if fmt == "markdown":
         return to_markdown(bookmarks)
     if fmt == "bibtex":
@@ -116,11 +117,30 @@ def bibtex_key(paper_id: str, taken: set[str]) -> str:
 
 
 def _encoder() -> Any:
-    from bibtexparser.middlewares import LatexEncodingMiddleware
-    from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
+    """pylatexenc's own escapes for LaTeX's ASCII specials; other characters stay UTF-8.
 
+    (Its approximations for non-ASCII letters are lossy, e.g. `Ħ` becomes `\\=H`; UTF-8 BibTeX
+    is read by biber and modern BibTeX alike.)
+    """
+    from bibtexparser.middlewares import LatexEncodingMiddleware
+    from pylatexenc.latexencode import (  # type: ignore[import-untyped]
+        RULE_DICT,
+        UnicodeToLatexConversionRule,
+        UnicodeToLatexEncoder,
+        get_builtin_conversion_rules,
+    )
+
+    ascii_specials = {
+        code: latex
+        for rule in get_builtin_conversion_rules("defaults")
+        if rule.rule_type == RULE_DICT
+        for code, latex in rule.rule.items()
+        if code < 128
+    }
     encoder = UnicodeToLatexEncoder(
-        conversion_rules=["defaults"], unknown_char_policy="keep", unknown_char_warning=False
+        conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, ascii_specials)],
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
     )
     return LatexEncodingMiddleware(encoder=encoder)
 

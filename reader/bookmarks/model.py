@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from reader.ingest.text import clean_field, strip_controls
+from reader.ingest.text import clean_field as _clean_field
+from reader.ingest.text import strip_controls
 from reader.model import Paper, Source
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# Lone surrogates (e.g. undecodable bytes in argv) cannot be written as UTF-8.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/abs/)", re.IGNORECASE)
 _ARXIV_VERSION = re.compile(r"v\d+$", re.IGNORECASE)
 
@@ -42,6 +45,13 @@ class Bookmark:
     @property
     def title(self) -> str:
         return self.paper.title
+
+
+def clean_field(value: object) -> str:
+    """A single-line text (title, tag, id): `reader.ingest.text.clean_field`, UTF-8 safe."""
+    if value is None:
+        return ""
+    return _clean_field(_SURROGATES.sub("\ufffd", str(value)))
 
 
 def format_time(moment: datetime) -> str:
@@ -83,7 +93,7 @@ def clean_note(note: object) -> str:
     """A note: controls stripped, line ends made LF (newlines kept), outer blank space trimmed."""
     if note is None:
         return ""
-    text = str(note).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATES.sub("\ufffd", str(note)).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = strip_controls(text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()

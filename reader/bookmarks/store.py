@@ -32,12 +32,12 @@ from reader.bookmarks.model import (
     Bookmark,
     BookmarkError,
     arxiv_key,
+    clean_field,
     clean_note,
     clean_paper,
     normalise_tags,
     now_iso,
 )
-from reader.ingest.text import clean_field
 from reader.model import Paper
 
 T = TypeVar("T")
