@@ -393,10 +393,17 @@ class Library:
                     ids=filters.ids, date_from=filters.date_from, date_to=filters.date_to,
                     min_upvotes=filters.min_upvotes, category=filters.category,
                 )  # fmt: skip
-                result = self._search(query, base, Sort.TITLE if query.strip() else Sort.RELEVANCE, None)
+                allowed = self._allowed_ids(base) if base.active else None
+                if not query.strip() or query.strip() in ("*", "*:*"):
+                    ids: Iterable[str] = self._order if allowed is None else allowed
+                else:
+                    parsed = parse(query, self._parser, self._searcher.reader())
+                    ids = self._matching_ids(parsed.query, None)  # unscored, unsorted
+                    if allowed is not None:
+                        ids = [i for i in ids if i in allowed]
                 rows = self._all_rows()
                 counts = {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
-                for pid in result.ids:
+                for pid in ids:
                     for name in rows[pid].sources if pid in rows else ():
                         counts[name] = counts.get(name, 0) + 1
                 return counts
