@@ -1,0 +1,252 @@
+"""One benchmark phase in a fresh process (`python -m bench.worker PHASE ARGS...`).
+
+Each phase prints one JSON object on its last stdout line. A fresh process per phase keeps
+phases independent (cold caches, honest "process start" costs, per-phase peak RSS) and lets
+the same phases run under another interpreter (the whoosh 2.7.4 comparison).
+"""
+
+from __future__ import annotations
+
+import time
+
+T_START = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+def rss_mb() -> float:
+    """Peak RSS of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1048576, 1)
+    except OSError:
+        return float("nan")
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[k]
+
+
+def dir_mb(path: Path) -> float:
+    total = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return round(total / 1048576, 1)
+
+
+def library(corpus: Path, index: Path, mmap: bool = False) -> Any:
+    if mmap:
+        from whoosh.filedb.filestore import FileStorage
+
+        import reader.search.storage as st
+
+        st.storage = lambda d: FileStorage(str(d / st.WHOOSH_DIR), supports_mmap=True)
+    from reader.search import Library
+
+    return Library([corpus], index, lock_timeout=600)
+
+
+def phase_build(args: argparse.Namespace) -> dict[str, Any]:
+    lib = library(args.corpus, args.index)
+    t = time.perf_counter()
+    report = lib.sync(rebuild=True)
+    seconds = time.perf_counter() - t
+    whoosh_dir = args.index / "whoosh"
+    segments = len(list(whoosh_dir.glob("*.seg")))
+    return {
+        "papers": report.papers,
+        "seconds": round(seconds, 2),
+        "papers_per_s": round(report.papers / seconds, 1),
+        "index_mb": dir_mb(args.index),
+        "whoosh_mb": dir_mb(whoosh_dir),
+        "segments": segments,
+        "peak_rss_mb": rss_mb(),
+    }
+
+
+def phase_noop(args: argparse.Namespace) -> dict[str, Any]:
+    t_import = time.perf_counter()
+    lib = library(args.corpus, args.index)
+    t = time.perf_counter()
+    report = lib.sync()
+    done = time.perf_counter()
+    assert report.changed_files == 0 and not report.rebuilt, report
+    return {
+        "noop_sync_ms": round((done - t) * 1000, 1),
+        "imports_ms": round((t - T_START) * 1000, 1),
+        "process_to_synced_ms": round((done - T_START) * 1000, 1),
+        "import_only_ms": round((t_import - T_START) * 1000, 1),
+    }
+
+
+def phase_add(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.corpus import write_extra_dump
+
+    lib = library(args.corpus, args.index)
+    lib.search("warm")  # open handles as a running app would have them
+    extra = args.corpus / "zz_extra_100.txt"
+    write_extra_dump(extra, 100, seed=args.seed)
+    t = time.perf_counter()
+    report = lib.sync()
+    added = time.perf_counter() - t
+    hit = lib.search('title:"' + _first_title(extra) + '"', limit=5).total
+    extra.unlink()
+    t = time.perf_counter()
+    lib.sync()
+    removed = time.perf_counter() - t
+    return {
+        "add_100_ms": round(added * 1000, 1),
+        "remove_100_ms": round(removed * 1000, 1),
+        "papers_after_add": report.papers,
+        "new_paper_found": hit > 0,
+    }
+
+
+def _first_title(dump: Path) -> str:
+    from reader.ingest import read_dump
+
+    return read_dump(dump)[0][0].title.split(":")[-1].split()[0]
+
+
+def run_query(lib: Any, text: str) -> tuple[float, int]:
+    """One query as the CLI runs it: top 20, then title and abstract highlight fragments."""
+    from reader.search.snippets import fragment
+
+    t = time.perf_counter()
+    result = lib.search(text, limit=20)
+    for pid in result.ids:
+        paper = lib.get(pid)
+        lib.highlight_spans(paper.title, result.terms, "title")
+        fragment(paper.abstract, lib.highlight_spans(paper.abstract, result.terms))
+    return (time.perf_counter() - t) * 1000, result.total
+
+
+def phase_query(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.queries import MISSPELT, PLAIN_KINDS, QUERIES
+
+    lib = library(args.corpus, args.index, mmap=args.mmap)
+    t = time.perf_counter()
+    first_ms, _ = run_query(lib, "model")  # opens the index and builds per-generation caches
+    open_ms = (time.perf_counter() - t) * 1000
+    rss_open = current_rss_mb()
+    rows = []
+    for kind, text, _fts in QUERIES:
+        ms, total = run_query(lib, text)
+        rows.append({"kind": kind, "query": text, "ms": round(ms, 1), "hits": total})
+    times = [r["ms"] for r in rows]
+    plain = [r["ms"] for r in rows if r["kind"] in PLAIN_KINDS]
+    repeat = [run_query(lib, text)[0] for _k, text, _f in QUERIES]
+    suggest = []
+    suggestions = {}
+    for text in MISSPELT:
+        t = time.perf_counter()
+        suggestions[text] = lib.suggest(text)
+        suggest.append((time.perf_counter() - t) * 1000)
+    zero = []
+    for text in MISSPELT:
+        t = time.perf_counter()
+        lib.search(text, limit=20)
+        zero.append((time.perf_counter() - t) * 1000)
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(pct(times, 95), 1),
+        "max_ms": round(max(times), 1),
+        "plain_p95_ms": round(pct(plain, 95), 1),
+        "plain_p50_ms": round(statistics.median(plain), 1),
+        "suggest_ms": round(statistics.median(suggest), 1),
+        "suggest_max_ms": round(max(suggest), 1),
+        "zero_hit_search_p50_ms": round(statistics.median(zero), 1),
+        "repeat_p95_ms": round(pct(repeat, 95), 1),
+        "first_query_ms": round(first_ms, 1),
+        "open_and_first_query_ms": round(open_ms, 1),
+        "rss_after_open_mb": rss_open,
+        "rss_after_queries_mb": current_rss_mb(),
+        "peak_rss_mb": rss_mb(),
+        "suggestions": suggestions,
+        "queries": rows,
+    }
+
+
+def phase_fts5(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.fts5 import build, query_all
+
+    db = args.index
+    if db.exists():
+        db.unlink()
+    papers, seconds = build(args.corpus, db)
+    rows = query_all(db)
+    times = [r["ms"] for r in rows]
+    from bench.queries import PLAIN_KINDS
+
+    plain = [r["ms"] for r in rows if r["kind"] in PLAIN_KINDS]
+    return {
+        "papers": papers,
+        "build_seconds": round(seconds, 2),
+        "build_papers_per_s": round(papers / seconds, 1),
+        "db_mb": round(db.stat().st_size / 1048576, 1),
+        "query_p50_ms": round(statistics.median(times), 2),
+        "query_p95_ms": round(pct(times, 95), 2),
+        "query_max_ms": round(max(times), 2),
+        "plain_p95_ms": round(pct(plain, 95), 2),
+        "queries": rows,
+    }
+
+
+def phase_jsonl(args: argparse.Namespace) -> dict[str, Any]:
+    """Index an arXiv-snapshot JSONL file; peak RSS shows whether memory grows with the file."""
+    lib = library(args.corpus, args.index)
+    t = time.perf_counter()
+    report = lib.sync(rebuild=True)
+    seconds = time.perf_counter() - t
+    return {
+        "records": report.papers,
+        "seconds": round(seconds, 1),
+        "papers_per_s": round(report.papers / seconds, 1),
+        "peak_rss_mb": rss_mb(),
+        "format": report.files[0].format if report.files else None,
+    }
+
+
+PHASES = {
+    "build": phase_build,
+    "noop": phase_noop,
+    "add": phase_add,
+    "query": phase_query,
+    "fts5": phase_fts5,
+    "jsonl": phase_jsonl,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.worker")
+    parser.add_argument("phase", choices=sorted(PHASES))
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("index", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mmap", action="store_true")
+    args = parser.parse_args(argv)
+    result = PHASES[args.phase](args)
+    import whoosh
+
+    result["whoosh"] = getattr(whoosh, "versionstring", lambda: "?")()
+    result["python"] = sys.version.split()[0]
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
