@@ -20,6 +20,7 @@ MAX_QUERY_CHARS = 500
 MAX_EXPANSION = 48
 MAX_SCAN = 5000
 MAX_FUZZY_DISTANCE = 2
+WIDE_OR = 8
 _OPERATOR_CHARS = re.compile(r"[\"'()\[\]{}^~*?:+\-\\/<>=!]")
 _FIELD_ALIASES = {"author": ["authors", "by"], "source": ["dump", "src"], "category": ["cat"]}
 
@@ -60,13 +61,30 @@ def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
             q = _bound(parser.parse(plain), reader, notes) if plain else wq.NullQuery
         except Exception:
             q = wq.NullQuery
+    _preload_wide_ors(q)
     return ParsedQuery(text=text, query=q, notes=notes, terms=frozenset(positive_terms(q)))
+
+
+def _preload_wide_ors(q: Any) -> None:
+    """Make wide Ors (expansions, merged by `normalize`) preload their matches: Whoosh's
+    default binary tree of union matchers takes seconds for ~100 terms on 10k papers."""
+    if isinstance(q, wq.Or) and len(q.subqueries) > WIDE_OR:
+        q.matcher_type = wq.Or.ARRAY_MATCHER
+    if q is not None and q is not wq.NullQuery and not q.is_leaf():
+        for child in q.children():
+            _preload_wide_ors(child)
 
 
 def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
     """Rewrite multi-term nodes (prefix, wildcard, fuzzy) into bounded Ors on `words`."""
     if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
         return _expand(q, reader, notes)
+    if isinstance(q, wq.Every):
+        # `field:*` would read every posting of the field; "every paper" is what users mean.
+        return wq.Every()
+    if isinstance(q, wq.MultiTerm):  # ranges and other expanding terms: bounded the same way
+        texts = (t.decode("utf-8") for t in q._btexts(reader))
+        return _expand_terms(q.fieldname, texts, reader, notes, str(q))
     if q.is_leaf():
         return q
     return q.apply(lambda child: _bound(child, reader, notes)).normalize()
@@ -83,6 +101,16 @@ def _expand(q: Any, reader: Any, notes: list[str]) -> Any:
         candidates = (t.decode("utf-8") for t in reader.expand_prefix(fieldname, text))
     else:
         candidates = (t.decode("utf-8") for t in wq.Wildcard(fieldname, text)._btexts(reader))
+    label = f"{q.text}{'*' if isinstance(q, wq.Prefix) else ''}"
+    return _expand_terms(fieldname, candidates, reader, notes, label)
+
+
+def _expand_terms(
+    fieldname: str, candidates: Any, reader: Any, notes: list[str], label: str
+) -> Any:
+    """An Or of the `MAX_EXPANSION` most frequent candidates (reading at most `MAX_SCAN`)."""
+    if len(label) > 40:
+        label = label[:39] + "…"
     scanned: list[str] = []
     for term in candidates:
         scanned.append(term)
@@ -94,8 +122,7 @@ def _expand(q: Any, reader: Any, notes: list[str]) -> Any:
         scanned.sort(key=lambda t: -reader.doc_frequency(fieldname, t))
         more = "+" if len(scanned) >= MAX_SCAN else ""
         notes.append(
-            f"{q.text}{'*' if isinstance(q, wq.Prefix) else ''} matches {len(scanned)}{more} words;"
-            f" searched the {MAX_EXPANSION} most common"
+            f"{label} matches {len(scanned)}{more} words; searched the {MAX_EXPANSION} most common"
         )
         scanned = scanned[:MAX_EXPANSION]
     return wq.Or([wq.Term(fieldname, t) for t in scanned])
