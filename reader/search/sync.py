@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.ingest import DumpInfo, date_key, discover, iter_dump, merge_records
+from reader.ingest import DumpInfo, clean_field, date_key, discover, iter_dump, merge_records
 from reader.model import Paper
 from reader.search.catalog import Catalog, FileRow, unpack
 from reader.search.schema import SCHEMA_VERSION
@@ -50,16 +50,26 @@ class Plan:
         return not (self.changed or self.removed or self.reordered)
 
 
+def dump_name(path: str | Path) -> str:
+    """A dump's display name: its file name with control characters removed (names are data too)."""
+    return clean_field(Path(path).name) or "(unnamed)"
+
+
+def shown(path: str | Path) -> str:
+    """A path made safe to print: control characters removed."""
+    return clean_field(str(path))
+
+
 def scan(roots: Sequence[Path]) -> tuple[list[FileState], list[str]]:
     files, bad_roots = discover(roots)
-    problems = [f"{path}: {reason}" for path, reason in bad_roots]
+    problems = [f"{shown(path)}: {reason}" for path, reason in bad_roots]
     states = []
     for path in files:
         try:
             st = os.stat(path)
         except OSError as exc:
             states.append(FileState(str(path), -1, -1, False))
-            problems.append(f"{path}: {(exc.strerror or str(exc)).lower()}")
+            problems.append(f"{shown(path)}: {(exc.strerror or str(exc)).lower()}")
             continue
         states.append(FileState(str(path), st.st_size, st.st_mtime_ns, stat.S_ISREG(st.st_mode)))
     return states, problems
@@ -133,7 +143,7 @@ class Syncer:
                     report.removed_files += 1
                 reread: list[FileState] = []
                 for done, state in enumerate(plan.changed):
-                    self.progress(done, total, f"reading {Path(state.path).name}")
+                    self.progress(done, total, f"reading {dump_name(state.path)}")
                     if self._same_content(db, state):
                         continue
                     stale |= catalog.ids_of_file(state.path)
@@ -149,7 +159,7 @@ class Syncer:
                     shared = self._shared_ids(db, [s.path for s in reread])
                     done_shared: set[str] = set()
                     for step, state in enumerate(reread, len(plan.changed)):
-                        self.progress(step, total, f"indexing {Path(state.path).name}")
+                        self.progress(step, total, f"indexing {dump_name(state.path)}")
                         rows = db.execute(
                             "SELECT id, data FROM records WHERE path=? ORDER BY seq", (state.path,)
                         )
@@ -204,7 +214,7 @@ class Syncer:
 
     def _read_file(self, db: Any, state: FileState, order: int) -> None:
         path = Path(state.path)
-        info = DumpInfo(path=state.path, name=path.name)
+        info = DumpInfo(path=state.path, name=dump_name(state.path))
         papers = iter_dump(path, info)
         self.catalog.put_records(db, state.path, papers)
         try:
