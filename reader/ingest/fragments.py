@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|approx|resp)\.", re.IGNORECASE)
 _SENTENCE_SPLIT = re.compile(r"[.!?][\"')\]]*\s+(?=[A-Z(\"'])")
 
 
@@ -52,7 +53,7 @@ def join_fragments(parts: list[str]) -> str:
 
 def is_one_sentence(text: str) -> bool:
     """True for a single sentence (an AI summary), false for a multi-sentence abstract."""
-    text = text.strip()
+    text = _ABBREVIATION.sub("", text.strip())
     return bool(text) and len(text) <= 400 and not _SENTENCE_SPLIT.search(text)
 
 

@@ -33,14 +33,15 @@ _UPVOTE_WORD = re.compile(r"^Upvote\s*(\d+|-)?$")
 _NUMBER = re.compile(r"^\d{1,7}$")
 _AUTHORS = re.compile(r"^(\d{1,5}) authors?$")
 _GITHUB = re.compile(r"^(?:LINK:\s*)?GitHub\s+(\d+(?:[.,]\d+)?)\s*([kKmM]?)$")
-_SUBMITTED = re.compile(r"^Submitted by\b:?\s*(\S*)$")
+_SUBMITTED = re.compile(r"^(?:[·•]\s*)?Submitted by\b:?\s*(\S*)$")
 URL_ONLY = re.compile(r"^<?(https?://\S+?)>?$")
 _HF = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)(/[^?#\s]*)?(\?[^#\s]*)?(#\S*)?$")
 _HF_PATHS = {
     "", "models", "datasets", "spaces", "docs", "enterprise", "pricing", "login", "join", "storage",
     "papers", "blog", "posts", "learn", "tasks", "chat", "collections", "languages", "organizations",
     "huggingchat", "pro", "inference-endpoints", "inference", "support", "settings", "new",
-    "front", "avatars", "privacy", "terms-of-service", "jobs", "careers", "brand", "notifications",
+    "front", "avatars", "privacy", "huggingface", "terms-of-service", "jobs", "careers", "brand",
+    "notifications",
 }  # fmt: skip
 
 

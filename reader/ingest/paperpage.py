@@ -60,7 +60,7 @@ def parse_paper_page(units: list[Unit], year: int | None, page_url: str | None =
     abstract_start: int | None = None
     want_submitter = False
     while i < len(units):
-        text = units[i].text
+        text = units[i].text.lstrip("·• ")
         low = text.casefold()
         if want_submitter and text:
             paper.submitter, want_submitter = clean_field(text), False
@@ -114,7 +114,7 @@ def _is_after_title(unit: Unit) -> bool:
     text = unit.text
     return bool(
         DATE.match(text)
-        or text.startswith("Submitted by")
+        or text.lstrip("·• ").startswith("Submitted by")
         or _UPVOTE.match(text)
         or _AUTHORS_HEAD.match(text)
         or _PAPER_OF_DAY.match(text)

@@ -153,6 +153,10 @@ def test_papers_with_code_trending_without_dates_or_upvotes() -> None:
          "upvotes": None, "published": None, "github_stars": 11300, "authors": [],
          "github": "https://github.com/microsoft/agent-lightning"},
         {"title": "HeartMuLa: A Family of Open Sourced Music Foundation Models", "github_stars": 843},
+        {"title": "FAPO: Flawed-Aware Policy Optimization for Efficient and Reliable Reasoning",
+         "summary": "Flawed-Aware Policy Optimization (FAPO) enhances reinforcement learning with "
+         "verifiable rewards, e.g. for math, by penalizing flawed-positive rollouts.",
+         "github_stars": 29000, "github": "https://github.com/example/fapo"},
     ])  # fmt: skip
     assert all(p.abstract == p.summary for p in result.papers)
 
@@ -187,6 +191,23 @@ def test_paper_page_markdown_without_label() -> None:
          "contexts. Masking them removes the ability to copy from context.",
          "summary": None, "authors": ["Wenhao Wu", "Yizhong Wang", "Hao Peng"],
          "published": "2026-10-06", "upvotes": 5, "arxiv_id": "2404.15574"},
+    ])  # fmt: skip
+
+
+def test_paper_page_jina_reader_style() -> None:
+    """Setext headings, `· Submitted by` inline, avatar links, comma-suffixed author lines."""
+    result = read("paper_page_jina.md")
+    assert result.format == "hf-paper-page"
+    check_papers(result, [
+        {"title": "DeclareKit: Compiling Declarative Model Calls into Self-Improving Pipelines",
+         "abstract": "The ML community is rapidly exploring techniques for prompting language models "
+         "(LMs) and for stacking them into pipelines. We introduce DeclareKit, a programming model "
+         "that abstracts LM pipelines as text transformation graphs. DeclareKit is available at "
+         "https://github.com/example/declarekit",
+         "authors": ["Omar Khan", "Arnav Singh", "Zhiyuan Zhang", "Thomas T. Joshi",
+                     "Christopher Potter"],
+         "published": "2023-10-05", "submitter": "akhaliq", "upvotes": 33, "summary": None,
+         "arxiv_id": "2310.03999", "url": HF + "2310.03999"},
     ])  # fmt: skip
 
 
