@@ -199,6 +199,10 @@ class Catalog:
     def delete_paper(self, db: sqlite3.Connection, paper_id: str) -> None:
         db.execute("DELETE FROM papers WHERE id=?", (paper_id,))
 
+    def has_paper(self, paper_id: str) -> bool:
+        row = self.connect().execute("SELECT 1 FROM papers WHERE id=?", (paper_id,)).fetchone()
+        return row is not None
+
     def record_count(self) -> int:
         return int(self.connect().execute("SELECT COUNT(*) FROM records").fetchone()[0])
 

@@ -19,6 +19,7 @@ from reader.ingest import find_arxiv_id, merge_records
 from reader.model import Paper
 from reader.search.analysis import token_spans
 from reader.search.catalog import Catalog, PaperRow
+from reader.search.engine import Engine
 from reader.search.query import MAX_QUERY_CHARS, make_parser, parse
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.similar import similar_papers
@@ -65,6 +66,8 @@ class Library:
         self._docmap_gen = -1
         self._doc_by_id: dict[str, int] = {}
         self._opened = False
+        self._fast: Engine | None = None
+        self._id_col: Any = None
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -263,7 +266,7 @@ class Library:
             key = key.strip()
             if _unencodable(key):
                 return None
-            if key in self._docnums() or self._catalog.records_for(key):
+            if (self._rows is not None and key in self._rows) or self._catalog.has_paper(key):
                 return key
             arxiv = find_arxiv_id(key)
             return self._catalog.id_for_arxiv(arxiv) if arxiv else None
@@ -335,11 +338,20 @@ class Library:
             docnums = self._docnums()
             docmask = {docnums[i] for i in allowed if i in docnums}
         if sort is Sort.RELEVANCE:
-            hits = self._searcher.search(parsed.query, limit=limit or None, filter=docmask)
-            result.total = len(hits)
-            for hit in hits:
-                result.ids.append(hit["id"])
-                result.scores[hit["id"]] = float(hit.score or 0.0)
+            ranked = self._ranked(parsed.query, limit or None, docmask)
+            if ranked is not None:
+                docs, result.total, scores = ranked
+                column = self._id_column()
+                for d in docs:
+                    pid = column[d]
+                    result.ids.append(pid)
+                    result.scores[pid] = scores[d]
+            else:
+                hits = self._searcher.search(parsed.query, limit=limit or None, filter=docmask)
+                result.total = len(hits)
+                for hit in hits:
+                    result.ids.append(hit["id"])
+                    result.scores[hit["id"]] = float(hit.score or 0.0)
         else:
             matched = self._matching_ids(parsed.query, docmask)
             ids = self._sorted(matched, sort)
@@ -350,9 +362,33 @@ class Library:
         return result
 
     def _matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
-        column = self._searcher.reader().column_reader("id")
-        docs = self._searcher.docs_for_query(q)
+        column = self._id_column()
+        try:
+            docs: Iterable[int] = self._engine().docs(q)
+        except Exception:  # a query shape or index the fast path does not handle
+            docs = self._searcher.docs_for_query(q)
         return [column[d] for d in docs if docmask is None or d in docmask]
+
+    def _engine(self) -> Engine:
+        """The fast evaluator for the current searcher (rebuilt when the searcher changes)."""
+        if self._fast is None or self._fast.searcher is not self._searcher:
+            self._fast = Engine(self._searcher)
+            self._id_col = None
+        return self._fast
+
+    def _id_column(self) -> Any:
+        if self._id_col is None or self._fast is None or self._fast.searcher is not self._searcher:
+            self._id_col = self._searcher.reader().column_reader("id")
+        return self._id_col
+
+    def _ranked(
+        self, q: Any, limit: int | None, docmask: set[int] | None
+    ) -> tuple[list[int], int, dict[int, float]] | None:
+        """Top docnums, total and scores from the fast path; None to use Whoosh's searcher."""
+        try:
+            return self._engine().top(q, limit, docmask)
+        except Exception:  # Unsupported, or Whoosh internals differ (another Whoosh version)
+            return None
 
     def _sorted(self, ids: list[str], sort: Sort) -> list[str]:
         if sort is Sort.RELEVANCE:
