@@ -103,7 +103,11 @@ def move_aside(path: Path) -> Path:
             continue
         except OSError:
             os.rename(path, target)
+            with contextlib.suppress(OSError):
+                os.chmod(target, 0o600)
             return target
         os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.chmod(target, 0o600)  # private like the rest; the bytes stay as they were
         return target
     raise OSError(f"too many corrupt copies of {path.name}")

@@ -189,6 +189,8 @@ def _export(args: argparse.Namespace, store: BookmarkStore, _r: ResolvePaper, ou
     target = Path(args.output).expanduser()
     if target.is_dir():
         raise BookmarkError(f"cannot export to {target}: it is a folder")
+    if target.resolve() == store.path.resolve():
+        raise BookmarkError(f"cannot export over the bookmarks file itself ({target})")
     write_atomic(target, text.encode("utf-8"), mode=export_mode(target))
     count = len(store.all())
     out.write(f"exported {count} bookmark{'s' if count != 1 else ''} to {target}\n")

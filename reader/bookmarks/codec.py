@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from reader.bookmarks.model import (
@@ -19,8 +19,10 @@ from reader.bookmarks.model import (
     normalise_time,
     paper_from_data,
 )
+from reader.model import Paper
 
 SCHEMA_VERSION = 1
+_PAPER_FIELDS = tuple(f.name for f in fields(Paper))
 
 
 class CorruptFile(ValueError):
@@ -39,10 +41,20 @@ class Document:
         return self.version > SCHEMA_VERSION
 
 
+def paper_to_data(paper: Paper) -> dict[str, Any]:
+    """`Paper.to_dict()` without `asdict`'s deep copy (a large file is encoded on every change)."""
+    data: dict[str, Any] = {}
+    for name in _PAPER_FIELDS:
+        value = getattr(paper, name)
+        data[name] = list(value) if isinstance(value, list) else value
+    data["sources"] = [s.to_dict() for s in paper.sources]
+    return data
+
+
 def bookmark_to_data(bookmark: Bookmark) -> dict[str, Any]:
     return {
         "id": bookmark.paper_id,
-        "paper": bookmark.paper.to_dict(),
+        "paper": paper_to_data(bookmark.paper),
         "tags": list(bookmark.tags),
         "note": bookmark.note,
         "added": bookmark.added,

@@ -8,6 +8,7 @@ normalised text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -19,6 +20,10 @@ from reader.model import Paper, Source
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # Lone surrogates (e.g. undecodable bytes in argv) cannot be written as UTF-8.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# More combining marks in a row than `strip_controls` keeps.
+_LONG_COMBINING = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{5}"
+)
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/abs/)", re.IGNORECASE)
 _ARXIV_VERSION = re.compile(r"v\d+$", re.IGNORECASE)
 
@@ -47,11 +52,33 @@ class Bookmark:
         return self.paper.title
 
 
+def _line_is_clean(line: str) -> bool:
+    """Cheap C-level checks: True only if cleaning cannot change this line.
+
+    `isprintable()` is False for every character cleaning removes or rewrites (C0/C1,
+    ESC, bidi and zero-width formats, surrogates, tabs, odd spaces), so only long
+    combining runs and (for fields) NFC remain to check.
+    """
+    return (
+        line.isprintable()
+        and line == line.rstrip()
+        and (line.isascii() or not _LONG_COMBINING.search(line))
+    )
+
+
 def clean_field(value: object) -> str:
     """A single-line text (title, tag, id): `reader.ingest.text.clean_field`, UTF-8 safe."""
     if value is None:
         return ""
-    return _clean_field(_SURROGATES.sub("\ufffd", str(value)))
+    text = str(value)
+    if (
+        _line_is_clean(text)
+        and text == text.lstrip()
+        and "  " not in text
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    ):
+        return text  # fast path: loading a large file re-checks every text
+    return _clean_field(_SURROGATES.sub("\ufffd", text))
 
 
 def format_time(moment: datetime) -> str:
@@ -93,7 +120,10 @@ def clean_note(note: object) -> str:
     """A note: controls stripped, line ends made LF (newlines kept), outer blank space trimmed."""
     if note is None:
         return ""
-    text = _SURROGATES.sub("\ufffd", str(note)).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(note)
+    if text == text.strip() and all(_line_is_clean(line) for line in text.split("\n")):
+        return text
+    text = _SURROGATES.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = strip_controls(text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()

@@ -276,10 +276,10 @@ class BookmarkStore:
                     self._accept(doc, stamp)
                     raise BookmarkError(self._read_only_reason or "bookmarks are read-only")
                 entries = {b.paper_id: b for b in doc.bookmarks}
-                before = encode(entries.values())
+                before = dict(entries)
                 result = change(entries)
-                data = encode(entries.values())
-                if data != before:
+                if entries != before:
+                    data = encode(entries.values())
                     if raw is not None:
                         backups.rotate(self.path, raw)
                     stamp = _stamp(write_atomic(self.path, data))
@@ -293,6 +293,9 @@ class BookmarkStore:
             raise BookmarkError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
         if raw is None:
             return Document(SCHEMA_VERSION), None, None
+        if self._loaded and stamp == self._stamp and self._read_only_reason is None:
+            # Unchanged since we read or wrote it (same inode, size, mtime_ns): skip parsing.
+            return Document(SCHEMA_VERSION, list(self._entries.values())), raw, stamp
         try:
             return decode(raw), raw, stamp
         except CorruptFile as why:

@@ -140,6 +140,8 @@ def test_export_to_a_file_is_atomic_and_keeps_its_mode(run: Runner, tmp_path: Pa
         run("export", "-o", str(tmp_path / "missing" / "out.json"))
     with pytest.raises(BookmarkError, match="folder"):
         run("export", "-o", str(tmp_path))
+    with pytest.raises(BookmarkError, match="bookmarks file itself"):
+        run("export", "-o", str(run.store.path))
 
 
 def test_import_merges_and_says_what_changed(run: Runner, tmp_path: Path) -> None:

@@ -101,6 +101,7 @@ def test_bad_file_is_moved_aside_and_backup_restored(
     copies = _corrupt_copies(store_path)
     assert len(copies) == 1
     assert copies[0].read_bytes() == bad, "the unreadable bytes are kept as they were"
+    assert copies[0].stat().st_mode & 0o077 == 0
     problem = store.problem
     assert problem is not None
     assert str(copies[0]) in problem and "bookmarks.json.bak1" in problem

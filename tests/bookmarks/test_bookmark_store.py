@@ -12,10 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.bookmarks import Bookmark, BookmarkError, BookmarkStore
+from reader.bookmarks import Bookmark, BookmarkError, BookmarkStore, clean_note
 from reader.bookmarks import atomic as atomic_module
 from reader.bookmarks.lock import FileLock
+from reader.bookmarks.model import clean_field
 from reader.model import Paper
 
 MakePaper = Callable[..., Paper]
@@ -365,3 +368,25 @@ def test_lock_is_exclusive_between_threads(tmp_path: Path) -> None:
     assert result == ["timed out"]
     with lock_b:
         pass
+
+
+SAMPLE_TEXT = st.lists(
+    st.one_of(st.characters(), st.sampled_from(list(" \n\r\t\u0301e\u00a0\u202e\x1b[\ud800"))),
+    max_size=24,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SAMPLE_TEXT)
+def test_text_cleaning_matches_ingestion_and_is_idempotent(text: str) -> None:
+    from reader.ingest.text import clean_field as ingest_clean_field
+    from reader.ingest.text import strip_controls
+
+    field = clean_field(text)
+    assert field == ingest_clean_field(text.replace("\ud800", "\ufffd"))
+    assert clean_field(field) == field
+    note = clean_note(text)
+    assert clean_note(note) == note
+    assert note == strip_controls(note).strip()
+    field.encode("utf-8")
+    note.encode("utf-8")
