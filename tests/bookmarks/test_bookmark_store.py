@@ -390,3 +390,12 @@ def test_text_cleaning_matches_ingestion_and_is_idempotent(text: str) -> None:
     assert note == strip_controls(note).strip()
     field.encode("utf-8")
     note.encode("utf-8")
+
+
+def test_snapshot_format_is_paper_to_dict(paper: MakePaper) -> None:
+    from reader.bookmarks.codec import paper_to_data
+    from reader.bookmarks.model import paper_from_data
+
+    full = paper(3, upvotes=12, comments=3, summary="One line.", github="https://g/x")
+    assert paper_to_data(full) == full.to_dict()
+    assert paper_from_data(full.to_dict()) == full
