@@ -33,7 +33,9 @@ _SECTION_END = (
 def looks_like_paper_page(units: list[Unit]) -> bool:
     """A paper page has `Copy markdown` or `arxiv:<id>`, and an `Abstract` or `Authors:` line."""
     texts = [u.text for u in units]
-    anchor = any(t == "Copy markdown" or _ARXIV_LINE.match(t) for t in texts)
+    anchor = any(
+        t == "Copy markdown" or _ARXIV_LINE.match(t) or t.startswith("Paper page - ") for t in texts
+    )
     body = any(t in ("Abstract", "Authors:") for t in texts)
     listing = any(t.startswith("Get trending papers in your email inbox") for t in texts)
     return anchor and body and not listing
@@ -46,12 +48,15 @@ def parse_paper_page(units: list[Unit], year: int | None, page_url: str | None =
     start = _index(texts, lambda t: t == "Copy markdown")
     if start is None:
         start = _index(texts, lambda t: bool(_ARXIV_LINE.match(t)))
-    i = (start or 0) + 1
     title_parts: list[str] = []
-    while i < len(units) and not _is_after_title(units[i]):
-        if units[i].text and units[i].kind != "url":
-            title_parts.append(units[i].text)
-        i += 1
+    if start is None:  # no `arxiv:` line: the title comes from the `Paper page - ` line
+        i = next((k for k, u in enumerate(units) if _is_after_title(u)), len(units))
+    else:
+        i = start + 1
+        while i < len(units) and not _is_after_title(units[i]):
+            if units[i].text and units[i].kind != "url":
+                title_parts.append(units[i].text)
+            i += 1
     title = clean_field(join_fragments(title_parts))
     if not title:
         title = _title_from_page_line(texts)

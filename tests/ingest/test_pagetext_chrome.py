@@ -260,3 +260,16 @@ def test_no_header_text_becomes_a_paper(k: int) -> None:
         trending=TRENDING[k % len(TRENDING)],
     )
     assert_two(NAV_PLAIN + text + BODY)
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["[图片：无替代文本]", "[Image: no alt text]", "[Bild: kein Alternativtext]"]
+)
+def test_image_placeholders_in_any_language(placeholder: str) -> None:
+    text = (
+        header()
+        + f"{placeholder}\n\n### [{T1}](https://huggingface.co/papers/2610.00001)\n\n{A1}\n\n"
+        + f"- {placeholder}\n\n- 3 authors\n\n·\n\nMar 13\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert (paper.title, paper.abstract, paper.arxiv_id) == (T1, A1, "2610.00001")

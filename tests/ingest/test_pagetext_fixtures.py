@@ -227,6 +227,30 @@ def test_arxiv_recent_listing_without_abstracts() -> None:
     ])  # fmt: skip
 
 
+def test_arxiv_recent_listing_as_markdown_with_relative_links() -> None:
+    result = read("arxiv_recent_markdown.md")
+    assert result.format == "arxiv-listing"
+    check_papers(result, [
+        {"title": "Sparse Attention Is All You Need, Sometimes", "abstract": "",
+         "arxiv_id": "2610.08778", "authors": ["Ada Lovelace", "Charles Babbage"],
+         "categories": ["cs.CL", "cs.LG"]},
+        {"title": "Tokenizers of the Öresund", "authors": ["Björn Åkesson"],
+         "categories": ["cs.CL"], "arxiv_id": "2610.08001", "abstract": ""},
+    ])  # fmt: skip
+
+
+def test_paper_page_without_arxiv_line_uses_page_title() -> None:
+    result = read("paper_page_no_anchor.txt")
+    assert result.format == "hf-paper-page"
+    check_papers(result, [
+        {"title": "Tiny Recursive Models Reason",
+         "abstract": "We study a tiny recursive network. It reaches 45% on ARC-AGI-1 with 7M "
+         "parameters.",
+         "summary": "A tiny recursive network beats large language models on hard puzzles.",
+         "authors": ["Alexia Jolicoeur"], "published": "2025-10-06", "upvotes": 17},
+    ])  # fmt: skip
+
+
 def test_arxiv_new_listing_with_abstracts() -> None:
     result = read("arxiv_new.md")
     assert result.format == "arxiv-listing"
