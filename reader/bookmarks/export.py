@@ -209,6 +209,12 @@ def parse_import(raw: bytes, name: str) -> list[Bookmark]:
 
     Raises `BookmarkError` with a one-line reason naming `name`.
     """
+    head = raw.lstrip()[:1]
+    if head in (b"@", b"%", b"#"):
+        raise BookmarkError(
+            f"cannot import {name}: it looks like a BibTeX or Markdown export; "
+            "only JSON exports (or a bookmarks.json) can be imported"
+        )
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

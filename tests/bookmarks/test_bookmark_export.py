@@ -108,6 +108,8 @@ def test_import_merges_newer_wins_and_reports(
     ("raw", "reason"),
     [
         (b"{not json", "invalid JSON"),
+        (b"\n@misc{p1,\n title = {x}\n}\n", "BibTeX"),
+        (b"# Bookmarks\n", "Markdown"),
         (b"\xff\xfe\x00", "UTF-8"),
         (b'{"schema_version": 9, "bookmarks": []}', "newer"),
         (b'{"schema_version": 1}', "no list"),
