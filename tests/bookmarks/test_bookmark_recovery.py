@@ -306,3 +306,20 @@ def test_corrupt_file_that_cannot_be_moved_is_shown_read_only_from_backup(
     with pytest.raises(BookmarkError):
         store.add(paper(3))
     assert store_path.read_bytes() == b"broken"
+
+
+def test_without_hard_links_backups_are_copies_and_corrupt_files_renamed(
+    store_path: Path, paper: MakePaper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(*args: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr("reader.bookmarks.backups.os.link", no_links)
+    store = _good_store(store_path, paper, count=3)
+    bak1 = store_path.with_name("bookmarks.json.bak1")
+    assert {b["id"] for b in json.loads(bak1.read_bytes())["bookmarks"]} == {"p0001", "p0002"}
+    assert bak1.stat().st_ino != store_path.stat().st_ino
+    store_path.write_bytes(b"{bad")
+    assert BookmarkStore(store_path).ids() == frozenset({"p0001", "p0002"})
+    assert [c.read_bytes() for c in _corrupt_copies(store_path)] == [b"{bad"]
+    assert store.remove("p0001")
