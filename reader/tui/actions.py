@@ -1,0 +1,232 @@
+"""What the keys do: focus, panes, bookmark, tags, note, sort, more like this, open, copy, quit.
+
+A mixin for `PaperReaderApp`, kept apart so each module stays small. Bookmark changes go
+straight through the store (written at once); failures become notifications.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.widgets import ContentSwitcher, Input
+
+from reader.bookmarks import BookmarkError
+from reader.model import Paper
+from reader.tui.screens import EditNoteScreen, EditTagsScreen, HelpScreen
+from reader.tui.state import save_state
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from reader.bookmarks import BookmarkStore
+    from reader.locations import Locations
+    from reader.search import Library
+    from reader.tui.panes import FilterPane
+    from reader.tui.state import UiState
+    from reader.tui.widgets import PaperList
+
+    _Base = App[None]
+else:
+    _Base = object
+
+
+class ActionsMixin(_Base):
+    """The `action_*` methods bound in `reader.tui.keys.APP_KEYS`."""
+
+    if TYPE_CHECKING:  # provided by PaperReaderApp
+        library: Library
+        store: BookmarkStore
+        locations: Locations
+        ready: bool
+        similar_of: str | None
+        suggestion: str | None
+        paper: Paper | None
+        ui_state: UiState
+        _restore_selection: str | None
+
+        @property
+        def filter_pane(self) -> FilterPane: ...
+        @property
+        def pane(self) -> str: ...
+        @property
+        def active_list(self) -> PaperList: ...
+        @property
+        def current_id(self) -> str | None: ...
+        def run_search(self) -> None: ...
+        def load_current(self) -> None: ...
+        def refresh_bookmarks(self) -> None: ...
+        def current_state(self) -> UiState: ...
+
+    # -- focus and panes -----------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def action_focus_filters(self) -> None:
+        self.screen.add_class("-show-filters")
+        self.filter_pane.first_control.focus()
+
+    def action_back_to_list(self) -> None:
+        """Leave "more like this", close the filter overlay, and focus the list."""
+        self.screen.remove_class("-show-filters")
+        if self.similar_of is not None and self.pane == "results":
+            self.similar_of = None
+            self._restore_selection = self.current_id
+            self.run_search()
+        self.active_list.focus()
+
+    def show_pane(self, name: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current != name:
+            switcher.current = name
+            self.load_current()
+        self.active_list.focus()
+
+    def action_show_bookmarks(self) -> None:
+        self.show_pane("bookmarks")
+
+    def action_show_results(self) -> None:
+        self.show_pane("results")
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_cycle_sort(self) -> None:
+        sort = self.filter_pane.sort.next()
+        self.filter_pane.set_sort(sort)
+        self.notify(f"Sorted by {sort.value}", timeout=2)
+        self.run_search()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+d is "did you mean" only while there is a suggestion (else the input's delete)."""
+        if action == "accept_suggestion":
+            return bool(self.suggestion)
+        return True
+
+    def action_accept_suggestion(self) -> None:
+        if not self.suggestion:
+            self.notify("No suggestion to accept.", timeout=3)
+            return
+        self.query_one("#query", Input).value = self.suggestion
+        self.run_search()
+
+    async def action_quit(self) -> None:
+        self.save_state()
+        self.exit()
+
+    def save_state(self) -> None:
+        """Remember query, filters, sort, selection, pane and theme for the next launch."""
+        if not self.ready:
+            state = self.ui_state
+            state.theme = self.theme
+        else:
+            state = self.current_state()
+        self.ui_state = state
+        try:
+            save_state(self.locations.state_file, state)
+        except OSError as exc:
+            self.notify(f"cannot save the UI state: {exc}", severity="warning", markup=False)
+
+    # -- the current paper ---------------------------------------------------------------------
+    def current_paper(self) -> Paper | None:
+        """The paper under the cursor (None, with a notice, when there is none)."""
+        pid = self.current_id
+        if pid is None:
+            self.notify("No paper selected.", severity="warning", timeout=3)
+            return None
+        if self.paper is not None and self.paper.id == pid:
+            return self.paper
+        paper = self.library.get(pid)
+        if paper is None and (bookmark := self.store.get(pid)):
+            paper = bookmark.paper
+        if paper is None:
+            self.notify("This paper is no longer in the index.", severity="warning")
+        return paper
+
+    def _store_call(self, change: Callable[[], Any]) -> Any:
+        try:
+            result = change()
+        except BookmarkError as exc:
+            self.notify(str(exc), title="Bookmarks", severity="error", markup=False)
+            return None
+        except OSError as exc:
+            self.notify(f"cannot save bookmarks: {exc}", severity="error", markup=False)
+            return None
+        self.refresh_bookmarks()
+        return result
+
+    def action_toggle_bookmark(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        added = self._store_call(lambda: self.store.toggle(paper))
+        if added is not None:
+            self.notify("Bookmarked" if added else "Bookmark removed", timeout=2)
+
+    def action_edit_tags(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        bookmark = self.store.get(paper.id)
+
+        def done(tags: object) -> None:
+            if not isinstance(tags, list):
+                return
+            if self.store.get(paper.id) is None:
+                self._store_call(lambda: self.store.add(paper, tags=tags))
+            else:
+                self._store_call(lambda: self.store.set_tags(paper.id, tags))
+
+        self.push_screen(EditTagsScreen(paper.title, bookmark.tags if bookmark else []), done)
+
+    def action_edit_note(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        bookmark = self.store.get(paper.id)
+
+        def done(note: object) -> None:
+            if not isinstance(note, str):
+                return
+            if self.store.get(paper.id) is None:
+                self._store_call(lambda: self.store.add(paper, note=note))
+            else:
+                self._store_call(lambda: self.store.set_note(paper.id, note))
+
+        self.push_screen(EditNoteScreen(paper.title, bookmark.note if bookmark else ""), done)
+
+    def action_more_like_this(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        self.show_pane("results")
+        self.similar_of = paper.id
+        self._restore_selection = None
+        self.run_search()
+
+    def action_open_paper(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        url = paper.link
+        self.notify(f"Opening {url}", markup=False, timeout=4)
+        self.open_url_worker(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_url_worker(self, url: str) -> None:
+        opened = False
+        with contextlib.suppress(Exception):
+            opened = webbrowser.open(url)
+        if not opened:
+            self.notify(f"No browser found; the link is {url}", severity="warning", markup=False)
+
+    def action_copy_paper(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        self.copy_to_clipboard(f"{paper.title}\n{paper.link}")
+        self.notify(f"Copied: {paper.title}", markup=False, timeout=3)

@@ -1,0 +1,432 @@
+"""The Textual app: layout, startup sync, search as you type, and the list/read/bookmarks flow.
+
+The user's actions (bookmark, tags, note, open, copy, sort, more like this) live in
+`reader.tui.actions`; this module wires widgets to the Library and the bookmark store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, ProgressBar
+
+from reader.bookmarks import BookmarkStore
+from reader.commands import error_message
+from reader.locations import Locations
+from reader.model import Paper
+from reader.search import Filters, IndexBusy, Library, Sort
+from reader.search.types import Row
+from reader.tui.actions import ActionsMixin
+from reader.tui.commands import PaperCommands
+from reader.tui.keys import APP_KEYS
+from reader.tui.messages import (
+    CursorMoved,
+    EmptyListClicked,
+    FiltersChanged,
+    PaperLoaded,
+    RowChosen,
+    SearchFinished,
+    SuggestionAccepted,
+    SyncFinished,
+    SyncProgress,
+)
+from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
+from reader.tui.state import UiState, load_state
+from reader.tui.widgets import ListRow, PaperList
+
+DEBOUNCE = 0.12
+
+
+def row_meta(row: Row) -> str:
+    """First source (short) and its page date, for a list row."""
+    stem = row.first_source.rsplit(".", 1)[0]
+    if len(stem) > 10:
+        stem = stem[:9] + "…"
+    date = row.page_date or row.published or ""
+    return f"{stem:<10} {date[:10]:>6}"
+
+
+class PaperReaderApp(ActionsMixin, App[None]):
+    """Search, read and bookmark papers from Hugging Face Papers dumps."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "paper-reader"
+    BINDINGS: ClassVar[list[BindingType]] = [k.binding() for k in APP_KEYS]
+    COMMANDS = App.COMMANDS | {PaperCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own type
+
+    def __init__(self, library: Library, store: BookmarkStore, locations: Locations) -> None:
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.locations = locations
+        self.ui_state, self._state_problem = load_state(locations.state_file)
+        self.ready = False
+        self.generation = 0
+        self.read_generation = 0
+        self.terms: frozenset[tuple[str, str]] = frozenset()
+        self.suggestion: str | None = None
+        self.similar_of: str | None = None
+        self.bookmarked: frozenset[str] = frozenset()
+        self.paper: Paper | None = None
+        self._debounce: Timer | None = None
+        self._restore_selection: str | None = self.ui_state.selected
+        self._has_results = False
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield SearchBar(id="search-bar")
+        with Horizontal(id="sync-bar"):
+            yield Label("Indexing…", id="sync-label", markup=False)
+            yield ProgressBar(id="sync-progress", show_eta=False)
+        with Horizontal(id="body"):
+            yield FilterPane(id="filters")
+            with ContentSwitcher(initial="results", id="center"):
+                yield ResultsPane(id="results")
+                yield BookmarksPane(id="bookmarks")
+            yield ReadPane(id="read")
+        yield Footer()
+
+    @property
+    def filter_pane(self) -> FilterPane:
+        return self.query_one(FilterPane)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def results(self) -> ResultsPane:
+        return self.query_one(ResultsPane)
+
+    @property
+    def bookmarks_pane(self) -> BookmarksPane:
+        return self.query_one(BookmarksPane)
+
+    @property
+    def read_pane(self) -> ReadPane:
+        return self.query_one(ReadPane)
+
+    @property
+    def pane(self) -> str:
+        return self.query_one(ContentSwitcher).current or "results"
+
+    @property
+    def active_list(self) -> PaperList:
+        return self.bookmarks_pane.list if self.pane == "bookmarks" else self.results.list
+
+    @property
+    def current_id(self) -> str | None:
+        return self.active_list.current_id
+
+    # -- startup ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        state = self.ui_state
+        if state.theme and state.theme in self.available_themes:
+            self.theme = state.theme
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
+        self.sub_title = "opening the index…"
+        self.query_one("#sync-bar").display = False
+        if self._state_problem:
+            self.notify(self._state_problem, severity="warning", markup=False)
+        if self.store.problem:
+            self.notify(self.store.problem, title="Bookmarks", severity="error", markup=False,
+                        timeout=15)  # fmt: skip
+        self.results.list.set_ids([], fetch=self.fetch_result_rows)
+        self.results.list.empty_text = "Loading…"
+        self.query_one("#query", Input).value = state.query
+        fp = self.filter_pane
+        fp.set_sort(Sort(state.sort) if state.sort in {s.value for s in Sort} else Sort.RELEVANCE)
+        fp.set_bookmarked_only(state.bookmarked_only)
+        fp.set_extra(False, {"date-from": state.date_from, "date-to": state.date_to,
+                             "min-upvotes": state.min_upvotes, "category": state.category})  # fmt: skip
+        self.refresh_bookmarks()
+        self.read_pane.show_message("Nothing selected.")
+        if state.pane == "bookmarks":
+            self.query_one(ContentSwitcher).current = "bookmarks"
+        self.active_list.focus()
+        self.set_interval(2.0, self.poll_store)
+        self.startup_worker()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def startup_worker(self) -> None:
+        """Sync the index if the dumps changed (with a progress bar), then report what is there."""
+        lib, report, error = self.library, None, None
+        try:
+            if lib.needs_sync():
+                self.call_from_thread(self.show_sync_bar, "Indexing…")
+                report = lib.sync(
+                    progress=self._post_progress,
+                    on_wait=lambda: self.call_from_thread(
+                        self.show_sync_bar, "Waiting for another paper-reader to finish indexing…"
+                    ),
+                )
+        except IndexBusy as exc:
+            error = f"{exc}; using the last committed index"
+        except Exception as exc:
+            error = f"indexing failed: {error_message(exc)}"
+        try:
+            papers, sources = lib.paper_count(), lib.sources()
+            ids = lib.search("", limit=None).ids
+            extra = any(r.published or r.upvotes is not None for r in lib.rows(ids))
+        except Exception as exc:
+            papers, sources, extra = 0, [], False
+            error = error or f"cannot read the index: {error_message(exc)}"
+        self.post_message(SyncFinished(report, error, papers, sources, extra))
+
+    def _post_progress(self, done: int, total: int, file_name: str) -> None:
+        self.post_message(SyncProgress(done, total, file_name))
+
+    def show_sync_bar(self, label: str) -> None:
+        self.query_one("#sync-bar").display = True
+        self.query_one("#sync-label", Label).update(label)
+        self.sub_title = "indexing…"
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self.query_one("#sync-progress", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
+        self.query_one("#sync-label", Label).update(f"Indexing {message.file_name}")
+        self.sub_title = f"indexing {message.done}/{message.total} files"
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.query_one("#sync-bar").display = False
+        dumps = len(message.sources)
+        self.sub_title = f"{message.papers} papers · {dumps} dump{'s' if dumps != 1 else ''}"
+        if message.error:
+            self.notify(message.error, title="Index", severity="error", markup=False, timeout=15)
+        report = message.report
+        for problem in report.problems if report else []:
+            self.notify(problem, title="Dumps", severity="warning", markup=False, timeout=10)
+        fp = self.filter_pane
+        fp.set_sources(message.sources, self.ui_state.sources)
+        fp.set_extra(message.has_extra_filters)
+        self.ready = True
+        self.run_search()
+
+    # -- searching -------------------------------------------------------------------------
+    def current_filters(self) -> Filters:
+        fp = self.filter_pane
+        ids: frozenset[str] | None = None
+        if fp.tags:
+            ids = frozenset().union(*(self.store.ids_with_tag(t) for t in fp.tags))
+        elif fp.bookmarked_only:
+            ids = self.store.ids()
+        extra = fp.extra_values()
+        upvotes = extra["min-upvotes"]
+        return Filters(
+            sources=frozenset(fp.sources),
+            ids=ids,
+            date_from=extra["date-from"] or None,
+            date_to=extra["date-to"] or None,
+            min_upvotes=int(upvotes) if upvotes.lstrip("-").isdigit() else None,
+            category=extra["category"] or None,
+        )
+
+    def schedule_search(self) -> None:
+        """Search again shortly (typing: one search per pause, not per key)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, self.run_search)
+
+    def run_search(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if not self.ready:
+            return
+        try:
+            query = self.query_one("#query", Input).value
+        except NoMatches:  # shutting down
+            return
+        self.generation += 1
+        self.search_worker(self.generation, query, self.current_filters(), self.filter_pane.sort,
+                           self.similar_of)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def search_worker(
+        self, generation: int, query: str, filters: Filters, sort: Sort, similar_of: str | None
+    ) -> None:
+        lib = self.library
+        try:
+            if similar_of is not None:
+                similar = lib.similar(similar_of)
+                paper = lib.get(similar_of)
+                title = paper.title if paper else similar_of
+                self.post_message(SearchFinished(generation, None, {}, similar, title))
+                return
+            result = lib.search(query, filters, sort)
+            facets = lib.facets(query, filters)
+        except Exception as exc:
+            self.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
+            return
+        self.post_message(SearchFinished(generation, result, facets))
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        if message.generation != self.generation:
+            return  # a newer search is under way
+        paper_list, bar = self.results.list, self.search_bar
+        keep, self._restore_selection = self._restore_selection, None
+        if message.similar is not None:
+            sim = message.similar
+            self.terms = frozenset(("words", t.casefold()) for t in sim.key_terms)
+            paper_list.empty_text = "No similar papers found."
+            paper_list.set_ids(sim.ids, keep=keep)
+            title = Content.assemble(("More like this: ", "bold"), message.similar_title)
+            if sim.key_terms:
+                title = Content.assemble(title, ("  key terms: ", "dim"), ", ".join(sim.key_terms))
+            self.results.set_title(Content.assemble(title, ("  (esc returns)", "dim")))
+            bar.show_count(f"{len(sim.ids)} similar")
+            return
+        result = message.result
+        assert result is not None
+        bar.show_note(result.note)
+        self.suggestion = result.suggestion if result.total == 0 else None
+        bar.show_suggestion(self.suggestion)
+        if result.total == 0 and result.note and self._has_results:
+            return  # an invalid query: keep the last results, the note says why
+        self.terms = result.terms
+        paper_list.empty_text = "No results." if result.query.strip() else "No papers."
+        paper_list.set_ids(result.ids, keep=keep)
+        self._has_results = True
+        self.filter_pane.set_facets(message.facets)
+        shown = len(result.ids)
+        count = f"{result.total} results" if shown == result.total else f"{shown} of {result.total}"
+        bar.show_count(count)
+        sort = self.filter_pane.sort
+        self.results.set_title(
+            Content.assemble(("Results", "bold"), f" · {count} · by {sort.value}")
+        )
+
+    def fetch_result_rows(self, ids: Sequence[str]) -> list[ListRow]:
+        """Rows for the visible window of the results list."""
+        lib, terms, marked = self.library, self.terms, self.bookmarked
+        return [
+            ListRow(
+                id=row.id,
+                title=row.title,
+                meta=row_meta(row),
+                marker="★" if row.id in marked else "",
+                title_spans=lib.highlight_spans(row.title, terms, "title") if terms else [],
+            )
+            for row in lib.rows(ids)
+        ]
+
+    @on(Input.Changed, "#query")
+    def query_changed(self) -> None:
+        if self.similar_of is not None:
+            self.similar_of = None
+        self.schedule_search()
+
+    @on(Input.Submitted, "#query")
+    def query_submitted(self) -> None:
+        self.run_search()
+        self.active_list.focus()
+
+    def on_filters_changed(self, _message: FiltersChanged) -> None:
+        self.schedule_search()
+
+    def on_suggestion_accepted(self, _message: SuggestionAccepted) -> None:
+        self.action_accept_suggestion()
+
+    def on_empty_list_clicked(self, message: EmptyListClicked) -> None:
+        if message.list_id == "results-list" and self.suggestion:
+            self.action_accept_suggestion()
+
+    # -- the current paper -----------------------------------------------------------------
+    def on_cursor_moved(self, message: CursorMoved) -> None:
+        if message.list_id != self.active_list.id:
+            return
+        self.load_current()
+
+    def load_current(self) -> None:
+        pid = self.current_id
+        self.read_generation += 1
+        if pid is None:
+            self.paper = None
+            self.read_pane.show_message("Nothing selected.")
+            return
+        self.load_paper_worker(self.read_generation, pid)
+
+    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
+    def load_paper_worker(self, generation: int, paper_id: str) -> None:
+        try:
+            paper = self.library.get(paper_id)
+        except Exception:
+            paper = None
+        self.post_message(PaperLoaded(generation, paper if paper else None))
+
+    def on_paper_loaded(self, message: PaperLoaded) -> None:
+        if message.generation != self.read_generation:
+            return
+        pid = self.current_id
+        paper = message.paper
+        if paper is None and pid is not None and (bookmark := self.store.get(pid)):
+            paper = bookmark.paper  # its dump is gone: show the bookmark's snapshot
+        self.paper = paper
+        if paper is None:
+            self.read_pane.show_message("This paper is no longer in the index.")
+            return
+        terms = self.terms if self.pane == "results" else frozenset()
+        lib = self.library
+
+        def spans(text: str, field: str) -> list[tuple[int, int]]:
+            return lib.highlight_spans(text, terms, field) if terms else []
+
+        self.read_pane.show_paper(paper, self.store.get(paper.id), spans)
+
+    def on_row_chosen(self, _message: RowChosen) -> None:
+        self.read_pane.focus()
+
+    # -- bookmarks ---------------------------------------------------------------------------
+    def refresh_bookmarks(self) -> None:
+        """Markers, the bookmarks pane, tag counts and the read pane after a change."""
+        store = self.store
+        self.bookmarked = store.ids()
+        self.results.list.invalidate()
+        self.bookmarks_pane.show(store.all(), keep=self.bookmarks_pane.list.current_id)
+        self.filter_pane.set_tags(store.tag_counts(), self.ui_state.tags if not self.ready
+                                  else self.filter_pane.tags)  # fmt: skip
+        if self.paper is not None:
+            self.read_pane.show_bookmark(store.get(self.paper.id))
+        fp = self.filter_pane
+        if self.ready and (fp.bookmarked_only or fp.tags):
+            self.schedule_search()
+
+    def poll_store(self) -> None:
+        """Pick up bookmarks changed by another paper-reader (CLI or a second app)."""
+        try:
+            changed = self.store.reload_if_changed()
+        except Exception as exc:
+            self.notify(f"bookmarks: {error_message(exc)}", severity="error", markup=False)
+            return
+        if changed:
+            self.refresh_bookmarks()
+
+    # -- state -------------------------------------------------------------------------------
+    def current_state(self) -> UiState:
+        fp = self.filter_pane
+        extra = fp.extra_values()
+        return UiState(
+            query=self.query_one("#query", Input).value,
+            sources=fp.sources,
+            bookmarked_only=fp.bookmarked_only,
+            tags=fp.tags,
+            sort=fp.sort.value,
+            selected=self.current_id,
+            pane=self.pane,
+            theme=self.theme,
+            date_from=extra["date-from"],
+            date_to=extra["date-to"],
+            min_upvotes=extra["min-upvotes"],
+            category=extra["category"],
+        )

@@ -1,0 +1,38 @@
+"""Command palette provider: every app action from the key table, searchable by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from reader.tui.keys import APP_KEYS, Key
+
+
+def _title(key: Key) -> str:
+    return f"{key.help[0].upper()}{key.help[1:]}"
+
+
+class PaperCommands(Provider):
+    """Lists each action with its key; choosing one runs it."""
+
+    def _command(self, key: Key) -> Callable[[], Any]:
+        return partial(self.app.run_action, key.action)
+
+    async def discover(self) -> Hits:
+        for key in APP_KEYS:
+            title = _title(key)
+            yield DiscoveryHit(Content(title), self._command(key), text=title,
+                               help=f"key: {key.display or key.keys}")  # fmt: skip
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for key in APP_KEYS:
+            title = _title(key)
+            score = matcher.match(f"{key.label} {title}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._command(key), text=title,
+                          help=f"key: {key.display or key.keys}")  # fmt: skip

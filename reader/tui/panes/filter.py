@@ -1,0 +1,201 @@
+"""The search bar (query input, count, query notes, "did you mean") and the filter pane.
+
+Widgets only: they report changes with `FiltersChanged`/`SuggestionAccepted` and are
+filled by the app from what the Library and the bookmark store say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from reader.search import Sort, SourceInfo
+from reader.tui.messages import FiltersChanged, SuggestionAccepted
+
+QUERY_HINT = 'search: words  "a phrase"  title:x  a OR b  NOT x  diffus*  typo~'
+
+
+def _counted(label: str, count: int | None) -> Content:
+    """`label  12` with the count dimmed; the label is plain text, never markup."""
+    text = Content(label)
+    if count is None:
+        return text
+    return Content.assemble(text, " ", (str(count), "dim"))
+
+
+class SuggestionBar(Static):
+    """ "No results. Did you mean: …?" — clicking it accepts the suggestion."""
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(SuggestionAccepted())
+
+
+class SearchBar(Vertical):
+    """The query input, with the result count and messages about the query under it."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="search-row"):
+            yield Input(placeholder=QUERY_HINT, id="query", compact=True)
+            yield Static("", id="result-count", markup=False)
+        yield Static("", id="query-note", markup=False)
+        yield SuggestionBar("", id="suggestion", markup=False)
+
+    def show_count(self, text: str) -> None:
+        widget = self.query_one("#result-count", Static)
+        if str(widget.content) != text:
+            widget.update(Content(text))
+
+    def show_note(self, note: str | None) -> None:
+        widget = self.query_one("#query-note", Static)
+        widget.update(Content(note or ""))
+        widget.display = bool(note)
+
+    def show_suggestion(self, suggestion: str | None) -> None:
+        widget = self.query_one("#suggestion", SuggestionBar)
+        if suggestion:
+            widget.update(
+                Content.assemble(
+                    "No results. Did you mean: ",
+                    (suggestion, "bold underline"),
+                    "? (press ctrl+d / click)",
+                )
+            )
+        widget.display = bool(suggestion)
+
+
+class FilterPane(VerticalScroll):
+    """Dumps (with per-dump counts), bookmarked only, tags, sort, and optional extra filters."""
+
+    _sort: Sort = Sort.RELEVANCE
+
+    def compose(self) -> ComposeResult:
+        yield Label("Dumps", classes="filter-heading")
+        yield SelectionList[str](id="sources", compact=True)
+        yield Checkbox("bookmarked only", id="bookmarked-only", compact=True)
+        yield Label("Tags", classes="filter-heading")
+        yield SelectionList[str](id="tags", compact=True)
+        yield Label("Sort", classes="filter-heading")
+        with RadioSet(id="sort", compact=True):
+            for sort in Sort:
+                yield RadioButton(sort.value, id=f"sort-{sort.value}", value=sort is Sort.RELEVANCE)
+        with Vertical(id="extra-filters"):
+            yield Label("Published from / to", classes="filter-heading")
+            yield Input(placeholder="YYYY-MM-DD", id="date-from", compact=True)
+            yield Input(placeholder="YYYY-MM-DD", id="date-to", compact=True)
+            yield Label("Min upvotes", classes="filter-heading")
+            yield Input(placeholder="0", id="min-upvotes", type="integer", compact=True)
+            yield Label("arXiv category", classes="filter-heading")
+            yield Input(placeholder="e.g. cs.CL", id="category", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#extra-filters").display = False
+        self.query_one("#tags", SelectionList).display = False
+
+    # -- filling -------------------------------------------------------------------------
+    def set_sources(self, sources: Iterable[SourceInfo], selected: Iterable[str]) -> None:
+        """The dumps in the index, in dump order; `selected` ones ticked."""
+        chosen = set(selected)
+        widget: SelectionList[str] = self.query_one("#sources", SelectionList)
+        with self.prevent(SelectionList.SelectedChanged):
+            widget.clear_options()
+            widget.add_options(
+                [Selection(_counted(s.name, s.papers), s.name, s.name in chosen) for s in sources]
+            )
+        if widget.option_count:
+            widget.highlighted = 0
+
+    def set_facets(self, counts: Mapping[str, int]) -> None:
+        """Per-dump counts for the current query."""
+        widget: SelectionList[str] = self.query_one("#sources", SelectionList)
+        for index in range(widget.option_count):
+            option = widget.get_option_at_index(index)
+            widget.replace_option_prompt_at_index(
+                index, _counted(option.value, counts.get(option.value, 0))
+            )
+
+    def set_tags(self, counts: Mapping[str, int], selected: Iterable[str]) -> None:
+        chosen = set(selected)
+        widget: SelectionList[str] = self.query_one("#tags", SelectionList)
+        highlighted = widget.highlighted
+        with self.prevent(SelectionList.SelectedChanged):
+            widget.clear_options()
+            widget.add_options(
+                [
+                    Selection(_counted(tag, n), tag, tag in chosen)
+                    for tag, n in sorted(counts.items())
+                ]
+            )
+        widget.display = bool(counts)
+        if widget.option_count:
+            widget.highlighted = min(highlighted or 0, widget.option_count - 1)
+
+    def set_sort(self, sort: Sort) -> None:
+        """Show `sort` as chosen (the radio set's own change message is then a no-op)."""
+        self._sort = sort
+        self.query_one(f"#sort-{sort.value}", RadioButton).value = True
+
+    def set_bookmarked_only(self, value: bool) -> None:
+        with self.prevent(Checkbox.Changed):
+            self.query_one("#bookmarked-only", Checkbox).value = value
+
+    def set_extra(self, shown: bool, values: Mapping[str, str] | None = None) -> None:
+        self.query_one("#extra-filters").display = shown
+        for key, value in (values or {}).items():
+            with self.prevent(Input.Changed):
+                self.query_one(f"#{key}", Input).value = value
+
+    # -- reading -------------------------------------------------------------------------
+    @property
+    def sources(self) -> list[str]:
+        return list(self.query_one("#sources", SelectionList).selected)
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.query_one("#tags", SelectionList).selected)
+
+    @property
+    def bookmarked_only(self) -> bool:
+        return self.query_one("#bookmarked-only", Checkbox).value
+
+    @property
+    def sort(self) -> Sort:
+        return self._sort
+
+    def extra_values(self) -> dict[str, str]:
+        return {
+            key: self.query_one(f"#{key}", Input).value.strip()
+            for key in ("date-from", "date-to", "min-upvotes", "category")
+        }
+
+    @property
+    def first_control(self) -> Widget:
+        return self.query_one("#sources", SelectionList)
+
+    # -- changes ---------------------------------------------------------------------------
+    @on(SelectionList.SelectedChanged)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        self.post_message(FiltersChanged())
+
+    @on(RadioSet.Changed)
+    def _sort_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        sort = Sort(str(event.pressed.label))
+        if sort is not self._sort:
+            self._sort = sort
+            self.post_message(FiltersChanged())
+
+    @on(Input.Changed, "#extra-filters Input")
+    def _extra_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(FiltersChanged())

@@ -1,0 +1,250 @@
+"""A fast list of papers: a line-API `ScrollView` that draws only the visible rows.
+
+It holds just the ordered ids; the text of a row is fetched lazily, for the visible
+window only, through a `fetch(ids) -> list[ListRow]` callback. No widget per row,
+so 100k results scroll as fast as 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.tui.messages import CursorMoved, EmptyListClicked, RowChosen
+
+
+@dataclass
+class ListRow:
+    """What one row shows. All text is plain; `title_spans` are (start, end) to highlight."""
+
+    id: str
+    title: str
+    meta: str = ""
+    marker: str = ""
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
+    detail: str = ""
+
+
+Fetch = Callable[[Sequence[str]], Sequence[ListRow]]
+_CACHE_LIMIT = 4000
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Ids plus a cursor; rows rendered on demand. Posts `CursorMoved` and `RowChosen`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.pagedown"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.pageup"),
+        Binding("home", "jump(0)", "First", show=False, id="list.home"),
+        Binding("end", "jump(-1)", "Last", show=False, id="list.end"),
+        Binding("enter", "choose", "Read", id="list.enter"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--match",
+        "paper-list--meta",
+        "paper-list--marker",
+        "paper-list--detail",
+        "paper-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        & > .paper-list--cursor { background: $surface-lighten-2; }
+        &:focus > .paper-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .paper-list--match { color: $text-warning; text-style: bold underline; }
+        & > .paper-list--meta { color: $text-muted; }
+        & > .paper-list--marker { color: $text-warning; }
+        & > .paper-list--detail { color: $text-muted; text-style: italic; }
+        & > .paper-list--empty { color: $text-muted; }
+    }
+    """
+
+    def __init__(
+        self,
+        fetch: Fetch | None = None,
+        *,
+        lines_per_row: int = 1,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._fetch: Fetch = fetch or (lambda ids: [ListRow(i, i) for i in ids])
+        self.lines_per_row = max(1, lines_per_row)
+        self._ids: list[str] = []
+        self._cache: dict[str, ListRow] = {}
+        self.cursor = 0
+        self.empty_text = ""
+
+    # -- data --------------------------------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        return self._ids
+
+    @property
+    def current_id(self) -> str | None:
+        return self._ids[self.cursor] if 0 <= self.cursor < len(self._ids) else None
+
+    def set_ids(
+        self,
+        ids: Sequence[str],
+        keep: str | None = None,
+        fetch: Fetch | None = None,
+        fallback: int = 0,
+    ) -> None:
+        """Show `ids`; the cursor stays on `keep` (or the current paper) if it is still listed,
+        else goes to row `fallback`."""
+        keep = keep if keep is not None else self.current_id
+        if fetch is not None:
+            self._fetch = fetch
+        self._ids = list(ids)
+        self._cache.clear()
+        try:
+            index = self._ids.index(keep) if keep is not None else 0
+        except ValueError:
+            index = fallback
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.move_to(index, force_message=True)
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """Forget fetched rows (markers, tags) and draw again."""
+        self._cache.clear()
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        self.virtual_size = Size(width, len(self._ids) * self.lines_per_row)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    # -- cursor ------------------------------------------------------------------------
+    def move_to(self, index: int, force_message: bool = False) -> None:
+        old = self.current_id
+        count = len(self._ids)
+        self.cursor = min(max(index, 0), max(count - 1, 0))
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if force_message or self.current_id != old:
+            self.post_message(CursorMoved(self.id or "", self.current_id))
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = self.cursor * self.lines_per_row
+        bottom = top + self.lines_per_row
+        y = round(self.scroll_y)
+        if top < y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom > y + height:
+            self.scroll_to(y=bottom - height, animate=False, immediate=True)
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // self.lines_per_row - 1)
+
+    def action_cursor(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * self._page_rows())
+
+    def action_jump(self, index: int) -> None:
+        self.move_to(len(self._ids) - 1 if index < 0 else index)
+
+    def action_choose(self) -> None:
+        if self.current_id is not None:
+            self.post_message(RowChosen(self.id or "", self.current_id))
+
+    async def _on_click(self, event: events.Click) -> None:
+        if not self._ids:
+            self.post_message(EmptyListClicked(self.id or ""))
+            return
+        line = round(self.scroll_y) + event.y
+        index = line // self.lines_per_row
+        if 0 <= index < len(self._ids):
+            if index == self.cursor and event.chain > 1:
+                self.action_choose()
+            self.move_to(index)
+
+    # -- drawing -----------------------------------------------------------------------
+    def _rows_for(self, first: int, last: int) -> None:
+        """Fetch the rows in [first, last) that are not cached, in one call."""
+        missing = [i for i in self._ids[first:last] if i not in self._cache]
+        if not missing:
+            return
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+            missing = self._ids[first:last]
+        for row in self._fetch(missing):
+            self._cache[row.id] = row
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        first = round(self.scroll_y) // self.lines_per_row
+        visible = self.scrollable_content_region.height // self.lines_per_row + 2
+        self._rows_for(first, min(len(self._ids), first + visible))
+        return super().render_lines(crop)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = round(self.scroll_y) + y
+        index, offset = divmod(line, self.lines_per_row)
+        if not self._ids:
+            if line == 0 and self.empty_text:
+                text = Text(self.empty_text, style=self._style("paper-list--empty"), no_wrap=True)
+                return self._strip(Text(" ") + text, width, base)
+            return Strip.blank(width, base)
+        if index >= len(self._ids):
+            return Strip.blank(width, base)
+        row = self._cache.get(self._ids[index]) or ListRow(self._ids[index], "…")
+        text = self._row_text(row, offset, width)
+        style = base
+        if index == self.cursor:
+            style = base + self._style("paper-list--cursor")
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis")
+        segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(
+            self.app.console
+        ) if s.text != "\n"]  # fmt: skip
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _row_text(self, row: ListRow, offset: int, width: int) -> Text:
+        if offset > 0:
+            detail = Text("   ")
+            detail.append(row.detail, style=self._style("paper-list--detail"))
+            return detail
+        marker = Text((row.marker or " ")[:1] + " ", style=self._style("paper-list--marker"))
+        meta = Text(row.meta, style=self._style("paper-list--meta"))
+        title = Text(row.title)
+        match = self._style("paper-list--match")
+        for start, end in row.title_spans:
+            title.stylize(match, start, end)
+        room = width - marker.cell_len - (meta.cell_len + 2 if row.meta else 0) - 1
+        if room < 12 and row.meta:
+            meta, room = Text(""), width - marker.cell_len - 1
+        title.truncate(max(1, room), overflow="ellipsis")
+        gap = max(1, width - marker.cell_len - title.cell_len - meta.cell_len - 1)
+        return Text.assemble(marker, title, " " * gap, meta)
