@@ -1,0 +1,166 @@
+"""Opening, search as you type, "did you mean", invalid queries, filters, sort and facets."""
+
+from __future__ import annotations
+
+import re
+
+from textual.widgets import Input, SelectionList
+
+from reader.search import Filters, Sort
+from reader.tui.messages import SearchFinished
+
+
+async def test_opens_with_every_paper_and_the_corpus_in_the_header(new_app, settle) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        total = app.library.paper_count()
+        assert total > 100
+        assert app.sub_title == f"{total} papers · 3 dumps"
+        assert app.results.list.ids == app.library.search("").ids
+        assert app.read_pane.paper_id == app.results.list.ids[0]
+        assert app.search_bar.query_one("#result-count").render().plain == f"{total} results"
+
+
+async def test_search_as_you_type_shows_ranked_results_with_highlights(new_app, settle, type_text):
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused is app.query_one("#query", Input)
+        await type_text(pilot, "diffusion")
+        await settle(pilot)
+        expected = app.library.search("diffusion")
+        assert app.results.list.ids == expected.ids
+        assert app.generation >= 1
+        rows = app.fetch_result_rows(expected.ids[:3])
+        assert all(row.title_spans for row in rows)  # the query word is highlighted
+        assert f"{expected.total} results" in str(app.results.query_one("#results-title").render())
+        await pilot.press("enter")  # from the search box to the list
+        assert app.focused is app.results.list
+
+
+async def test_typing_runs_few_searches_and_drops_stale_results(new_app, settle, type_text):
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = app.generation
+        await pilot.press("slash")
+        await type_text(pilot, "model")
+        await settle(pilot)
+        assert app.generation - before < 5  # debounced: not one search per key
+        ids = list(app.results.list.ids)
+        old = app.library.search("zebra")
+        app.post_message(SearchFinished(app.generation - 1, old, {}))
+        await pilot.pause()
+        assert app.results.list.ids == ids
+
+
+async def test_did_you_mean_is_offered_and_accepted_with_ctrl_d(new_app, settle, type_text):
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "difusion")
+        await settle(pilot)
+        suggestion = app.query_one("#suggestion")
+        assert suggestion.display
+        text = suggestion.render().plain
+        assert text.startswith("No results. Did you mean: diffusion")
+        assert "ctrl+d" in text
+        assert app.results.list.ids == []
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert app.query_one("#query", Input).value == "diffusion"
+        assert app.results.list.ids == app.library.search("diffusion").ids
+        assert not app.query_one("#suggestion").display
+        # without a suggestion, ctrl+d is the input's own "delete right"
+        app.query_one("#query", Input).cursor_position = 0
+        await pilot.press("ctrl+d")
+        assert app.query_one("#query", Input).value == "iffusion"
+
+
+async def test_invalid_query_shows_a_message_and_keeps_the_last_results(new_app, settle, type_text):
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "diffusion")
+        await settle(pilot)
+        ids = list(app.results.list.ids)
+        app.query_one("#query", Input).value = "AND"
+        await settle(pilot)
+        note = app.query_one("#query-note")
+        assert note.display
+        assert "nothing to search for" in note.render().plain
+        assert app.results.list.ids == ids
+
+
+async def test_source_filter_narrows_results_and_facets_count_per_dump(new_app, settle, type_text):
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "diffusion")
+        await settle(pilot)
+        facets = app.library.facets("diffusion")
+        sources: SelectionList[str] = app.query_one("#sources", SelectionList)
+        prompts = [str(sources.get_option_at_index(i).prompt) for i in range(3)]
+        for prompt, (name, count) in zip(prompts, facets.items(), strict=True):
+            assert prompt == f"{name} {count}"
+        await pilot.press("escape", "f")
+        assert app.focused is sources
+        await pilot.press("space")  # tick the first dump
+        await settle(pilot)
+        first = sources.get_option_at_index(0).value
+        expected = app.library.search("diffusion", Filters(sources=frozenset({first})))
+        assert app.results.list.ids == expected.ids
+        assert 0 < len(expected.ids) < len(app.library.search("diffusion").ids)
+
+
+async def test_s_cycles_the_sort(new_app, settle) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.filter_pane.sort is Sort.TITLE
+        assert app.results.list.ids == app.library.search("", sort=Sort.TITLE).ids
+        titles = [row.title.casefold() for row in app.library.rows(app.results.list.ids[:20])]
+        assert titles == sorted(titles) or titles[0] <= titles[-1]
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.filter_pane.sort is Sort.DATE
+        assert "by date" in str(app.results.query_one("#results-title").render())
+        for _ in range(len(Sort) - 2):
+            await pilot.press("s")
+        await settle(pilot)
+        assert app.filter_pane.sort is Sort.RELEVANCE
+
+
+async def test_bookmarked_only_and_tag_filters(new_app, settle) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ids = app.results.list.ids
+        first, third = (app.library.get(ids[0]), app.library.get(ids[2]))
+        assert first and third
+        app.store.add(first, tags=["alpha"])
+        app.store.add(third, tags=["beta"])
+        app.refresh_bookmarks()
+        await pilot.press("f")
+        app.query_one("#bookmarked-only").focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert set(app.results.list.ids) == {first.id, third.id}
+        tags: SelectionList[str] = app.query_one("#tags", SelectionList)
+        assert tags.display
+        assert [str(tags.get_option_at_index(i).prompt) for i in range(2)] == ["alpha 1", "beta 1"]
+        tags.focus()
+        await pilot.press("down", "space")  # tick "beta"
+        await settle(pilot)
+        assert app.results.list.ids == [third.id]
+
+
+def test_header_count_format() -> None:
+    assert re.fullmatch(r"\d+ papers · \d+ dumps", "205 papers · 3 dumps")
