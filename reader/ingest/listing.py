@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reader.ingest.fragments import is_one_sentence, join_fragments
+from reader.ingest.fragments import ends_sentence, is_one_sentence, join_fragments
 from reader.ingest.identity import find_arxiv_id, paper_id
 from reader.ingest.metadata import Unit, iso_date, paper_url, url_kind
 from reader.ingest.text import clean_field
@@ -164,6 +164,8 @@ def read_records(units: list[Unit]) -> list[Record]:
 
 
 def _trailing(cur: Record, unit: Unit) -> None:
+    if unit.kind in ("sep", "date") and not cur.post and cur.organization is None:
+        _org_from_body(cur, unit)
     cur.post = True
     if unit.kind == "org":
         cur.organization = cur.organization or clean_field(unit.text)
@@ -178,6 +180,17 @@ def _trailing(cur: Record, unit: Unit) -> None:
         cur.arxiv_id = cur.arxiv_id or find_arxiv_id(unit.url)
     if unit.url and unit.kind in ("authors", "comments"):
         cur.set_link(unit.url)
+
+
+def _org_from_body(cur: Record, unit: Unit) -> None:
+    """A plain-text copy loses the org link: a short last line before `·` is the organisation."""
+    if unit.kind == "date" and not unit.text.startswith(("·", "•")):
+        return
+    if len(cur.body) < 2:
+        return
+    last = cur.body[-1]
+    if len(last) <= 60 and not ends_sentence(last) and not last.endswith((",", ":", ";")):
+        cur.organization = clean_field(cur.body.pop())
 
 
 def to_papers(

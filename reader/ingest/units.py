@@ -90,10 +90,25 @@ def _pair_urls(units: list[Unit]) -> list[Unit]:
     return out
 
 
+def _split_inline_dates(units: list[Unit]) -> list[Unit]:
+    """`Kandinsky Lab · Published on Oct 4, 2026` (org link lost): org text, then a date unit."""
+    out: list[Unit] = []
+    for unit in units:
+        if unit.kind == "text" and " · " in unit.text and not unit.heading:
+            left, _, right = unit.text.rpartition(" · ")
+            date = classify(Unit(text="· " + right.strip()))
+            if date.kind == "date" and left.strip() and len(left) <= 80:
+                out.append(classify(Unit(text=left.strip(), url=unit.url)))
+                out.append(date)
+                continue
+        out.append(unit)
+    return out
+
+
 def _pair_and_merge(units: list[Unit]) -> list[Unit]:
     """Merge `Upvote` + a count unit into one upvote unit."""
     out: list[Unit] = []
-    for unit in units:
+    for unit in _split_inline_dates(units):
         prev = out[-1] if out else None
         if (
             prev is not None

@@ -268,6 +268,41 @@ def test_arxiv_new_listing_with_abstracts() -> None:
     ])  # fmt: skip
 
 
+def test_browser_copy_of_a_listing_without_links() -> None:
+    """Upvote, org, comment counts as bare lines; an org is the short line before `·`."""
+    result = read("browser_copy_plain.txt")
+    assert (result.format, result.page_date) == ("hf-text-metadata", "Oct 2")
+    assert result.warnings == []
+    check_papers(result, [
+        {"title": "OCC-RAG: Optimal Cognitive Core for Faithful Question Answering",
+         "abstract": "Recent progress in language models has been defined by scale. We introduce a "
+         "family of small models.",
+         "upvotes": 101, "organization": "OCC", "published": f"{YEAR}-05-29", "comments": 6},
+        {"title": "Benchmark Radar: A Living Database and Search Engine for AI Benchmarks",
+         "upvotes": 173, "organization": None, "published": f"{YEAR}-09-09", "comments": None},
+        {"title": "WebCiteS: Attributed Query-Focused Summarization on Chinese Web Search Results "
+         "with Citations",
+         "abstract": "Enhancing the attribution in large language models is a crucial task. We "
+         "formulate the task of attributed query-focused summarization.",
+         "upvotes": None, "organization": "Carnegie Mellon University", "published": "2024-03-03"},
+    ])  # fmt: skip
+
+
+def test_browser_copy_of_trending_without_links() -> None:
+    result = read("trending_browser_copy.txt")
+    assert result.format == "hf-trending"
+    summary = ("Kandinsky 9.0 Video is a family of diffusion models that generate synchronized "
+               "video and audio clips.")  # fmt: skip
+    check_papers(result, [
+        {"title": "Kandinsky 9.0 Video: Synthetic Models for Synchronized Video and Audio",
+         "abstract": summary, "summary": summary, "organization": "Kandinsky Lab",
+         "published": "2026-10-04", "upvotes": 117, "submitter": "vvasilev", "github_stars": 131},
+        {"title": "TradingAgents: Multi-Agents LLM Financial Trading Framework",
+         "organization": None, "published": "2024-12-28", "upvotes": 149, "submitter": None,
+         "github_stars": 110000},
+    ])  # fmt: skip
+
+
 def test_copy_starting_mid_list() -> None:
     result = read("mid_list.md")
     check_papers(result, [
