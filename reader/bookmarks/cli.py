@@ -150,7 +150,8 @@ def _remove(
 
 
 def _tag(args: argparse.Namespace, store: BookmarkStore, resolve: ResolvePaper, out: TextIO) -> int:
-    paper = _paper(args.id, store, resolve)
+    existing = store.find(args.id)  # an existing bookmark needs no index lookup
+    paper = existing.paper if existing else _paper(args.id, store, resolve)
     if store.get(paper.id) is None:
         bookmark = store.add(paper, tags=args.tags)
         out.write(f"bookmarked {_describe(bookmark)}\n")
@@ -171,7 +172,8 @@ def _untag(
 def _note(
     args: argparse.Namespace, store: BookmarkStore, resolve: ResolvePaper, out: TextIO
 ) -> int:
-    paper = _paper(args.id, store, resolve)
+    existing = store.find(args.id)
+    paper = existing.paper if existing else _paper(args.id, store, resolve)
     if store.get(paper.id) is None:
         bookmark = store.add(paper, note=args.text)
         out.write(f"bookmarked {_describe(bookmark)}\n")

@@ -114,6 +114,12 @@ class BookmarkStore:
         except FileNotFoundError:
             return None, None
 
+    def _stat(self) -> Stamp | None:
+        try:
+            return _stamp(os.stat(self.path))
+        except OSError:
+            return None
+
     # ----- loading ----------------------------------------------------------------
 
     def _load(self) -> None:
@@ -125,7 +131,7 @@ class BookmarkStore:
             self._go_read_only(
                 f"cannot read {self.path}: {exc.strerror or exc}; bookmarks are read-only"
             )
-            self._set({}, None)
+            self._set({}, self._stat())  # retried by reload_if_changed when the file changes
             return
         if raw is None:
             self._set({}, None)
@@ -158,7 +164,7 @@ class BookmarkStore:
                 f"{self.path} could not be read ({reason}) and could not be moved aside ({exc}); "
                 f"{shown}"
             )
-            self._set({b.paper_id: b for b in found[1].bookmarks} if found else {}, None)
+            self._set({b.paper_id: b for b in found[1].bookmarks} if found else {}, self._stat())
             return
         self._accept(doc, stamp)
 
@@ -206,13 +212,7 @@ class BookmarkStore:
             if not self._loaded:
                 self._load()
                 return True
-            try:
-                current: Stamp | None = _stamp(os.stat(self.path))
-            except FileNotFoundError:
-                current = None
-            except OSError:
-                return False
-            if current == self._stamp:
+            if self._stat() == self._stamp:
                 return False
             self._load()
             return True

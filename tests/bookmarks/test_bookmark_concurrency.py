@@ -85,7 +85,7 @@ def test_kill_9_at_random_moments_loses_nothing_saved(tmp_path: Path) -> None:
     kills_mid_run = 0
     for round_no in range(25):
         proc = _start(path, f"k{round_no}", count=200)
-        time.sleep(rng.uniform(0.01, 0.25))
+        time.sleep(rng.uniform(0.01, 0.15))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate(timeout=30)
         lines = out.splitlines(keepends=True)

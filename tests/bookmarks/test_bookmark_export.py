@@ -208,7 +208,7 @@ TITLE_CHARS = st.characters(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.text(TITLE_CHARS, min_size=1, max_size=30), min_size=1, max_size=5))
 def test_bibtex_round_trips_any_title(titles: list[str]) -> None:
     bookmarks = [_bookmark(f"k{n}", clean_field(t) or "x") for n, t in enumerate(titles)]

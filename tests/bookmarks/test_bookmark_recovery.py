@@ -281,6 +281,7 @@ def test_unreadable_file_is_read_only_not_moved(
     monkeypatch.setattr("builtins.open", deny)
     store = BookmarkStore(store_path)
     assert store.read_only and store.problem is not None and "Permission denied" in store.problem
+    assert store.reload_if_changed() is False, "polling does not retry an unchanged file"
     with pytest.raises(BookmarkError):
         store.add(paper(2))
     monkeypatch.undo()
@@ -302,6 +303,7 @@ def test_corrupt_file_that_cannot_be_moved_is_shown_read_only_from_backup(
     store = BookmarkStore(store_path)
     assert store.read_only
     assert store.ids() == frozenset({"p0001"})
+    assert store.reload_if_changed() is False
     assert store.problem is not None and "Read-only file system" in store.problem
     with pytest.raises(BookmarkError):
         store.add(paper(3))

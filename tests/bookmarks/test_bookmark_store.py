@@ -376,7 +376,7 @@ SAMPLE_TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(SAMPLE_TEXT)
 def test_text_cleaning_matches_ingestion_and_is_idempotent(text: str) -> None:
     from reader.ingest.text import clean_field as ingest_clean_field
