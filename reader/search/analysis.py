@@ -110,6 +110,49 @@ class FusedTokenizer(Tokenizer):
             yield token
 
 
+class PairTokenizer(Tokenizer):
+    """Adjacent stem pairs (`larg languag`), skipping stop words: phrase matching without positions.
+
+    A phrase query becomes an AND of its pairs, which reads short posting lists instead of
+    decoding the positions of every occurrence of every phrase word.
+    """
+
+    def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
+        self.stoplist = stoplist
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairTokenizer) and other.stoplist == self.stoplist
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        token = Token(False, False, removestops=True, mode=kwargs.get("mode", ""))
+        token.boost = 1.0
+        token.stopped = False
+        previous = None
+        stoplist = self.stoplist
+        for match in _WORD.finditer(value):
+            word = fold(match.group(0))
+            if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE or word in stoplist:
+                continue
+            st = stem(word)
+            if previous is not None:
+                token.text = pair(previous, st)
+                yield token
+            previous = st
+
+
+def pair(first: str, second: str) -> str:
+    """The `pairs` term for two adjacent stems."""
+    return f"{first} {second}"
+
+
+def pair_analyzer() -> Analyzer:
+    """Analyzer for the `pairs` field (adjacent stem pairs of the abstract)."""
+    return cast(Analyzer, PairTokenizer())
+
+
 def stemming_analyzer() -> Analyzer:
     """Analyzer for title and abstract: folded, stop words removed, Porter-stemmed."""
     return cast(Analyzer, FusedTokenizer(stemming=True))  # a tokenizer alone is an analyzer

@@ -13,12 +13,18 @@ differ) raise `Unsupported` and the caller falls back to Whoosh's searcher.
 from __future__ import annotations
 
 import heapq
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
+from itertools import repeat
+from operator import add, mul, neg
 from typing import Any
 
 from whoosh import query as wq
 
 B, K1 = 0.75, 1.2
+#: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
+CACHE_POSTINGS = 4_000_000
 
 
 class Unsupported(Exception):
@@ -43,6 +49,9 @@ class Engine:
         self._lencol = LENGTHS_COLUMN
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._deleted = [frozenset(_deleted(r)) for r, _ in self.leaves]
+        self._cache: OrderedDict[tuple[str, str, bool], list[tuple[int, Any, Any, Any]]] = OrderedDict()
+        self._cached = 0
+        self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
 
     # -- statistics ------------------------------------------------------------------
     def _norm(self, leaf: int, field: str) -> tuple[bytes, list[float]]:
@@ -66,16 +75,30 @@ class Engine:
     def postings(
         self, field: str, text: str, values: bool = False
     ) -> list[tuple[int, Any, Any, Any]]:
-        """Per segment: (leaf, ids, weights, values-or-None) for one term."""
+        """Per segment: (leaf, ids, weights, values-or-None) for one term (cached)."""
+        key = (field, text, values)
+        cache = self._cache
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
         out = []
         fieldobj = self.searcher.schema[field]
         btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+        size = 0
         for leaf, (reader, _base) in enumerate(self.leaves):
             terms = reader._terms
             if (field, btext) not in terms:
                 continue
             m = terms.matcher(field, btext, fieldobj.format, scorer=None)
-            out.append((leaf, *_read_all(m, values)))
+            ids, weights, vals = _read_all(m, values)
+            size += len(ids)
+            out.append((leaf, array("I", ids), array("f", weights), vals))
+        cache[key] = out
+        self._cached += size + 1
+        while self._cached > CACHE_POSTINGS and len(cache) > 1:
+            _, old = cache.popitem(last=False)
+            self._cached -= sum(len(part[1]) for part in old) + 1
         return out
 
     # -- evaluation ------------------------------------------------------------------
@@ -83,7 +106,8 @@ class Engine:
         """Global docnum -> score for every matching document."""
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return {}
-        boost = float(getattr(q, "boost", 1.0) or 1.0)
+        boost = getattr(q, "boost", 1.0)
+        boost = 1.0 if boost is None else float(boost)
         if isinstance(q, wq.Term):
             result = self._term(q.fieldname, q.text)
         elif isinstance(q, wq.Phrase):
@@ -96,10 +120,13 @@ class Engine:
         elif isinstance(q, wq.And):
             result = self._and(q.children())
         elif isinstance(q, wq.Or) and not getattr(q, "scale", None) and not q.minmatch:
-            result = {}
-            for child in q.children():
-                for d, s in self.scores(child).items():
-                    result[d] = result.get(d, 0.0) + s
+            parts = sorted((self.scores(c) for c in q.children()), key=len, reverse=True)
+            result = dict(parts[0]) if parts else {}
+            for part in parts[1:]:
+                both = part.keys() & result.keys()
+                sums = {d: result[d] + part[d] for d in both}
+                result.update(part)
+                result.update(sums)
         else:
             raise Unsupported(type(q).__name__)
         if boost != 1.0:
@@ -127,24 +154,37 @@ class Engine:
         return result
 
     def _term(self, field: str, text: str) -> dict[int, float]:
+        """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings."""
         result: dict[int, float] = {}
-        if not self.searcher.schema[field].scorable:
-            for leaf, ids, weights, _ in self.postings(field, text):
-                base, deleted = self.leaves[leaf][1], self._deleted[leaf]
-                for d, w in zip(ids, weights, strict=False):
-                    if d not in deleted:
-                        result[d + base] = result.get(d + base, 0.0) + w
-            return result
-        idf = self.searcher.idf(field, text)
-        k = K1 + 1
+        scorable = self.searcher.schema[field].scorable
+        idf = self.searcher.idf(field, text) if scorable else 1.0
         for leaf, ids, weights, _ in self.postings(field, text):
-            raw, norm = self._norm(leaf, field)
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
-            for d, w in zip(ids, weights, strict=False):
-                if d in deleted:
-                    continue
-                result[d + base] = idf * (w * k) / (w + norm[raw[d]])
+            if scorable:
+                raw, table = self._table(leaf, field)
+                unit = map(table.__getitem__, zip(weights, map(raw.__getitem__, ids)))
+                scores: Iterable[float] = map(mul, unit, repeat(idf))
+            else:
+                scores = weights
+            docs: Iterable[int] = map(add, ids, repeat(base)) if base else ids
+            part = dict(zip(docs, scores, strict=False))
+            if deleted:
+                for d in deleted:
+                    part.pop(d + base, None)
+            if result:
+                result.update(part)
+            else:
+                result = part
         return result
+
+    def _table(self, leaf: int, field: str) -> tuple[bytes, dict[tuple[float, int], float]]:
+        """Length bytes and a lazily filled (weight, length byte) -> BM25 term factor table."""
+        key = (leaf, field)
+        found = self._tables.get(key)
+        if found is None:
+            raw, norm = self._norm(leaf, field)
+            found = self._tables[key] = (raw, _Factors(norm))
+        return found
 
     def _phrase(self, field: str, words: list[str], slop: int) -> dict[int, float]:
         if not words:
@@ -182,12 +222,26 @@ class Engine:
         if allowed is not None:
             scores = {d: s for d, s in scores.items() if d in allowed}
         total = len(scores)
-        key = lambda item: (item[1], -item[0])  # noqa: E731 - ties: lower docnum first
+        pairs = zip(scores.values(), map(neg, scores.keys()), strict=False)  # ties: lower docnum
         if limit is None or limit >= total:
-            best = sorted(scores.items(), key=key, reverse=True)
+            best = sorted(pairs, reverse=True)
         else:
-            best = heapq.nlargest(limit, scores.items(), key=key)
-        return [d for d, _ in best], total, dict(best)
+            best = heapq.nlargest(limit, pairs)
+        docs = [-d for _, d in best]
+        return docs, total, {-d: s for s, d in best}
+
+
+class _Factors(dict[tuple[float, int], float]):
+    """(weight, length byte) -> (K1 + 1) * w / (w + norm[byte]), filled on first use."""
+
+    def __init__(self, norm: list[float]) -> None:
+        super().__init__()
+        self.norm = norm
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        w, b = key
+        value = self[key] = w * (K1 + 1) / (w + self.norm[b])
+        return value
 
 
 def _near(poslists: list[list[int]], slop: int) -> bool:

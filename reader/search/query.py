@@ -14,6 +14,7 @@ from typing import Any
 from whoosh import qparser
 from whoosh import query as wq
 
+from reader.search.analysis import pair
 from reader.search.schema import DEFAULT_FIELDS
 
 MAX_QUERY_CHARS = 500
@@ -82,12 +83,30 @@ def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
     if isinstance(q, wq.Every):
         # `field:*` would read every posting of the field; "every paper" is what users mean.
         return wq.Every()
+    if isinstance(q, wq.Phrase) and q.fieldname == "abstract":
+        return _phrase_pairs(q)
     if isinstance(q, wq.MultiTerm):  # ranges and other expanding terms: bounded the same way
         texts = (t.decode("utf-8") for t in q._btexts(reader))
         return _expand_terms(q.fieldname, texts, reader, notes, str(q))
     if q.is_leaf():
         return q
     return q.apply(lambda child: _bound(child, reader, notes)).normalize()
+
+
+def _phrase_pairs(q: Any) -> Any:
+    """A phrase in the abstract (indexed without positions): its words AND its adjacent pairs.
+
+    The pairs only select (boost 0); the words score as they would in the phrase. A phrase
+    with slop (`"a b"~3`) keeps only the words: near, in any order.
+    """
+    words = [str(w) for w in q.words]
+    boost = q.boost
+    if len(words) == 1:
+        return wq.Term(q.fieldname, words[0], boost=boost)
+    parts = [wq.Term(q.fieldname, w, boost=boost) for w in words]
+    if q.slop <= 1:
+        parts += [wq.Term("pairs", pair(a, b), boost=0.0) for a, b in zip(words, words[1:], strict=False)]
+    return wq.And(parts)
 
 
 def _expand(q: Any, reader: Any, notes: list[str]) -> Any:

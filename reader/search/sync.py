@@ -112,6 +112,7 @@ def to_document(paper: Paper) -> dict[str, Any]:
         "title": paper.title,
         "abstract": abstract,
         "words": f"{paper.title}\n{abstract}",
+        "pairs": abstract,
         "source": ",".join(dict.fromkeys(names + stems)),
         "author": " ".join(a for a in authors if a),
         "category": ",".join(paper.categories),

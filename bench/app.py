@@ -1,0 +1,91 @@
+"""The app's measurements: start against a bare Textual app, keystroke latency, peak RSS."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.queries import TYPED
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_dumps"
+
+
+def _probe(args: list[str], env: dict[str, str], python: str, timeout: float = 900) -> dict[str, Any]:
+    t0 = time.time()
+    cmd = [python, "-m", "bench.app_probe", args[0], *([str(t0)] if args[0] != "keys" else []), *args[1:]]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                     ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):  # fmt: skip
+        env[var] = str(home / sub)
+    env["HOME"] = str(home)
+    for var in ("PAPER_READER_DUMPS", "PAPER_READER_DATA_DIR", "PAPER_READER_CACHE_DIR"):
+        env.pop(var, None)
+    return env
+
+
+def measure_app(
+    corpus: Path, work: Path, quick: bool = False, python: str = sys.executable,
+    log: Callable[..., None] = print,
+) -> dict[str, Any]:  # fmt: skip
+    """App start vs bare Textual (medians), keystroke p95 and peak RSS on the corpus."""
+    result: dict[str, Any] = {
+        "start_ms": None, "bare_textual_start_ms": None, "start_ratio": None,
+        "keystroke_p95_ms": None, "rss_mb": None,
+    }  # fmt: skip
+    problems = []
+    home = Path(tempfile.mkdtemp(prefix="bench-app-", dir=work))
+    env = _env(home)
+    dumps = home / "samples"
+    shutil.copytree(SAMPLES, dumps)
+    reps = 1 if quick else 5
+    try:
+        _probe(["app", str(dumps)], env, python)  # first start builds the samples' index
+        bare, app = [], []
+        for _ in range(reps):  # interleaved, so load changes hit both alike
+            bare.append(_probe(["bare"], env, python)["ms"])
+            app.append(_probe(["app", str(dumps)], env, python)["ms"])
+        result["bare_textual_start_ms"] = round(statistics.median(bare), 1)
+        result["start_ms"] = round(statistics.median(app), 1)
+        result["start_ratio"] = round(result["start_ms"] / result["bare_textual_start_ms"], 2)
+        result["start_samples_ms"] = {"app": [round(x) for x in app], "bare": [round(x) for x in bare]}
+        log(f"  start {result['start_ms']} ms vs bare {result['bare_textual_start_ms']} ms")
+    except Exception as exc:  # the app is being written concurrently: report, do not invent
+        problems.append(f"start: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}")
+    index = work / f"index-{corpus.name.removeprefix('corpus-')}"
+    if index.exists():
+        try:
+            keys = _probe(["keys", str(corpus), str(index), TYPED], env, python)
+            lat = keys["latencies_ms"]
+            ordered = sorted(lat)
+            result["keystroke_p95_ms"] = ordered[max(0, int(round(0.95 * len(ordered) + 0.5)) - 1)]
+            result["keystroke_median_ms"] = statistics.median(lat)
+            result["keystroke_latencies_ms"] = lat
+            result["rss_mb"] = keys["peak_rss_mb"]
+            result["keys_ready_ms"] = keys["ready_ms"]
+            log(f"  keystroke p95 {result['keystroke_p95_ms']} ms, peak RSS {result['rss_mb']} MB")
+        except Exception as exc:
+            problems.append(f"keystrokes: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}")
+    else:
+        problems.append("keystrokes: no prebuilt index for the corpus")
+    if problems:
+        result["not_measured"] = "; ".join(problems)
+    shutil.rmtree(home, ignore_errors=True)
+    return result

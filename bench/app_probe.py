@@ -1,0 +1,143 @@
+"""App probes, each in a fresh process: `python -m bench.app_probe MODE ...`, one JSON line out.
+
+- `bare T0`: a bare Textual app that paints one label; time from T0 (the parent's
+  `time.time()` just before it spawned this process) to the first paint after mount.
+- `app T0 DUMPS`: `reader.tui.make_app([DUMPS])` to the first paint after the result list
+  got its first ids (index already built, as on every start but the first).
+- `keys CORPUS INDEX TEXT`: the app on a prebuilt library, headless under Pilot; TEXT is typed
+  a letter at a time and each key's latency to the repainted, updated list is recorded.
+  Peak RSS of this process is the app's peak RSS with that library.
+"""
+
+from __future__ import annotations
+
+import time
+
+T_IMPORT = time.time()
+
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def bare(t0: float) -> dict[str, Any]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label
+
+    out: dict[str, Any] = {}
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("hello")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self._painted)
+
+        def _painted(self) -> None:
+            out["ms"] = (time.time() - t0) * 1000
+            self.exit()
+
+    Bare().run(headless=True, size=(120, 40))
+    return out
+
+
+def app(t0: float, dumps: str) -> dict[str, Any]:
+    from reader.tui import make_app
+
+    out: dict[str, Any] = {}
+    application = make_app([dumps])
+
+    def check() -> None:
+        if out:
+            return
+        try:
+            ids = application.results.list.ids
+        except Exception:
+            return
+        if ids:
+            out["papers_listed"] = len(ids)
+            application.call_after_refresh(done)
+            out["pending"] = True
+
+    def done() -> None:
+        out.pop("pending", None)
+        out["ms"] = (time.time() - t0) * 1000
+        application.exit()
+
+    application.call_later(lambda: application.set_interval(0.005, check))
+    application.run(headless=True, size=(120, 40))
+    out["peak_rss_mb"] = _peak_rss_mb()
+    return out
+
+
+async def keys(corpus: str, index: str, text: str) -> dict[str, Any]:
+    from textual.widgets import Input
+
+    from reader.search import Library
+    from reader.tui import make_app
+
+    library = Library([Path(corpus)], Path(index), lock_timeout=600)
+    application = make_app([corpus], library=library)
+    finished: dict[str, float] = {}
+    original = application.on_search_finished
+
+    def hooked(message: Any) -> None:
+        original(message)
+        result = getattr(message, "result", None)
+        if result is not None and message.generation == application.generation:
+            finished[result.query] = time.perf_counter()
+
+    application.on_search_finished = hooked  # type: ignore[method-assign]
+    latencies: list[float] = []
+    start = time.perf_counter()
+    async with application.run_test(size=(120, 40)) as pilot:
+        while not (application.ready and finished):
+            await pilot.pause(0.01)
+            if time.perf_counter() - start > 600:
+                raise TimeoutError("the app did not become ready")
+        ready_ms = (time.perf_counter() - start) * 1000
+        box = application.query_one("#query", Input)
+        box.focus()
+        box.value = ""
+        await pilot.pause(0.3)
+        typed = ""
+        for letter in text:
+            typed += letter
+            t = time.perf_counter()
+            await pilot.press(letter if letter != " " else "space")
+            while typed not in finished or finished[typed] < t:
+                await pilot.pause(0.002)
+                if time.perf_counter() - t > 30:
+                    raise TimeoutError(f"no results for {typed!r}")
+            await pilot.pause(0)  # let the list repaint
+            latencies.append((time.perf_counter() - t) * 1000)
+    return {
+        "latencies_ms": [round(x, 1) for x in latencies],
+        "ready_ms": round(ready_ms, 1),
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    if mode == "bare":
+        result = bare(float(sys.argv[2]))
+    elif mode == "app":
+        result = app(float(sys.argv[2]), sys.argv[3])
+    elif mode == "keys":
+        result = asyncio.run(keys(sys.argv[2], sys.argv[3], sys.argv[4]))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
