@@ -65,9 +65,10 @@ def drop_images(text: str) -> str:
     return text
 
 
-def link_text(raw: str) -> str:
+def link_text(raw: str, keep_alt: bool = False) -> str:
     """A link's text on one line: nested alt text, bullets, headings and hard breaks dropped."""
-    raw = _LEADING_ALT.sub("", raw)
+    if not keep_alt:
+        raw = _LEADING_ALT.sub("", raw)
     parts = []
     for line in raw.split("\n"):
         line = line.strip()
@@ -91,8 +92,10 @@ def unwrap_links(text: str) -> str:
     text = drop_images(text)
 
     def emit(heading: str | None, raw: str, url: str) -> str:
-        label = link_text(raw)
-        alt = _LEADING_ALT.match(raw)
+        # A leading "[x]" is an avatar's alt text, except in a title or a paper link ("[Re] ...").
+        keep_alt = bool(heading) or "/papers/" in url
+        label = link_text(raw, keep_alt)
+        alt = None if keep_alt else _LEADING_ALT.match(raw)
         slug = alt.group(0).strip().strip("[]").strip() if alt else ""
         if not url and _SLUG.match(slug):
             url = f"https://huggingface.co/{slug}"  # an avatar + name link: an organisation

@@ -273,3 +273,11 @@ def test_missing_everything_but_title_and_abstract_in_markdown() -> None:
         (T1, A1, ID1),
         (T2, A2, ID2),
     ]
+
+
+def test_brackets_inside_title_and_abstract_links_are_text() -> None:
+    """`[Re]` in a title and `[Fe/H]` in an abstract are not avatar alt texts."""
+    title = "[Re] Reproducing the Metallicity Gradient"
+    abstract = "[Fe/H] abundances of [alpha/Fe]-rich stars are measured. We find a gradient."
+    check(page(title=f"### [{title}]({PAPER})", abstract=f"[{abstract}]({PAPER})"),
+          title=title, abstract=abstract)  # fmt: skip
