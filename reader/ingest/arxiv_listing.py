@@ -81,7 +81,13 @@ def _entry(units: list[Unit]) -> Paper | None:
             current = "Author"
         elif current is not None:
             fields[current].append(text)
-    title = clean_field(join_fragments(fields.get("Title", [])))
+    title_parts = list(fields.get("Title", []))
+    author_parts = list(fields.get("Author", []))
+    # A title wrapped over two lines: its tail has no comma and is not the last (author) line.
+    while len(author_parts) > 1 and "," not in author_parts[0] and title_parts:
+        title_parts.append(author_parts.pop(0))
+    fields["Author"] = author_parts
+    title = clean_field(join_fragments(title_parts))
     if not title:
         return None
     authors: list[str] = []

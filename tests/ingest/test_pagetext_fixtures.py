@@ -320,3 +320,20 @@ def test_fixture_headers_never_become_papers(name: str) -> None:
         low = paper.title.casefold()
         assert "subscribe" not in low and "research community" not in low and "trending" not in low
         assert paper.title == " ".join(paper.title.split())
+
+
+def test_arxiv_listing_wrapped_title_and_author_lines() -> None:
+    text = (
+        "[1]\narXiv:2610.08778\n[pdf, html, other]\nTitle:\n"
+        "Sparse Attention Is All You Need, Sometimes: A Study of Long\nContext Language Models\n"
+        "Ada Lovelace, Charles Babbage, Grace Hopper, Alan Turing,\nClaude Shannon\n"
+        "Subjects: Computation and Language (cs.CL)\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert paper.title == (
+        "Sparse Attention Is All You Need, Sometimes: A Study of Long Context Language Models"
+    )
+    assert paper.authors == [
+        "Ada Lovelace", "Charles Babbage", "Grace Hopper", "Alan Turing", "Claude Shannon"
+    ]  # fmt: skip
+    assert (paper.arxiv_id, paper.categories) == ("2610.08778", ["cs.CL"])
