@@ -17,7 +17,7 @@ from reader.ingest.jsonfmt import (
 )
 from reader.ingest.page import PageText
 from reader.ingest.pagetext import read_page_text
-from reader.ingest.text import NotText, binary_kind, decode, normalise
+from reader.ingest.text import NotText, binary_kind, clean_field, decode, normalise, strip_controls
 from reader.model import Paper, Source
 
 
@@ -60,6 +60,8 @@ def iter_dump(path: Path, info: DumpInfo | None = None) -> Iterator[Paper]:
     path = Path(path)
     if info is None:
         info = DumpInfo(path=str(path), name=path.name)
+    # File names are untrusted text too (controls, undecodable bytes as lone surrogates).
+    info.name = clean_field(info.name) or "(unnamed)"
     try:
         yield from _read(path, info)
     except (DumpFileError, NotText) as exc:
@@ -144,7 +146,7 @@ def _with_source(papers: Iterator[Paper], info: DumpInfo) -> Iterator[Paper]:
 
 def _one_line(text: str) -> str:
     """A warning as one short line (exception texts may hold newlines or be long)."""
-    line = " ".join(str(text).split())
+    line = " ".join(strip_controls(str(text)).split())
     return line if len(line) <= 300 else line[:299] + "…"
 
 

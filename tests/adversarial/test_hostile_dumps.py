@@ -407,3 +407,15 @@ def test_json_strings_are_cleaned(text: str) -> None:
     doc = [{"paper": {"title": "T " + text, "summary": text, "authors": [{"name": text + "n"}]}}]
     for paper in parse_json_text(json.dumps(doc)).papers:
         assert_clean(paper)
+
+
+def test_hostile_file_names_are_cleaned_for_display(tmp_path: Path) -> None:
+    raw = os.fsdecode(
+        b"evil\xff\x1b]0;x\x07\x1b[2J\xe2\x80\xae.txt"
+    )  # undecodable byte, OSC, CSI, RLO
+    path = tmp_path / raw
+    path.write_text(SAMPLE)
+    papers, info = read_dump(path)
+    assert info.name == "evil\ufffd.txt"
+    assert info.path == str(path)  # the path stays as the OS gave it, to open the file again
+    assert [s.name for p in papers for s in p.sources] == ["evil\ufffd.txt"] * 2

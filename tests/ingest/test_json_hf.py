@@ -215,3 +215,23 @@ def test_any_json_document_never_raises(doc: object) -> None:
         assert paper.upvotes is None or paper.upvotes >= 0
     if isinstance(doc, dict):
         hf_paper(doc)
+
+
+def test_json_in_utf16_and_latin1(tmp_path: Path) -> None:
+    doc = [{"paper": {"id": "2401.00005", "title": "Café au lait", "summary": "Crème brûlée."}}]
+    text = json.dumps(doc, ensure_ascii=False)
+    for name, data, warnings in (
+        ("u16.json", text.encode("utf-16"), []),
+        (
+            "latin1.json",
+            text.encode("latin-1"),
+            ["not valid UTF-8: read as Windows-1252 (4 non-ASCII bytes)"],
+        ),
+        ("bom.json", b"\xef\xbb\xbf" + text.encode(), []),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        papers, info = read_dump(path)
+        assert [(p.title, p.abstract) for p in papers] == [("Café au lait", "Crème brûlée.")], name
+        assert info.warnings == warnings, name
+        assert info.format == "hf-api-json"
