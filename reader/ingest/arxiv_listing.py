@@ -63,6 +63,7 @@ def _entry(units: list[Unit]) -> Paper | None:
     fields: dict[str, list[str]] = {}
     current: str | None = None
     after_subjects: list[str] = []
+    linked = False  # author names are links (Markdown copy): one name per unit, no title wrap
     for unit in units[1:]:
         text = unit.text
         if not text or _SKIP.match(text) or _GROUP.search(text) or unit.kind == "url":
@@ -79,12 +80,14 @@ def _entry(units: list[Unit]) -> Paper | None:
         elif current == "Title" and fields.get("Title"):
             fields.setdefault("Author", []).append(text)
             current = "Author"
+            linked = linked or unit.url is not None
         elif current is not None:
             fields[current].append(text)
+            linked = linked or (current == "Author" and unit.url is not None)
     title_parts = list(fields.get("Title", []))
     author_parts = list(fields.get("Author", []))
     # A title wrapped over two lines: its tail has no comma and is not the last (author) line.
-    while len(author_parts) > 1 and "," not in author_parts[0] and title_parts:
+    while not linked and len(author_parts) > 1 and "," not in author_parts[0] and title_parts:
         title_parts.append(author_parts.pop(0))
     fields["Author"] = author_parts
     title = clean_field(join_fragments(title_parts))
