@@ -75,7 +75,7 @@ def measure_app(
             keys = _probe(["keys", str(corpus), str(index), TYPED], env, python)
             lat = keys["latencies_ms"]
             ordered = sorted(lat)
-            result["keystroke_p95_ms"] = ordered[max(0, int(round(0.95 * len(ordered) + 0.5)) - 1)]
+            result["keystroke_p95_ms"] = ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
             result["keystroke_median_ms"] = statistics.median(lat)
             result["keystroke_latencies_ms"] = lat
             result["rss_mb"] = keys["peak_rss_mb"]

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 from reader.ingest import read_dump
@@ -31,10 +31,7 @@ _STAY_ON_TOPIC = 0.97
 _SWITCH_TOPIC = 0.04
 
 _TOKEN = re.compile(r"\S+")
-_SYLLABLES = (
-    "ka ra to mi no sa ve li da po ne ru fi zo ta me lo ni gra tor vex qua ex flo"
-    " trans net former dif fu sion lu ma chi cor vo ren bi syn"
-).split()
+_SYLLABLES = ["ka", "ra", "to", "mi", "no", "sa", "ve", "li", "da", "po", "ne", "ru", "fi", "zo", "ta", "me", "lo", "ni", "gra", "tor", "vex", "qua", "ex", "flo", "trans", "net", "former", "dif", "fu", "sion", "lu", "ma", "chi", "cor", "vo", "ren", "bi", "syn"]
 _LATEX = [
     "$\\mathcal{O}(n)$", "$f$-divergence", "$\\alpha$-entmax", "$\\ell_2$", "$k$-means",
     "$\\epsilon$-greedy", "$O(n \\log n)$", "$\\textbf{head-wise}$", "PixArt-$\\alpha$",
@@ -44,7 +41,7 @@ _ACCENTED = [
     "Schrödinger", "Poincaré", "Erdős", "Gödel", "Fréchet", "Müller", "Lévy", "Bézier",
     "Nyström", "Sinkhorn–Knopp", "Hölder", "Pérez", "Łojasiewicz", "Cramér", "naïve",
 ]  # fmt: skip
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _HEADER_B = [
     "new", "Get trending papers in your email inbox!", "Subscribe",
     "byAK and the research community",
@@ -77,7 +74,7 @@ class _Chain:
                 continue
             starts[words[0]] += 1
             local: dict[str, list[str]] = defaultdict(list)
-            for a, b in zip(words, words[1:], strict=False):
+            for a, b in pairwise(words):
                 follows[a][b] += 1
                 local[a].append(b)
             self.local.append(dict(local))

@@ -137,7 +137,8 @@ class Engine:
         return set(self.scores(q))
 
     def _and(self, children: Iterable[Any]) -> dict[int, float]:
-        positive, negative = [], []
+        positive: list[Any] = []
+        negative: list[Any] = []
         for child in children:
             (negative if isinstance(child, wq.Not) else positive).append(child)
         if not positive:
@@ -148,8 +149,8 @@ class Engine:
             if not result:
                 break
             result = {d: s + part[d] for d, s in result.items() if d in part}
-        for neg in negative:
-            for d in self.docs(neg.query):
+        for excluded in negative:
+            for d in self.docs(excluded.query):
                 result.pop(d, None)
         return result
 
@@ -162,7 +163,7 @@ class Engine:
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
             if scorable:
                 raw, table = self._table(leaf, field)
-                unit = map(table.__getitem__, zip(weights, map(raw.__getitem__, ids)))
+                unit = map(table.__getitem__, zip(weights, map(raw.__getitem__, ids), strict=False))
                 scores: Iterable[float] = map(mul, unit, repeat(idf))
             else:
                 scores = weights

@@ -7,6 +7,7 @@ see an empty library. Thread-safe: searches serialise on one cached searcher.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -16,19 +17,25 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from reader.ingest import find_arxiv_id, merge_records
+from reader.locations import LocationError, ensure_dir
 from reader.model import Paper
-from reader.search.analysis import token_spans
+from reader.search.analysis import plain_analyzer, token_spans
 from reader.search.catalog import Catalog, PaperRow
 from reader.search.engine import Engine
+from reader.search.lexicon import Lexicon, LexiconReader
 from reader.search.query import MAX_QUERY_CHARS, make_parser, parse
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.similar import similar_papers
 from reader.search.storage import (
     CATALOG_FILE,
     IndexDamaged,
+    IndexWriteFailed,
     clear_index_dir,
     create_whoosh,
+    describe_write_error,
     open_whoosh,
+    remove_leftovers,
+    remove_orphans,
     swap_in,
     sync_lock,
 )
@@ -68,6 +75,7 @@ class Library:
         self._opened = False
         self._fast: Engine | None = None
         self._id_col: Any = None
+        self._lex: tuple[Any, Lexicon] | None = None
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -85,6 +93,10 @@ class Library:
         if not self.index_dir.is_dir():
             self._damage = "the index path is not a folder"
             return False
+        if not (self.index_dir / CATALOG_FILE).is_file():
+            self._damage = "the index catalog is missing"
+            return False
+        catalog: Catalog | None = None
         try:
             catalog = Catalog(self.index_dir / CATALOG_FILE)
             version = catalog.get_meta("schema_version")
@@ -93,11 +105,11 @@ class Library:
                 self._damage = f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
                 return False
             ix = open_whoosh(self.index_dir)
-        except IndexDamaged as exc:
-            self._damage = str(exc)
-            return False
         except Exception as exc:  # a damaged catalog raises sqlite3 errors
-            self._damage = f"index catalog cannot be read ({exc})"
+            if catalog is not None:
+                catalog.close()
+            is_whoosh = isinstance(exc, IndexDamaged)
+            self._damage = str(exc) if is_whoosh else f"index catalog cannot be read ({exc})"
             return False
         self._ix, self._catalog = ix, catalog
         self._searcher = ix.searcher()
@@ -118,6 +130,12 @@ class Library:
     def close(self) -> None:
         with self._lock:
             self._close_handles()
+
+    @property
+    def available(self) -> bool:
+        """True if a built index can be read (perhaps out of date with the dumps)."""
+        with self._lock:
+            return self._open()
 
     @property
     def damage(self) -> str | None:
@@ -147,10 +165,28 @@ class Library:
     ) -> SyncReport:
         """Bring the index up to date with the dumps (a no-op, opening no writer, if it is).
 
-        Raises `IndexBusy` if another process holds the sync lock past the timeout, and
-        `OSError` if the cache folder cannot be written (the previous index still answers).
+        Raises `IndexBusy` if another process holds the sync lock past the timeout,
+        `LocationError` if the cache folder cannot be made, and `IndexWriteFailed` if the
+        index cannot be written (disk full, read-only): the previous index still answers.
         """
-        self.index_dir.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            ensure_dir(self.index_dir.parent)
+        except LocationError as exc:
+            raise LocationError(
+                f"cannot use the index folder: {exc}; point PAPER_READER_CACHE_DIR "
+                "(or XDG_CACHE_HOME) at a writable folder"
+            ) from exc
+        try:
+            return self._sync_locked(progress, rebuild, on_wait)
+        except (OSError, sqlite3.Error) as exc:
+            raise IndexWriteFailed(
+                f"cannot update the index in {self.index_dir.parent}: "
+                f"{describe_write_error(exc)}; the previous index is kept"
+            ) from exc
+
+    def _sync_locked(
+        self, progress: Progress | None, rebuild: bool, on_wait: Callable[[], None] | None
+    ) -> SyncReport:
         with sync_lock(self.lock_path, self.lock_timeout, on_wait):
             with self._lock:
                 self._close_handles()  # another process may have synced meanwhile
@@ -169,7 +205,11 @@ class Library:
                 )
                 report.files = source_infos(self._catalog)
                 return report
-            report = Syncer(self._ix, self._catalog, progress).run(plan)
+            try:
+                report = Syncer(self._ix, self._catalog, progress).run(plan)
+            except BaseException:
+                remove_orphans(self.index_dir)
+                raise
             with self._lock:
                 self._reopen_searcher()
             return report
@@ -177,6 +217,7 @@ class Library:
     def _rebuild(self, progress: Progress | None, reason: str | None) -> SyncReport:
         """Build a fresh index beside the old one, then swap it in."""
         building = self.index_dir.with_name(self.index_dir.name + ".new")
+        remove_leftovers(self.index_dir)
         clear_index_dir(building)
         building.mkdir(parents=True)
         try:
@@ -328,7 +369,7 @@ class Library:
             result.total = len(ids)
             result.ids = ids[:limit] if limit else list(ids)
             return result
-        parsed = parse(query, self._parser, self._searcher.reader())
+        parsed = parse(query, self._parser, self._query_reader())
         result.terms = parsed.terms
         result.note = "; ".join(dict.fromkeys(parsed.notes)) or None
         if parsed.query is wq.NullQuery and not result.note:
@@ -433,7 +474,7 @@ class Library:
                 if not query.strip() or query.strip() in ("*", "*:*"):
                     ids: Iterable[str] = self._order if allowed is None else allowed
                 else:
-                    parsed = parse(query, self._parser, self._searcher.reader())
+                    parsed = parse(query, self._parser, self._query_reader())
                     ids = self._matching_ids(parsed.query, None)  # unscored, unsorted
                     if allowed is not None:
                         ids = [i for i in ids if i in allowed]
@@ -456,12 +497,35 @@ class Library:
 
     def _suggest(self, text: str) -> str | None:
         try:
-            q = self._words_parser.parse(text)
-            corrected = self._searcher.correct_query(q, text, maxdist=2, prefix=1)
-        except Exception:
-            return None
-        fixed = str(corrected.string)
+            fixed = self._suggest_fast(text)
+        except Exception:  # Whoosh internals differ: its own (slower) corrector
+            try:
+                q = self._words_parser.parse(text)
+                fixed = str(self._searcher.correct_query(q, text, maxdist=2, prefix=1).string)
+            except Exception:
+                return None
         return fixed if fixed and fixed.casefold() != text.casefold() else None
+
+    def _suggest_fast(self, text: str) -> str:
+        """Each unknown word replaced by the most common known word one or two edits away."""
+        lexicon = self._lexicon()
+        out, last = [], 0
+        for token in plain_analyzer()(text, chars=True, removestops=False):
+            better = lexicon.correct(token.text)
+            if better is not None:
+                out += [text[last : token.startchar], better]
+                last = token.endchar
+        return "".join([*out, text[last:]])
+
+    def _lexicon(self) -> Lexicon:
+        """The `words` vocabulary of the current searcher (loaded on first use)."""
+        if self._lex is None or self._lex[0] is not self._searcher:
+            self._lex = (self._searcher, Lexicon(self._searcher.reader(), "words"))
+        return self._lex[1]
+
+    def _query_reader(self) -> Any:
+        """The reader queries expand against: `words` expansions use the in-memory lexicon."""
+        return LexiconReader(self._searcher.reader(), self._lexicon)
 
     def similar(self, key: str, limit: int = 50) -> SimilarResult:
         """Papers like this one (more like this), with the key terms that drove it."""

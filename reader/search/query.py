@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from whoosh import qparser
@@ -105,7 +106,7 @@ def _phrase_pairs(q: Any) -> Any:
         return wq.Term(q.fieldname, words[0], boost=boost)
     parts = [wq.Term(q.fieldname, w, boost=boost) for w in words]
     if q.slop <= 1:
-        parts += [wq.Term("pairs", pair(a, b), boost=0.0) for a, b in zip(words, words[1:], strict=False)]
+        parts += [wq.Term("pairs", pair(a, b), boost=0.0) for a, b in pairwise(words)]
     return wq.And(parts)
 
 
@@ -119,7 +120,12 @@ def _expand(q: Any, reader: Any, notes: list[str]) -> Any:
     elif isinstance(q, wq.Prefix):
         candidates = (t.decode("utf-8") for t in reader.expand_prefix(fieldname, text))
     else:
-        candidates = (t.decode("utf-8") for t in wq.Wildcard(fieldname, text)._btexts(reader))
+        fast = getattr(reader, "wildcard", None)
+        found = fast(fieldname, text) if fast is not None else None
+        if found is not None:
+            candidates = found
+        else:
+            candidates = (t.decode("utf-8") for t in wq.Wildcard(fieldname, text)._btexts(reader))
     label = f"{q.text}{'*' if isinstance(q, wq.Prefix) else ''}"
     return _expand_terms(fieldname, candidates, reader, notes, label)
 
