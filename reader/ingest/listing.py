@@ -138,19 +138,7 @@ def read_records(units: list[Unit]) -> list[Record]:
             continue
         if kind != "text" and kind != "org":
             continue  # trailing metadata with no title before it: a fragment, nothing to keep
-        prev = units[i - 1] if i else None
-        if unit.heading and cur.title:
-            if (
-                prev is not None
-                and prev.heading
-                and prev.url is None
-                and not cur.body
-                and not cur.post
-            ):
-                cur.title.append(unit.text)  # a title heading wrapped onto a second heading line
-                continue
-            cur = new()
-        elif cur.title and (cur.post or cur.other_paper(unit.url)):
+        if cur.title and (unit.heading or cur.post or cur.other_paper(unit.url)):
             cur = new()
         if not cur.title:
             cur.title, cur.heading = [unit.text], unit.heading

@@ -281,3 +281,12 @@ def test_brackets_inside_title_and_abstract_links_are_text() -> None:
     abstract = "[Fe/H] abundances of [alpha/Fe]-rich stars are measured. We find a gradient."
     check(page(title=f"### [{title}]({PAPER})", abstract=f"[{abstract}]({PAPER})"),
           title=title, abstract=abstract)  # fmt: skip
+
+
+def test_card_without_abstract_does_not_swallow_the_next_title() -> None:
+    text = HEADER + f"### {T1}\n\n- 3 authors\n\n### {T2}\n\n{A2}\n\n- 2 authors\n"
+    result = parse_text(text)
+    assert [(p.title, p.abstract) for p in result.papers] == [(T1, ""), (T2, A2)]
+    assert any("without abstract" in w for w in result.warnings)
+    text = HEADER + f"### {T1}\n\n### {T2}\n\n{A2}\n\n- 2 authors\n"
+    assert [p.title for p in parse_text(text).papers] == [T1, T2]
