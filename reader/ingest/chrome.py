@@ -102,13 +102,19 @@ def _note(info: Wrapper, key: str, value: str) -> None:
             info.year = int(found.group(1))
 
 
+def _strong_key(line: str) -> bool:
+    match = _KEY_LINE.match(line)
+    return match is not None and match.group(1).casefold() not in ("title", "date", "year")
+
+
 def _strip_capture_header(lines: list[str], info: Wrapper) -> list[str]:
     head = [i for i, line in enumerate(lines[:80]) if line.strip()]
     if not head:
         return lines
     first = lines[head[0]].strip()
     keyed = [i for i in head[:25] if _KEY_LINE.match(lines[i])]
-    if not keyed:
+    strong = [i for i in keyed if _strong_key(lines[i])]
+    if not strong:  # "Title:" or "Date:" alone is page content (arXiv listings), not a capture
         return lines
     if not (first.startswith("#") or _KEY_LINE.match(first)):
         return lines

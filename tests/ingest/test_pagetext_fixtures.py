@@ -337,3 +337,12 @@ def test_arxiv_listing_wrapped_title_and_author_lines() -> None:
         "Ada Lovelace", "Charles Babbage", "Grace Hopper", "Alan Turing", "Claude Shannon"
     ]  # fmt: skip
     assert (paper.arxiv_id, paper.categories) == ("2610.08778", ["cs.CL"])
+
+
+def test_title_lines_in_content_are_not_a_capture_header() -> None:
+    """`Title:` and a setext rule near the top of an arXiv copy must not cut entries away."""
+    text = (FIXTURES / "arxiv_recent_markdown.md").read_text(encoding="utf-8")
+    text = "# arXiv cs.CL\n\n" + text.replace(
+        "Comments: 12 pages", "Comments: 12 pages\n\nNote\n====="
+    )
+    assert [p.arxiv_id for p in parse_text(text).papers] == ["2610.08778", "2610.08001"]
