@@ -39,8 +39,9 @@ def discover(roots: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
 
     A folder is scanned recursively for dump suffixes (hidden entries and symlinked
     folders are skipped, so loops cannot hang the scan; unreadable subfolders are
-    reported); a file given directly is used whatever its suffix. Returns (files in a
-    stable order, [(path, reason)]).
+    reported); a file given directly is used whatever its suffix. A file whose name is not
+    valid UTF-8 cannot be recorded in the index, so it is reported, not returned. Returns
+    (files in a stable order, [(path, reason)]).
     """
     files: list[Path] = []
     problems: list[tuple[Path, str]] = []
@@ -51,15 +52,28 @@ def discover(roots: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
         except OSError as exc:
             problems.append((root, _os_reason(exc)))
             continue
-        if stat.S_ISDIR(st.st_mode):
-            for path in _walk(root, problems):
-                if path not in seen:
-                    seen.add(path)
-                    files.append(path)
-        elif root not in seen:
-            seen.add(root)
-            files.append(root)
+        found = _walk(root, problems) if stat.S_ISDIR(st.st_mode) else [Path(root)]
+        for path in found:
+            if path in seen:
+                continue
+            seen.add(path)
+            if _storable(path):
+                files.append(path)
+            else:
+                problems.append((path, BAD_NAME))
     return files, problems
+
+
+BAD_NAME = "file name is not valid UTF-8 (rename the file to read it)"
+
+
+def _storable(path: Path) -> bool:
+    """A path the index can record: one that is valid UTF-8 (no undecodable bytes)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _walk(root: Path, problems: list[tuple[Path, str]]) -> list[Path]:

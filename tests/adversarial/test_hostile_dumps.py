@@ -419,3 +419,16 @@ def test_hostile_file_names_are_cleaned_for_display(tmp_path: Path) -> None:
     assert info.name == "evil\ufffd.txt"
     assert info.path == str(path)  # the path stays as the OS gave it, to open the file again
     assert [s.name for p in papers for s in p.sources] == ["evil\ufffd.txt"] * 2
+
+
+def test_discover_reports_names_the_index_cannot_store(tmp_path: Path) -> None:
+    bad = tmp_path / os.fsdecode(b"bad\xff.txt")
+    bad.write_text(SAMPLE)
+    (tmp_path / "good.txt").write_text(SAMPLE)
+    files, problems = discover([tmp_path])
+    assert files == [tmp_path / "good.txt"]
+    assert problems == [(bad, "file name is not valid UTF-8 (rename the file to read it)")]
+    assert discover([bad]) == (
+        [],
+        [(bad, "file name is not valid UTF-8 (rename the file to read it)")],
+    )
