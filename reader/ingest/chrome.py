@@ -197,6 +197,37 @@ def strip_header(units: list[Unit]) -> Header:
     return header
 
 
+_REPEATED = {
+    "get trending papers in your email inbox once a day!", "get trending papers in your email inbox!",
+    "subscribe", "daily papers", "trending papers", "new", "daily", "weekly", "monthly",
+}  # fmt: skip
+
+
+def drop_repeated_headers(units: list[Unit]) -> list[Unit]:
+    """Drop a second HF header inside the body (two captures pasted into one file)."""
+    out: list[Unit] = []
+    dropping = False
+    for i, unit in enumerate(units):
+        low = unit.text.casefold()
+        nxt = units[i + 1].text.casefold() if i + 1 < len(units) else ""
+        starts = low.startswith("get trending papers in your email inbox") or (
+            low == "new" and nxt.startswith("get trending papers")
+        )
+        if starts or (
+            dropping and (low in _REPEATED or is_byline(unit.text) or low in ("by", "ak"))
+        ):
+            dropping = True
+            continue
+        if dropping and unit.kind in ("dash", "url", "empty"):
+            continue
+        if dropping and unit.kind == "date" and PAGE_DATE.match(unit.text):
+            dropping = False
+            continue
+        dropping = False
+        out.append(unit)
+    return out
+
+
 def strip_footer(units: list[Unit]) -> list[Unit]:
     """Drop pagination links, footer menus (even cut mid-word) and end markers."""
     units = [

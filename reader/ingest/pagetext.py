@@ -9,7 +9,14 @@ alternation (the text-only sample layouts). Never raises: problems become warnin
 from __future__ import annotations
 
 from reader.ingest.arxiv_listing import looks_like_arxiv_listing, parse_arxiv_listing
-from reader.ingest.chrome import Header, Wrapper, strip_footer, strip_header, strip_wrappers
+from reader.ingest.chrome import (
+    Header,
+    Wrapper,
+    drop_repeated_headers,
+    strip_footer,
+    strip_header,
+    strip_wrappers,
+)
 from reader.ingest.fragments import ends_sentence
 from reader.ingest.layout import alternate
 from reader.ingest.listing import has_record_markers, is_trending, read_records, to_papers
@@ -40,7 +47,7 @@ def _read(text: str, allow_markers: bool) -> PageText:
     if looks_like_paper_page(units):
         return parse_paper_page(units, wrapper.year, wrapper.url)
     header = strip_header(units)
-    body = strip_footer(units[header.start :])
+    body = strip_footer(drop_repeated_headers(units[header.start :]))
     if allow_markers and has_record_markers(body):
         result = _listing(body, header, wrapper)
     else:

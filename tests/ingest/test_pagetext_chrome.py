@@ -273,3 +273,14 @@ def test_image_placeholders_in_any_language(placeholder: str) -> None:
     )
     (paper,) = parse_text(text).papers
     assert (paper.title, paper.abstract, paper.arxiv_id) == (T1, A1, "2610.00001")
+
+
+def test_two_captures_pasted_into_one_file() -> None:
+    """A second header in the middle is chrome too (text-only and metadata layouts)."""
+    second = HEADER_B.replace("Mar 14", "Mar 15")
+    result = parse_text(HEADER_B + BODY + "\n" + second + BODY.replace("PyTorch", "JAX"))
+    assert [p.title for p in result.papers] == [T1, T2, T1.replace("PyTorch", "JAX"), T2]
+    md = header() + "- 3 authors\n\n"
+    records = f"### {T1}\n\n{A1}\n\n- 3 authors\n\n·\n\nMar 13\n\n"
+    result = parse_text(md + records + header(date="Mar 12") + records.replace("FSDP", "DDP"))
+    assert [p.title for p in result.papers] == [T1, T1.replace("FSDP", "DDP")]
