@@ -20,7 +20,7 @@ from reader.ingest.chrome import (
 from reader.ingest.fragments import ends_sentence
 from reader.ingest.layout import alternate
 from reader.ingest.listing import has_record_markers, is_trending, read_records, to_papers
-from reader.ingest.metadata import Unit, url_kind
+from reader.ingest.metadata import Unit
 from reader.ingest.page import PageText
 from reader.ingest.paperpage import looks_like_paper_page, parse_paper_page
 from reader.ingest.units import build_units, has_blank_lines
@@ -89,7 +89,3 @@ def _listing(body: list[Unit], header: Header, wrapper: Wrapper) -> PageText:
     result.papers = to_papers(records, wrapper.year, trending, result.warnings)
     return result
 
-
-def is_chrome_unit(unit: Unit) -> bool:
-    """A unit that is only a navigation link."""
-    return bool(unit.url) and url_kind(unit.url) == "nav" and len(unit.text) < 40
