@@ -235,3 +235,23 @@ def test_json_in_utf16_and_latin1(tmp_path: Path) -> None:
         assert [(p.title, p.abstract) for p in papers] == [("Café au lait", "Crème brûlée.")], name
         assert info.warnings == warnings, name
         assert info.format == "hf-api-json"
+
+
+def test_search_response_shape(tmp_path: Path) -> None:
+    """`/api/papers/search` returns the daily-papers wrapper; extra keys are ignored."""
+    doc = [
+        {"paper": {"id": "2401.00006", "title": "Searched", "summary": "S.", "upvotes": 3},
+         "numComments": 0, "isAuthorParticipating": False, "highlightedTitle": "<em>Searched</em>"},
+    ]  # fmt: skip
+    path = tmp_path / "search.json"
+    path.write_text(json.dumps(doc))
+    papers, info = read_dump(path)
+    assert fields(papers[0]) == {
+        "title": "Searched",
+        "abstract": "S.",
+        "arxiv_id": "2401.00006",
+        "url": "https://huggingface.co/papers/2401.00006",
+        "upvotes": 3,
+        "comments": 0,
+    }
+    assert info.format == "hf-api-json" and info.warnings == []
