@@ -25,6 +25,8 @@ from whoosh import query as wq
 B, K1 = 0.75, 1.2
 #: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
 CACHE_POSTINGS = 4_000_000
+#: Whole query results remembered (docnum -> score dicts).
+MEMO_QUERIES = 8
 
 
 class Unsupported(Exception):
@@ -52,8 +54,16 @@ class Engine:
         self._cache: OrderedDict[tuple[str, str, bool], list[tuple[int, Any, Any, Any]]] = OrderedDict()
         self._cached = 0
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
+        self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()
+        self._ids: list[str] | None = None
 
     # -- statistics ------------------------------------------------------------------
+    def doc_ids(self) -> list[str]:
+        """Paper id per docnum (one pass over the id column, then list indexing)."""
+        if self._ids is None:
+            self._ids = list(self.searcher.reader().column_reader("id"))
+        return self._ids
+
     def _norm(self, leaf: int, field: str) -> tuple[bytes, list[float]]:
         """Raw length bytes of a field and, per byte value, K1 * (1 - B + B * fl / avgfl)."""
         key = (leaf, field)
@@ -135,6 +145,20 @@ class Engine:
 
     def docs(self, q: Any) -> set[int]:
         return set(self.scores(q))
+
+    def evaluate(self, q: Any) -> dict[int, float]:
+        """`scores(q)`, remembered for the last few queries (the app asks for a query's
+        ranking and its facet counts in a row; typing and backspacing repeat queries)."""
+        key = repr(q)
+        memo = self._memo
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self.scores(q)
+            while len(memo) > MEMO_QUERIES:
+                memo.popitem(last=False)
+        else:
+            memo.move_to_end(key)
+        return found
 
     def _and(self, children: Iterable[Any]) -> dict[int, float]:
         positive: list[Any] = []
@@ -219,7 +243,7 @@ class Engine:
         self, q: Any, limit: int | None, allowed: set[int] | None = None
     ) -> tuple[list[int], int, dict[int, float]]:
         """(docnums of the best `limit` matches, best first, total matches)."""
-        scores = self.scores(q)
+        scores = self.evaluate(q)
         if allowed is not None:
             scores = {d: s for d, s in scores.items() if d in allowed}
         total = len(scores)

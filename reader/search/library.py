@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -403,12 +405,16 @@ class Library:
         return result
 
     def _matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
-        column = self._id_column()
         try:
-            docs: Iterable[int] = self._engine().docs(q)
+            engine = self._engine()
+            docs: Iterable[int] = engine.evaluate(q).keys()
+            if docmask is not None:
+                docs = [d for d in docs if d in docmask]
+            return list(map(engine.doc_ids().__getitem__, docs))
         except Exception:  # a query shape or index the fast path does not handle
-            docs = self._searcher.docs_for_query(q)
-        return [column[d] for d in docs if docmask is None or d in docmask]
+            column = self._id_column()
+            found = self._searcher.docs_for_query(q)
+            return [column[d] for d in found if docmask is None or d in docmask]
 
     def _engine(self) -> Engine:
         """The fast evaluator for the current searcher (rebuilt when the searcher changes)."""
@@ -480,9 +486,9 @@ class Library:
                         ids = [i for i in ids if i in allowed]
                 rows = self._all_rows()
                 counts = {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
-                for pid in ids:
-                    for name in rows[pid].sources if pid in rows else ():
-                        counts[name] = counts.get(name, 0) + 1
+                found = Counter(chain.from_iterable(rows[p].sources for p in ids if p in rows))
+                for name, count in found.items():
+                    counts[name] = counts.get(name, 0) + count
                 return counts
         except Exception:
             return {}
