@@ -23,6 +23,7 @@ from reader.model import Paper
 from reader.search.catalog import Catalog, FileRow, unpack
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.types import SourceInfo, SyncReport
+from reader.search.writer import tune
 
 Progress = Callable[[int, int, str], None]
 
@@ -154,7 +155,7 @@ class Syncer:
                     db.execute("UPDATE files SET ord=? WHERE path=?", (order[state.path], state.path))
                 report.changed_files = len(reread)
                 if reread or stale:
-                    writer = self.ix.writer(limitmb=256, timeout=30.0)
+                    writer = tune(self.ix.writer(limitmb=256, timeout=30.0))
                     fresh = self.ix.doc_count_all() == 0
                     write = writer.add_document if fresh else writer.update_document
                     shared = self._shared_ids(db, [s.path for s in reread])
