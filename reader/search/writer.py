@@ -22,6 +22,10 @@ class _Lengths:
     def __init__(self) -> None:
         self.by_field: dict[str, dict[int, int]] = defaultdict(dict)
 
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        """Whoosh 2.7's flush asks per posting (whoosh3 asks for a per-field reader)."""
+        return self.by_field.get(fieldname, {}).get(docnum, default)
+
     def doc_field_length_reader(self, fieldname: str, default: int = 0) -> Any:
         lengths = self.by_field.get(fieldname)
         if lengths is None:
