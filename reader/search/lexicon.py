@@ -20,23 +20,31 @@ class Lexicon:
     """Every term of one field with its document frequency."""
 
     def __init__(self, reader: Any, field: str = "words") -> None:
-        words: list[str] = []
-        freqs: dict[str, int] = {}
-        for btext, info in reader.iter_field(field):
-            word = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
-            words.append(word)
-            freqs[word] = info.doc_frequency()
+        known: set[str] = set()
+        # Segment by segment: a multi-segment reader merges term infos per term (slow), and
+        # the terms alone (no term infos) read twice as fast; frequencies come on demand.
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
+        for leaf in self._leaves:
+            known.update(b.decode("utf-8") for b in leaf.lexicon(field))
         self.field = field
-        self.words = words  # sorted: the term index is sorted by bytes, which keeps UTF-8 order
-        self.freqs = freqs
+        self.known = known
+        self.words = sorted(known)
+        self._freqs: dict[str, int] = {}
         self._blob: str | None = None
         self._by_length: dict[tuple[str, int], list[str]] | None = None
 
     def __contains__(self, word: str) -> bool:
-        return word in self.freqs
+        return word in self.known
 
     def df(self, word: str) -> int:
-        return self.freqs.get(word, 0)
+        found = self._freqs.get(word)
+        if found is None:
+            found = 0
+            if word in self.known:
+                found = sum(leaf.doc_frequency(self.field, word) for leaf in self._leaves)
+            self._freqs[word] = found
+        return found
 
     # -- expansions --------------------------------------------------------------------
     def prefix(self, text: str) -> Iterator[str]:
@@ -64,9 +72,9 @@ class Lexicon:
     def fuzzy(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         """Words within `maxdist` edits (insert, delete, substitute, swap) sharing `prefix` chars."""
         if maxdist <= 0:
-            return [text] if text in self.freqs else []
-        found = {w for w in _edits1(text) if w in self.freqs}
-        if text in self.freqs:
+            return [text] if text in self.known else []
+        found = {w for w in _edits1(text) if w in self.known}
+        if text in self.known:
             found.add(text)
         if maxdist >= 2:
             found.update(self._within(text, maxdist))
@@ -90,14 +98,14 @@ class Lexicon:
     # -- spelling ----------------------------------------------------------------------
     def correct(self, word: str, maxdist: int = 2) -> str | None:
         """The most common known word nearest to an unknown `word` (None if none is close)."""
-        if word in self.freqs or len(word) < 3:
+        if word in self.known or len(word) < 3:
             return None
-        near = [w for w in _edits1(word) if w in self.freqs]
+        near = [w for w in _edits1(word) if w in self.known]
         if not near and maxdist >= 2 and len(word) > 4:
             near = [w for w in self._within(word, 2) if w[:1] == word[:1]]
         if not near:
             return None
-        return max(near, key=lambda w: (self.freqs[w], w))
+        return max(near, key=lambda w: (self.df(w), w))
 
 
 def _edits1(word: str) -> set[str]:
