@@ -68,7 +68,7 @@ def measure_app(
         result["start_samples_ms"] = {"app": [round(x) for x in app], "bare": [round(x) for x in bare]}
         log(f"  start {result['start_ms']} ms vs bare {result['bare_textual_start_ms']} ms")
     except Exception as exc:  # the app is being written concurrently: report, do not invent
-        problems.append(f"start: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}")
+        problems.append(f"start: {_last_line(exc)}")
     index = work / f"index-{corpus.name.removeprefix('corpus-')}"
     if index.exists():
         try:
@@ -82,10 +82,15 @@ def measure_app(
             result["keys_ready_ms"] = keys["ready_ms"]
             log(f"  keystroke p95 {result['keystroke_p95_ms']} ms, peak RSS {result['rss_mb']} MB")
         except Exception as exc:
-            problems.append(f"keystrokes: {type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}")
+            problems.append(f"keystrokes: {_last_line(exc)}")
     else:
         problems.append("keystrokes: no prebuilt index for the corpus")
     if problems:
         result["not_measured"] = "; ".join(problems)
     shutil.rmtree(home, ignore_errors=True)
     return result
+
+
+def _last_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[-1] if lines else ''}".strip()

@@ -38,9 +38,8 @@ class Engine:
 
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
-        leaves = searcher.leaf_readers() if hasattr(searcher, "leaf_readers") else None
-        if leaves is None:
-            leaves = [(searcher.reader(), 0)]
+        reader = searcher.reader()
+        leaves = reader.leaf_readers() if reader.is_atomic() is False else [(reader, 0)]
         self.leaves: list[tuple[Any, int]] = list(leaves)
         self._norms: dict[tuple[int, str], list[float]] = {}
         self._lengths: dict[tuple[int, str], bytes] = {}
