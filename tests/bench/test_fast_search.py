@@ -71,4 +71,4 @@ def test_lexicon_expansions_and_suggestions(library: Library) -> None:
     assert "diffusion" in lex and all(w.startswith("gen") for w in lex.prefix("gen"))
     assert set(lex.wildcard("gen*tion")) >= {"generation"}
     assert "diffusion" in lex.fuzzy("difusion", 1, prefix=1)
-    assert library.search("*former").total >= library.search("transformer").total > 0
+    assert library.search("*former").total >= library.search("words:transformer").total > 0
