@@ -48,7 +48,16 @@ def dir_mb(path: Path) -> float:
     return round(total / 1048576, 1)
 
 
-def library(corpus: Path, index: Path, mmap: bool = False) -> Any:
+def library(corpus: Path, index: Path, mmap: bool = False, stock: bool = False) -> Any:
+    if stock:  # the ablation: Whoosh's own searcher, expansions and corrector
+        from reader.search.library import Library as Lib
+
+        def no_fast_path(self: Any) -> Any:
+            raise RuntimeError("stock Whoosh paths requested")
+
+        Lib._engine = no_fast_path  # type: ignore[method-assign]
+        Lib._lexicon = no_fast_path  # type: ignore[method-assign]
+        Lib._query_reader = lambda self: self._searcher.reader()  # type: ignore[method-assign]
     if mmap:
         from whoosh.filedb.filestore import FileStorage
 
@@ -146,7 +155,7 @@ def run_query(lib: Any, text: str) -> tuple[float, int]:
 def phase_query(args: argparse.Namespace) -> dict[str, Any]:
     from bench.queries import MISSPELT, PLAIN_KINDS, QUERIES
 
-    lib = library(args.corpus, args.index, mmap=args.mmap)
+    lib = library(args.corpus, args.index, mmap=args.mmap, stock=args.stock)
     t = time.perf_counter()
     first_ms, _ = run_query(lib, "model")  # opens the index and builds per-generation caches
     open_ms = (time.perf_counter() - t) * 1000
@@ -249,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("index", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mmap", action="store_true")
+    parser.add_argument("--stock", action="store_true", help="query: Whoosh's own paths only")
     args = parser.parse_args(argv)
     result = PHASES[args.phase](args)
     import whoosh
