@@ -11,7 +11,15 @@ from typing import Any, TextIO
 
 from reader.locations import LocationError, Locations, resolve_locations
 from reader.model import Paper
-from reader.search import Filters, IndexBusy, Library, SearchResult, Sort, open_library
+from reader.search import (
+    Filters,
+    IndexBusy,
+    IndexWriteFailed,
+    Library,
+    SearchResult,
+    Sort,
+    open_library,
+)
 from reader.search.library import highlight_spans
 from reader.search.snippets import fragment
 
@@ -20,7 +28,7 @@ _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 def error_message(exc: BaseException) -> str:
     """One line for the user, whatever went wrong."""
-    if isinstance(exc, (LocationError, IndexBusy)):
+    if isinstance(exc, (LocationError, IndexBusy, IndexWriteFailed)):
         return str(exc)
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
@@ -59,8 +67,9 @@ def _progress(stream: TextIO) -> Any:
 READ_WAIT_S = 2.0
 
 
-def ensure_synced(lib: Library, rebuild: bool = False) -> Any:
-    """Sync before reading; if another process is syncing, read the last committed index."""
+def ensure_synced(lib: Library, rebuild: bool = False, required: bool = False) -> Any:
+    """Sync before reading; if another process is syncing, or the index cannot be written
+    (disk full, read-only cache), read the last committed index. `required`: raise instead."""
 
     def waiting() -> None:
         print("paper-reader: waiting for another paper-reader to finish indexing…", file=sys.stderr)
@@ -68,9 +77,14 @@ def ensure_synced(lib: Library, rebuild: bool = False) -> Any:
     try:
         report = lib.sync(progress=_progress(sys.stderr), rebuild=rebuild, on_wait=waiting)
     except IndexBusy as exc:
-        if rebuild:
+        if rebuild or required:
             raise
         print(f"paper-reader: {exc}; using the last committed index", file=sys.stderr)
+        return None
+    except (IndexWriteFailed, LocationError) as exc:
+        if rebuild or required or not lib.available:
+            raise
+        print(f"paper-reader: warning: {exc}; using the last built index", file=sys.stderr)
         return None
     if not report.files and report.problems:
         raise LookupError(f"no dumps to read: {'; '.join(report.problems)}")
@@ -84,7 +98,7 @@ def ensure_synced(lib: Library, rebuild: bool = False) -> Any:
 def cmd_index(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
     lib.lock_timeout = 600.0
-    report = ensure_synced(lib, rebuild=args.rebuild)
+    report = ensure_synced(lib, rebuild=args.rebuild, required=True)
     if report is None:
         return 1
     if args.json:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from reader.locations import DumpSelection, Locations, choose_dumps, resolve_locations
 from reader.search.library import Library, highlight_spans
-from reader.search.storage import IndexBusy, IndexDamaged
+from reader.search.storage import IndexBusy, IndexDamaged, IndexWriteFailed
 from reader.search.types import (
     Filters,
     Row,
@@ -31,6 +31,7 @@ __all__ = [
     "Filters",
     "IndexBusy",
     "IndexDamaged",
+    "IndexWriteFailed",
     "Library",
     "Row",
     "SearchResult",

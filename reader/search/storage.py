@@ -12,7 +12,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,24 @@ class IndexBusy(Exception):
 
 class IndexDamaged(Exception):
     """The index exists but cannot be opened; the message says why."""
+
+
+class IndexWriteFailed(Exception):
+    """A sync could not write the index (disk full, read-only or misplaced cache folder).
+
+    Nothing was swapped in or committed half-way: the previous index, if any, still answers.
+    """
+
+
+def describe_write_error(exc: BaseException) -> str:
+    """A short reason for a failed index write (OSError or sqlite3 error)."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EFBIG:
+            reason = "file too large (a file size limit or a full disk)"
+        else:
+            reason = (exc.strerror or str(exc) or type(exc).__name__).lower()
+        return f"{reason} ({exc.filename})" if exc.filename else reason
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def storage(index_dir: Path) -> FileStorage:
@@ -68,6 +86,23 @@ def clear_index_dir(index_dir: Path) -> None:
         index_dir.unlink()
     elif index_dir.exists():
         shutil.rmtree(index_dir)
+
+
+def remove_orphans(index_dir: Path) -> None:
+    """Best effort: delete Whoosh files no commit refers to (left by a failed or killed sync)."""
+    try:
+        store = storage(index_dir)
+        toc = windex.TOC.read(store, windex._DEF_INDEX_NAME)
+        windex.clean_files(store, windex._DEF_INDEX_NAME, toc.generation, toc.segments)
+    except Exception:  # cleanup must never mask the real outcome
+        return
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Best effort: delete folders a killed rebuild or swap left beside the index."""
+    for stale in index_dir.parent.glob(f"{index_dir.name}.old-*"):
+        with suppress(OSError):
+            clear_index_dir(stale)
 
 
 def swap_in(new_dir: Path, index_dir: Path) -> None:
