@@ -98,14 +98,22 @@ class Lexicon:
     # -- spelling ----------------------------------------------------------------------
     def correct(self, word: str, maxdist: int = 2) -> str | None:
         """The most common known word nearest to an unknown `word` (None if none is close)."""
-        if word in self.known or len(word) < 3:
-            return None
-        near = [w for w in _edits1(word) if w in self.known]
-        if not near and maxdist >= 2 and len(word) > 4:
-            near = [w for w in self._within(word, 2) if w[:1] == word[:1]]
-        if not near:
-            return None
-        return max(near, key=lambda w: (self.df(w), w))
+        return correct(word, self.known.__contains__, self.df, lambda: self, maxdist)
+
+
+def correct(
+    word: str, known: Any, df: Any, lexicon: Any, maxdist: int = 2
+) -> str | None:
+    """Spelling correction with pluggable lookups: one edit away is checked term by term
+    (no vocabulary load); two edits away scans the in-memory lexicon (`lexicon()`)."""
+    if len(word) < 3 or known(word):
+        return None
+    near = [w for w in _edits1(word) if known(w)]
+    if not near and maxdist >= 2 and len(word) > 4:
+        near = [w for w in lexicon()._within(word, 2) if w[:1] == word[:1]]
+    if not near:
+        return None
+    return str(max(near, key=lambda w: (df(w), w)))
 
 
 def _edits1(word: str) -> set[str]:

@@ -24,7 +24,7 @@ from reader.model import Paper
 from reader.search.analysis import plain_analyzer, token_spans
 from reader.search.catalog import Catalog, PaperRow
 from reader.search.engine import Engine
-from reader.search.lexicon import Lexicon, LexiconReader
+from reader.search.lexicon import Lexicon, LexiconReader, correct
 from reader.search.query import MAX_QUERY_CHARS, make_parser, parse
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.similar import similar_papers
@@ -514,10 +514,18 @@ class Library:
 
     def _suggest_fast(self, text: str) -> str:
         """Each unknown word replaced by the most common known word one or two edits away."""
-        lexicon = self._lexicon()
+        reader = self._searcher.reader()
+        loaded = self._lex[1] if self._lex is not None and self._lex[0] is self._searcher else None
+        known: Callable[[str], bool]
+        df: Callable[[str], int]
+        if loaded is not None:
+            known, df = loaded.known.__contains__, loaded.df
+        else:  # look words up in the term index; the vocabulary loads only for 2-edit misses
+            known = lambda w: ("words", w) in reader  # noqa: E731
+            df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
         out, last = [], 0
         for token in plain_analyzer()(text, chars=True, removestops=False):
-            better = lexicon.correct(token.text)
+            better = correct(token.text, known, df, self._lexicon)
             if better is not None:
                 out += [text[last : token.startchar], better]
                 last = token.endchar

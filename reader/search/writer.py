@@ -43,7 +43,8 @@ def tune(writer: Any) -> Any:
         return writer
     if type(writer) is not SegmentWriter or not isinstance(writer.perdocwriter, W3PerDocWriter):
         return writer
-    perdoc, pool = writer.perdocwriter, writer.pool
+    perdoc: Any = writer.perdocwriter
+    pool: Any = writer.pool
     if not hasattr(pool, "current") or not hasattr(pool, "limit"):
         return writer
     lengths = _Lengths()
@@ -70,5 +71,5 @@ def tune(writer: Any) -> Any:
         writer.fieldwriter.add_postings(writer.schema, lengths, pool.iter_postings())
         writer.fieldwriter.close()
 
-    writer._flush_segment = flush
+    writer._flush_segment = flush  # type: ignore[method-assign]
     return writer
