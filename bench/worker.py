@@ -108,8 +108,11 @@ def phase_add(args: argparse.Namespace) -> dict[str, Any]:
     from bench.corpus import write_extra_dump
 
     lib = library(args.corpus, args.index)
-    lib.search("warm")  # open handles as a running app would have them
     extra = args.corpus / "zz_extra_100.txt"
+    if extra.exists():  # left by an interrupted run: start from the corpus proper
+        extra.unlink()
+        lib.sync()
+    lib.search("warm")  # open handles as a running app would have them
     write_extra_dump(extra, 100, seed=args.seed)
     t = time.perf_counter()
     report = lib.sync()
