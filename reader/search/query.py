@@ -88,7 +88,7 @@ def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
         return _phrase_pairs(q)
     if isinstance(q, wq.MultiTerm):  # ranges and other expanding terms: bounded the same way
         texts = (t.decode("utf-8") for t in q._btexts(reader))
-        return _expand_terms(q.fieldname, texts, reader, notes, str(q))
+        return _expand_terms(getattr(q, "fieldname", ""), texts, reader, notes, str(q))
     if q.is_leaf():
         return q
     return q.apply(lambda child: _bound(child, reader, notes)).normalize()
