@@ -50,8 +50,8 @@ def row_meta(row: Row) -> str:
     stem = row.first_source.rsplit(".", 1)[0]
     if len(stem) > 10:
         stem = stem[:9] + "…"
-    date = row.page_date or row.published or ""
-    return f"{stem:<10} {date[:10]:>6}"
+    date = row.page_date or row.published
+    return f"{date[:10]} · {stem}" if date else stem
 
 
 class PaperReaderApp(ActionsMixin, App[None]):
@@ -72,6 +72,9 @@ class PaperReaderApp(ActionsMixin, App[None]):
         self.ready = False
         self.generation = 0
         self.read_generation = 0
+        #: The generations last shown (equal to the above when nothing is in flight).
+        self.search_shown = 0
+        self.read_shown = 0
         self.terms: frozenset[tuple[str, str]] = frozenset()
         self.suggestion: str | None = None
         self.similar_of: str | None = None
@@ -143,6 +146,7 @@ class PaperReaderApp(ActionsMixin, App[None]):
                         timeout=15)  # fmt: skip
         self.results.list.set_ids([], fetch=self.fetch_result_rows)
         self.results.list.empty_text = "Loading…"
+        self.results.set_title(Content.styled("Results", "bold"))
         self.query_one("#query", Input).value = state.query
         fp = self.filter_pane
         fp.set_sort(Sort(state.sort) if state.sort in {s.value for s in Sort} else Sort.RELEVANCE)
@@ -195,8 +199,10 @@ class PaperReaderApp(ActionsMixin, App[None]):
         self.query_one("#sync-progress", ProgressBar).update(
             total=message.total, progress=message.done
         )
-        self.query_one("#sync-label", Label).update(f"Indexing {message.file_name}")
-        self.sub_title = f"indexing {message.done}/{message.total} files"
+        label = message.file_name or "indexing"
+        self.query_one("#sync-label", Label).update(label[:1].upper() + label[1:])
+        percent = 100 * message.done // max(message.total, 1)
+        self.sub_title = f"indexing… {percent}%"
 
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.query_one("#sync-bar").display = False
@@ -268,12 +274,14 @@ class PaperReaderApp(ActionsMixin, App[None]):
             facets = lib.facets(query, filters)
         except Exception as exc:
             self.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
+            self.post_message(SearchFinished(generation, None, {}))
             return
         self.post_message(SearchFinished(generation, result, facets))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.generation != self.generation:
             return  # a newer search is under way
+        self.search_shown = message.generation
         paper_list, bar = self.results.list, self.search_bar
         keep, self._restore_selection = self._restore_selection, None
         if message.similar is not None:
@@ -288,7 +296,8 @@ class PaperReaderApp(ActionsMixin, App[None]):
             bar.show_count(f"{len(sim.ids)} similar")
             return
         result = message.result
-        assert result is not None
+        if result is None:
+            return  # the worker failed and said so
         bar.show_note(result.note)
         self.suggestion = result.suggestion if result.total == 0 else None
         bar.show_suggestion(self.suggestion)
@@ -352,6 +361,7 @@ class PaperReaderApp(ActionsMixin, App[None]):
         pid = self.current_id
         self.read_generation += 1
         if pid is None:
+            self.read_shown = self.read_generation
             self.paper = None
             self.read_pane.show_message("Nothing selected.")
             return
@@ -368,6 +378,7 @@ class PaperReaderApp(ActionsMixin, App[None]):
     def on_paper_loaded(self, message: PaperLoaded) -> None:
         if message.generation != self.read_generation:
             return
+        self.read_shown = message.generation
         pid = self.current_id
         paper = message.paper
         if paper is None and pid is not None and (bookmark := self.store.get(pid)):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from reader.search import Sort
+
 
 @dataclass(frozen=True)
 class Key:
@@ -41,7 +43,7 @@ APP_KEYS: tuple[Key, ...] = (
     Key("t", "edit_tags", "Tags", "edit the tags of the current paper (bookmarks it)", show=False),
     Key("n", "edit_note", "Note", "edit the note of the current paper (bookmarks it)", show=False),
     Key("f", "focus_filters", "Filters", "focus the filters (dumps, bookmarked only, tags, sort)"),
-    Key("s", "cycle_sort", "Sort", "cycle the sort: relevance, title, date"),
+    Key("s", "cycle_sort", "Sort", "cycle the sort: " + ", ".join(s.value for s in Sort)),
     Key("m", "more_like_this", "Similar", "more like this: papers similar to the current one"),
     Key("o", "open_paper", "Open", "open the paper's page in the browser", show=False),
     Key("y", "copy_paper", "Copy", "copy the title and link (OSC 52 clipboard)", show=False),
@@ -57,7 +59,7 @@ MOVE_KEYS: tuple[tuple[str, str], ...] = (
     ("j / k, ↓ / ↑", "move down / up (scroll in the read pane)"),
     ("home / end", "first / last paper"),
     ("pgup / pgdn", "a page up / down"),
-    ("enter", "read the current paper (focus the read pane); in the search box: go to the list"),
+    ("enter", "read the current paper (focus the read pane); in the search box: to the list"),
     ("tab / shift+tab", "next / previous control"),
     ("ctrl+p", "command palette (every action, and the theme)"),
 )

@@ -80,18 +80,25 @@ def markup_dir(tmp_path: Path) -> Path:
     return folder
 
 
-async def _settle(pilot: Pilot[None], rounds: int = 400) -> None:
-    """Wait until the index is ready, no search is pending and every worker has finished."""
+async def _settle(pilot: Pilot[None], rounds: int = 600) -> None:
+    """Wait until the index is ready, no search or paper load is pending or in flight,
+    and every worker has finished (checked three times in a row)."""
     app = pilot.app
     assert isinstance(app, PaperReaderApp)
+    calm = 0
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        busy = any(w.is_running for w in app.workers)
-        if app.ready and app._debounce is None and not busy:
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
+        quiet = (
+            app.ready
+            and app._debounce is None
+            and app.search_shown == app.generation
+            and app.read_shown == app.read_generation
+            and not any(w.is_running for w in app.workers)
+        )
+        calm = calm + 1 if quiet else 0
+        if calm >= 3:
+            return
         await pilot.pause(0.02)
     raise AssertionError("the app did not settle")
 

@@ -23,12 +23,9 @@ from reader.tui.messages import FiltersChanged, SuggestionAccepted
 QUERY_HINT = 'search: words  "a phrase"  title:x  a OR b  NOT x  diffus*  typo~'
 
 
-def _counted(label: str, count: int | None) -> Content:
-    """`label  12` with the count dimmed; the label is plain text, never markup."""
-    text = Content(label)
-    if count is None:
-        return text
-    return Content.assemble(text, " ", (str(count), "dim"))
+def _counted(label: str, count: int) -> Content:
+    """`  12 label`: the count first (always visible, dimmed), the label as plain text."""
+    return Content.assemble((f"{count:>4}", "dim"), " ", Content(label))
 
 
 class SuggestionBar(Static):
@@ -48,6 +45,10 @@ class SearchBar(Vertical):
             yield Static("", id="result-count", markup=False)
         yield Static("", id="query-note", markup=False)
         yield SuggestionBar("", id="suggestion", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_note(None)
+        self.show_suggestion(None)
 
     def show_count(self, text: str) -> None:
         widget = self.query_one("#result-count", Static)
@@ -83,6 +84,7 @@ class FilterPane(VerticalScroll):
         yield Checkbox("bookmarked only", id="bookmarked-only", compact=True)
         yield Label("Tags", classes="filter-heading")
         yield SelectionList[str](id="tags", compact=True)
+        yield Static("none yet: t tags a paper", id="no-tags", classes="filter-hint")
         yield Label("Sort", classes="filter-heading")
         with RadioSet(id="sort", compact=True):
             for sort in Sort:
@@ -135,6 +137,7 @@ class FilterPane(VerticalScroll):
                 ]
             )
         widget.display = bool(counts)
+        self.query_one("#no-tags").display = not counts
         if widget.option_count:
             widget.highlighted = min(highlighted or 0, widget.option_count - 1)
 

@@ -44,8 +44,16 @@ class _Editor(ModalScreen[object]):
         else:
             self.action_cancel()
 
+    _answered = False
+
+    def close(self, value: object) -> None:
+        """Dismiss once (a second enter or click while closing is ignored)."""
+        if not self._answered and self.is_current:
+            self._answered = True
+            self.dismiss(value)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
     def action_save(self) -> None:
         raise NotImplementedError
@@ -70,7 +78,7 @@ class EditTagsScreen(_Editor):
         self.action_save()
 
     def action_save(self) -> None:
-        self.dismiss(parse_tags(self.query_one("#tags-input", Input).value))
+        self.close(parse_tags(self.query_one("#tags-input", Input).value))
 
 
 class EditNoteScreen(_Editor):
@@ -87,4 +95,4 @@ class EditNoteScreen(_Editor):
             yield self.buttons()
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one("#note-input", TextArea).text)
+        self.close(self.query_one("#note-input", TextArea).text)

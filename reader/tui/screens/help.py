@@ -43,4 +43,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(help_text(), id="help-text", markup=False)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)
