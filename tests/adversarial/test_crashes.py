@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,19 +62,23 @@ def env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(REPO))
 
 
-def start(dumps: Path, *args: str, **kw: object) -> subprocess.Popen[str]:
+def start(
+    dumps: Path, *args: str, preexec_fn: Callable[[], object] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "reader", "--dumps", str(dumps), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env(),
-        **kw,  # type: ignore[arg-type]
+        preexec_fn=preexec_fn,
     )
 
 
-def run(dumps: Path, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
-    proc = start(dumps, *args, **kw)
+def run(
+    dumps: Path, *args: str, preexec_fn: Callable[[], object] | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = start(dumps, *args, preexec_fn=preexec_fn)
     out, err = proc.communicate(timeout=180)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 

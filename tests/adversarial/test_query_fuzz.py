@@ -257,7 +257,10 @@ CLI_QUERIES: list[str | bytes] = [
 
 def test_cli_search_with_nasty_queries(big: tuple[Library, Path, Path]) -> None:
     _, dumps, cache = big
-    runs = [([], q) for q in CLI_QUERIES] + [(["--json"], "*a*"), (["--sort", "date"], "{a TO}")]
+    runs: list[tuple[list[str], str | bytes]] = [([], q) for q in CLI_QUERIES] + [
+        (["--json"], "*a*"),
+        (["--sort", "date"], "{a TO}"),
+    ]
     for extra, query in runs:
         res = _cli(cache, dumps, "search", *extra, "--", query)
         label = repr(query[:40])
