@@ -197,7 +197,7 @@ def to_papers(
         paper = Paper(
             id=paper_id(title), title=title, abstract=abstract, arxiv_id=rec.arxiv_id, url=rec.url,
             organization=rec.organization, upvotes=rec.upvotes, comments=rec.comments,
-            published=iso_date(rec.published, year) if rec.published else None,
+            published=iso_date(rec.published, year, rec.arxiv_id) if rec.published else None,
             submitter=clean_field(rec.submitter) or None, summary=summary, github=rec.github,
             github_stars=rec.github_stars,
         )  # fmt: skip

@@ -160,8 +160,9 @@ def _upvote_count(text: str) -> int | bool | None:
     return False
 
 
-def iso_date(text: str, default_year: int | None = None) -> str | None:
-    """`Published on Oct 4, 2026` -> `2026-10-04`; no year -> `default_year` (else this year)."""
+def iso_date(text: str, default_year: int | None = None, arxiv_id: str | None = None) -> str | None:
+    """`Published on Oct 4, 2026` -> `2026-10-04`; no year -> `default_year`, else the year
+    of the paper's new-style arXiv id (`2510.04618` -> 2025), else this year."""
     match = DATE.match(text.strip())
     if not match:
         return None
@@ -169,8 +170,26 @@ def iso_date(text: str, default_year: int | None = None) -> str | None:
     day = int(match.group(2))
     if month is None or not 1 <= day <= 31:
         return None
-    year = int(match.group(3)) if match.group(3) else (default_year or current_year())
+    year = (
+        int(match.group(3))
+        if match.group(3)
+        else (default_year or _year_from_id(arxiv_id, month) or current_year())
+    )
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _year_from_id(arxiv_id: str | None, month: int) -> int | None:
+    """The year of a year-less date on a paper with id `YYMM.NNNNN`, when the date's month is
+    the id's month or the one before (Dec date, Jan id: the year before); else None."""
+    found = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv_id or "")
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return None
+    year, id_month = 2000 + int(found.group(1)), int(found.group(2))
+    if month == id_month or month == id_month - 1:
+        return year
+    if month == 12 and id_month == 1:
+        return year - 1
+    return None
 
 
 def current_year() -> int:

@@ -44,8 +44,8 @@ def _read(text: str, allow_markers: bool) -> PageText:
     units = build_units(body_text)
     if looks_like_arxiv_listing(units):
         return parse_arxiv_listing(units)
-    if looks_like_paper_page(units):
-        return parse_paper_page(units, wrapper.year, wrapper.url)
+    if looks_like_paper_page(units, wrapper.title, wrapper.url):
+        return parse_paper_page(units, wrapper.year, wrapper.url, wrapper.title)
     header = strip_header(units)
     body = strip_footer(drop_repeated_headers(units[header.start :]))
     if allow_markers and has_record_markers(body):
@@ -88,4 +88,3 @@ def _listing(body: list[Unit], header: Header, wrapper: Wrapper) -> PageText:
             records = records[1:]
     result.papers = to_papers(records, wrapper.year, trending, result.warnings)
     return result
-

@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 
 from reader.ingest.chrome import is_header_text
+from reader.ingest.fragments import ends_sentence
 from reader.ingest.markdown import HEADING_MARK, LINK_SEP, clean_line, unwrap_links
-from reader.ingest.metadata import URL_ONLY, Unit, classify
+from reader.ingest.metadata import URL_ONLY, Unit, classify, url_kind
 
 _BULLET_START = re.compile(r"^\s*[*+\-](?:\s|$)")
+# Paper-page lines that stay units of their own when a copy has no blank lines between them
+# (`Authors:` / one name per line / `,` / `Abstract` / section headings).
+_PAGE_LINE = re.compile(
+    r"^(?:Abstract|Authors?:.*|,|Community|AI-generated summary"
+    r"|(?:Models|Datasets|Spaces) citing this paper(?: \d+)?|Collections including this paper(?: \d+)?)$"
+)
 
 
 def has_blank_lines(text: str) -> bool:
@@ -64,12 +71,18 @@ def _paragraph_units(paragraph: str) -> list[Unit]:
         unit = _line_unit(line)
         if unit is None:
             continue
+        if joinable and units and not units[-1].heading and _continues_prose(units[-1], unit):
+            # `Samples are available at` / `https://project.github.io`: a hard-wrapped
+            # abstract's last line is a bare off-site URL; it is text, not a link unit.
+            units[-1].text = f"{units[-1].text} {unit.url}"
+            continue
         structural = (
             unit.url is not None
             or unit.heading
             or _BULLET_START.match(line) is not None
             or classify(Unit(text=unit.text)).kind != "text"
             or is_header_text(unit.text)
+            or _PAGE_LINE.match(unit.text) is not None
         )
         if not structural and joinable and units:
             units[-1].text = f"{units[-1].text} {unit.text}"
@@ -77,6 +90,19 @@ def _paragraph_units(paragraph: str) -> list[Unit]:
         units.append(unit)
         joinable = not structural or (unit.heading and unit.url is None)
     return units
+
+
+def _continues_prose(prev: Unit, unit: Unit) -> bool:
+    """A bare off-site URL line that ends an unfinished sentence of the same paragraph."""
+    return (
+        not unit.text
+        and unit.url is not None
+        and prev.url is None
+        and url_kind(unit.url) in ("other", "github", "arxiv")
+        and not ends_sentence(prev.text)
+        and not prev.text.endswith(("·", "•"))
+        and len(prev.text) >= 40
+    )
 
 
 def _pair_urls(units: list[Unit]) -> list[Unit]:

@@ -1,0 +1,115 @@
+"""Shapes seen in real third-party captures that broke the readers (made-up text, real layout).
+
+Each test writes the layout of one real capture with invented titles and abstracts and
+asserts the exact papers: nothing cut, nothing glued, no chrome read as a paper.
+"""
+
+from __future__ import annotations
+
+from reader.ingest import parse_text
+
+SUMMARY_A = (
+    "Widget Nets learn widgets from sparse sketches and beat larger baselines on three suites."
+)
+ABSTRACT_A = (
+    "We study how widgets can be learned from sparse sketches. Prior work needs dense labels. "
+    "We introduce Widget Nets, which reuse a frozen encoder and a small decoder. Experiments on "
+    "three suites show gains of 4 points over larger baselines at a tenth of the cost."
+)
+
+
+def test_trending_abstract_ending_in_a_bare_url_line_keeps_it() -> None:
+    """Papers-with-Code trending copy: a hard-wrapped abstract whose last line is a bare
+    project URL (`Samples are available at` / `https://…github.io`) lost that line."""
+    text = (
+        "# What is Papers with Code?\n**URL:** https://paperswithcode.com\n"
+        "**Page Title:** Trending Papers - Hugging Face\n--------------------\n\n"
+        "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!"
+        "\n\n## Trending Papers\n\n## by AK and the research community\n\n"
+        "### Sketch Audio Models\n\n"
+        "Sketch audio models turn rough sketches into sound by predicting continuous frames\n"
+        "with a small decoder instead of discrete tokens, which keeps quality high at a low cost.\n"
+        "Samples are available at\n"
+        "https://sketch-audio.example.github.io\n"
+        "- 5 authors\n"
+        "[LINK: GitHub 2.14k](https://github.com/example/sketch-audio)\n\n"
+        "### Tiny Parsers\n\n"
+        "Tiny Parsers read scanned pages with a compact model and a new markup format.\n"
+        "[LINK: GitHub 476](https://github.com/example/tiny-parsers)\n"
+    )
+    result = parse_text(text)
+    assert [p.title for p in result.papers] == ["Sketch Audio Models", "Tiny Parsers"]
+    first, second = result.papers
+    assert first.abstract == (
+        "Sketch audio models turn rough sketches into sound by predicting continuous frames "
+        "with a small decoder instead of discrete tokens, which keeps quality high at a low cost. "
+        "Samples are available at https://sketch-audio.example.github.io"
+    )
+    assert (first.github, first.github_stars) == ("https://github.com/example/sketch-audio", 2140)
+    assert second.abstract == (
+        "Tiny Parsers read scanned pages with a compact model and a new markup format."
+    )
+    assert second.github_stars == 476
+
+
+def test_hf_paper_url_line_after_a_finished_sentence_is_still_a_link() -> None:
+    """The rule above must not swallow the plain-URL format's paper links."""
+    text = (
+        "Daily Papers\n\nMar 25\n\n [-] 1\n\nhttps://huggingface.co/login?next=%2Fpapers%2F2410.05434"
+        "\n\nWidget Nets\n\nhttps://huggingface.co/papers/2410.05434\n\n"
+        f"{ABSTRACT_A}\nhttps://huggingface.co/papers/2410.05434\n\n"
+        "[\n\n2 authors](https://huggingface.co/papers/2410.05434)\n\n·\n\nOct 7, 2024\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert (paper.title, paper.abstract) == ("Widget Nets", ABSTRACT_A)
+    assert (paper.arxiv_id, paper.upvotes, paper.published) == ("2410.05434", 1, "2024-10-07")
+
+
+def test_paper_page_behind_a_capture_header_without_anchor_lines() -> None:
+    """`**Page Title:** Paper page - …` wrapper, then only `## title` / `## Abstract` /
+    the page's sections: read as one paper, not the section headings as papers."""
+    text = (
+        "# Some Other Title The Tool Got Wrong\n**URL:** https://huggingface.co/papers/2306.07944\n"
+        "**Page Title:** Paper page - Widget Nets for Sketches\n--------------------\n\n\n"
+        "## Widget Nets for\n  Sketches\n\n## Abstract\n\n"
+        f"{ABSTRACT_A}\n\n### Community\n\n· Sign up or log in to comment\n\n"
+        "## Models citing this paper 0\n\nNo model linking this paper\n\n"
+        "## Datasets citing this paper 0\n\nNo dataset linking this paper\n\n"
+        "## Collections including this paper 0\n\nNo Collection including this paper\n\n"
+        "--------------------"
+    )
+    result = parse_text(text)
+    assert result.format == "hf-paper-page"
+    (paper,) = result.papers
+    assert paper.title == "Widget Nets for Sketches"
+    assert paper.abstract == ABSTRACT_A
+    assert (paper.arxiv_id, paper.url) == ("2306.07944", "https://huggingface.co/papers/2306.07944")
+
+
+def test_paper_page_copied_from_the_title_down_with_unlabelled_summary() -> None:
+    """A paper page pasted from the title on: no `arxiv:`/`Copy markdown`, lines without blank
+    lines between `Authors:`, the names, `,` and `Abstract`; the AI summary has no label.
+    The id comes from `Cite arxiv.org/abs/<id>`, the year of `Published on Oct 6` from the id."""
+    text = (
+        "\nWidget Nets for Sketches\nPublished on Oct 6\nSubmitted by\nwidgetfan\non Oct 7\n"
+        "#3 Paper of the day\n\nAuthors:\n\nAda Example\n,\nBo Sample\n,\nCy Person\n"
+        f"Abstract\n{SUMMARY_A}\n\n{ABSTRACT_A}\n\nCommunity\n\nwidgetfan\nPaper submitter\n"
+        "2 days ago\n\nA comment that repeats the abstract. It is long enough to look like one.\n\n"
+        "Reply\nSign up or log in to comment\n\nModels citing this paper\n0\n"
+        "No model linking this paper\n\n"
+        "Cite arxiv.org/abs/2510.04618 in a model README.md to link it from this page.\n"
+        "Collections including this paper\n2\nSome Collection\nCollection\n293 items\n•\n"
+        "Updated about 16 hours ago\n•\n1\nSystem theme\nCompany\nTOS\nPrivacy\nAbout\nJobs\n"
+    )
+    result = parse_text(text)
+    assert result.format == "hf-paper-page"
+    (paper,) = result.papers
+    assert paper.title == "Widget Nets for Sketches"
+    assert paper.summary == SUMMARY_A
+    assert paper.abstract == ABSTRACT_A
+    assert paper.authors == ["Ada Example", "Bo Sample", "Cy Person"]
+    assert (paper.arxiv_id, paper.published, paper.submitter) == (
+        "2510.04618",
+        "2025-10-06",
+        "widgetfan",
+    )
