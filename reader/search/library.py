@@ -357,7 +357,9 @@ class Library:
             with self._lock:
                 return self._search(query, filters, sort, limit)
         except Exception as exc:
-            return SearchResult(query=query, note=f"search failed: {type(exc).__name__}: {exc}")
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            note = f"search failed ({reason}); if this persists, run 'paper-reader index --rebuild'"
+            return SearchResult(query=query, note=note)
 
     def _search(self, query: str, filters: Filters, sort: Sort, limit: int | None) -> SearchResult:
         result = SearchResult(query=query)
