@@ -33,6 +33,9 @@ _LEADING_ALT = re.compile(r"^\s*\[[^\[\]\n]{0,80}\]\s*(?=\S)")
 _SLUG = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}$")
 _HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ ]+|$)")
 _BULLET = re.compile(r"^\s*[*+\-][ ]+(?=\S)")
+# A Markdown definition-list marker before an arXiv field (`:   Title: …`, seen in a
+# reformatted arXiv listing); a bare `: a` keyword fragment keeps its colon.
+_DEFINITION = re.compile(r"^\s*:[ \t]+(?=(?:Title|Authors?|Comments|Subjects|Journal-ref)\s*:)")
 _ESCAPE = re.compile(r"\\([-*_\[\]#`.!|<>~+])")
 _HTML_ENTITIES = {
     "&amp;": "&",
@@ -133,6 +136,7 @@ def clean_line(line: str) -> tuple[str, bool]:
         heading, line = True, _HEADING.sub("", line)
     if line.endswith("\\"):
         line = line.rstrip("\\").rstrip()
+    line = _DEFINITION.sub("", line)
     for _ in range(4):
         stripped = _BULLET.sub("", line)
         if stripped == line:

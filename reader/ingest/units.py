@@ -17,10 +17,12 @@ from reader.ingest.metadata import URL_ONLY, Unit, classify, url_kind
 
 _BULLET_START = re.compile(r"^\s*[*+\-](?:\s|$)")
 # Paper-page lines that stay units of their own when a copy has no blank lines between them
-# (`Authors:` / one name per line / `,` / `Abstract` / section headings).
+# (`Authors:` / one name per line / `,` / `Abstract` / section headings; arXiv fields).
 _PAGE_LINE = re.compile(
     r"^(?:Abstract|Authors?:.*|,|Community|AI-generated summary"
     r"|(?:Models|Datasets|Spaces) citing this paper(?: \d+)?|Collections including this paper(?: \d+)?)$"
+    # arXiv listing lines, which a reformatted copy may keep in one paragraph
+    r"|^(?:\[\d+\]\s*)?arXiv:\s*\d{4}\.\d{4,5}\b.*$|^(?:Title|Comments|Subjects|Journal-ref):.*$"
 )
 
 

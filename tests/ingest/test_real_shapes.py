@@ -113,3 +113,39 @@ def test_paper_page_copied_from_the_title_down_with_unlabelled_summary() -> None
         "2025-10-06",
         "widgetfan",
     )
+
+
+def test_arxiv_entry_as_a_markdown_definition_list() -> None:
+    """A reformatted arXiv `/new` entry: `arXiv:<id> (cross-list from …) [pdf, html, other]`
+    with `:   Title: …` on the next line of the same paragraph, indented authors and fields."""
+    text = (
+        "### 4. Artificial Intelligence\n\n"
+        "arXiv:2610.01471 (cross-list from cs.CL) [pdf, html, other]\n"
+        ":   Title: When Do Two Widgets Agree? A Study of Widget Review\n\n"
+        "    Ada Example, Bo Sample\n\n"
+        "    Comments: 15 pages, 2 figures\n\n"
+        "    Subjects: Computation and Language (cs.CL); Artificial Intelligence (cs.AI)\n\n"
+        "Source: [https://arxiv.org/list/cs.AI/new](https://arxiv.org/list/cs.AI/new)\n"
+    )
+    result = parse_text(text)
+    assert result.format == "arxiv-listing"
+    (paper,) = result.papers
+    assert paper.title == "When Do Two Widgets Agree? A Study of Widget Review"
+    assert paper.authors == ["Ada Example", "Bo Sample"]
+    assert (paper.arxiv_id, paper.categories) == ("2610.01471", ["cs.CL", "cs.AI"])
+    assert paper.abstract == ""
+
+
+def test_keyword_fragment_starting_with_a_colon_keeps_it() -> None:
+    """`AgentClinic` / `: a` / `multimodal benchmark`: the colon is text, not a list marker."""
+    text = (
+        "arxiv:2405.07960\n\nCopy markdown\n\nWidget Nets\n\nPublished on May 13, 2024\n\n"
+        "Abstract\n\nHere, we present\n\nWidgetBench\n\n: a\n\nmultimodal benchmark\n\n"
+        "to evaluate widgets in simulated rooms. We find large gaps between models.\n\n"
+        "View arXiv page\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert paper.abstract == (
+        "Here, we present WidgetBench: a multimodal benchmark to evaluate widgets in simulated "
+        "rooms. We find large gaps between models."
+    )
