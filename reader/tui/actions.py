@@ -73,8 +73,8 @@ class ActionsMixin(_Base):
         """Leave "more like this", close the filter overlay, and focus the list."""
         self.screen.remove_class("-show-filters")
         if self.similar_of is not None and self.pane == "results":
+            self._restore_selection = self.similar_of  # back to the paper "m" was pressed on
             self.similar_of = None
-            self._restore_selection = self.current_id
             self.run_search()
         self.active_list.focus()
 

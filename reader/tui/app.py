@@ -50,8 +50,8 @@ def row_meta(row: Row) -> str:
     stem = row.first_source.rsplit(".", 1)[0]
     if len(stem) > 10:
         stem = stem[:9] + "…"
-    date = row.page_date or row.published
-    return f"{date[:10]} · {stem}" if date else stem
+    date = (row.page_date or row.published or "")[:10]
+    return f"{date:>6} {stem}"
 
 
 class PaperReaderApp(ActionsMixin, App[None]):
@@ -227,7 +227,7 @@ class PaperReaderApp(ActionsMixin, App[None]):
             ids = frozenset().union(*(self.store.ids_with_tag(t) for t in fp.tags))
         elif fp.bookmarked_only:
             ids = self.store.ids()
-        extra = fp.extra_values()
+        extra = fp.extra_values(only_shown=True)
         upvotes = extra["min-upvotes"]
         return Filters(
             sources=frozenset(fp.sources),

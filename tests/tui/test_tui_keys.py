@@ -148,6 +148,7 @@ async def test_m_shows_more_like_this_and_escape_returns(new_app, settle) -> Non
         await pilot.press("escape")
         await settle(pilot)
         assert app.results.list.ids == before
+        assert app.results.list.current_id == pid
         assert app.similar_of is None
 
 

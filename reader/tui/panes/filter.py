@@ -173,9 +173,11 @@ class FilterPane(VerticalScroll):
     def sort(self) -> Sort:
         return self._sort
 
-    def extra_values(self) -> dict[str, str]:
+    def extra_values(self, only_shown: bool = False) -> dict[str, str]:
+        """Date range, min upvotes and category as typed (empty when hidden and `only_shown`)."""
+        hidden = only_shown and not self.query_one("#extra-filters").display
         return {
-            key: self.query_one(f"#{key}", Input).value.strip()
+            key: "" if hidden else self.query_one(f"#{key}", Input).value.strip()
             for key in ("date-from", "date-to", "min-upvotes", "category")
         }
 

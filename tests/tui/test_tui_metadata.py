@@ -1,0 +1,76 @@
+"""A dump with full metadata (HF API JSON): the read pane's metadata line and the extra filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from reader.search import Filters
+
+ITEMS = [
+    {
+        "paper": {
+            "id": f"2405.0{n}960",
+            "title": f"Sparse Attention Study Number {n}",
+            "summary": f"We study sparse attention in transformers, variant {n}.",
+            "publishedAt": f"2024-0{n}-15T00:00:00.000Z",
+            "upvotes": 10 * n,
+            "authors": [{"name": "Ada Lovelace"}, {"name": "Alan Turing"}],
+            "ai_summary": f"Sparse attention, summarised {n}.",
+            "githubRepo": f"https://github.com/example/sparse{n}",
+        },
+        "numComments": n,
+    }
+    for n in range(1, 5)
+]
+
+
+@pytest.fixture
+def json_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "json"
+    folder.mkdir()
+    (folder / "daily.json").write_text(json.dumps(ITEMS), encoding="utf-8")
+    return folder
+
+
+async def test_metadata_line_and_extra_filters(new_app, settle, json_dir) -> None:
+    app = new_app([json_dir])
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        assert app.results.list.ids
+        extra = app.query_one("#extra-filters")
+        assert extra.display  # the index has dates and upvotes
+        app.results.list.move_to(app.results.list.ids.index(app.library.get("2405.03960").id))
+        await settle(pilot)
+        meta = app.read_pane.query_one("#read-meta").render().plain
+        for part in ("from daily.json", "arXiv 2405.03960", "https://huggingface.co/papers/2405.03960",
+                     "▲ 30", "Ada Lovelace, Alan Turing", "published 2024-03-15", "3 comments",
+                     "GitHub https://github.com/example/sparse3"):  # fmt: skip
+            assert part in meta, part
+        summary = app.read_pane.query_one("#read-summary").render().plain
+        assert summary == "AI summary: Sparse attention, summarised 3."
+        app.query_one("#min-upvotes", Input).value = "25"
+        await settle(pilot)
+        expected = app.library.search("", Filters(min_upvotes=25))
+        assert len(expected.ids) == 2
+        assert app.results.list.ids == expected.ids
+        app.query_one("#min-upvotes", Input).value = ""
+        app.query_one("#date-from", Input).value = "2024-04"
+        await settle(pilot)
+        assert len(app.results.list.ids) == 1
+        await pilot.press("escape", "q")
+    app = new_app([json_dir])
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot)
+        assert app.query_one("#date-from", Input).value == "2024-04"
+        assert len(app.results.list.ids) == 1
+
+
+async def test_samples_have_no_extra_filters(new_app, settle) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.query_one("#extra-filters").display
