@@ -90,11 +90,17 @@ def parse_json_text(text: str) -> PageText:
     try:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+        pasted = _pasted_elements(text) if exc.msg == "Extra data" else None
+        if pasted is not None:
+            doc = pasted
+        elif exc.msg == "Extra data" and text.lstrip().startswith("{"):
             return _parse_lines_in_memory(text)
-        page.format = "json"
-        page.warnings.append(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
-        return page
+        else:
+            page.format = "json"
+            page.warnings.append(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            )
+            return page
     except RecursionError:
         page.format = "json"
         page.warnings.append("invalid JSON: nested too deeply")
@@ -118,6 +124,19 @@ def parse_json_text(text: str) -> PageText:
     if not items:
         page.warnings.append("empty JSON list: no papers")
     return page
+
+
+def _pasted_elements(text: str) -> list[Any] | None:
+    """Elements cut out of a JSON array (`{…},` or `{…},\n{…}`, as quoted in notes): a list,
+    else None. JSON Lines (no commas between objects) does not parse this way."""
+    body = text.strip().rstrip(",").rstrip()
+    if not body.startswith("{") or not body.endswith("}"):
+        return None
+    try:
+        doc = json.loads(f"[{body}]")
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, list) else None
 
 
 def _items_of(doc: Any) -> tuple[list[Any] | None, str]:

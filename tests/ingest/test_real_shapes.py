@@ -6,7 +6,10 @@ asserts the exact papers: nothing cut, nothing glued, no chrome read as a paper.
 
 from __future__ import annotations
 
-from reader.ingest import parse_text
+import json
+from pathlib import Path
+
+from reader.ingest import parse_json_text, parse_text, read_dump
 
 SUMMARY_A = (
     "Widget Nets learn widgets from sparse sketches and beat larger baselines on three suites."
@@ -149,3 +152,45 @@ def test_keyword_fragment_starting_with_a_colon_keeps_it() -> None:
         "Here, we present WidgetBench: a multimodal benchmark to evaluate widgets in simulated "
         "rooms. We find large gaps between models."
     )
+
+
+def _api_item(arxiv_id: str, title: str, upvotes: int) -> dict[str, object]:
+    paper = {
+        "id": arxiv_id,
+        "authors": [{"_id": "a1", "name": "Ada Example", "hidden": False}],
+        "publishedAt": "2026-02-26T17:08:18.000Z",
+        "submittedOnDailyAt": "2026-03-06T03:55:12.777Z",
+        "title": title,
+        "summary": ABSTRACT_A,
+        "upvotes": upvotes,
+        "ai_summary": SUMMARY_A,
+        "organization": {"name": "widgetlab", "fullname": "Widget Lab"},
+    }
+    return {"paper": paper, "title": title, "summary": ABSTRACT_A, "numComments": 1}
+
+
+def test_daily_papers_element_pasted_with_its_trailing_comma(tmp_path: Path) -> None:
+    """A note quoting one `/api/daily_papers` element as pretty JSON ends it with `},`
+    (cut out of the array); it was read as broken JSON Lines with 90+ warnings."""
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps(_api_item("2602.23229", "Widget Nets", 10), indent=2) + ",\n")
+    papers, info = read_dump(path)
+    assert (info.format, info.warnings) == ("hf-api-json", [])
+    assert [(p.title, p.arxiv_id, p.upvotes, p.comments) for p in papers] == [
+        ("Widget Nets", "2602.23229", 10, 1)
+    ]
+    assert (papers[0].abstract, papers[0].summary) == (ABSTRACT_A, SUMMARY_A)
+    assert (papers[0].organization, papers[0].published) == ("Widget Lab", "2026-02-26")
+
+
+def test_several_pasted_elements_and_real_json_lines_stay_apart() -> None:
+    one = json.dumps(_api_item("2602.00001", "Widget Nets", 3))
+    two = json.dumps(_api_item("2602.00002", "Gadget Nets", 4))
+    pasted = parse_json_text(f"{one},\n{two},\n")
+    assert [p.title for p in pasted.papers] == ["Widget Nets", "Gadget Nets"]
+    assert pasted.warnings == []
+    lines = parse_json_text(f"{one}\n{two}\n")  # JSON Lines: no commas between objects
+    assert [p.title for p in lines.papers] == ["Widget Nets", "Gadget Nets"]
+    broken = parse_json_text(f"{one},\n{{oops")
+    assert broken.papers == [] or [p.title for p in broken.papers] == ["Widget Nets"]
+    assert broken.warnings
