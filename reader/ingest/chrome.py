@@ -59,6 +59,8 @@ class Wrapper:
     url: str | None = None
     year: int | None = None
     title: str | None = None
+    #: The capture tool cut the page (`[Content truncated]`): the last paper may be cut too.
+    truncated: bool = False
 
     @property
     def query(self) -> str | None:
@@ -80,11 +82,13 @@ def strip_wrappers(text: str) -> tuple[str, Wrapper]:
         text = text[match.end() :]
     lines = text.split("\n")
     lines = _strip_capture_header(lines, info)
+    cut = ("[Content truncated]", "Content truncated", "[truncated]")
+    info.truncated = any(line.strip() in cut for line in lines)
     kept = [
         line
         for line in lines
         if not (_FENCE.match(line) or _HTML_ONLY.match(line) or _RULE.match(line))
-        and line.strip() not in ("[Content truncated]", "Content truncated", "[truncated]")
+        and line.strip() not in cut
         and not _PAGE_TITLE.match(line)
     ]
     return "\n".join(kept), info

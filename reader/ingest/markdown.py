@@ -36,6 +36,7 @@ _BULLET = re.compile(r"^\s*[*+\-][ ]+(?=\S)")
 # A Markdown definition-list marker before an arXiv field (`:   Title: …`, seen in a
 # reformatted arXiv listing); a bare `: a` keyword fragment keeps its colon.
 _DEFINITION = re.compile(r"^\s*:[ \t]+(?=(?:Title|Authors?|Comments|Subjects|Journal-ref)\s*:)")
+_DANGLING_OPEN = re.compile(r"(?m)^[ \t]*\[[ \t]*$(?![\s\S]*\])")
 _ESCAPE = re.compile(r"\\([-*_\[\]#`.!|<>~+])")
 _HTML_ENTITIES = {
     "&amp;": "&",
@@ -113,6 +114,8 @@ def unwrap_links(text: str) -> str:
         if new == text:
             break
         text = new
+    # A link opened by a lone `[` line and never closed (the copy was cut mid-abstract).
+    text = _DANGLING_OPEN.sub("", text)
     return text
 
 

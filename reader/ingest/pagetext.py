@@ -55,6 +55,11 @@ def _read(text: str, allow_markers: bool) -> PageText:
             format="hf-text-paragraphs" if has_blank_lines(body_text) else "hf-text-lines"
         )
         alternate([u.text or u.url or "" for u in body], result)
+    last = result.papers[-1] if result.papers else None
+    if wrapper.truncated and last is not None and not ends_sentence(last.abstract):
+        result.warnings.append(
+            f"the capture was truncated; the last paper may be cut: {last.title[:60]!r}"
+        )
     result.page_date = header.page_date
     result.query = header.query or wrapper.query
     if not result.papers and not any("no papers" in w for w in result.warnings):

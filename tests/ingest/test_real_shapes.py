@@ -227,3 +227,26 @@ def test_paper_page_with_leaked_page_json_and_generated_by_label() -> None:
     assert paper.authors == ["Ada Example", "Bo Sample", "Cy Person"]
     assert (paper.submitter, paper.upvotes, paper.published) == ("Ada Example", 17, "2024-07-18")
     assert paper.arxiv_id == "2407.13168"
+
+
+def test_copy_cut_mid_abstract_by_the_capture_tool() -> None:
+    """`[Content truncated]` inside the code fence: the last abstract's link was opened by a
+    lone `[` and never closed. No stray `[` in the text, and a warning names the cut paper."""
+    text = (
+        "# Web source\n\n- URL: https://huggingface.co/papers?q=widgets\n"
+        "- Captured (UTC): 2026-06-29T16:31:22+00:00\n\n```text\nnew\n\n"
+        "Get trending papers in your email inbox!\n\n[Subscribe][29]\n\n# Daily Papers\n\n"
+        "## by[AK][30] and the research community\n* Daily\n* Weekly\n* Monthly\n\nJun 29\n"
+        "[\n2\n][31]\n\n### [Widget Nets][32]\n\n[\n\n"
+        f"{ABSTRACT_A}\n\n][33]\n[\n* 3 authors\n][34]\n·\nMar 27 [ 2][35]\n"
+        "[\n1\n][36]\n\n### [Gadget Nets][37]\n\n[\n\nRecent advances in gadgets have been large.\nHo"
+        "\n\n[Content truncated]\n```\n"
+    )
+    result = parse_text(text)
+    assert [(p.title, p.abstract) for p in result.papers] == [
+        ("Widget Nets", ABSTRACT_A),
+        ("Gadget Nets", "Recent advances in gadgets have been large. Ho"),
+    ]
+    assert result.papers[0].published == "2026-03-27"
+    assert (result.papers[0].upvotes, result.papers[1].upvotes) == (2, 1)
+    assert any("truncated" in w and "Gadget Nets" in w for w in result.warnings)
