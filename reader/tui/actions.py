@@ -15,9 +15,10 @@ from textual import work
 from textual.widgets import ContentSwitcher, Input
 
 from reader.bookmarks import BookmarkError
+from reader.commands import error_message
 from reader.model import Paper
 from reader.tui.screens import EditNoteScreen, EditTagsScreen, HelpScreen
-from reader.tui.state import save_state
+from reader.tui.state import UiState, save_state
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -25,8 +26,7 @@ if TYPE_CHECKING:
     from reader.bookmarks import BookmarkStore
     from reader.locations import Locations
     from reader.search import Library
-    from reader.tui.panes import FilterPane
-    from reader.tui.state import UiState
+    from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane
     from reader.tui.widgets import PaperList
 
     _Base = App[None]
@@ -58,8 +58,13 @@ class ActionsMixin(_Base):
         def current_id(self) -> str | None: ...
         def run_search(self) -> None: ...
         def load_current(self) -> None: ...
-        def refresh_bookmarks(self) -> None: ...
-        def current_state(self) -> UiState: ...
+        @property
+        def results(self) -> ResultsPane: ...
+        @property
+        def bookmarks_pane(self) -> BookmarksPane: ...
+        @property
+        def read_pane(self) -> ReadPane: ...
+        def schedule_search(self) -> None: ...
 
     # -- focus and panes -----------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -230,3 +235,47 @@ class ActionsMixin(_Base):
             return
         self.copy_to_clipboard(f"{paper.title}\n{paper.link}")
         self.notify(f"Copied: {paper.title}", markup=False, timeout=3)
+
+    # -- bookmarks ---------------------------------------------------------------------------
+    def refresh_bookmarks(self) -> None:
+        """Markers, the bookmarks pane, tag counts and the read pane after a change."""
+        store = self.store
+        self.bookmarked = store.ids()
+        self.results.list.invalidate()
+        self.bookmarks_pane.show(store.all(), keep=self.bookmarks_pane.list.current_id)
+        self.filter_pane.set_tags(store.tag_counts(), self.ui_state.tags if not self.ready
+                                  else self.filter_pane.tags)  # fmt: skip
+        if self.paper is not None:
+            self.read_pane.show_bookmark(store.get(self.paper.id))
+        fp = self.filter_pane
+        if self.ready and (fp.bookmarked_only or fp.tags):
+            self.schedule_search()
+
+    def poll_store(self) -> None:
+        """Pick up bookmarks changed by another paper-reader (CLI or a second app)."""
+        try:
+            changed = self.store.reload_if_changed()
+        except Exception as exc:
+            self.notify(f"bookmarks: {error_message(exc)}", severity="error", markup=False)
+            return
+        if changed:
+            self.refresh_bookmarks()
+
+    # -- state -------------------------------------------------------------------------------
+    def current_state(self) -> UiState:
+        fp = self.filter_pane
+        extra = fp.extra_values()
+        return UiState(
+            query=self.query_one("#query", Input).value,
+            sources=fp.sources,
+            bookmarked_only=fp.bookmarked_only,
+            tags=fp.tags,
+            sort=fp.sort.value,
+            selected=self.current_id,
+            pane=self.pane,
+            theme=self.theme,
+            date_from=extra["date-from"],
+            date_to=extra["date-to"],
+            min_upvotes=extra["min-upvotes"],
+            category=extra["category"],
+        )

@@ -1,7 +1,8 @@
 """The Textual app: layout, startup sync, search as you type, and the list/read/bookmarks flow.
 
-The user's actions (bookmark, tags, note, open, copy, sort, more like this) live in
-`reader.tui.actions`; this module wires widgets to the Library and the bookmark store.
+The startup sync lives in `reader.tui.startup`, the user's actions (bookmark, tags, note,
+open, copy, sort, more like this) and the bookmark/state upkeep in `reader.tui.actions`;
+this module lays out the screen and wires searching and reading to the Library.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from reader.bookmarks import BookmarkStore
 from reader.commands import error_message
 from reader.locations import Locations
 from reader.model import Paper
-from reader.search import Filters, IndexBusy, Library, Sort
+from reader.search import Filters, Library, Sort
 from reader.search.types import Row
 from reader.tui.actions import ActionsMixin
 from reader.tui.commands import PaperCommands
@@ -35,11 +36,10 @@ from reader.tui.messages import (
     RowChosen,
     SearchFinished,
     SuggestionAccepted,
-    SyncFinished,
-    SyncProgress,
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
-from reader.tui.state import UiState, load_state
+from reader.tui.startup import SyncMixin
+from reader.tui.state import load_state
 from reader.tui.widgets import ListRow, PaperList
 
 DEBOUNCE = 0.12
@@ -54,7 +54,7 @@ def row_meta(row: Row) -> str:
     return f"{date:>6} {stem}"
 
 
-class PaperReaderApp(ActionsMixin, App[None]):
+class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
     """Search, read and bookmark papers from Hugging Face Papers dumps."""
 
     CSS_PATH = "app.tcss"
@@ -160,64 +160,6 @@ class PaperReaderApp(ActionsMixin, App[None]):
         self.active_list.focus()
         self.set_interval(2.0, self.poll_store)
         self.startup_worker()
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def startup_worker(self) -> None:
-        """Sync the index if the dumps changed (with a progress bar), then report what is there."""
-        lib, report, error = self.library, None, None
-        try:
-            if lib.needs_sync():
-                self.call_from_thread(self.show_sync_bar, "Indexing…")
-                report = lib.sync(
-                    progress=self._post_progress,
-                    on_wait=lambda: self.call_from_thread(
-                        self.show_sync_bar, "Waiting for another paper-reader to finish indexing…"
-                    ),
-                )
-        except IndexBusy as exc:
-            error = f"{exc}; using the last committed index"
-        except Exception as exc:
-            error = f"indexing failed: {error_message(exc)}"
-        try:
-            papers, sources = lib.paper_count(), lib.sources()
-            ids = lib.search("", limit=None).ids
-            extra = any(r.published or r.upvotes is not None for r in lib.rows(ids))
-        except Exception as exc:
-            papers, sources, extra = 0, [], False
-            error = error or f"cannot read the index: {error_message(exc)}"
-        self.post_message(SyncFinished(report, error, papers, sources, extra))
-
-    def _post_progress(self, done: int, total: int, file_name: str) -> None:
-        self.post_message(SyncProgress(done, total, file_name))
-
-    def show_sync_bar(self, label: str) -> None:
-        self.query_one("#sync-bar").display = True
-        self.query_one("#sync-label", Label).update(label)
-        self.sub_title = "indexing…"
-
-    def on_sync_progress(self, message: SyncProgress) -> None:
-        self.query_one("#sync-progress", ProgressBar).update(
-            total=message.total, progress=message.done
-        )
-        label = message.file_name or "indexing"
-        self.query_one("#sync-label", Label).update(label[:1].upper() + label[1:])
-        percent = 100 * message.done // max(message.total, 1)
-        self.sub_title = f"indexing… {percent}%"
-
-    def on_sync_finished(self, message: SyncFinished) -> None:
-        self.query_one("#sync-bar").display = False
-        dumps = len(message.sources)
-        self.sub_title = f"{message.papers} papers · {dumps} dump{'s' if dumps != 1 else ''}"
-        if message.error:
-            self.notify(message.error, title="Index", severity="error", markup=False, timeout=15)
-        report = message.report
-        for problem in report.problems if report else []:
-            self.notify(problem, title="Dumps", severity="warning", markup=False, timeout=10)
-        fp = self.filter_pane
-        fp.set_sources(message.sources, self.ui_state.sources)
-        fp.set_extra(message.has_extra_filters)
-        self.ready = True
-        self.run_search()
 
     # -- searching -------------------------------------------------------------------------
     def current_filters(self) -> Filters:
@@ -397,47 +339,3 @@ class PaperReaderApp(ActionsMixin, App[None]):
 
     def on_row_chosen(self, _message: RowChosen) -> None:
         self.read_pane.focus()
-
-    # -- bookmarks ---------------------------------------------------------------------------
-    def refresh_bookmarks(self) -> None:
-        """Markers, the bookmarks pane, tag counts and the read pane after a change."""
-        store = self.store
-        self.bookmarked = store.ids()
-        self.results.list.invalidate()
-        self.bookmarks_pane.show(store.all(), keep=self.bookmarks_pane.list.current_id)
-        self.filter_pane.set_tags(store.tag_counts(), self.ui_state.tags if not self.ready
-                                  else self.filter_pane.tags)  # fmt: skip
-        if self.paper is not None:
-            self.read_pane.show_bookmark(store.get(self.paper.id))
-        fp = self.filter_pane
-        if self.ready and (fp.bookmarked_only or fp.tags):
-            self.schedule_search()
-
-    def poll_store(self) -> None:
-        """Pick up bookmarks changed by another paper-reader (CLI or a second app)."""
-        try:
-            changed = self.store.reload_if_changed()
-        except Exception as exc:
-            self.notify(f"bookmarks: {error_message(exc)}", severity="error", markup=False)
-            return
-        if changed:
-            self.refresh_bookmarks()
-
-    # -- state -------------------------------------------------------------------------------
-    def current_state(self) -> UiState:
-        fp = self.filter_pane
-        extra = fp.extra_values()
-        return UiState(
-            query=self.query_one("#query", Input).value,
-            sources=fp.sources,
-            bookmarked_only=fp.bookmarked_only,
-            tags=fp.tags,
-            sort=fp.sort.value,
-            selected=self.current_id,
-            pane=self.pane,
-            theme=self.theme,
-            date_from=extra["date-from"],
-            date_to=extra["date-to"],
-            min_upvotes=extra["min-upvotes"],
-            category=extra["category"],
-        )

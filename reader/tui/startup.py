@@ -1,0 +1,97 @@
+"""Opening the index: the startup sync (with a progress bar) in a worker, then the first search.
+
+A mixin for `PaperReaderApp`; the sync runs in a thread and reports through messages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.widgets import Label, ProgressBar
+
+from reader.commands import error_message
+from reader.search import IndexBusy
+from reader.tui.messages import SyncFinished, SyncProgress
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from reader.search import Library
+    from reader.tui.panes import FilterPane
+    from reader.tui.state import UiState
+
+    _Base = App[None]
+else:
+    _Base = object
+
+
+class SyncMixin(_Base):
+    """Sync the index if the dumps changed, show progress, then report what is there."""
+
+    if TYPE_CHECKING:  # provided by PaperReaderApp
+        library: Library
+        ui_state: UiState
+        ready: bool
+
+        @property
+        def filter_pane(self) -> FilterPane: ...
+        def run_search(self) -> None: ...
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def startup_worker(self) -> None:
+        """Sync the index if the dumps changed (with a progress bar), then report what is there."""
+        lib, report, error = self.library, None, None
+        try:
+            if lib.needs_sync():
+                self.call_from_thread(self.show_sync_bar, "Indexing…")
+                report = lib.sync(
+                    progress=self._post_progress,
+                    on_wait=lambda: self.call_from_thread(
+                        self.show_sync_bar, "Waiting for another paper-reader to finish indexing…"
+                    ),
+                )
+        except IndexBusy as exc:
+            error = f"{exc}; using the last committed index"
+        except Exception as exc:
+            error = f"indexing failed: {error_message(exc)}"
+        try:
+            papers, sources = lib.paper_count(), lib.sources()
+            ids = lib.search("", limit=None).ids
+            extra = any(r.published or r.upvotes is not None for r in lib.rows(ids))
+        except Exception as exc:
+            papers, sources, extra = 0, [], False
+            error = error or f"cannot read the index: {error_message(exc)}"
+        self.post_message(SyncFinished(report, error, papers, sources, extra))
+
+    def _post_progress(self, done: int, total: int, file_name: str) -> None:
+        self.post_message(SyncProgress(done, total, file_name))
+
+    def show_sync_bar(self, label: str) -> None:
+        self.query_one("#sync-bar").display = True
+        self.query_one("#sync-label", Label).update(label)
+        self.sub_title = "indexing…"
+
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self.query_one("#sync-progress", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
+        label = message.file_name or "indexing"
+        self.query_one("#sync-label", Label).update(label[:1].upper() + label[1:])
+        percent = 100 * message.done // max(message.total, 1)
+        self.sub_title = f"indexing… {percent}%"
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.query_one("#sync-bar").display = False
+        dumps = len(message.sources)
+        self.sub_title = f"{message.papers} papers · {dumps} dump{'s' if dumps != 1 else ''}"
+        if message.error:
+            self.notify(message.error, title="Index", severity="error", markup=False, timeout=15)
+        report = message.report
+        for problem in report.problems if report else []:
+            self.notify(problem, title="Dumps", severity="warning", markup=False, timeout=10)
+        fp = self.filter_pane
+        fp.set_sources(message.sources, self.ui_state.sources)
+        fp.set_extra(message.has_extra_filters)
+        self.ready = True
+        self.run_search()
