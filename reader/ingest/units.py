@@ -38,8 +38,13 @@ def build_units(text: str) -> list[Unit]:
     if line_mode:
         for line in text.split("\n"):
             unit = _line_unit(line)
-            if unit is not None:
-                raw.append(unit)
+            if unit is None:
+                continue
+            prev = raw[-1] if raw else None
+            if prev is not None and not prev.heading and _continues_prose(prev, unit):
+                prev.text = f"{prev.text} {unit.url}"  # a wrapped abstract's last line
+                continue
+            raw.append(unit)
     else:
         for paragraph in re.split(r"\n[ \t]*\n", text):
             raw.extend(_paragraph_units(paragraph))
@@ -103,7 +108,9 @@ def _continues_prose(prev: Unit, unit: Unit) -> bool:
         and url_kind(unit.url) in ("other", "github", "arxiv")
         and not ends_sentence(prev.text)
         and not prev.text.endswith(("·", "•"))
-        and len(prev.text) >= 40
+        and len(prev.text) >= 20
+        and classify(Unit(text=prev.text)).kind == "text"
+        and not is_header_text(prev.text)
     )
 
 

@@ -250,3 +250,19 @@ def test_copy_cut_mid_abstract_by_the_capture_tool() -> None:
     assert result.papers[0].published == "2026-03-27"
     assert (result.papers[0].upvotes, result.papers[1].upvotes) == (2, 1)
     assert any("truncated" in w and "Gadget Nets" in w for w in result.warnings)
+
+
+def test_line_mode_paper_page_abstract_ending_in_a_bare_url_line() -> None:
+    """A paper page copied without blank lines: the abstract's wrapped last line is a bare
+    repository URL; it stays in the abstract (it was taken as a link and dropped)."""
+    text = (
+        "arxiv:2405.07960\nCopy markdown\nWidget Nets\nPublished on May 13, 2024\nAbstract\n"
+        "We study how widgets can be learned from sparse sketches. The code and data for this\n"
+        "work are publicly available at\nhttps://github.com/example/widget-nets\n"
+        "View arXiv page\nCommunity\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert paper.abstract == (
+        "We study how widgets can be learned from sparse sketches. The code and data for this "
+        "work are publicly available at https://github.com/example/widget-nets"
+    )
