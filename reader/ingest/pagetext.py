@@ -18,9 +18,10 @@ from reader.ingest.chrome import (
     strip_wrappers,
 )
 from reader.ingest.fragments import ends_sentence
+from reader.ingest.identity import find_arxiv_id
 from reader.ingest.layout import alternate
 from reader.ingest.listing import has_record_markers, is_trending, read_records, to_papers
-from reader.ingest.metadata import Unit
+from reader.ingest.metadata import Unit, url_kind
 from reader.ingest.page import PageText
 from reader.ingest.paperpage import looks_like_paper_page, parse_paper_page
 from reader.ingest.units import build_units, has_blank_lines
@@ -55,6 +56,13 @@ def _read(text: str, allow_markers: bool) -> PageText:
             format="hf-text-paragraphs" if has_blank_lines(body_text) else "hf-text-lines"
         )
         alternate([u.text or u.url or "" for u in body], result)
+    if len(result.papers) == 1 and url_kind(wrapper.url) == "paper":
+        only = result.papers[0]  # a one-paper note whose capture header names its page
+        if only.arxiv_id is None and wrapper.url:
+            only.arxiv_id = find_arxiv_id(wrapper.url)
+            only.url = only.url or (
+                f"https://huggingface.co/papers/{only.arxiv_id}" if only.arxiv_id else None
+            )
     last = result.papers[-1] if result.papers else None
     if wrapper.truncated and last is not None and not ends_sentence(last.abstract):
         result.warnings.append(

@@ -266,3 +266,15 @@ def test_line_mode_paper_page_abstract_ending_in_a_bare_url_line() -> None:
         "We study how widgets can be learned from sparse sketches. The code and data for this "
         "work are publicly available at https://github.com/example/widget-nets"
     )
+
+
+def test_one_paper_note_takes_the_id_of_the_page_its_header_names() -> None:
+    """A saved note: front matter with the paper page URL, `# title`, the abstract."""
+    text = (
+        "---\nsource: farmer/huggingface\nfarmed: 2026-07-30T12:41:02+05:30\n"
+        "url: https://huggingface.co/papers/2607.26115\ndate: 2026-07-30\n---\n\n"
+        f"# Widget Nets\n\n{ABSTRACT_A}\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert (paper.title, paper.abstract) == ("Widget Nets", ABSTRACT_A)
+    assert (paper.arxiv_id, paper.url) == ("2607.26115", "https://huggingface.co/papers/2607.26115")
