@@ -226,6 +226,7 @@ def _abstract(units: list[Unit], start: int) -> tuple[str, str]:
     if label_at is None:
         if (
             len(parts) >= 2
+            and len(parts[1]) >= 100  # a paragraph, not a keyword-link fragment
             and ends_sentence(parts[0])
             and is_one_sentence(parts[0])
             and len(join_fragments(parts[1:])) > len(parts[0])

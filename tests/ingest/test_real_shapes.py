@@ -278,3 +278,17 @@ def test_one_paper_note_takes_the_id_of_the_page_its_header_names() -> None:
     (paper,) = parse_text(text).papers
     assert (paper.title, paper.abstract) == ("Widget Nets", ABSTRACT_A)
     assert (paper.arxiv_id, paper.url) == ("2607.26115", "https://huggingface.co/papers/2607.26115")
+
+
+def test_unlabelled_first_sentence_before_keyword_fragments_stays_in_the_abstract() -> None:
+    """No summary label and a keyword-split abstract: the first short sentence is abstract."""
+    text = (
+        "arxiv:2405.07960\n\nCopy markdown\n\nWidget Nets\n\nPublished on May 13, 2024\n\n"
+        "Abstract\n\nWe study widgets.\n\nWidget Nets\n\nlearn them from sparse sketches and beat "
+        "larger baselines.\n\nView arXiv page\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert paper.summary is None
+    assert paper.abstract == (
+        "We study widgets. Widget Nets learn them from sparse sketches and beat larger baselines."
+    )
