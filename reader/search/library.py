@@ -329,6 +329,8 @@ class Library:
             if not self._fresh():
                 return []
             assert self._catalog is not None
+            if self._rows is None and len(ids) > 2000:  # one table scan beats chunked lookups
+                self._all_rows()
             if self._rows is not None:
                 found = {i: self._rows[i] for i in ids if i in self._rows}
             else:
