@@ -117,25 +117,26 @@ class Engine:
         return out
 
     # -- evaluation ------------------------------------------------------------------
-    def scores(self, q: Any) -> dict[int, float]:
-        """Global docnum -> score for every matching document."""
+    def scores(self, q: Any, within: set[int] | None = None) -> dict[int, float]:
+        """Global docnum -> score for every matching document (only those in `within`, if
+        given: an AND evaluates its rarest clause first and the others on its matches)."""
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return {}
         boost = getattr(q, "boost", 1.0)
         boost = 1.0 if boost is None else float(boost)
         if isinstance(q, wq.Term):
-            result = self._term(q.fieldname, q.text)
+            result = self._term(q.fieldname, q.text, within)
         elif isinstance(q, wq.Phrase):
-            result = self._phrase(q.fieldname, list(q.words), int(q.slop))
+            result = self._phrase(q.fieldname, list(q.words), int(q.slop), within)
         elif isinstance(q, wq.AndNot):
-            result = self.scores(q.a)
-            for d in self.docs(q.b):
+            result = self.scores(q.a, within)
+            for d in self.scores(q.b, set(result)):
                 result.pop(d, None)
             return result
         elif isinstance(q, wq.And):
-            result = self._and(q.children())
+            result = self._and(q.children(), within)
         elif isinstance(q, wq.Or) and not getattr(q, "scale", None) and not q.minmatch:
-            parts = sorted((self.scores(c) for c in q.children()), key=len, reverse=True)
+            parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
             result = dict(parts[0]) if parts else {}
             for part in parts[1:]:
                 both = part.keys() & result.keys()
@@ -165,31 +166,48 @@ class Engine:
             memo.move_to_end(key)
         return found
 
-    def _and(self, children: Iterable[Any]) -> dict[int, float]:
+    def _and(self, children: Iterable[Any], within: set[int] | None = None) -> dict[int, float]:
         positive: list[Any] = []
         negative: list[Any] = []
         for child in children:
             (negative if isinstance(child, wq.Not) else positive).append(child)
         if not positive:
             raise Unsupported("only negative clauses")
-        parts = sorted((self.scores(c) for c in positive), key=len)
-        result = dict(parts[0])
-        for part in parts[1:]:
+        positive.sort(key=self._estimate)
+        result = self.scores(positive[0], within)
+        for child in positive[1:]:
             if not result:
                 break
+            part = self.scores(child, set(result))
             result = {d: s + part[d] for d, s in result.items() if d in part}
         for excluded in negative:
-            for d in self.docs(excluded.query):
+            for d in self.scores(excluded.query, set(result)):
                 result.pop(d, None)
         return result
 
-    def _term(self, field: str, text: str) -> dict[int, float]:
-        """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings."""
+    def _estimate(self, q: Any) -> int:
+        """An upper bound on a clause's matches, to evaluate the rarest clause first."""
+        if isinstance(q, wq.Term):
+            return int(self.searcher.doc_frequency(q.fieldname, q.text))
+        if isinstance(q, wq.Phrase):
+            return min((self._estimate(wq.Term(q.fieldname, w)) for w in q.words), default=0)
+        if isinstance(q, wq.And):
+            return min((self._estimate(c) for c in q.children()), default=0)
+        if isinstance(q, wq.Or):
+            return sum(self._estimate(c) for c in q.children())
+        return 1 << 40
+
+    def _term(self, field: str, text: str, within: set[int] | None = None) -> dict[int, float]:
+        """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings
+        (or, when `within` is much smaller than the postings, for those documents only)."""
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
         idf = self.searcher.idf(field, text) if scorable else 1.0
         for leaf, ids, weights, _ in self.postings(field, text):
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
+            if within is not None and 4 * len(within) < len(ids):
+                result.update(self._term_within(leaf, field, ids, weights, idf, scorable, within))
+                continue
             if scorable:
                 raw, table = self._table(leaf, field)
                 unit = map(table.__getitem__, zip(weights, map(raw.__getitem__, ids), strict=False))
@@ -207,6 +225,18 @@ class Engine:
                 result = part
         return result
 
+    def _term_within(
+        self, leaf: int, field: str, ids: Any, weights: Any, idf: float, scorable: bool,
+        within: set[int],
+    ) -> dict[int, float]:  # fmt: skip
+        base, deleted = self.leaves[leaf][1], self._deleted[leaf]
+        posted = dict(zip(ids, weights, strict=False))
+        local = [d - base for d in within if d - base in posted and d - base not in deleted]
+        if not scorable:
+            return {d + base: posted[d] for d in local}
+        raw, table = self._table(leaf, field)
+        return {d + base: table[(posted[d], raw[d])] * idf for d in local}
+
     def _table(self, leaf: int, field: str) -> tuple[bytes, dict[tuple[float, int], float]]:
         """Length bytes and a lazily filled (weight, length byte) -> BM25 term factor table."""
         key = (leaf, field)
@@ -216,12 +246,14 @@ class Engine:
             found = self._tables[key] = (raw, _Factors(norm))
         return found
 
-    def _phrase(self, field: str, words: list[str], slop: int) -> dict[int, float]:
+    def _phrase(
+        self, field: str, words: list[str], slop: int, within: set[int] | None = None
+    ) -> dict[int, float]:
         if not words:
             return {}
         if len(words) == 1:
-            return self._term(field, words[0])
-        parts = [self._term(field, w) for w in words]
+            return self._term(field, words[0], within)
+        parts = [self._term(field, w, within) for w in words]
         candidates = set(parts[0])
         for part in parts[1:]:
             candidates &= part.keys()
