@@ -20,9 +20,18 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_dumps"
 
 
-def _probe(args: list[str], env: dict[str, str], python: str, timeout: float = 900) -> dict[str, Any]:
+def _probe(
+    args: list[str], env: dict[str, str], python: str, timeout: float = 900
+) -> dict[str, Any]:
     t0 = time.time()
-    cmd = [python, "-m", "bench.app_probe", args[0], *([str(t0)] if args[0] != "keys" else []), *args[1:]]
+    cmd = [
+        python,
+        "-m",
+        "bench.app_probe",
+        args[0],
+        *([str(t0)] if args[0] != "keys" else []),
+        *args[1:],
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
@@ -65,7 +74,10 @@ def measure_app(
         result["bare_textual_start_ms"] = round(statistics.median(bare), 1)
         result["start_ms"] = round(statistics.median(app), 1)
         result["start_ratio"] = round(result["start_ms"] / result["bare_textual_start_ms"], 2)
-        result["start_samples_ms"] = {"app": [round(x) for x in app], "bare": [round(x) for x in bare]}
+        result["start_samples_ms"] = {
+            "app": [round(x) for x in app],
+            "bare": [round(x) for x in bare],
+        }
         log(f"  start {result['start_ms']} ms vs bare {result['bare_textual_start_ms']} ms")
     except Exception as exc:  # the app is being written concurrently: report, do not invent
         problems.append(f"start: {_last_line(exc)}")

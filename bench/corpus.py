@@ -31,7 +31,46 @@ _STAY_ON_TOPIC = 0.97
 _SWITCH_TOPIC = 0.04
 
 _TOKEN = re.compile(r"\S+")
-_SYLLABLES = ["ka", "ra", "to", "mi", "no", "sa", "ve", "li", "da", "po", "ne", "ru", "fi", "zo", "ta", "me", "lo", "ni", "gra", "tor", "vex", "qua", "ex", "flo", "trans", "net", "former", "dif", "fu", "sion", "lu", "ma", "chi", "cor", "vo", "ren", "bi", "syn"]
+_SYLLABLES = [
+    "ka",
+    "ra",
+    "to",
+    "mi",
+    "no",
+    "sa",
+    "ve",
+    "li",
+    "da",
+    "po",
+    "ne",
+    "ru",
+    "fi",
+    "zo",
+    "ta",
+    "me",
+    "lo",
+    "ni",
+    "gra",
+    "tor",
+    "vex",
+    "qua",
+    "ex",
+    "flo",
+    "trans",
+    "net",
+    "former",
+    "dif",
+    "fu",
+    "sion",
+    "lu",
+    "ma",
+    "chi",
+    "cor",
+    "vo",
+    "ren",
+    "bi",
+    "syn",
+]
 _LATEX = [
     "$\\mathcal{O}(n)$", "$f$-divergence", "$\\alpha$-entmax", "$\\ell_2$", "$k$-means",
     "$\\epsilon$-greedy", "$O(n \\log n)$", "$\\textbf{head-wise}$", "PixArt-$\\alpha$",
@@ -46,7 +85,10 @@ _HEADER_B = [
     "new", "Get trending papers in your email inbox!", "Subscribe",
     "byAK and the research community",
 ]  # fmt: skip
-_HEADER_A = ["Get trending papers in your email inbox once a day!", "Get trending papers in your email inbox!"]
+_HEADER_A = [
+    "Get trending papers in your email inbox once a day!",
+    "Get trending papers in your email inbox!",
+]
 _CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "cs.AI", "stat.ML", "cs.RO", "eess.AS", "astro-ph.GA"]
 
 

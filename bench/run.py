@@ -108,7 +108,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log("queries …")
     query = worker("query", corpus, index, python=py)
     result["query"] = query
-    log(f"  p50 {query['p50_ms']} ms, p95 {query['p95_ms']} ms, plain p95 {query['plain_p95_ms']} ms")
+    log(
+        f"  p50 {query['p50_ms']} ms, p95 {query['p95_ms']} ms, plain p95 {query['plain_p95_ms']} ms"
+    )
     if args.mmap:
         log("queries with mmap storage …")
         mm = worker("query", corpus, index, "--mmap", python=py)
@@ -117,9 +119,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "rss_after_queries_mb", "peak_rss_mb")}  # fmt: skip
     if not args.skip_fts5:
         log("SQLite FTS5 reference …")
-        result["fts5"] = worker("fts5", corpus, work / f"fts5-{args.size}-{args.seed}.db", python=py)
+        result["fts5"] = worker(
+            "fts5", corpus, work / f"fts5-{args.size}-{args.seed}.db", python=py
+        )
         f = result["fts5"]
-        log(f"  build {f['build_papers_per_s']} papers/s, p50 {f['query_p50_ms']} ms, p95 {f['query_p95_ms']} ms")
+        log(
+            f"  build {f['build_papers_per_s']} papers/s, p50 {f['query_p50_ms']} ms, p95 {f['query_p95_ms']} ms"
+        )
     else:
         result["fts5"] = {"build_papers_per_s": None, "query_p50_ms": None, "query_p95_ms": None}
     if args.app == "skip":
@@ -159,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--size", type=int, default=100_000, help="papers in the corpus")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR", "/tmp/paper-reader-bench"))
+    parser.add_argument(
+        "--workdir", default=os.environ.get("BENCH_WORKDIR", "/tmp/paper-reader-bench")
+    )
     parser.add_argument("--json", help="write the results as JSON to this file")
     parser.add_argument("--markdown", help="write the results table as Markdown to this file")
     parser.add_argument("--app", choices=["full", "quick", "skip"], default="full",

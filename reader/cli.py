@@ -50,12 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("search", "search the index (Whoosh query syntax)")
-    p.add_argument("query", help='e.g. \'title:diffusion AND NOT "language model"\'')
+    p.add_argument("query", help="e.g. 'title:diffusion AND NOT \"language model\"'")
     p.add_argument("--limit", type=_positive, default=20, help="how many results (default 20)")
     p.add_argument("--source", action="append", metavar="NAME", help="only papers from this dump")
     p.add_argument("--sort", choices=list(_SORTS), default="relevance")
-    p.add_argument("--since", metavar="DATE", help="published (or page date) on or after YYYY[-MM[-DD]]")
-    p.add_argument("--until", metavar="DATE", help="published (or page date) on or before YYYY[-MM[-DD]]")
+    p.add_argument(
+        "--since", metavar="DATE", help="published (or page date) on or after YYYY[-MM[-DD]]"
+    )
+    p.add_argument(
+        "--until", metavar="DATE", help="published (or page date) on or before YYYY[-MM[-DD]]"
+    )
     p.add_argument("--min-upvotes", type=int, metavar="N", help="at least N upvotes")
     p.add_argument("--category", metavar="CAT", help="arXiv category, e.g. cs.CL")
     p.add_argument("--json", action="store_true", help="print JSON")

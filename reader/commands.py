@@ -123,8 +123,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"{f.name:<{width}}  {f.format:<20} {f.papers:>7} papers")
         for warning in f.warnings:
             print(f"{'':<{width}}  warning: {warning}")
-    what = ("rebuilt" if report.rebuild_reason else "built") if report.rebuilt else (
-        f"{report.changed_files} changed"
+    what = (
+        ("rebuilt" if report.rebuild_reason else "built")
+        if report.rebuilt
+        else (f"{report.changed_files} changed")
     )
     print(
         f"{report.papers} papers from {len(report.files)} dumps "
@@ -198,10 +200,16 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return _print_results(lib, result, args.json, similar.scores)
 
 
-def _print_results(lib: Library, result: SearchResult, as_json: bool, scores: dict[str, float]) -> int:
+def _print_results(
+    lib: Library, result: SearchResult, as_json: bool, scores: dict[str, float]
+) -> int:
     papers = [p for p in (lib.get(i) for i in result.ids) if p is not None]
     if as_json:
-        print(json.dumps([paper_json(p, scores.get(p.id)) for p in papers], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [paper_json(p, scores.get(p.id)) for p in papers], ensure_ascii=False, indent=2
+            )
+        )
         return 0
     tty = sys.stdout.isatty()
     if not papers:
@@ -209,9 +217,13 @@ def _print_results(lib: Library, result: SearchResult, as_json: bool, scores: di
         print(f"No results.{hint}")
         return 0
     for n, paper in enumerate(papers, 1):
-        print(f"{n:>3}. {_mark(paper.title, highlight_spans(paper.title, result.terms, 'title'), tty)}")
+        print(
+            f"{n:>3}. {_mark(paper.title, highlight_spans(paper.title, result.terms, 'title'), tty)}"
+        )
         meta = " · ".join(
-            x for x in (", ".join(paper.source_names), paper.published, paper.arxiv_id, paper.id) if x
+            x
+            for x in (", ".join(paper.source_names), paper.published, paper.arxiv_id, paper.id)
+            if x
         )
         print(f"     {_DIM + meta + _RESET if tty else meta}")
         text, spans = fragment(paper.abstract, highlight_spans(paper.abstract, result.terms))

@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 
 from reader.model import Paper, Source
 
-_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _PAGE_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?$")
 
 
@@ -39,7 +44,9 @@ def merge_records(records: Sequence[Paper]) -> Paper:
             merged.categories = list(rec.categories)
         for name in ("upvotes", "comments"):
             value = getattr(rec, name)
-            if value is not None and (getattr(merged, name) is None or value > getattr(merged, name)):
+            if value is not None and (
+                getattr(merged, name) is None or value > getattr(merged, name)
+            ):
                 setattr(merged, name, value)
     merged.sources = list(sources.values())
     return merged

@@ -225,9 +225,11 @@ class Catalog:
             yield from (_paper_row(r) for r in conn.execute(f"{cols} WHERE id IN ({marks})", chunk))
 
     def id_for_arxiv(self, arxiv_id: str) -> str | None:
-        row = self.connect().execute(
-            "SELECT id FROM papers WHERE arxiv_id=? LIMIT 1", (arxiv_id,)
-        ).fetchone()
+        row = (
+            self.connect()
+            .execute("SELECT id FROM papers WHERE arxiv_id=? LIMIT 1", (arxiv_id,))
+            .fetchone()
+        )
         return None if row is None else str(row[0])
 
 

@@ -56,7 +56,9 @@ class Engine:
         self._lencol = LENGTHS_COLUMN
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._deleted = [frozenset(_deleted(r)) for r, _ in self.leaves]
-        self._cache: OrderedDict[tuple[str, str, bool], list[tuple[int, Any, Any, Any]]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str, bool], list[tuple[int, Any, Any, Any]]] = (
+            OrderedDict()
+        )
         self._cached = 0
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()

@@ -101,9 +101,7 @@ class Lexicon:
         return correct(word, self.known.__contains__, self.df, lambda: self, maxdist)
 
 
-def correct(
-    word: str, known: Any, df: Any, lexicon: Any, maxdist: int = 2
-) -> str | None:
+def correct(word: str, known: Any, df: Any, lexicon: Any, maxdist: int = 2) -> str | None:
     """Spelling correction with pluggable lookups: one edit away is checked term by term
     (no vocabulary load); two edits away scans the in-memory lexicon (`lexicon()`)."""
     if len(word) < 3 or known(word):

@@ -104,7 +104,9 @@ class Library:
             version = catalog.get_meta("schema_version")
             if version != str(SCHEMA_VERSION):
                 catalog.close()
-                self._damage = f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
+                self._damage = (
+                    f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
+                )
                 return False
             ix = open_whoosh(self.index_dir)
         except Exception as exc:  # a damaged catalog raises sqlite3 errors
@@ -489,7 +491,9 @@ class Library:
                     if allowed is not None:
                         ids = [i for i in ids if i in allowed]
                 rows = self._all_rows()
-                counts = {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
+                counts = (
+                    {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
+                )
                 found = Counter(chain.from_iterable(rows[p].sources for p in ids if p in rows))
                 for name, count in found.items():
                     counts[name] = counts.get(name, 0) + count
@@ -498,7 +502,7 @@ class Library:
             return {}
 
     def suggest(self, query: str) -> str | None:
-        """"Did you mean": the query with unknown words corrected, or None."""
+        """ "Did you mean": the query with unknown words corrected, or None."""
         try:
             with self._lock:
                 return self._suggest(query[:MAX_QUERY_CHARS]) if self._fresh() else None

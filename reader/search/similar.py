@@ -13,7 +13,9 @@ from reader.search.types import SimilarResult
 KEY_TERMS = 12
 
 
-def similar_papers(searcher: Any, paper: Paper, own_docnum: int | None, limit: int) -> SimilarResult:
+def similar_papers(
+    searcher: Any, paper: Paper, own_docnum: int | None, limit: int
+) -> SimilarResult:
     """Rank papers by the paper's most distinctive terms (Whoosh's Bo1 key-term model)."""
     result = SimilarResult(paper_id=paper.id)
     text = f"{paper.title}\n{paper.abstract}"

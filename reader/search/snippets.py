@@ -33,4 +33,6 @@ def fragment(
     shifted = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
     prefix = "…" if start else ""
     suffix = "…" if end < len(text) else ""
-    return prefix + text[start:end] + suffix, [(s + len(prefix), e + len(prefix)) for s, e in shifted]
+    return prefix + text[start:end] + suffix, [
+        (s + len(prefix), e + len(prefix)) for s, e in shifted
+    ]

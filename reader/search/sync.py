@@ -152,7 +152,9 @@ class Syncer:
                     self._read_file(db, state, order[state.path])
                     reread.append(state)
                 for state in plan.states:  # keep dump order current
-                    db.execute("UPDATE files SET ord=? WHERE path=?", (order[state.path], state.path))
+                    db.execute(
+                        "UPDATE files SET ord=? WHERE path=?", (order[state.path], state.path)
+                    )
                 report.changed_files = len(reread)
                 if reread or stale:
                     writer = tune(self.ix.writer(limitmb=256, timeout=30.0))

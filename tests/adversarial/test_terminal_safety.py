@@ -33,7 +33,12 @@ FORBIDDEN_BYTES = [
     b"\x1b]52", b"\x1b]0;PWNED", b"\x1b]2;PWNED", b"\x1b[31;1;4m", b"\x1bc", b"\x00",
 ]  # fmt: skip
 FORBIDDEN_CHARS = ["\x9b", "\u202e"]
-MARKUP = ["[bold]not bold[/bold]", "[/]", "[@click=app.quit]click[/]", "[link=file:///etc/passwd]x[/link]"]
+MARKUP = [
+    "[bold]not bold[/bold]",
+    "[/]",
+    "[@click=app.quit]click[/]",
+    "[link=file:///etc/passwd]x[/link]",
+]
 
 
 def _hostile_dump(root: Path) -> Path:
@@ -52,7 +57,9 @@ def _hostile_dump(root: Path) -> Path:
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8", TEXTUAL_ANIMATIONS="none")
+    env.update(
+        TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8", TEXTUAL_ANIMATIONS="none"
+    )
     return env
 
 

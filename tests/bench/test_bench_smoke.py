@@ -39,7 +39,13 @@ def test_bench_runs_at_1000_papers(tmp_path: Path) -> None:
     assert query["suggestions"]["transfromer"] == "transformer"
     assert set(doc["fts5"]) >= {"build_papers_per_s", "query_p50_ms", "query_p95_ms"}
     app = doc["app"]
-    assert set(app) >= {"start_ms", "bare_textual_start_ms", "start_ratio", "keystroke_p95_ms", "rss_mb"}
+    assert set(app) >= {
+        "start_ms",
+        "bare_textual_start_ms",
+        "start_ratio",
+        "keystroke_p95_ms",
+        "rss_mb",
+    }
     assert app["start_ms"] is None and "not_measured" in app  # skipped, and says so
     table = out_md.read_text()
     assert "| Cold build" in table and "not measured" in table

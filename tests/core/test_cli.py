@@ -13,7 +13,9 @@ import pytest
 from reader.cli import main
 
 
-def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "reader", *args],
         capture_output=True,
@@ -60,7 +62,14 @@ def test_env_dumps_and_default_samples(sample_dir: Path, tmp_path: Path) -> None
     assert paths["dumps"] == {"origin": "PAPER_READER_DUMPS", "paths": [str(one)]}
     default = json.loads(run("paths", "--json").stdout)
     assert default["dumps"]["origin"] == "bundled samples"
-    assert set(default) >= {"data_dir", "cache_dir", "config_dir", "index_dir", "bookmarks_file", "dumps"}
+    assert set(default) >= {
+        "data_dir",
+        "cache_dir",
+        "config_dir",
+        "index_dir",
+        "bookmarks_file",
+        "dumps",
+    }
     assert default["data_dir"].startswith(str(tmp_path))
     # A non-empty <data dir>/dumps is used when nothing else is given.
     user_dumps = Path(default["data_dir"]) / "dumps"
@@ -83,7 +92,9 @@ def test_exit_codes_and_one_line_errors(tmp_path: Path) -> None:
     version = run("--version")
     assert version.returncode == 0 and version.stdout.startswith("paper-reader ")
     bad_id = run("similar", "no-such-paper")
-    assert bad_id.returncode == 1 and "no paper" in bad_id.stderr and "Traceback" not in bad_id.stderr
+    assert (
+        bad_id.returncode == 1 and "no paper" in bad_id.stderr and "Traceback" not in bad_id.stderr
+    )
 
 
 def test_bad_query_is_a_note_not_a_traceback(sample_dir: Path) -> None:
@@ -107,7 +118,9 @@ def test_pipe_to_head_is_quiet(sample_dir: Path) -> None:
     assert "Traceback" not in err and "BrokenPipe" not in err
 
 
-def test_cli_commands_do_not_import_textual(sample_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_commands_do_not_import_textual(
+    sample_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = (
         "import sys; from reader.cli import main; "
         f"rc = main(['--dumps', {str(sample_dir)!r}, 'search', 'diffusion', '--limit', '1']); "
@@ -117,7 +130,9 @@ def test_cli_commands_do_not_import_textual(sample_dir: Path, capsys: pytest.Cap
     assert res.returncode == 0, res.stderr
 
 
-def test_main_in_process_returns_codes(sample_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_in_process_returns_codes(
+    sample_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--dumps", str(sample_dir), "search", "diffusion", "--limit", "2"]) == 0
     out = capsys.readouterr().out
     assert out.count("\n  1. ") + out.startswith("  1. ") == 1

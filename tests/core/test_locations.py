@@ -39,7 +39,10 @@ def test_dump_selection_order(tmp_path: Path) -> None:
     assert choose_dumps(None, loc, {}).roots == [bundled_samples()]
     env = {"PAPER_READER_DUMPS": f"{tmp_path / 'a'}:{tmp_path / 'b'}"}
     chosen = choose_dumps(None, loc, env)
-    assert chosen.origin == "PAPER_READER_DUMPS" and chosen.roots == [tmp_path / "a", tmp_path / "b"]
+    assert chosen.origin == "PAPER_READER_DUMPS" and chosen.roots == [
+        tmp_path / "a",
+        tmp_path / "b",
+    ]
     assert choose_dumps([str(tmp_path / "c")], loc, env).roots == [tmp_path / "c"]
 
 

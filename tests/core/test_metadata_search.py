@@ -91,6 +91,8 @@ def test_cli_filters(rich_dumps: Path) -> None:
         assert res.returncode == 0, res.stderr
         return list(json.loads(res.stdout))
 
-    assert [p["title"] for p in search("*", "--sort", "upvotes", "--limit", "1")] == ["Wombat Scaling Laws"]
+    assert [p["title"] for p in search("*", "--sort", "upvotes", "--limit", "1")] == [
+        "Wombat Scaling Laws"
+    ]
     assert len(search("*", "--category", "math.CO")) == 1
     assert len(search("*", "--since", "2025-01-01", "--min-upvotes", "5")) == 2

@@ -104,7 +104,11 @@ def test_filters_and_sorts(sample_library: Library) -> None:
 
 def test_facets_count_each_dump_for_the_query(sample_library: Library) -> None:
     facets = sample_library.facets("diffusion")
-    assert set(facets) == {"000_1828332811127e68.txt", "002_b0d249689d07bc6d.txt", "004_d1056841f833a4b0.txt"}
+    assert set(facets) == {
+        "000_1828332811127e68.txt",
+        "002_b0d249689d07bc6d.txt",
+        "004_d1056841f833a4b0.txt",
+    }
     assert sum(facets.values()) >= sample_library.search("diffusion").total
     assert sample_library.facets("") == {
         "000_1828332811127e68.txt": 49, "002_b0d249689d07bc6d.txt": 103, "004_d1056841f833a4b0.txt": 60,
@@ -116,8 +120,12 @@ def test_get_by_arxiv_or_unknown_id(sample_library: Library) -> None:
     assert sample_library.get("nonexistent") is None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.sampled_from(list('ab diffusion"()*?~:^-+ANDORNOT\\[]{}é')), max_size=60))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(alphabet=st.sampled_from(list('ab diffusion"()*?~:^-+ANDORNOT\\[]{}é')), max_size=60)
+)
 def test_any_query_returns_a_result(sample_library: Library, query: str) -> None:
     result = sample_library.search(query)
     assert result.total >= len(result.ids) >= 0

@@ -48,7 +48,9 @@ def test_add_change_remove_dumps(tmp_path: Path, sample_dir: Path) -> None:
     lib = _lib(tmp_path, sample_dir)
     lib.sync()
     extra = sample_dir / "new.txt"
-    extra.write_text("Zyzzyva Transformers for Beetle Taxonomy\nWe classify beetles with qwxlorp.\n")
+    extra.write_text(
+        "Zyzzyva Transformers for Beetle Taxonomy\nWe classify beetles with qwxlorp.\n"
+    )
     report = lib.sync()
     assert report.changed_files == 1 and report.papers == 206
     assert lib.search("zyzzyva").total == 1
@@ -99,9 +101,9 @@ def test_schema_version_mismatch_rebuilds(tmp_path: Path, sample_dir: Path) -> N
     assert report.rebuilt and "not the current" in (report.rebuild_reason or "")
     assert report.papers == 205
     assert fresh.sync().changed_files == 0
-    assert str(SCHEMA_VERSION) in (tmp_path / "index").joinpath("catalog.sqlite").read_bytes().decode(
-        "latin-1"
-    )
+    assert str(SCHEMA_VERSION) in (tmp_path / "index").joinpath(
+        "catalog.sqlite"
+    ).read_bytes().decode("latin-1")
 
 
 def test_unreadable_index_is_rebuilt_and_says_why(tmp_path: Path, sample_dir: Path) -> None:
