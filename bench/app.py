@@ -90,6 +90,12 @@ def measure_app(
             result["keystroke_p95_ms"] = ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
             result["keystroke_median_ms"] = statistics.median(lat)
             result["keystroke_latencies_ms"] = lat
+            settled = sorted(keys.get("settled_ms", []))
+            if settled:  # press -> whole screen idle (counts and read pane included)
+                result["keystroke_settled_p95_ms"] = settled[
+                    max(0, round(0.95 * len(settled) + 0.5) - 1)
+                ]
+                result["keystroke_settled_median_ms"] = statistics.median(settled)
             result["rss_mb"] = keys["peak_rss_mb"]
             result["keys_ready_ms"] = keys["ready_ms"]
             log(f"  keystroke p95 {result['keystroke_p95_ms']} ms, peak RSS {result['rss_mb']} MB")

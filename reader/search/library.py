@@ -78,6 +78,11 @@ class Library:
         self._fast: Engine | None = None
         self._id_col: Any = None
         self._lex: tuple[Any, Lexicon] | None = None
+        #: The private searcher a background-loaded vocabulary reads its frequencies from.
+        self._lex_searcher: Any = None
+        #: Per docnum, the dumps the paper is in (facet counting), for one generation.
+        self._doc_sources: tuple[Any, int, list[tuple[str, ...]]] | None = None
+        self._all_counts: tuple[int, Counter[str]] | None = None
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -122,6 +127,7 @@ class Library:
         return True
 
     def _close_handles(self) -> None:
+        self._drop_lexicon()
         if self._searcher is not None:
             self._searcher.close()
         if self._catalog is not None:
@@ -245,10 +251,17 @@ class Library:
 
     def _reopen_searcher(self) -> None:
         """A new searcher on the latest commit (whoosh3's `refresh()` can miss deletions)."""
+        self._drop_lexicon()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = self._ix.searcher()
         self._cache_gen = self._docmap_gen = -1
+
+    def _drop_lexicon(self) -> None:
+        self._lex = self._doc_sources = None
+        if self._lex_searcher is not None:
+            self._lex_searcher.close()
+            self._lex_searcher = None
 
     def refresh(self) -> bool:
         """Pick up a sync done by another process; True if anything changed."""
@@ -289,6 +302,49 @@ class Library:
             self._doc_by_id = {column[d]: d for d in reader.all_doc_ids()}
             self._docmap_gen = self._cache_gen
         return self._doc_by_id
+
+    def has_metadata(self) -> bool:
+        """True if any paper has a date, upvotes or an arXiv category (so those filters apply)."""
+        with self._lock:
+            if not self._fresh():
+                return False
+            return any(
+                r.published or r.upvotes is not None or r.categories
+                for r in self._all_rows().values()
+            )
+
+    def warm(self) -> None:
+        """Load what the first keystrokes would otherwise wait for (rows, ids, vocabulary).
+
+        Meant for a background thread after the index opens. The vocabulary (the slow part:
+        about 0.6 s at 100k papers) is read through a private searcher outside the lock, so
+        searches meanwhile are not held up; Whoosh readers are not shared across threads.
+        """
+        try:
+            with self._lock:
+                if not self._fresh():
+                    return
+                self._all_rows()
+                self._source_table()
+                searcher, ix = self._searcher, self._ix
+                if self._lex is not None and self._lex[0] is searcher:
+                    return
+            own = ix.searcher()
+            try:
+                lexicon = Lexicon(own.reader(), "words")
+            except Exception:
+                own.close()
+                return
+            with self._lock:
+                if self._searcher is searcher and (
+                    self._lex is None or self._lex[0] is not searcher
+                ):
+                    self._drop_lexicon()
+                    self._lex, self._lex_searcher = (searcher, lexicon), own
+                else:
+                    own.close()
+        except Exception:  # warming is an optimisation: a damaged index is reported elsewhere
+            return
 
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
@@ -355,17 +411,24 @@ class Library:
         filters: Filters = Filters(),  # noqa: B008 - frozen dataclass
         sort: Sort = Sort.RELEVANCE,
         limit: int | None = 2000,
+        suggest: bool = True,
     ) -> SearchResult:
-        """Ranked (or sorted) ids for a query; never raises: problems go to `note`."""
+        """Ranked (or sorted) ids for a query; never raises: problems go to `note`.
+
+        With `suggest=False` a query that finds nothing gets no "did you mean" (the app asks
+        for it separately, so the list updates without waiting for the spelling scan).
+        """
         try:
             with self._lock:
-                return self._search(query, filters, sort, limit)
+                return self._search(query, filters, sort, limit, suggest)
         except Exception as exc:
             reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
             note = f"search failed ({reason}); if this persists, run 'paper-reader index --rebuild'"
             return SearchResult(query=query, note=note)
 
-    def _search(self, query: str, filters: Filters, sort: Sort, limit: int | None) -> SearchResult:
+    def _search(
+        self, query: str, filters: Filters, sort: Sort, limit: int | None, suggest: bool = True
+    ) -> SearchResult:
         result = SearchResult(query=query)
         if not self._fresh():
             result.note = "the index is not built yet"
@@ -406,7 +469,7 @@ class Library:
             ids = self._sorted(matched, sort)
             result.total = len(ids)
             result.ids = ids[:limit] if limit else ids
-        if result.total == 0 and parsed.query is not wq.NullQuery:
+        if suggest and result.total == 0 and parsed.query is not wq.NullQuery:
             result.suggestion = self._suggest(parsed.text)
         return result
 
@@ -483,23 +546,64 @@ class Library:
                     min_upvotes=filters.min_upvotes, category=filters.category,
                 )  # fmt: skip
                 allowed = self._allowed_ids(base) if base.active else None
-                if not query.strip() or query.strip() in ("*", "*:*"):
-                    ids: Iterable[str] = self._order if allowed is None else allowed
-                else:
-                    parsed = parse(query, self._parser, self._query_reader())
-                    ids = self._matching_ids(parsed.query, None)  # unscored, unsorted
-                    if allowed is not None:
-                        ids = [i for i in ids if i in allowed]
                 rows = self._all_rows()
+                found = None
+                if query.strip() and query.strip() not in ("*", "*:*"):
+                    parsed = parse(query, self._parser, self._query_reader())
+                    found = self._fast_facets(parsed.query, allowed)
+                everything = not query.strip() or query.strip() in ("*", "*:*")
+                if found is None and everything and allowed is None:
+                    found = self._all_facets()
+                if found is None:
+                    if everything:
+                        ids: Iterable[str] = self._order if allowed is None else allowed
+                    else:
+                        ids = self._matching_ids(parsed.query, None)  # unscored, unsorted
+                        if allowed is not None:
+                            ids = [i for i in ids if i in allowed]
+                    found = Counter(chain.from_iterable(rows[p].sources for p in ids if p in rows))
                 counts = (
                     {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
                 )
-                found = Counter(chain.from_iterable(rows[p].sources for p in ids if p in rows))
                 for name, count in found.items():
                     counts[name] = counts.get(name, 0) + count
                 return counts
         except Exception:
             return {}
+
+    def _source_table(self) -> list[tuple[str, ...]]:
+        """Per docnum of the current searcher, the dumps its paper is in."""
+        table = self._doc_sources
+        if table is None or table[0] is not self._searcher or table[1] != self._cache_gen:
+            rows = self._all_rows()
+            empty: tuple[str, ...] = ()
+            sources = [rows[i].sources if i in rows else empty for i in self._engine().doc_ids()]
+            table = self._doc_sources = (self._searcher, self._cache_gen, sources)
+        return table[2]
+
+    def _all_facets(self) -> Counter[str]:
+        """Per-dump counts of the whole library (cached for the generation)."""
+        cached = self._all_counts
+        if cached is None or cached[0] != self._cache_gen:
+            rows = self._all_rows()
+            cached = (
+                self._cache_gen,
+                Counter(chain.from_iterable(r.sources for r in rows.values())),
+            )
+            self._all_counts = cached
+        return cached[1]
+
+    def _fast_facets(self, q: Any, allowed: set[str] | None) -> Counter[str] | None:
+        """Per-dump counts straight from the matching docnums (None: use the slow path)."""
+        try:
+            engine = self._engine()
+            docs: Iterable[int] = engine.evaluate(q).keys()
+            if allowed is not None:
+                ids = engine.doc_ids()
+                docs = [d for d in docs if ids[d] in allowed]
+            return Counter(chain.from_iterable(map(self._source_table().__getitem__, docs)))
+        except Exception:
+            return None
 
     def suggest(self, query: str) -> str | None:
         """ "Did you mean": the query with unknown words corrected, or None."""
@@ -533,6 +637,10 @@ class Library:
             df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
         out, last = [], 0
         for token in plain_analyzer()(text, chars=True, removestops=False):
+            if text[token.endchar : token.endchar + 1] == ":" or text[
+                token.startchar : token.endchar
+            ] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
+                continue  # a field name or an operator, not a word to correct
             better = correct(token.text, known, df, self._lexicon)
             if better is not None:
                 out += [text[last : token.startchar], better]

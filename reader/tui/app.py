@@ -31,18 +31,23 @@ from reader.tui.keys import APP_KEYS
 from reader.tui.messages import (
     CursorMoved,
     EmptyListClicked,
+    FacetsCounted,
     FiltersChanged,
     PaperLoaded,
     RowChosen,
     SearchFinished,
     SuggestionAccepted,
+    SuggestionFound,
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
 from reader.tui.startup import SyncMixin
 from reader.tui.state import load_state
 from reader.tui.widgets import ListRow, PaperList
 
-DEBOUNCE = 0.12
+#: Seconds of typing pause before searching (stale searches are also skipped in the worker).
+DEBOUNCE = 0.05
+#: Seconds after a search's list before its per-dump counts are drawn (reset by typing).
+FACETS_DELAY = 0.25
 
 
 def row_meta(row: Row) -> str:
@@ -81,6 +86,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.bookmarked: frozenset[str] = frozenset()
         self.paper: Paper | None = None
         self._debounce: Timer | None = None
+        self._facets_timer: Timer | None = None
         self._restore_selection: str | None = self.ui_state.selected
         self._has_results = False
 
@@ -212,13 +218,21 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
                 title = paper.title if paper else similar_of
                 self.post_message(SearchFinished(generation, None, {}, similar, title))
                 return
-            result = lib.search(query, filters, sort)
-            facets = lib.facets(query, filters)
+            if generation != self.generation:
+                return  # the user typed on: a newer search is queued
+            result = lib.search(query, filters, sort, suggest=False)
+            # The list first; the per-dump counts and "did you mean" follow when ready.
+            self.post_message(SearchFinished(generation, result, None))
+            if generation != self.generation:
+                return
+            self.post_message(FacetsCounted(generation, lib.facets(query, filters)))
+            if result.total == 0 and query.strip() and generation == self.generation:
+                suggestion = lib.suggest(query)
+                if suggestion:
+                    self.post_message(SuggestionFound(generation, suggestion))
         except Exception as exc:
             self.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
             self.post_message(SearchFinished(generation, None, {}))
-            return
-        self.post_message(SearchFinished(generation, result, facets))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.generation != self.generation:
@@ -249,7 +263,8 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         paper_list.empty_text = "No results." if result.query.strip() else "No papers."
         paper_list.set_ids(result.ids, keep=keep)
         self._has_results = True
-        self.filter_pane.set_facets(message.facets)
+        if message.facets is not None:
+            self.filter_pane.set_facets(message.facets)
         shown = len(result.ids)
         count = f"{result.total} results" if shown == result.total else f"{shown} of {result.total}"
         bar.show_count(count)
@@ -257,6 +272,26 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.results.set_title(
             Content.assemble(("Results", "bold"), f" · {count} · by {sort.value}")
         )
+
+    def on_facets_counted(self, message: FacetsCounted) -> None:
+        """Per-dump counts are shown once typing pauses: redrawing hundreds of dumps per
+        key would hold up the list."""
+        if message.generation == self.generation == self.search_shown:
+            if self._facets_timer is not None:
+                self._facets_timer.stop()
+            self._facets_timer = self.set_timer(
+                FACETS_DELAY, lambda: self._show_facets(message.generation, message.facets)
+            )
+
+    def _show_facets(self, generation: int, facets: dict[str, int]) -> None:
+        self._facets_timer = None
+        if generation == self.generation == self.search_shown:
+            self.filter_pane.set_facets(facets)
+
+    def on_suggestion_found(self, message: SuggestionFound) -> None:
+        if message.generation == self.generation == self.search_shown:
+            self.suggestion = message.suggestion
+            self.search_bar.show_suggestion(message.suggestion)
 
     def fetch_result_rows(self, ids: Sequence[str]) -> list[ListRow]:
         """Rows for the visible window of the results list."""

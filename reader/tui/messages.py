@@ -59,9 +59,26 @@ class SearchFinished(Message):
 
     generation: int
     result: SearchResult | None
-    facets: dict[str, int]
+    #: Per-dump counts, or None when they follow in a `FacetsCounted`.
+    facets: dict[str, int] | None
     similar: SimilarResult | None = None
     similar_title: str = ""
+
+
+@dataclass
+class FacetsCounted(Message):
+    """Per-dump counts for the search of `generation` (posted after its list)."""
+
+    generation: int
+    facets: dict[str, int]
+
+
+@dataclass
+class SuggestionFound(Message):
+    """A "did you mean" for the search of `generation`, which found nothing."""
+
+    generation: int
+    suggestion: str
 
 
 @dataclass

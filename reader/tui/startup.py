@@ -57,12 +57,12 @@ class SyncMixin(_Base):
             error = f"indexing failed: {error_message(exc)}"
         try:
             papers, sources = lib.paper_count(), lib.sources()
-            ids = lib.search("", limit=None).ids
-            extra = any(r.published or r.upvotes is not None for r in lib.rows(ids))
+            extra = lib.has_metadata()
         except Exception as exc:
             papers, sources, extra = 0, [], False
             error = error or f"cannot read the index: {error_message(exc)}"
         self.post_message(SyncFinished(report, error, papers, sources, extra))
+        lib.warm()  # the vocabulary etc., so the first keystrokes do not wait for them
 
     def _post_progress(self, done: int, total: int, file_name: str) -> None:
         self.post_message(SyncProgress(done, total, file_name))

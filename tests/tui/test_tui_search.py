@@ -38,7 +38,12 @@ async def test_search_as_you_type_shows_ranked_results_with_highlights(new_app, 
         assert app.focused is app.results.list
 
 
-async def test_typing_runs_few_searches_and_drops_stale_results(new_app, settle, type_text):
+async def test_typing_runs_few_searches_and_drops_stale_results(
+    new_app, settle, type_text, monkeypatch
+):
+    import reader.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "DEBOUNCE", 0.5)  # keys well inside one pause
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -46,7 +51,8 @@ async def test_typing_runs_few_searches_and_drops_stale_results(new_app, settle,
         await pilot.press("slash")
         await type_text(pilot, "model")
         await settle(pilot)
-        assert app.generation - before < 5  # debounced: not one search per key
+        assert app.generation - before < 3  # debounced: not one search per key
+        assert app.results.list.ids == app.library.search("model").ids
         ids = list(app.results.list.ids)
         old = app.library.search("zebra")
         app.post_message(SearchFinished(app.generation - 1, old, {}))
@@ -174,3 +180,22 @@ async def test_clicking_the_suggestion_accepts_it(new_app, settle, type_text) ->
         await settle(pilot)
         assert app.query_one("#query", Input).value == "diffusion"
         assert app.results.list.ids
+
+
+async def test_a_search_overtaken_by_typing_is_skipped_not_run(new_app, settle) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        calls: list[str] = []
+        search = app.library.search
+
+        def spy(query: str, *args: object, **kwargs: object) -> object:
+            calls.append(query)
+            return search(query, *args, **kwargs)  # type: ignore[arg-type]
+
+        app.library.search = spy  # type: ignore[method-assign]
+        app.generation += 1  # the user typed on after this search was queued
+        app.search_worker(app.generation - 1, "zebra", Filters(), Sort.RELEVANCE, None)
+        await app.workers.wait_for_complete()
+        assert calls == []
+        app.search_shown = app.generation  # nothing else is pending

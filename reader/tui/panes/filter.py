@@ -53,15 +53,19 @@ class SearchBar(Vertical):
     def show_count(self, text: str) -> None:
         widget = self.query_one("#result-count", Static)
         if str(widget.content) != text:
-            widget.update(Content(text))
+            widget.update(Content(text), layout=False)  # a fixed-width cell
 
     def show_note(self, note: str | None) -> None:
         widget = self.query_one("#query-note", Static)
+        if not note and not widget.display:
+            return  # nothing shown, nothing to show: no layout pass per keystroke
         widget.update(Content(note or ""))
         widget.display = bool(note)
 
     def show_suggestion(self, suggestion: str | None) -> None:
         widget = self.query_one("#suggestion", SuggestionBar)
+        if not suggestion and not widget.display:
+            return
         if suggestion:
             widget.update(
                 Content.assemble(
@@ -118,11 +122,22 @@ class FilterPane(VerticalScroll):
     def set_facets(self, counts: Mapping[str, int]) -> None:
         """Per-dump counts for the current query."""
         widget: SelectionList[str] = self.query_one("#sources", SelectionList)
+        # One redraw for the whole list, not one per dump (there may be hundreds), and the
+        # line layout kept unless a prompt changed length (measuring every option is slow).
+        changed = resized = False
         for index in range(widget.option_count):
             option = widget.get_option_at_index(index)
-            widget.replace_option_prompt_at_index(
-                index, _counted(option.value, counts.get(option.value, 0))
-            )
+            prompt = _counted(option.value, counts.get(option.value, 0))
+            old = option.prompt
+            if old != prompt:
+                resized = resized or not isinstance(old, Content) or len(old) != len(prompt)
+                option._set_prompt(prompt)
+                changed = True
+        if resized:
+            widget._clear_caches()
+        elif changed:
+            widget._option_render_cache.clear()
+            widget.refresh()
 
     def set_tags(self, counts: Mapping[str, int], selected: Iterable[str]) -> None:
         chosen = set(selected)

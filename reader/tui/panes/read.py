@@ -82,6 +82,8 @@ class ReadPane(VerticalScroll, can_focus=True):
 
     def _set(self, widget_id: str, content: Content | str) -> None:
         widget = self.query_one(f"#{widget_id}", Static)
+        if not str(content) and not widget.display:
+            return  # hidden and staying hidden: no layout pass
         widget.update(content if isinstance(content, Content) else Content(content))
         widget.display = bool(str(content))
 

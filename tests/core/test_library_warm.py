@@ -1,0 +1,57 @@
+"""What the app relies on for typing speed: warming, fast facet counts, deferred suggestions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import chain
+
+from reader.search import Filters, Library
+
+
+def _slow_facets(lib: Library, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
+    """Per-dump counts the obvious way: every match's sources."""
+    counts = {info.name: 0 for info in lib.sources()}
+    ids = lib.search(query, Filters(ids=filters.ids), limit=None).ids
+    papers = [lib.get(i) for i in ids]
+    found = Counter(chain.from_iterable({s.name for s in p.sources} for p in papers if p))
+    counts.update(found)
+    return counts
+
+
+def test_facets_count_every_dump_of_every_match(sample_library: Library) -> None:
+    for query in ("diffusion", "model*", "", '"language models"', "zebra"):
+        assert sample_library.facets(query) == _slow_facets(sample_library, query), query
+    some = frozenset(sample_library.search("diffusion").ids[:5])
+    narrowed = sample_library.facets("model", Filters(ids=some))
+    assert narrowed == _slow_facets(sample_library, "model", Filters(ids=some))
+    assert sum(narrowed.values()) >= 1
+
+
+def test_warm_loads_the_vocabulary_and_answers_stay_the_same(sample_library: Library) -> None:
+    before = [sample_library.search(q) for q in ("difusion", "gen*tion", "transfromer~2")]
+    sample_library.warm()
+    sample_library.warm()  # idempotent
+    after = [sample_library.search(q) for q in ("difusion", "gen*tion", "transfromer~2")]
+    assert [(r.ids, r.total, r.suggestion) for r in before] == [
+        (r.ids, r.total, r.suggestion) for r in after
+    ]
+    assert after[0].suggestion is not None and "diffusion" in after[0].suggestion
+
+
+def test_suggestions_can_be_asked_for_separately(sample_library: Library) -> None:
+    quiet = sample_library.search("difusion", suggest=False)
+    assert quiet.total == 0 and quiet.suggestion is None
+    assert sample_library.suggest("difusion") == sample_library.search("difusion").suggestion
+
+
+def test_did_you_mean_never_rewrites_field_names_or_operators(sample_library: Library) -> None:
+    fixed = sample_library.suggest("title:difusion AND modles")
+    assert fixed is not None
+    assert fixed.startswith("title:diffusion AND ")
+    assert sample_library.suggest("title:(") is None
+
+
+def test_metadata_filters_apply_only_when_papers_carry_metadata(sample_library: Library) -> None:
+    papers = [sample_library.get(i) for i in sample_library.search("", limit=None).ids]
+    expected = any(p and (p.published or p.upvotes is not None or p.categories) for p in papers)
+    assert sample_library.has_metadata() is expected
