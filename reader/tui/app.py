@@ -301,6 +301,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
                 id=row.id,
                 title=row.title,
                 meta=row_meta(row),
+                short_meta=(row.page_date or row.published or "")[:10],
                 marker="★" if row.id in marked else "",
                 title_spans=lib.highlight_spans(row.title, terms, "title") if terms else [],
             )

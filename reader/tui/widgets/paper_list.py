@@ -30,6 +30,8 @@ class ListRow:
     id: str
     title: str
     meta: str = ""
+    #: A shorter `meta` for narrow lists (e.g. the date without the dump), so titles keep room.
+    short_meta: str | None = None
     marker: str = ""
     title_spans: list[tuple[int, int]] = field(default_factory=list)
     detail: str = ""
@@ -243,7 +245,10 @@ class PaperList(ScrollView, can_focus=True):
         for start, end in row.title_spans:
             title.stylize(match, start, end)
         room = width - marker.cell_len - (meta.cell_len + 2 if row.meta else 0) - 1
-        if room < 12 and row.meta:
+        if row.short_meta is not None and room < min(48, title.cell_len):
+            meta = Text(row.short_meta, style=self._style("paper-list--meta"))
+            room = width - marker.cell_len - (meta.cell_len + 2 if row.short_meta else 0) - 1
+        if room < 12 and meta.cell_len:
             meta, room = Text(""), width - marker.cell_len - 1
         title.truncate(max(1, room), overflow="ellipsis")
         gap = max(1, width - marker.cell_len - title.cell_len - meta.cell_len - 1)
