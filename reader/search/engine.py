@@ -33,6 +33,9 @@ _INT = struct.Struct("!i")
 CACHE_POSTINGS = 4_000_000
 #: Whole query results remembered (docnum -> score dicts).
 MEMO_QUERIES = 8
+#: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
+CACHE_SCORES = 1_000_000
+SCORE_CACHE_MIN = 5_000
 
 
 class Unsupported(Exception):
@@ -62,6 +65,9 @@ class Engine:
         self._cached = 0
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()
+        #: Scores of common terms per (leaf, field, term), within a budget of entries.
+        self._scored: OrderedDict[tuple[int, str, str], dict[int, float]] = OrderedDict()
+        self._scored_size = 0
         self._ids: list[str] | None = None
 
     # -- statistics ------------------------------------------------------------------
@@ -210,22 +216,40 @@ class Engine:
             if within is not None and 4 * len(within) < len(ids):
                 result.update(self._term_within(leaf, field, ids, weights, idf, scorable, within))
                 continue
-            if scorable:
-                raw, table = self._table(leaf, field)
-                unit = map(table.__getitem__, zip(weights, map(raw.__getitem__, ids), strict=False))
-                scores: Iterable[float] = map(mul, unit, repeat(idf))
+            key = (leaf, field, text)
+            part = self._scored.get(key)
+            if part is None:
+                if scorable:
+                    raw, table = self._table(leaf, field)
+                    unit = map(
+                        table.__getitem__, zip(weights, map(raw.__getitem__, ids), strict=False)
+                    )
+                    scores: Iterable[float] = map(mul, unit, repeat(idf))
+                else:
+                    scores = weights
+                docs: Iterable[int] = map(add, ids, repeat(base)) if base else ids
+                part = dict(zip(docs, scores, strict=False))
+                if deleted:
+                    for d in deleted:
+                        part.pop(d + base, None)
+                self._remember_scores(key, part)
             else:
-                scores = weights
-            docs: Iterable[int] = map(add, ids, repeat(base)) if base else ids
-            part = dict(zip(docs, scores, strict=False))
-            if deleted:
-                for d in deleted:
-                    part.pop(d + base, None)
+                self._scored.move_to_end(key)
             if result:
                 result.update(part)
             else:
-                result = part
+                result = dict(part)  # callers change their results: never hand out the cache
         return result
+
+    def _remember_scores(self, key: tuple[int, str, str], part: dict[int, float]) -> None:
+        """Keep a term's scores (a copy costs a tenth of scoring its postings again)."""
+        if len(part) < SCORE_CACHE_MIN:
+            return  # rare terms are cheap to score
+        self._scored[key] = part
+        self._scored_size += len(part)
+        while self._scored_size > CACHE_SCORES and len(self._scored) > 1:
+            _, old = self._scored.popitem(last=False)
+            self._scored_size -= len(old)
 
     def _term_within(
         self, leaf: int, field: str, ids: Any, weights: Any, idf: float, scorable: bool,
