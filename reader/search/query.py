@@ -53,6 +53,7 @@ def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notes.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+    notes.extend(_unbalanced(text))
     try:
         q = parser.parse(text)
         q = _bound(q, reader, notes)
@@ -65,6 +66,29 @@ def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
             q = wq.NullQuery
     _preload_wide_ors(q)
     return ParsedQuery(text=text, query=q, notes=notes, terms=frozenset(positive_terms(q)))
+
+
+def _unbalanced(text: str) -> list[str]:
+    """Notes for an unclosed quote or parenthesis (Whoosh reads them leniently, silently)."""
+    depth, quoted, unopened = 0, False, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            if depth == 0:
+                unopened = True
+            else:
+                depth -= 1
+    notes = []
+    if quoted:
+        notes.append('unclosed quote: close it with "')
+    if depth:
+        notes.append("unclosed parenthesis: close it with )")
+    if unopened:
+        notes.append("a ) without its (")
+    return notes
 
 
 def _preload_wide_ors(q: Any) -> None:
