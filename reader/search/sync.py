@@ -23,9 +23,13 @@ from reader.model import Paper
 from reader.search.catalog import Catalog, FileRow, unpack
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.types import SourceInfo, SyncReport
+from reader.search.bulk import install as install_bulk
 from reader.search.writer import tune
 
 Progress = Callable[[int, int, str], None]
+
+#: Index a fresh build through `reader.search.bulk` (False: Whoosh's own writer, for comparison).
+BULK_BUILD = True
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,8 @@ class Syncer:
                 if reread or stale:
                     writer = tune(self.ix.writer(limitmb=256, timeout=30.0))
                     fresh = self.ix.doc_count_all() == 0
+                    if fresh and BULK_BUILD:
+                        install_bulk(writer)
                     write = writer.add_document if fresh else writer.update_document
                     shared = self._shared_ids(db, [s.path for s in reread])
                     done_shared: set[str] = set()

@@ -1,0 +1,419 @@
+"""Bulk indexing for a fresh build: postings grouped per term in memory, written a block at a time.
+
+Whoosh's writer turns every posting into a tuple, pools, sorts and (beyond its memory limit)
+pickles them one by one, then feeds them back one `add_posting` call at a time: about 25 us
+a posting, 370 postings a paper. Here a document's text fields are counted with C-level
+`Counter`s over cached word -> term maps, postings are appended to per-term lists, and each
+term is written as whole blocks through Whoosh's own block encoder, so the files are the ones
+Whoosh writes (`tests/core/test_bulk_writer.py` compares every posting). Memory stays bounded:
+past `SPILL_POSTINGS` the lists are written to a sorted run file, and runs are merged per
+term at the end (documents are numbered in order, so a term's runs just concatenate).
+
+Only for a writer on an empty index adding documents (a fresh build): deletions, merges and
+`_boost` keys need Whoosh's own path, and `install` refuses anything it does not expect.
+"""
+
+from __future__ import annotations
+
+import heapq
+import operator
+import pickle
+import struct
+import sys
+import tempfile
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Iterator
+from itertools import chain, pairwise
+from typing import IO, Any
+
+from reader.search.analysis import (
+    _MAX_SIZE,
+    _MIN_SIZE,
+    _WORD,
+    FusedTokenizer,
+    PairTokenizer,
+    fold,
+    stem,
+)
+
+#: Postings held in memory before a sorted run is written to disk (about 16 bytes each).
+SPILL_POSTINGS = 4_000_000
+#: Words remembered by each word -> term cache (they are cleared when full).
+CACHE_WORDS = 1_000_000
+#: Records per pickled batch in a run file.
+RUN_BATCH = 20_000
+
+_BIG_ENDIAN = sys.byteorder == "big"
+_dumps = pickle.dumps
+_compress = zlib.compress
+_sub = operator.sub
+# The W3 codec's constants and packers, bound when `install` accepts a writer.
+_MAGIC = b"W3Bl"
+_COMPRESS_MIN = 80
+_TERMINFO = struct.Struct("!BfIBBfII")
+_pack_int = struct.Struct("!i").pack
+_pack_long = struct.Struct("!q").pack
+_pack_ushort = struct.Struct("!H").pack
+_l2b: Any = None
+
+
+class _Terms(dict[str, str]):
+    """Raw word -> indexed term ("" when dropped), as `FusedTokenizer` would produce it."""
+
+    def __init__(self, stemming: bool, stoplist: frozenset[str]) -> None:
+        super().__init__()
+        self.stemming = stemming
+        self.stoplist = stoplist
+
+    def __missing__(self, raw: str) -> str:
+        word = fold(raw)
+        if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE or word in self.stoplist:
+            term = ""
+        else:
+            term = stem(word) if self.stemming else word
+        if len(self) >= CACHE_WORDS:
+            self.clear()
+        self[raw] = term
+        return term
+
+
+class _Field:
+    """How one schema field is indexed here: `fast` (counted terms) or Whoosh's own `index`."""
+
+    def __init__(self, name: str, fieldobj: Any) -> None:
+        self.name = name
+        self.obj = fieldobj
+        self.indexed = bool(fieldobj.indexed)
+        self.scorable = bool(getattr(fieldobj, "scorable", False))
+        self.stored = bool(fieldobj.stored)
+        self.column = fieldobj.column_type
+        fmt = getattr(fieldobj, "format", None)
+        analyzer = getattr(fieldobj, "analyzer", None)
+        self.boost = float(getattr(fmt, "field_boost", 1.0))
+        self.fixed = fmt.fixed_value_size() if fmt is not None else None
+        frequency = fmt is not None and type(fmt).__name__ == "Frequency"
+        self.kind = "whoosh"
+        self.terms: _Terms | None = None
+        if frequency and type(analyzer) is FusedTokenizer:
+            self.kind = "words"
+            self.terms = _Terms(analyzer.stemming, analyzer.stoplist)
+        elif frequency and type(analyzer) is PairTokenizer:
+            self.kind = "pairs"
+            self.terms = _Terms(True, analyzer.stoplist)
+        # fast fields: term -> [doc, freq, doc, freq, ...]; others: bytes -> [doc, weight, value, ...]
+        self.postings: dict[Any, list[Any]] = {}
+        self.lengths = array("I")  # quantised field length per docnum (0: none)
+
+
+def _counted(field: _Field, value: str) -> Counter[str]:
+    """Term frequencies of a text value, as the field's analyzer would index it."""
+    assert field.terms is not None
+    terms = list(filter(None, map(field.terms.__getitem__, _WORD.findall(value))))
+    if field.kind == "pairs":
+        terms = list(map(" ".join, pairwise(terms)))  # analysis.pair()
+    return Counter(terms)
+
+
+class BulkPostings:
+    """The postings of the segment being written, per field and term, spilled in sorted runs."""
+
+    def __init__(self, schema: Any, tempdir: str | None) -> None:
+        from whoosh.util.numeric import byte_to_length, length_to_byte
+
+        self.fields = {name: _Field(name, schema[name]) for name in schema.names()}
+        self.tempdir = tempdir
+        self.runs: list[IO[bytes]] = []
+        self.held = 0
+        self._quantised = [byte_to_length(length_to_byte(n)) for n in range(1024)]
+        self._quantise = lambda n: byte_to_length(length_to_byte(n))
+
+    # -- adding ------------------------------------------------------------------------
+    def add(self, field: _Field, value: Any, docnum: int) -> int:
+        """Add one field value of document `docnum`; return its length (tokens, if scorable)."""
+        postings = field.postings
+        length = 0
+        if field.kind != "whoosh":
+            counts = _counted(field, value)
+            for term, freq in counts.items():
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = [docnum, freq]
+                else:
+                    found.append(docnum)
+                    found.append(freq)
+            self.held += len(counts)
+            if field.scorable:
+                length = counts.total()
+        else:
+            for tbytes, freq, weight, vbytes in field.obj.index(value):
+                found = postings.get(tbytes)
+                if found is None:
+                    postings[tbytes] = [docnum, weight, vbytes]
+                else:
+                    found += (docnum, weight, vbytes)
+                if field.scorable:
+                    length += freq
+                self.held += 1
+        if length:
+            lengths = field.lengths
+            if len(lengths) < docnum:  # documents without this field
+                lengths.frombytes(bytes(lengths.itemsize * (docnum - len(lengths))))
+            quantised = self._quantised
+            lengths.append(quantised[length] if length < 1024 else self._quantise(length))
+        if self.held >= SPILL_POSTINGS:
+            self.spill()
+        return length
+
+    # -- runs ----------------------------------------------------------------------------
+    def _records(self) -> Iterator[tuple[str, bytes, array[int], Any, Any]]:
+        """The held postings as (field, term bytes, docnums, freqs or weights, values), sorted."""
+        for name in sorted(self.fields):
+            field = self.fields[name]
+            postings = field.postings
+            if field.kind == "whoosh":
+                for tbytes in sorted(postings):
+                    flat = postings[tbytes]
+                    yield name, tbytes, array("I", flat[0::3]), array("f", flat[1::3]), flat[2::3]
+            else:
+                for term in sorted(postings):
+                    flat = postings[term]
+                    yield (
+                        name,
+                        term.encode("utf-8"),
+                        array("I", flat[0::2]),
+                        array("I", flat[1::2]),
+                        None,
+                    )
+
+    def _clear(self) -> None:
+        for field in self.fields.values():
+            field.postings = {}
+        self.held = 0
+
+    def spill(self) -> None:
+        """Write the held postings to a sorted run file and forget them."""
+        run = tempfile.TemporaryFile(dir=self.tempdir, prefix="bulk-", suffix=".run")  # noqa: SIM115
+        batch: list[Any] = []
+        for record in self._records():
+            batch.append(record)
+            if len(batch) >= RUN_BATCH:
+                pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
+                batch = []
+        if batch:
+            pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
+        run.seek(0)
+        self.runs.append(run)
+        self._clear()
+
+    @staticmethod
+    def _read_run(run: IO[bytes]) -> Iterator[Any]:
+        while True:
+            try:
+                batch = pickle.load(run)
+            except EOFError:
+                return
+            yield from batch
+
+    def merged(self) -> Iterator[tuple[str, bytes, array[int], Any, Any]]:
+        """Every term once, in (field, term) order, its runs concatenated (docnums ascend)."""
+        if not self.runs:
+            yield from self._records()
+            return
+        streams = [self._read_run(run) for run in self.runs]
+        merged = heapq.merge(*streams, self._records(), key=lambda r: (r[0], r[1]))
+        current: list[Any] | None = None
+        for record in merged:
+            if current is not None and record[0] == current[0] and record[1] == current[1]:
+                current[2].extend(record[2])
+                current[3].extend(record[3])
+                if current[4] is not None:
+                    current[4].extend(record[4])
+                continue
+            if current is not None:
+                yield current[0], current[1], current[2], current[3], current[4]
+            current = list(record)
+        if current is not None:
+            yield current[0], current[1], current[2], current[3], current[4]
+
+    def close(self) -> None:
+        for run in self.runs:
+            run.close()
+        self.runs = []
+        self._clear()
+
+    # -- writing -------------------------------------------------------------------------
+    def write(self, fieldwriter: Any, schema: Any) -> None:
+        """Write every term through the Whoosh field writer, a whole block at a time."""
+        current = None
+        field: _Field | None = None
+        for name, tbytes, docs, second, values in self.merged():
+            if name != current:
+                if current is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(name, schema[name])
+                current, field = name, self.fields[name]
+                writer = fieldwriter._postwriter
+                postfile, limit, level = writer._postfile, writer._blocklimit, writer._compression
+                add_term, fieldid = fieldwriter._tindex.add, _pack_ushort(fieldwriter._fieldid)
+            assert field is not None
+            info = _term_bytes(postfile, limit, level, field, docs, second, values)
+            add_term(fieldid + tbytes, info)
+        if current is not None:
+            fieldwriter.finish_field()
+
+
+def _term_bytes(
+    postfile: Any, limit: int, compression: int, field: _Field, docs: Any, second: Any, values: Any
+) -> bytes:
+    """Write one term's postings as W3 blocks; return its W3TermInfo bytes.
+
+    Byte for byte what `W3PostingsWriter.add_posting`/`finish_postings` and
+    `W3TermInfo.to_bytes` produce (the test compares the files), computed a block at a time
+    with C-level array, pickle and zlib calls instead of per-posting Python.
+    """
+    count = len(docs)
+    lengths = field.lengths if field.scorable else None
+    fast = field.kind != "whoosh"
+    boost = field.boost
+    fixed = field.fixed
+    offset = postfile.tell()
+    out = [_MAGIC]
+    total: float = 0
+    minlength: int | None = None
+    maxlength = 0
+    maxweight: float = 0
+    for start in range(0, count, limit):
+        end = start + limit
+        ids = docs[start:end]
+        if fast:
+            freqs = second[start:end]
+            weights = array("f", freqs) if boost == 1.0 else array("f", [f * boost for f in freqs])
+            packed = array("I", freqs)
+            if not _BIG_ENDIAN:
+                packed.byteswap()  # Frequency values are big-endian uint32s (`pack_uint`)
+            mini_values: Any = packed.tobytes()
+        else:
+            weights = second[start:end]
+            block_values = values[start:end]
+            if fixed is None or fixed < 0:
+                mini_values = tuple(block_values)
+            elif fixed == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+        low, high = min(weights), max(weights)
+        if low == high == 1.0:
+            mini_weights: Any = None
+        elif low == high:
+            mini_weights = weights[0]
+        else:
+            mini_weights = tuple(weights)
+        data = _dumps((tuple(map(_sub, ids, chain((0,), ids))), mini_weights, mini_values), 2)
+        level = compression if len(data) >= _COMPRESS_MIN else 0
+        if level:
+            data = _compress(data, level)
+        block_max = high if high > 0 else 0
+        if lengths is not None:
+            span = [lengths[d] for d in ids]
+            block_min: int | None = min(span) or None
+            block_long = max(span)
+        else:
+            block_min, block_long = None, 0
+        info = _dumps((len(ids), ids[-1], block_max, level, _l2b(block_min), _l2b(block_long)), 2)
+        size = len(info) + len(data)
+        out.append(_pack_int(-size if end >= count else size))
+        out.append(info)
+        out.append(data)
+        total += sum(weights)
+        if minlength is None:
+            minlength = block_min
+        elif block_min is not None:
+            minlength = min(minlength, block_min)
+        maxlength = max(maxlength, block_long)
+        maxweight = max(maxweight, block_max)
+    postfile.write(b"".join(out))
+    length = postfile.tell() - offset
+    return _TERMINFO.pack(
+        0, total, count, 0 if minlength is None else _l2b(minlength), _l2b(maxlength),
+        maxweight, docs[0], docs[-1],
+    ) + _pack_long(offset) + _pack_int(length)  # fmt: skip
+
+
+def install(writer: Any) -> BulkPostings | None:
+    """Make a Whoosh `SegmentWriter` on an empty index add documents through `BulkPostings`.
+
+    Returns None (the writer untouched) when the writer, codec or schema is not the kind
+    this was written and tested against, so another Whoosh falls back to its own path.
+    """
+    global _COMPRESS_MIN, _l2b
+    try:
+        from whoosh.codec import whoosh3 as w3
+        from whoosh.fields import UnknownFieldError
+        from whoosh.util.numeric import length_to_byte
+        from whoosh.writing import SegmentWriter
+    except ImportError:
+        return None
+    if (
+        getattr(w3, "WHOOSH3_HEADER_MAGIC", None) != _MAGIC
+        or getattr(getattr(w3.W3TermInfo, "_struct", None), "format", None) != _TERMINFO.format
+        or type(writer) is not SegmentWriter
+        or writer.segments
+        or writer.docnum != 0
+        or not isinstance(writer.fieldwriter, w3.W3FieldWriter)
+        or not isinstance(writer.perdocwriter, w3.W3PerDocWriter)
+        or not all(hasattr(writer.fieldwriter, n) for n in ("_tindex", "_fieldid", "_postwriter"))
+    ):
+        return None
+    _COMPRESS_MIN = getattr(w3, "COMPRESSION_MIN_SIZE", 0)  # whoosh 2.7 compresses every block
+    _l2b = length_to_byte
+    schema = writer.schema
+    for name in schema.names():
+        fieldobj = schema[name]
+        if fieldobj.vector or fieldobj.separate_spelling():
+            return None
+    folder = getattr(writer._tempstorage, "folder", None)
+    bulk = BulkPostings(schema, folder if isinstance(folder, str) else None)
+    fields = bulk.fields
+    perdoc = writer.perdocwriter
+
+    def add_document(**values: Any) -> None:
+        writer._check_state()
+        docnum = writer.docnum
+        names = sorted(values)
+        for name in names:
+            if name not in fields:
+                raise UnknownFieldError(f"No field named {name!r} in {schema}")
+        perdoc.start_doc(docnum)
+        for name in names:
+            value = values[name]
+            if value is None:
+                continue
+            field = fields[name]
+            length = bulk.add(field, value, docnum) if field.indexed else 0
+            perdoc.add_field(name, field.obj, value if field.stored else None, length)
+            if field.column:
+                perdoc.add_column_value(name, field.column, field.obj.to_column_value(value))
+        perdoc.finish_doc()
+        writer._added = True
+        writer.docnum += 1
+
+    def flush() -> None:
+        perdoc.close()
+        try:
+            bulk.write(writer.fieldwriter, schema)
+        finally:
+            bulk.close()
+        writer.fieldwriter.close()
+
+    original_cancel = writer.cancel
+
+    def cancel() -> None:
+        bulk.close()
+        original_cancel()
+
+    writer.add_document = add_document  # type: ignore[method-assign]
+    writer._flush_segment = flush  # type: ignore[method-assign]
+    writer.cancel = cancel  # type: ignore[method-assign]
+    return bulk
