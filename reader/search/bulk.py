@@ -56,6 +56,7 @@ _TERMINFO = struct.Struct("!BfIBBfII")
 _pack_int = struct.Struct("!i").pack
 _pack_long = struct.Struct("!q").pack
 _pack_ushort = struct.Struct("!H").pack
+_pack_lengths = struct.Struct("!ii").pack  # the term table's record header
 _l2b: Any = None
 
 
@@ -245,9 +246,24 @@ class BulkPostings:
 
     # -- writing -------------------------------------------------------------------------
     def write(self, fieldwriter: Any, schema: Any) -> None:
-        """Write every term through the Whoosh field writer, a whole block at a time."""
+        """Write every term into the segment's postings file and term table.
+
+        What `W3FieldWriter.start_term`/`add`/`finish_term` and the term table's
+        `OrderedHashWriter.add` do per posting and per term, done per term with the
+        file offsets tracked here and the bytes written in large batches.
+        """
+        tindex = fieldwriter._tindex
+        tfile, postfile = tindex.dbfile, fieldwriter._postfile
+        tpos, ppos = tfile.tell(), postfile.tell()
+        hashfn, buckets, index_append = tindex.hashfn, tindex.buckets, tindex.index.append
+        pack_lengths = _pack_lengths
+        terms_out: list[bytes] = []
+        posts_out: list[bytes] = []
         current = None
         field: _Field | None = None
+        key = None
+        limit = level = 0
+        fieldid = b""
         for name, tbytes, docs, second, values in self.merged():
             if name != current:
                 if current is not None:
@@ -255,31 +271,51 @@ class BulkPostings:
                 fieldwriter.start_field(name, schema[name])
                 current, field = name, self.fields[name]
                 writer = fieldwriter._postwriter
-                postfile, limit, level = writer._postfile, writer._blocklimit, writer._compression
-                add_term, fieldid = fieldwriter._tindex.add, _pack_ushort(fieldwriter._fieldid)
+                limit, level = writer._blocklimit, writer._compression
+                fieldid = _pack_ushort(fieldwriter._fieldid)
             assert field is not None
-            info = _term_bytes(postfile, limit, level, field, docs, second, values)
-            add_term(fieldid + tbytes, info)
+            blocks = _term_blocks(limit, level, field, docs, second, values)
+            info = blocks.pop() + _pack_long(ppos) + _pack_int(blocks[-1])
+            blocks.pop()
+            posts_out.extend(blocks)
+            ppos += sum(map(len, blocks))
+            key = fieldid + tbytes
+            index_append(tpos)
+            h = hashfn(key)
+            buckets[h & 255].append((h, tpos))
+            terms_out.append(pack_lengths(len(key), len(info)))
+            terms_out.append(key)
+            terms_out.append(info)
+            tpos += 8 + len(key) + len(info)
+            if len(terms_out) > 30_000:
+                postfile.write(b"".join(posts_out))
+                tfile.write(b"".join(terms_out))
+                posts_out, terms_out = [], []
+        postfile.write(b"".join(posts_out))
+        tfile.write(b"".join(terms_out))
+        if key is not None:
+            tindex.lastkey = key
         if current is not None:
             fieldwriter.finish_field()
 
 
-def _term_bytes(
-    postfile: Any, limit: int, compression: int, field: _Field, docs: Any, second: Any, values: Any
-) -> bytes:
-    """Write one term's postings as W3 blocks; return its W3TermInfo bytes.
+def _term_blocks(
+    limit: int, compression: int, field: _Field, docs: Any, second: Any, values: Any
+) -> list[Any]:
+    """One term's postings as W3 blocks: [bytes..., total length, W3TermInfo head].
 
     Byte for byte what `W3PostingsWriter.add_posting`/`finish_postings` and
-    `W3TermInfo.to_bytes` produce (the test compares the files), computed a block at a time
-    with C-level array, pickle and zlib calls instead of per-posting Python.
+    `W3TermInfo.to_bytes` produce (the tests compare), a block at a time with C-level
+    array, pickle and zlib calls instead of per-posting Python. The caller appends the
+    extent (offset, length) to the head.
     """
     count = len(docs)
     lengths = field.lengths if field.scorable else None
     fast = field.kind != "whoosh"
     boost = field.boost
     fixed = field.fixed
-    offset = postfile.tell()
-    out = [_MAGIC]
+    out: list[Any] = [_MAGIC]
+    size = 4
     total: float = 0
     minlength: int | None = None
     maxlength = 0
@@ -303,7 +339,10 @@ def _term_bytes(
                 mini_values = None
             else:
                 mini_values = b"".join(block_values)
-        low, high = min(weights), max(weights)
+        if len(weights) == 1:
+            low = high = weights[0]
+        else:
+            low, high = min(weights), max(weights)
         if low == high == 1.0:
             mini_weights: Any = None
         elif low == high:
@@ -316,33 +355,45 @@ def _term_bytes(
             data = _compress(data, level)
         block_max = high if high > 0 else 0
         if lengths is not None:
-            span = [lengths[d] for d in ids]
-            block_min: int | None = min(span) or None
-            block_long = max(span)
+            if len(ids) == 1:
+                block_min: int | None = lengths[ids[0]] or None
+                block_long = lengths[ids[0]]
+            else:
+                span = [lengths[d] for d in ids]
+                block_min = min(span) or None
+                block_long = max(span)
         else:
             block_min, block_long = None, 0
         info = _dumps((len(ids), ids[-1], block_max, level, _l2b(block_min), _l2b(block_long)), 2)
-        size = len(info) + len(data)
-        out.append(_pack_int(-size if end >= count else size))
+        length = len(info) + len(data)
+        out.append(_pack_int(-length if end >= count else length))
         out.append(info)
         out.append(data)
+        size += 4 + length
         total += sum(weights)
         if minlength is None:
             minlength = block_min
         elif block_min is not None:
             minlength = min(minlength, block_min)
-        maxlength = max(maxlength, block_long)
-        maxweight = max(maxweight, block_max)
-    postfile.write(b"".join(out))
-    length = postfile.tell() - offset
-    return _TERMINFO.pack(
-        0, total, count, 0 if minlength is None else _l2b(minlength), _l2b(maxlength),
-        maxweight, docs[0], docs[-1],
-    ) + _pack_long(offset) + _pack_int(length)  # fmt: skip
+        if block_long > maxlength:
+            maxlength = block_long
+        if block_max > maxweight:
+            maxweight = block_max
+    out.append(size)
+    out.append(
+        _TERMINFO.pack(
+            0, total, count, 0 if minlength is None else _l2b(minlength), _l2b(maxlength),
+            maxweight, docs[0], docs[-1],
+        )
+    )  # fmt: skip
+    return out
 
 
-def install(writer: Any) -> BulkPostings | None:
+def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     """Make a Whoosh `SegmentWriter` on an empty index add documents through `BulkPostings`.
+
+    `existing_ok`: the index has segments, and the caller commits with `merge=False`
+    (deleting from existing segments is fine; merging them into this one is not).
 
     Returns None (the writer untouched) when the writer, codec or schema is not the kind
     this was written and tested against, so another Whoosh falls back to its own path.
@@ -359,11 +410,16 @@ def install(writer: Any) -> BulkPostings | None:
         getattr(w3, "WHOOSH3_HEADER_MAGIC", None) != _MAGIC
         or getattr(getattr(w3.W3TermInfo, "_struct", None), "format", None) != _TERMINFO.format
         or type(writer) is not SegmentWriter
-        or writer.segments
-        or writer.docnum != 0
+        or (writer.segments and not existing_ok)
+        or writer.docnum != writer.docbase
+        or writer.docbase != 0
         or not isinstance(writer.fieldwriter, w3.W3FieldWriter)
         or not isinstance(writer.perdocwriter, w3.W3PerDocWriter)
-        or not all(hasattr(writer.fieldwriter, n) for n in ("_tindex", "_fieldid", "_postwriter"))
+        or not all(hasattr(writer.fieldwriter, n) for n in ("_tindex", "_fieldid", "_postfile"))
+        or not all(
+            hasattr(writer.fieldwriter._tindex, n)
+            for n in ("dbfile", "hashfn", "buckets", "index", "lastkey")
+        )
     ):
         return None
     _COMPRESS_MIN = getattr(w3, "COMPRESSION_MIN_SIZE", 0)  # whoosh 2.7 compresses every block

@@ -21,6 +21,7 @@ from whoosh import query as wq
 from reader.ingest import find_arxiv_id, merge_records
 from reader.locations import LocationError, ensure_dir
 from reader.model import Paper
+from reader.search import parallel
 from reader.search.analysis import plain_analyzer, token_spans
 from reader.search.catalog import Catalog, PaperRow
 from reader.search.engine import Engine
@@ -234,7 +235,12 @@ class Library:
             catalog = Catalog(building / CATALOG_FILE)
             ix = create_whoosh(building)
             try:
-                report = Syncer(ix, catalog, progress).run(plan_sync(catalog, self.roots))
+                plan = plan_sync(catalog, self.roots)
+                parts = parallel.split(plan)
+                if parts:
+                    report = parallel.build(building, catalog, ix, plan, parts, progress)
+                else:
+                    report = Syncer(ix, catalog, progress).run(plan)
             finally:
                 catalog.close()
                 ix.close()

@@ -20,10 +20,10 @@ from typing import Any
 
 from reader.ingest import DumpInfo, clean_field, date_key, discover, iter_dump, merge_records
 from reader.model import Paper
+from reader.search.bulk import install as install_bulk
 from reader.search.catalog import Catalog, FileRow, unpack
 from reader.search.schema import SCHEMA_VERSION
 from reader.search.types import SourceInfo, SyncReport
-from reader.search.bulk import install as install_bulk
 from reader.search.writer import tune
 
 Progress = Callable[[int, int, str], None]

@@ -1,0 +1,258 @@
+"""A large fresh build split across processes: each part of the dump list is read and
+indexed by its own spawned process into its own folder (catalog + one Whoosh segment),
+then the parts are joined: their segments listed in one table of contents, their catalogs
+copied into one, and papers found in several parts merged as an incremental sync would.
+
+Separate interpreters (`python -m reader.search.parallel`, the job on stdin, progress as
+JSON lines on stdout), never forks: the app syncs from a thread, and forking a threaded
+process is unsafe. Small builds stay in one process (starting one costs about 0.3 s).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.ingest import date_key, merge_records
+from reader.search.bulk import install as install_bulk
+from reader.search.catalog import Catalog
+from reader.search.schema import SCHEMA_VERSION
+from reader.search.storage import CATALOG_FILE, WHOOSH_DIR, create_whoosh, storage
+from reader.search.sync import FileState, Plan, Progress, Syncer, source_infos, to_document
+from reader.search.types import SyncReport
+
+#: Processes for a large build (None: one per CPU, at most MAX_PROCESSES).
+PROCESSES: int | None = None
+MAX_PROCESSES = 4
+#: Dump bytes a process must have to be worth starting (about 5,000 papers).
+MIN_BYTES_PER_PROCESS = 8 << 20
+
+
+def processes() -> int:
+    if PROCESSES is not None:
+        return max(1, PROCESSES)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_PROCESSES, cpus))
+
+
+def split(plan: Plan) -> list[list[FileState]] | None:
+    """Contiguous parts of the dump list of about equal size, or None to build in one process."""
+    states = [s for s in plan.changed if s.size > 0]
+    if plan.removed or len(states) != len(plan.changed):
+        return None
+    total = sum(s.size for s in states)
+    parts = min(processes(), total // MIN_BYTES_PER_PROCESS, len(states))
+    if parts < 2:
+        return None
+    out: list[list[FileState]] = [[] for _ in range(parts)]
+    done = 0
+    for state in states:
+        index = min(parts - 1, done * parts // total)
+        out[index].append(state)
+        done += state.size
+    kept = [part for part in out if part]
+    return kept if len(kept) > 1 else None
+
+
+@dataclass
+class _Part:
+    folder: Path
+    process: Any
+    done: int = 0
+    total: int = 1
+    finished: bool = False
+
+
+def build(
+    folder: Path, catalog: Catalog, ix: Any, plan: Plan, parts: list[list[FileState]],
+    progress: Progress | None = None,
+) -> SyncReport:  # fmt: skip
+    """Build the index in `folder` (its catalog and empty Whoosh index already created)."""
+    report_progress = progress or (lambda done, total, label: None)
+    messages: queue.Queue[tuple[int, dict[str, Any] | None]] = queue.Queue()
+    running: list[_Part] = []
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    try:
+        for number, states in enumerate(parts):
+            part_folder = folder / f"part-{number}"
+            job = json.dumps({"folder": str(part_folder), "states": [asdict(s) for s in states]})
+            process = subprocess.Popen(
+                [sys.executable, "-m", "reader.search.parallel"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=env, text=True,
+            )  # fmt: skip
+            assert process.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # a process that died: reported below
+                process.stdin.write(job)
+                process.stdin.close()
+            threading.Thread(target=_relay, args=(number, process, messages), daemon=True).start()
+            running.append(_Part(part_folder, process, total=2 * len(states) + 1))
+        _wait(running, messages, report_progress)
+        everything = sum(p.total for p in running)
+        report_progress(everything, everything + 1, "joining the parts")
+        return _join(folder, catalog, ix, plan, running)
+    finally:
+        for part in running:
+            if part.process.poll() is None:
+                part.process.kill()
+            part.process.wait()
+            shutil.rmtree(part.folder, ignore_errors=True)
+
+
+def _relay(number: int, process: Any, messages: queue.Queue[Any]) -> None:
+    """Forward a part's JSON lines to the parent's queue; None when its output ends."""
+    for line in process.stdout:
+        with contextlib.suppress(ValueError):
+            messages.put((number, json.loads(line)))
+    messages.put((number, None))
+
+
+def _wait(running: list[_Part], messages: queue.Queue[Any], progress: Progress) -> None:
+    """Relay the parts' progress until each has finished; raise the first failure."""
+    pending = len(running)
+    while pending:
+        number, message = messages.get()
+        part = running[number]
+        if message is None:
+            if not part.finished:
+                code = part.process.wait()
+                raise OSError(f"an indexing process stopped (exit code {code})")
+            pending -= 1
+        elif "progress" in message:
+            part.done, part.total, label = message["progress"]
+            progress(sum(p.done for p in running), sum(p.total for p in running) + 1, label)
+        elif "error" in message:
+            raise _error(*message["error"])
+        elif "done" in message:
+            part.finished = True
+
+
+def main() -> int:
+    """In a child process: index the part described on stdin; JSON lines on stdout."""
+
+    def say(message: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+
+    try:
+        job = json.loads(sys.stdin.read())
+        part = Path(job["folder"])
+        states = [FileState(**s) for s in job["states"]]
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir(parents=True)
+        catalog = Catalog(part / CATALOG_FILE)
+        ix = create_whoosh(part)
+        try:
+            plan = Plan(states=list(states), changed=list(states))
+            Syncer(ix, catalog, lambda d, t, label: say({"progress": [d, t, label]})).run(plan)
+        finally:
+            catalog.close()
+            ix.close()
+        say({"done": True})
+        return 0
+    except BaseException as exc:  # report, never leave the parent guessing
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        if isinstance(exc, OSError):
+            kind = "os"
+        elif isinstance(exc, sqlite3.Error):
+            kind = "sqlite"
+        else:
+            kind = "other"
+        errno = exc.errno if isinstance(exc, OSError) else None
+        strerror = exc.strerror if isinstance(exc, OSError) else None
+        say({"error": [kind, errno, strerror, detail]})
+        return 1
+
+
+def _error(kind: str, errno: int | None, strerror: str | None, detail: str) -> Exception:
+    """The parent's exception for a part's failure (OSError and SQLite errors keep their kind,
+    so `Library.sync` reports a full disk the same way with or without processes)."""
+    if kind == "os":
+        return OSError(errno, strerror or detail) if errno else OSError(detail)
+    if kind == "sqlite":
+        return sqlite3.OperationalError(detail)
+    return RuntimeError(f"indexing failed in a worker process: {detail}")
+
+
+def _join(folder: Path, catalog: Catalog, ix: Any, plan: Plan, parts: list[_Part]) -> SyncReport:
+    """One index from the parts: segments, catalog rows, then papers shared by parts merged."""
+    from whoosh import index as windex
+
+    store = storage(folder)
+    segments = []
+    for part in parts:
+        part_store = storage(part.folder)
+        toc = windex.TOC.read(part_store, windex._DEF_INDEX_NAME)
+        for segment in toc.segments:
+            prefix = segment.segment_id()  # "MAIN_<random id>"
+            for name in part_store.list():
+                if name.startswith(prefix):
+                    os.replace(part.folder / WHOOSH_DIR / name, folder / WHOOSH_DIR / name)
+            segments.append(segment)
+    current = windex.TOC.read(store, windex._DEF_INDEX_NAME)
+    generation = current.generation + 1
+    windex.TOC(current.schema, segments, generation).write(store, windex._DEF_INDEX_NAME)
+    windex.clean_files(store, windex._DEF_INDEX_NAME, generation, segments)
+
+    order = {s.path: i for i, s in enumerate(plan.states)}
+    mtimes = {s.path: s.mtime_ns for s in plan.states}
+    with catalog.transaction() as db:
+        for number, part in enumerate(parts):
+            db.execute(f"ATTACH DATABASE ? AS part{number}", (str(part.folder / CATALOG_FILE),))
+        for number in range(len(parts)):
+            db.execute(f"INSERT INTO files SELECT * FROM part{number}.files")
+            db.execute(f"INSERT INTO records SELECT * FROM part{number}.records")
+            db.execute(f"INSERT OR IGNORE INTO papers SELECT * FROM part{number}.papers")
+        db.executemany("UPDATE files SET ord=? WHERE path=?", [(i, p) for p, i in order.items()])
+        shared = [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM (" + " UNION ALL ".join(
+                    f"SELECT id FROM part{n}.papers" for n in range(len(parts))
+                ) + ") GROUP BY id HAVING COUNT(*) > 1"
+            )
+        ]  # fmt: skip
+        db.commit()
+        for number in range(len(parts)):
+            db.execute(f"DETACH DATABASE part{number}")
+        if shared:
+            writer = ix.writer(timeout=30.0)
+            install_bulk(writer, existing_ok=True)
+            try:
+                for pid in shared:
+                    paper = merge_records(catalog.records_for(pid, db))
+                    writer.delete_by_term("id", pid)  # in every part (update_document: one)
+                    writer.add_document(**to_document(paper))
+                    catalog.put_paper(db, paper, date_key(paper, mtimes))
+                writer.commit(merge=False)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                raise
+        catalog.set_meta(db, "generation", str(catalog.generation() + 1))
+        catalog.set_meta(db, "schema_version", str(SCHEMA_VERSION))
+    report = SyncReport(problems=list(plan.problems), changed_files=len(plan.changed))
+    report.papers = catalog.paper_count()
+    report.duplicates_merged = catalog.record_count() - report.papers
+    report.files = source_infos(catalog)
+    return report
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
