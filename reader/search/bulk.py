@@ -38,8 +38,9 @@ from reader.search.analysis import (
     stem,
 )
 
-#: Postings held in memory before a sorted run is written to disk (about 16 bytes each).
-SPILL_POSTINGS = 4_000_000
+#: Postings held in memory before a sorted run is written to disk (about 40 bytes each,
+#: with their terms: 8M is about 330 MB).
+SPILL_POSTINGS = 8_000_000
 #: Words remembered by each word -> term cache (they are cleared when full).
 CACHE_WORDS = 1_000_000
 #: Records per pickled batch in a run file.
@@ -223,7 +224,9 @@ class BulkPostings:
             yield from self._records()
             return
         streams = [self._read_run(run) for run in self.runs]
-        merged = heapq.merge(*streams, self._records(), key=lambda r: (r[0], r[1]))
+        # Plain tuple order: (field, term) first; a term's records from two runs then compare
+        # by their docnum arrays, which ascend run by run, so runs stay in document order.
+        merged = heapq.merge(*streams, self._records())
         current: list[Any] | None = None
         for record in merged:
             if current is not None and record[0] == current[0] and record[1] == current[1]:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import traceback
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ PROCESSES: int | None = None
 MAX_PROCESSES = 4
 #: Dump bytes a process must have to be worth starting (about 5,000 papers).
 MIN_BYTES_PER_PROCESS = 8 << 20
+#: Largest part (about 20,000 papers, 7M postings: indexed without spilling to disk).
+MAX_BYTES_PER_PART = 32 << 20
 
 
 def processes() -> int:
@@ -50,18 +53,27 @@ def processes() -> int:
 
 
 def split(plan: Plan) -> list[list[FileState]] | None:
-    """Contiguous parts of the dump list of about equal size, or None to build in one process."""
+    """Contiguous parts of the dump list of about equal size, or None to build in one process.
+
+    At least one part per process; more when a part would exceed `MAX_BYTES_PER_PART`, so
+    that no part's postings outgrow memory (spilling and merging runs costs a part about
+    half its time): each part becomes one Whoosh segment.
+    """
     states = [s for s in plan.changed if s.size > 0]
     if plan.removed or len(states) != len(plan.changed):
         return None
     total = sum(s.size for s in states)
-    parts = min(processes(), total // MIN_BYTES_PER_PROCESS, len(states))
+    procs = processes()
+    if procs < 2 or total < 2 * MIN_BYTES_PER_PROCESS:
+        return None
+    parts = max(procs, -(-total // MAX_BYTES_PER_PART))
+    parts = min(len(states), -(-parts // procs) * procs)  # whole rounds of processes
     if parts < 2:
         return None
     out: list[list[FileState]] = [[] for _ in range(parts)]
     done = 0
     for state in states:
-        index = min(parts - 1, done * parts // total)
+        index = min(parts - 1, (done + state.size // 2) * parts // total)
         out[index].append(state)
         done += state.size
     kept = [part for part in out if part]
@@ -70,8 +82,10 @@ def split(plan: Plan) -> list[list[FileState]] | None:
 
 @dataclass
 class _Part:
+    number: int
     folder: Path
-    process: Any
+    states: list[FileState]
+    process: Any = None
     done: int = 0
     total: int = 1
     finished: bool = False
@@ -81,37 +95,67 @@ def build(
     folder: Path, catalog: Catalog, ix: Any, plan: Plan, parts: list[list[FileState]],
     progress: Progress | None = None,
 ) -> SyncReport:  # fmt: skip
-    """Build the index in `folder` (its catalog and empty Whoosh index already created)."""
+    """Build the index in `folder` (its catalog and empty Whoosh index already created),
+    running `processes()` parts at a time."""
     report_progress = progress or (lambda done, total, label: None)
     messages: queue.Queue[tuple[int, dict[str, Any] | None]] = queue.Queue()
-    running: list[_Part] = []
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    every = [
+        _Part(number, folder / f"part-{number}", states, total=2 * len(states) + 1)
+        for number, states in enumerate(parts)
+    ]
+    waiting = list(every)
+
+    def start_next() -> None:
+        part = waiting.pop(0)
+        job = json.dumps({"folder": str(part.folder), "states": [asdict(s) for s in part.states]})
+        part.process = subprocess.Popen(
+            [sys.executable, "-m", "reader.search.parallel"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, text=True,
+        )  # fmt: skip
+        with contextlib.suppress(BrokenPipeError):  # a process that died: reported below
+            part.process.stdin.write(job)
+            part.process.stdin.close()
+        threading.Thread(
+            target=_relay, args=(part.number, part.process, messages), daemon=True
+        ).start()
+
+    def show(label: str) -> None:
+        report_progress(sum(p.done for p in every), sum(p.total for p in every) + 1, label)
+
     try:
-        for number, states in enumerate(parts):
-            part_folder = folder / f"part-{number}"
-            job = json.dumps({"folder": str(part_folder), "states": [asdict(s) for s in states]})
-            process = subprocess.Popen(
-                [sys.executable, "-m", "reader.search.parallel"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=env, text=True,
-            )  # fmt: skip
-            assert process.stdin is not None
-            with contextlib.suppress(BrokenPipeError):  # a process that died: reported below
-                process.stdin.write(job)
-                process.stdin.close()
-            threading.Thread(target=_relay, args=(number, process, messages), daemon=True).start()
-            running.append(_Part(part_folder, process, total=2 * len(states) + 1))
-        _wait(running, messages, report_progress)
-        everything = sum(p.total for p in running)
-        report_progress(everything, everything + 1, "joining the parts")
-        return _join(folder, catalog, ix, plan, running)
+        for _ in range(min(processes(), len(waiting))):
+            start_next()
+        pending = len(every)
+        while pending:
+            number, message = messages.get()
+            part = every[number]
+            if message is None:
+                if not part.finished:
+                    code = part.process.wait()
+                    raise OSError(f"an indexing process stopped (exit code {code})")
+                pending -= 1
+                if waiting:
+                    start_next()
+            elif "progress" in message:
+                part.done, part.total, label = message["progress"]
+                show(label)
+            elif "error" in message:
+                raise _error(*message["error"])
+            elif "done" in message:
+                part.finished = True
+                part.done = part.total
+        show("joining the parts")
+        return _join(folder, catalog, ix, plan, every)
     finally:
-        for part in running:
-            if part.process.poll() is None:
-                part.process.kill()
-            part.process.wait()
+        for part in every:
+            if part.process is not None:
+                if part.process.poll() is None:
+                    part.process.kill()
+                part.process.wait()
             shutil.rmtree(part.folder, ignore_errors=True)
 
 
@@ -121,26 +165,6 @@ def _relay(number: int, process: Any, messages: queue.Queue[Any]) -> None:
         with contextlib.suppress(ValueError):
             messages.put((number, json.loads(line)))
     messages.put((number, None))
-
-
-def _wait(running: list[_Part], messages: queue.Queue[Any], progress: Progress) -> None:
-    """Relay the parts' progress until each has finished; raise the first failure."""
-    pending = len(running)
-    while pending:
-        number, message = messages.get()
-        part = running[number]
-        if message is None:
-            if not part.finished:
-                code = part.process.wait()
-                raise OSError(f"an indexing process stopped (exit code {code})")
-            pending -= 1
-        elif "progress" in message:
-            part.done, part.total, label = message["progress"]
-            progress(sum(p.done for p in running), sum(p.total for p in running) + 1, label)
-        elif "error" in message:
-            raise _error(*message["error"])
-        elif "done" in message:
-            part.finished = True
 
 
 def main() -> int:
@@ -213,24 +237,17 @@ def _join(folder: Path, catalog: Catalog, ix: Any, plan: Plan, parts: list[_Part
     order = {s.path: i for i, s in enumerate(plan.states)}
     mtimes = {s.path: s.mtime_ns for s in plan.states}
     with catalog.transaction() as db:
-        for number, part in enumerate(parts):
-            db.execute(f"ATTACH DATABASE ? AS part{number}", (str(part.folder / CATALOG_FILE),))
-        for number in range(len(parts)):
-            db.execute(f"INSERT INTO files SELECT * FROM part{number}.files")
-            db.execute(f"INSERT INTO records SELECT * FROM part{number}.records")
-            db.execute(f"INSERT OR IGNORE INTO papers SELECT * FROM part{number}.papers")
+        seen: Counter[str] = Counter()
+        for part in parts:  # one at a time: SQLite attaches at most 10 databases
+            db.execute("ATTACH DATABASE ? AS part", (str(part.folder / CATALOG_FILE),))
+            db.execute("INSERT INTO files SELECT * FROM part.files")
+            db.execute("INSERT INTO records SELECT * FROM part.records")
+            db.execute("INSERT OR IGNORE INTO papers SELECT * FROM part.papers")
+            seen.update(row[0] for row in db.execute("SELECT id FROM part.papers"))
+            db.commit()
+            db.execute("DETACH DATABASE part")
         db.executemany("UPDATE files SET ord=? WHERE path=?", [(i, p) for p, i in order.items()])
-        shared = [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM (" + " UNION ALL ".join(
-                    f"SELECT id FROM part{n}.papers" for n in range(len(parts))
-                ) + ") GROUP BY id HAVING COUNT(*) > 1"
-            )
-        ]  # fmt: skip
-        db.commit()
-        for number in range(len(parts)):
-            db.execute(f"DETACH DATABASE part{number}")
+        shared = [pid for pid, count in seen.items() if count > 1]
         if shared:
             writer = ix.writer(timeout=30.0)
             install_bulk(writer, existing_ok=True)
