@@ -130,8 +130,13 @@ def build(
         for _ in range(min(processes(), len(waiting))):
             start_next()
         pending = len(every)
+        last = "indexing"
         while pending:
-            number, message = messages.get()
+            try:
+                number, message = messages.get(timeout=0.5)
+            except queue.Empty:
+                show(last)  # lets a caller that wants to stop (the app quitting) raise here
+                continue
             part = every[number]
             if message is None:
                 if not part.finished:
@@ -141,8 +146,8 @@ def build(
                 if waiting:
                     start_next()
             elif "progress" in message:
-                part.done, part.total, label = message["progress"]
-                show(label)
+                part.done, part.total, last = message["progress"]
+                show(last)
             elif "error" in message:
                 raise _error(*message["error"])
             elif "done" in message:

@@ -9,10 +9,16 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.widgets import Label, ProgressBar
+from textual.worker import get_current_worker
 
 from reader.commands import error_message
 from reader.search import IndexBusy
 from reader.tui.messages import SyncFinished, SyncProgress
+
+
+class SyncStopped(Exception):
+    """Raised from the progress callback when the app closes during a sync."""
+
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -51,6 +57,8 @@ class SyncMixin(_Base):
                         self.show_sync_bar, "Waiting for another paper-reader to finish indexing…"
                     ),
                 )
+        except SyncStopped:
+            return  # the app is closing; the previous index stays in use
         except IndexBusy as exc:
             error = f"{exc}; using the last committed index"
         except Exception as exc:
@@ -65,6 +73,8 @@ class SyncMixin(_Base):
         lib.warm()  # the vocabulary etc., so the first keystrokes do not wait for them
 
     def _post_progress(self, done: int, total: int, file_name: str) -> None:
+        if get_current_worker().is_cancelled:
+            raise SyncStopped  # quitting must not wait for a long build to end
         self.post_message(SyncProgress(done, total, file_name))
 
     def show_sync_bar(self, label: str) -> None:

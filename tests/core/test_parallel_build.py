@@ -90,3 +90,26 @@ def test_small_builds_stay_in_one_process() -> None:
     big = [FileState(f"/d/{n}.txt", 10 << 20, 1, True) for n in range(10)]
     parts = parallel.split(Plan(states=big, changed=big))
     assert parts is None or (len(parts) > 1 and sum(map(len, parts)) == 10)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_stopped_build_kills_its_processes_and_keeps_the_old_index(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = build(sample_dir, tmp_path / "index", 1, monkeypatch)
+    total = lib.search("model").total
+    monkeypatch.setattr(parallel, "PROCESSES", 3)
+    started = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        started.append(label)
+        raise Stop  # what the app's progress callback does when it is closing
+
+    with pytest.raises(Stop):
+        lib.sync(progress=progress, rebuild=True)
+    assert started
+    assert lib.search("model").total == total
+    assert not (tmp_path / "index.new").exists()
