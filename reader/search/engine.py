@@ -235,11 +235,22 @@ class Engine:
                 self._remember_scores(key, part)
             else:
                 self._scored.move_to_end(key)
-            if result:
+            if within is not None:  # only the candidates: no copy of a common term's scores
+                result.update({d: part[d] for d in part.keys() & within})
+            elif result:
                 result.update(part)
             else:
                 result = dict(part)  # callers change their results: never hand out the cache
         return result
+
+    #: Set by `Library.warm` once it has primed this engine's common terms.
+    primed = False
+
+    def prime(self, field: str, text: str) -> int:
+        """Read and score one term now so a later query finds it in the caches; the number
+        of postings scored (0 for a term too rare to keep)."""
+        found = self._term(field, text)
+        return len(found) if len(found) >= SCORE_CACHE_MIN else 0
 
     def _remember_scores(self, key: tuple[int, str, str], part: dict[int, float]) -> None:
         """Keep a term's scores (a copy costs a tenth of scoring its postings again)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from itertools import chain
 
+import pytest
+
 from reader.search import Filters, Library
 
 
@@ -55,3 +57,21 @@ def test_metadata_filters_apply_only_when_papers_carry_metadata(sample_library: 
     papers = [sample_library.get(i) for i in sample_library.search("", limit=None).ids]
     expected = any(p and (p.published or p.upvotes is not None or p.categories) for p in papers)
     assert sample_library.has_metadata() is expected
+
+
+def test_warm_scores_the_most_common_terms_and_answers_stay_the_same(
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.search.engine as engine
+
+    queries = ("model", "language models", "diffusion model", '"large language models"')
+    before = [sample_library.search(q) for q in queries]
+    monkeypatch.setattr(engine, "SCORE_CACHE_MIN", 1)  # the samples have no 5,000-paper term
+    sample_library._fast = None  # a fresh engine, as after a new index generation
+    sample_library.warm()
+    primed = sample_library._engine()._scored
+    assert any(key[2] == "model" for key in primed)  # the commonest abstract word
+    after = [sample_library.search(q) for q in queries]
+    assert [(r.ids, r.total, r.scores) for r in before] == [
+        (r.ids, r.total, r.scores) for r in after
+    ]
