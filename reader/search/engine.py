@@ -252,6 +252,12 @@ class Engine:
         found = self._term(field, text)
         return len(found) if len(found) >= SCORE_CACHE_MIN else 0
 
+    def adopt_scores(self, other: Engine) -> None:
+        """Take the term scores another engine over the same segments computed."""
+        for key, part in other._scored.items():
+            if key not in self._scored:
+                self._remember_scores(key, part)
+
     def _remember_scores(self, key: tuple[int, str, str], part: dict[int, float]) -> None:
         """Keep a term's scores (a copy costs a tenth of scoring its postings again)."""
         if len(part) < SCORE_CACHE_MIN:

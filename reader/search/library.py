@@ -61,6 +61,12 @@ PRIME_TERMS = 12
 PRIME_POSTINGS = 400_000
 
 
+def _segment_ids(searcher: Any) -> list[str]:
+    reader = searcher.reader()
+    leaves = reader.leaf_readers() if reader.is_atomic() is False else [(reader, 0)]
+    return [str(leaf.segment().segment_id()) for leaf, _ in leaves]
+
+
 class Library:
     """Everything about one dump set's index."""
 
@@ -360,31 +366,38 @@ class Library:
 
     def _prime_common_terms(self, searcher: Any) -> None:
         """Score the most common title and abstract terms ahead of time (`model` is in 90% of
-        abstracts: scoring it cold is most of the slowest keystrokes' time). One term per
-        lock hold, so a search typed meanwhile waits for one term at most."""
-        budget = PRIME_POSTINGS
+        abstracts: scoring it cold was most of the slowest keystroke's time). The work runs
+        on a private searcher of the same segments, outside the lock; only handing the
+        scores to the shared engine takes the lock, so searches meanwhile do not wait."""
         with self._lock:
             if self._searcher is not searcher or self._engine().primed:
                 return
             self._engine().primed = True
-            reader = searcher.reader()
+            ix = self._ix
+        own = ix.searcher()
+        try:
+            if _segment_ids(own) != _segment_ids(searcher):
+                return  # a sync committed meanwhile: the next warm() primes the new index
+            private = Engine(own)
+            reader = own.reader()
             common = sorted(
                 (
-                    (searcher.doc_frequency(field, text), field, text)
+                    (own.doc_frequency(field, text), field, text)
                     for field in DEFAULT_FIELDS
                     for _freq, text in reader.most_frequent_terms(field, PRIME_TERMS)
                 ),
                 reverse=True,
             )
-        for df, field, text in common:
-            if df > budget:
-                continue
+            budget = PRIME_POSTINGS
+            for df, field, text in common:
+                if df <= budget:
+                    word = text if isinstance(text, str) else text.decode("utf-8")
+                    budget -= private.prime(field, word)
             with self._lock:
-                if self._searcher is not searcher:
-                    return
-                budget -= self._engine().prime(
-                    field, text if isinstance(text, str) else text.decode()
-                )
+                if self._searcher is searcher:
+                    self._engine().adopt_scores(private)
+        finally:
+            own.close()
 
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
