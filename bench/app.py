@@ -98,7 +98,17 @@ def measure_app(
                 result["keystroke_settled_median_ms"] = statistics.median(settled)
             result["rss_mb"] = keys["peak_rss_mb"]
             result["keys_ready_ms"] = keys["ready_ms"]
+            result["keys_warm_ms"] = keys.get("warm_ms")
             log(f"  keystroke p95 {result['keystroke_p95_ms']} ms, peak RSS {result['rss_mb']} MB")
+            # The same typing as soon as the first list shows, while the warm-up still runs.
+            cold = _probe(["keys", str(corpus), str(index), TYPED, "cold"], env, python)
+            lat = cold["latencies_ms"]
+            ordered = sorted(lat)
+            result["keystroke_cold_p95_ms"] = ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
+            result["keystroke_cold_median_ms"] = statistics.median(lat)
+            result["keystroke_cold_latencies_ms"] = lat
+            result["rss_mb"] = max(result["rss_mb"], cold["peak_rss_mb"])
+            log(f"  typed at once: keystroke p95 {result['keystroke_cold_p95_ms']} ms")
         except Exception as exc:
             problems.append(f"keystrokes: {_last_line(exc)}")
     else:

@@ -4,8 +4,10 @@
   `time.time()` just before it spawned this process) to the first paint after mount.
 - `app T0 DUMPS`: `reader.tui.make_app([DUMPS])` to the first paint after the result list
   got its first ids (index already built, as on every start but the first).
-- `keys CORPUS INDEX TEXT`: the app on a prebuilt library, headless under Pilot; TEXT is typed
-  a letter at a time and each key's latency to the repainted, updated list is recorded.
+- `keys CORPUS INDEX TEXT [cold]`: the app on a prebuilt library, headless under Pilot; TEXT
+  is typed a letter at a time, once the library's background warm-up has finished (`cold`:
+  as soon as the first list shows), and each key's latency to the repainted, updated list is
+  recorded.
   Peak RSS of this process is the app's peak RSS with that library.
 """
 
@@ -77,7 +79,7 @@ def app(t0: float, dumps: str) -> dict[str, Any]:
     return out
 
 
-async def keys(corpus: str, index: str, text: str) -> dict[str, Any]:
+async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[str, Any]:
     from textual.widgets import Input
 
     from reader.search import Library
@@ -146,6 +148,13 @@ async def keys(corpus: str, index: str, text: str) -> dict[str, Any]:
             if time.perf_counter() - start > 600:
                 raise TimeoutError("the app did not become ready")
         ready_ms = (time.perf_counter() - start) * 1000
+        warm_ms = None
+        if not cold:  # typing once the background warm-up (vocabulary, common terms) is done
+            while not library.warmed.is_set():
+                await pilot.pause(0.05)
+                if time.perf_counter() - start > 600:
+                    raise TimeoutError("the library did not finish warming")
+            warm_ms = round((time.perf_counter() - start) * 1000, 1)
         box = application.query_one("#query", Input)
         box.focus()
         box.value = ""
@@ -169,6 +178,7 @@ async def keys(corpus: str, index: str, text: str) -> dict[str, Any]:
         "latencies_ms": [round(x, 1) for x in latencies],
         "settled_ms": [round(x, 1) for x in settled],
         "ready_ms": round(ready_ms, 1),
+        "warm_ms": warm_ms,
         "peak_rss_mb": _peak_rss_mb(),
     }
 
@@ -180,7 +190,8 @@ def main() -> int:
     elif mode == "app":
         result = app(float(sys.argv[2]), sys.argv[3])
     elif mode == "keys":
-        result = asyncio.run(keys(sys.argv[2], sys.argv[3], sys.argv[4]))
+        cold = len(sys.argv) > 5 and sys.argv[5] == "cold"
+        result = asyncio.run(keys(sys.argv[2], sys.argv[3], sys.argv[4], cold))
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps(result))

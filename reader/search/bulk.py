@@ -41,8 +41,9 @@ from reader.search.analysis import (
 #: Postings held in memory before a sorted run is written to disk (about 40 bytes each,
 #: with their terms: 8M is about 330 MB).
 SPILL_POSTINGS = 8_000_000
-#: Words remembered by each word -> term cache (they are cleared when full).
-CACHE_WORDS = 1_000_000
+#: Words remembered by each word -> term cache (cleared when full: a vocabulary that
+#: keeps growing, as an arXiv snapshot's does, must not grow memory with it).
+CACHE_WORDS = 200_000
 #: Records per pickled batch in a run file.
 RUN_BATCH = 20_000
 
@@ -81,10 +82,23 @@ class _Terms(dict[str, str]):
         return term
 
 
+def _shared_terms(
+    caches: dict[tuple[bool, frozenset[str]], _Terms], stemming: bool, stoplist: frozenset[str]
+) -> _Terms:
+    """One cache per kind of analysis in a build (the abstract and its pairs share one)."""
+    key = (stemming, frozenset(stoplist))
+    found = caches.get(key)
+    if found is None:
+        found = caches[key] = _Terms(stemming, frozenset(stoplist))
+    return found
+
+
 class _Field:
     """How one schema field is indexed here: `fast` (counted terms) or Whoosh's own `index`."""
 
-    def __init__(self, name: str, fieldobj: Any) -> None:
+    def __init__(
+        self, name: str, fieldobj: Any, caches: dict[tuple[bool, frozenset[str]], _Terms]
+    ) -> None:
         self.name = name
         self.obj = fieldobj
         self.indexed = bool(fieldobj.indexed)
@@ -100,10 +114,10 @@ class _Field:
         self.terms: _Terms | None = None
         if frequency and type(analyzer) is FusedTokenizer:
             self.kind = "words"
-            self.terms = _Terms(analyzer.stemming, analyzer.stoplist)
+            self.terms = _shared_terms(caches, analyzer.stemming, analyzer.stoplist)
         elif frequency and type(analyzer) is PairTokenizer:
             self.kind = "pairs"
-            self.terms = _Terms(True, analyzer.stoplist)
+            self.terms = _shared_terms(caches, True, analyzer.stoplist)
         # fast fields: term -> [doc, freq, doc, freq, ...]; others: bytes -> [doc, weight, value, ...]
         self.postings: dict[Any, list[Any]] = {}
         self.lengths = array("I")  # quantised field length per docnum (0: none)
@@ -124,7 +138,8 @@ class BulkPostings:
     def __init__(self, schema: Any, tempdir: str | None) -> None:
         from whoosh.util.numeric import byte_to_length, length_to_byte
 
-        self.fields = {name: _Field(name, schema[name]) for name in schema.names()}
+        caches: dict[tuple[bool, frozenset[str]], _Terms] = {}
+        self.fields = {name: _Field(name, schema[name], caches) for name in schema.names()}
         self.tempdir = tempdir
         self.runs: list[IO[bytes]] = []
         self.held = 0

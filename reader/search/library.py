@@ -92,6 +92,8 @@ class Library:
         self._lex: tuple[Any, Lexicon] | None = None
         #: The private searcher a background-loaded vocabulary reads its frequencies from.
         self._lex_searcher: Any = None
+        #: Set when a `warm()` has finished (the benchmark waits for it; nothing else must).
+        self.warmed = threading.Event()
         #: Per docnum, the dumps the paper is in (facet counting), for one generation.
         self._doc_sources: tuple[Any, int, list[tuple[str, ...]]] | None = None
         self._all_counts: tuple[int, Counter[str]] | None = None
@@ -338,6 +340,12 @@ class Library:
         searches meanwhile are not held up; Whoosh readers are not shared across threads.
         """
         try:
+            self._warm()
+        finally:
+            self.warmed.set()
+
+    def _warm(self) -> None:
+        try:
             with self._lock:
                 if not self._fresh():
                     return
@@ -379,12 +387,16 @@ class Library:
             if _segment_ids(own) != _segment_ids(searcher):
                 return  # a sync committed meanwhile: the next warm() primes the new index
             private = Engine(own)
-            reader = own.reader()
+            # The abstract's commonest terms (0.9 s at 100k papers; the title's list would take
+            # 8 s, positions and all) stand for the title's too: the same words lead both.
+            top = [
+                text for _freq, text in own.reader().most_frequent_terms("abstract", PRIME_TERMS)
+            ]
             common = sorted(
                 (
                     (own.doc_frequency(field, text), field, text)
                     for field in DEFAULT_FIELDS
-                    for _freq, text in reader.most_frequent_terms(field, PRIME_TERMS)
+                    for text in top
                 ),
                 reverse=True,
             )
@@ -436,6 +448,11 @@ class Library:
 
     def rows(self, ids: Sequence[str]) -> list[Row]:
         """List rows for `ids`, in the same order (ids no longer in the index are skipped)."""
+        loaded = self._rows  # replaced, never changed, when the index changes
+        if loaded is not None:
+            # No lock: the list draws its visible rows on the UI thread and must not wait for
+            # a search in progress (measured: 56 ms a frame while typing at 100k papers).
+            return [_row(loaded[i]) for i in ids if i in loaded]
         with self._lock:
             if not self._fresh():
                 return []
