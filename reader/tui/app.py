@@ -7,6 +7,7 @@ this module lays out the screen and wires searching and reading to the Library.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -23,7 +24,7 @@ from reader.bookmarks import BookmarkStore
 from reader.commands import error_message
 from reader.locations import Locations
 from reader.model import Paper
-from reader.search import Filters, Library, Sort
+from reader.search import Filters, Library, SearchResult, Sort
 from reader.search.types import Row
 from reader.tui.actions import ActionsMixin
 from reader.tui.commands import PaperCommands
@@ -45,7 +46,9 @@ from reader.tui.state import load_state
 from reader.tui.widgets import ListRow, PaperList
 
 #: Seconds of typing pause before searching (stale searches are also skipped in the worker).
-DEBOUNCE = 0.05
+DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before searching
+#: A search running longer than this (seconds) no longer holds back the next one.
+SEARCH_STUCK = 2.0
 #: Seconds after a search's list before its per-dump counts are drawn (reset by typing).
 FACETS_DELAY = 0.25
 
@@ -86,6 +89,10 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.bookmarked: frozenset[str] = frozenset()
         self.paper: Paper | None = None
         self._debounce: Timer | None = None
+        #: When the search in flight started (None: none is), and whether keys came meanwhile.
+        self._searching: float | None = None
+        self._search_pending = False
+        self._search_filters = Filters()
         self._facets_timer: Timer | None = None
         self._restore_selection: str | None = self.ui_state.selected
         self._has_results = False
@@ -187,9 +194,15 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         )
 
     def schedule_search(self) -> None:
-        """Search again shortly (typing: one search per pause, not per key)."""
+        """Search for what was typed: at once if no search is running (a key answers without
+        waiting), else when the running one has drawn its list (typing faster than searches
+        answer runs one search per answer, for the newest text)."""
         if self._debounce is not None:
             self._debounce.stop()
+            self._debounce = None
+        if self._searching is not None and time.monotonic() - self._searching < SEARCH_STUCK:
+            self._search_pending = True
+            return
         self._debounce = self.set_timer(DEBOUNCE, self.run_search)
 
     def run_search(self) -> None:
@@ -203,7 +216,9 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         except NoMatches:  # shutting down
             return
         self.generation += 1
-        self.search_worker(self.generation, query, self.current_filters(), self.filter_pane.sort,
+        self._searching, self._search_pending = time.monotonic(), False
+        self._search_filters = filters = self.current_filters()
+        self.search_worker(self.generation, query, filters, self.filter_pane.sort,
                            self.similar_of)  # fmt: skip
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -221,20 +236,20 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             if generation != self.generation:
                 return  # the user typed on: a newer search is queued
             result = lib.search(query, filters, sort, suggest=False)
-            # The list first; the per-dump counts and "did you mean" follow when ready.
+            # The list only: per-dump counts and "did you mean" are asked for once typing
+            # pauses (`details_worker`), so they never hold up the next key's search.
             self.post_message(SearchFinished(generation, result, None))
-            if generation != self.generation:
-                return
-            self.post_message(FacetsCounted(generation, lib.facets(query, filters)))
-            if result.total == 0 and query.strip() and generation == self.generation:
-                suggestion = lib.suggest(query)
-                if suggestion:
-                    self.post_message(SuggestionFound(generation, suggestion))
         except Exception as exc:
             self.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
             self.post_message(SearchFinished(generation, None, {}))
 
     def on_search_finished(self, message: SearchFinished) -> None:
+        if message.generation == self.generation:
+            self._searching = None
+            if self._search_pending:  # typed on while it ran: search the newest text now
+                self._search_pending = False
+                self.run_search()
+                return
         if message.generation != self.generation:
             return  # a newer search is under way
         self.search_shown = message.generation
@@ -265,6 +280,8 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self._has_results = True
         if message.facets is not None:
             self.filter_pane.set_facets(message.facets)
+        else:
+            self._schedule_details(message.generation, result)
         shown = len(result.ids)
         count = f"{result.total} results" if shown == result.total else f"{shown} of {result.total}"
         bar.show_count(count)
@@ -273,20 +290,38 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             Content.assemble(("Results", "bold"), f" · {count} · by {sort.value}")
         )
 
-    def on_facets_counted(self, message: FacetsCounted) -> None:
-        """Per-dump counts are shown once typing pauses: redrawing hundreds of dumps per
-        key would hold up the list."""
-        if message.generation == self.generation == self.search_shown:
-            if self._facets_timer is not None:
-                self._facets_timer.stop()
-            self._facets_timer = self.set_timer(
-                FACETS_DELAY, lambda: self._show_facets(message.generation, message.facets)
-            )
+    def _schedule_details(self, generation: int, result: SearchResult) -> None:
+        """Count per-dump matches (and find "did you mean" for an empty result) once typing
+        pauses: counting hundreds of dumps per key would hold up the list."""
+        if self._facets_timer is not None:
+            self._facets_timer.stop()
+        filters = self._search_filters
+        zero = result.total == 0 and bool(result.query.strip())
 
-    def _show_facets(self, generation: int, facets: dict[str, int]) -> None:
-        self._facets_timer = None
-        if generation == self.generation == self.search_shown:
-            self.filter_pane.set_facets(facets)
+        def start() -> None:
+            self._facets_timer = None
+            if generation == self.generation == self.search_shown:
+                self.details_worker(generation, result.query, filters, zero)
+
+        self._facets_timer = self.set_timer(FACETS_DELAY, start)
+
+    @work(thread=True, exclusive=True, group="details", exit_on_error=False)
+    def details_worker(self, generation: int, query: str, filters: Filters, zero: bool) -> None:
+        lib = self.library
+        try:
+            if generation != self.generation:
+                return
+            self.post_message(FacetsCounted(generation, lib.facets(query, filters)))
+            if zero and generation == self.generation:
+                suggestion = lib.suggest(query)
+                if suggestion:
+                    self.post_message(SuggestionFound(generation, suggestion))
+        except Exception as exc:
+            self.notify(f"counting failed: {error_message(exc)}", severity="error", markup=False)
+
+    def on_facets_counted(self, message: FacetsCounted) -> None:
+        if message.generation == self.generation == self.search_shown:
+            self.filter_pane.set_facets(message.facets)
 
     def on_suggestion_found(self, message: SuggestionFound) -> None:
         if message.generation == self.generation == self.search_shown:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from reader.bookmarks import BookmarkStore
 from reader.locations import resolve_locations
@@ -87,7 +89,8 @@ async def _settle(pilot: Pilot[None], rounds: int = 600) -> None:
     assert isinstance(app, PaperReaderApp)
     calm = 0
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a search overtaken by a newer one
+            await app.workers.wait_for_complete()
         await pilot.pause()
         quiet = (
             app.ready
