@@ -38,9 +38,11 @@ from reader.search.analysis import (
     stem,
 )
 
-#: Postings held in memory before a sorted run is written to disk (about 40 bytes each,
-#: with their terms: 8M is about 330 MB).
-SPILL_POSTINGS = 8_000_000
+#: Memory held before a sorted run is written to disk, in postings (about 20 bytes each);
+#: a new term counts as TERM_COST postings (its string, list and table slot: about 200
+#: bytes), since a part of rare word pairs holds millions of one-posting terms.
+SPILL_POSTINGS = 16_000_000
+TERM_COST = 10
 #: Words remembered by each word -> term cache (cleared when full: a vocabulary that
 #: keeps growing, as an arXiv snapshot's does, must not grow memory with it).
 CACHE_WORDS = 200_000
@@ -153,6 +155,7 @@ class BulkPostings:
         length = 0
         if field.kind != "whoosh":
             counts = _counted(field, value)
+            new = len(postings)
             for term, freq in counts.items():
                 found = postings.get(term)
                 if found is None:
@@ -160,7 +163,7 @@ class BulkPostings:
                 else:
                     found.append(docnum)
                     found.append(freq)
-            self.held += len(counts)
+            self.held += len(counts) + TERM_COST * (len(postings) - new)
             if field.scorable:
                 length = counts.total()
         else:
@@ -168,6 +171,7 @@ class BulkPostings:
                 found = postings.get(tbytes)
                 if found is None:
                     postings[tbytes] = [docnum, weight, vbytes]
+                    self.held += TERM_COST
                 else:
                     found += (docnum, weight, vbytes)
                 if field.scorable:

@@ -38,7 +38,7 @@ PROCESSES: int | None = None
 MAX_PROCESSES = 4
 #: Dump bytes a process must have to be worth starting (about 5,000 papers).
 MIN_BYTES_PER_PROCESS = 8 << 20
-#: Largest part (about 20,000 papers, 7M postings: indexed without spilling to disk).
+#: Largest part (about 20,000 papers: 7M postings and 430k terms, under the spill limit).
 MAX_BYTES_PER_PART = 32 << 20
 
 
