@@ -70,6 +70,10 @@ class Engine:
         self._scored_size = 0
         self._ids: list[str] | None = None
 
+    def segment_ids(self) -> list[str]:
+        """The segments this engine reads, in order (two engines agree on docnums iff equal)."""
+        return [str(reader.segment().segment_id()) for reader, _ in self.leaves]
+
     # -- statistics ------------------------------------------------------------------
     def doc_ids(self) -> list[str]:
         """Paper id per docnum (one pass over the id column, then list indexing)."""

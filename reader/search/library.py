@@ -61,12 +61,6 @@ PRIME_TERMS = 12
 PRIME_POSTINGS = 400_000
 
 
-def _segment_ids(searcher: Any) -> list[str]:
-    reader = searcher.reader()
-    leaves = reader.leaf_readers() if reader.is_atomic() is False else [(reader, 0)]
-    return [str(leaf.segment().segment_id()) for leaf, _ in leaves]
-
-
 class Library:
     """Everything about one dump set's index."""
 
@@ -378,15 +372,16 @@ class Library:
         on a private searcher of the same segments, outside the lock; only handing the
         scores to the shared engine takes the lock, so searches meanwhile do not wait."""
         with self._lock:
-            if self._searcher is not searcher or self._engine().primed:
+            shared = self._engine()
+            if self._searcher is not searcher or shared.primed:
                 return
-            self._engine().primed = True
-            ix = self._ix
+            shared.primed = True
+            ix, segments = self._ix, shared.segment_ids()
         own = ix.searcher()
         try:
-            if _segment_ids(own) != _segment_ids(searcher):
-                return  # a sync committed meanwhile: the next warm() primes the new index
             private = Engine(own)
+            if private.segment_ids() != segments:
+                return  # a sync committed meanwhile: the next warm() primes the new index
             # The abstract's commonest terms (0.9 s at 100k papers; the title's list would take
             # 8 s, positions and all) stand for the title's too: the same words lead both.
             top = [
@@ -406,8 +401,8 @@ class Library:
                     word = text if isinstance(text, str) else text.decode("utf-8")
                     budget -= private.prime(field, word)
             with self._lock:
-                if self._searcher is searcher:
-                    self._engine().adopt_scores(private)
+                if self._searcher is searcher and self._fast is shared:
+                    shared.adopt_scores(private)
         finally:
             own.close()
 

@@ -161,10 +161,10 @@ class Syncer:
                     )
                 report.changed_files = len(reread)
                 if reread or stale:
-                    writer = tune(self.ix.writer(limitmb=256, timeout=30.0))
+                    writer = self.ix.writer(limitmb=256, timeout=30.0)
                     fresh = self.ix.doc_count_all() == 0
-                    if fresh and BULK_BUILD:
-                        install_bulk(writer)
+                    if not (fresh and BULK_BUILD and install_bulk(writer)):
+                        tune(writer)  # the bulk writer keeps its own lengths and postings
                     write = writer.add_document if fresh else writer.update_document
                     shared = self._shared_ids(db, [s.path for s in reread])
                     done_shared: set[str] = set()

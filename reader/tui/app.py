@@ -231,27 +231,26 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
                 similar = lib.similar(similar_of)
                 paper = lib.get(similar_of)
                 title = paper.title if paper else similar_of
-                self.post_message(SearchFinished(generation, None, {}, similar, title))
+                self.post_message(SearchFinished(generation, None, similar, title))
                 return
             if generation != self.generation:
                 return  # the user typed on: a newer search is queued
             result = lib.search(query, filters, sort, suggest=False)
             # The list only: per-dump counts and "did you mean" are asked for once typing
             # pauses (`details_worker`), so they never hold up the next key's search.
-            self.post_message(SearchFinished(generation, result, None))
+            self.post_message(SearchFinished(generation, result))
         except Exception as exc:
             self.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
-            self.post_message(SearchFinished(generation, None, {}))
+            self.post_message(SearchFinished(generation, None))
 
     def on_search_finished(self, message: SearchFinished) -> None:
-        if message.generation == self.generation:
-            self._searching = None
-            if self._search_pending:  # typed on while it ran: search the newest text now
-                self._search_pending = False
-                self.run_search()
-                return
         if message.generation != self.generation:
             return  # a newer search is under way
+        self._searching = None
+        if self._search_pending:  # typed on while it ran: search the newest text now
+            self._search_pending = False
+            self.run_search()
+            return
         self.search_shown = message.generation
         paper_list, bar = self.results.list, self.search_bar
         keep, self._restore_selection = self._restore_selection, None
@@ -278,10 +277,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         paper_list.empty_text = "No results." if result.query.strip() else "No papers."
         paper_list.set_ids(result.ids, keep=keep)
         self._has_results = True
-        if message.facets is not None:
-            self.filter_pane.set_facets(message.facets)
-        else:
-            self._schedule_details(message.generation, result)
+        self._schedule_details(message.generation, result)
         shown = len(result.ids)
         count = f"{result.total} results" if shown == result.total else f"{shown} of {result.total}"
         bar.show_count(count)

@@ -59,8 +59,6 @@ class SearchFinished(Message):
 
     generation: int
     result: SearchResult | None
-    #: Per-dump counts, or None when they follow in a `FacetsCounted`.
-    facets: dict[str, int] | None
     similar: SimilarResult | None = None
     similar_title: str = ""
 

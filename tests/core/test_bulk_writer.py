@@ -80,7 +80,12 @@ def test_bulk_writer_is_used_for_a_fresh_build(
 ) -> None:
     installed = []
     real = bulk.install
-    monkeypatch.setattr(sync, "install_bulk", lambda w: installed.append(real(w)))
+
+    def install(writer: object) -> object:
+        installed.append(real(writer))
+        return installed[-1]
+
+    monkeypatch.setattr(sync, "install_bulk", install)
     lib = Library([SAMPLES], tmp_path / "index")
     lib.sync(rebuild=True)
     assert installed and installed[0] is not None

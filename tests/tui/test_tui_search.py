@@ -55,7 +55,7 @@ async def test_typing_runs_few_searches_and_drops_stale_results(
         assert app.results.list.ids == app.library.search("model").ids
         ids = list(app.results.list.ids)
         old = app.library.search("zebra")
-        app.post_message(SearchFinished(app.generation - 1, old, {}))
+        app.post_message(SearchFinished(app.generation - 1, old))
         await pilot.pause()
         assert app.results.list.ids == ids
 
