@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from itertools import chain, pairwise
 from typing import IO, Any
 
+from reader.search import termtable
 from reader.search.analysis import (
     _MAX_SIZE,
     _MIN_SIZE,
@@ -37,6 +38,7 @@ from reader.search.analysis import (
     fold,
     stem,
 )
+from reader.search.termtable import TermTable
 
 #: Memory held before a sorted run is written to disk, in postings (about 20 bytes each);
 #: a new term counts as TERM_COST postings (its string, list and table slot: about 200
@@ -46,8 +48,9 @@ TERM_COST = 10
 #: Words remembered by each word -> term cache (cleared when full: a vocabulary that
 #: keeps growing, as an arXiv snapshot's does, must not grow memory with it).
 CACHE_WORDS = 200_000
-#: Records per pickled batch in a run file.
-RUN_BATCH = 20_000
+#: Postings per pickled batch in a run file (a record's arrays count; its term counts 10):
+#: the merge holds one batch per run, so this bounds its memory (about 1 MB a run).
+RUN_BATCH = 65_536
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _dumps = pickle.dumps
@@ -144,6 +147,7 @@ class BulkPostings:
         self.fields = {name: _Field(name, schema[name], caches) for name in schema.names()}
         self.tempdir = tempdir
         self.runs: list[IO[bytes]] = []
+        self.tables: list[TermTable] = []  # closed with the writer's term table
         self.held = 0
         self._quantised = [byte_to_length(length_to_byte(n)) for n in range(1024)]
         self._quantise = lambda n: byte_to_length(length_to_byte(n))
@@ -217,11 +221,13 @@ class BulkPostings:
         """Write the held postings to a sorted run file and forget them."""
         run = tempfile.TemporaryFile(dir=self.tempdir, prefix="bulk-", suffix=".run")  # noqa: SIM115
         batch: list[Any] = []
+        size = 0
         for record in self._records():
             batch.append(record)
-            if len(batch) >= RUN_BATCH:
+            size += len(record[2]) + TERM_COST
+            if size >= RUN_BATCH:
                 pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
-                batch = []
+                batch, size = [], 0
         if batch:
             pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
         run.seek(0)
@@ -242,10 +248,12 @@ class BulkPostings:
         if not self.runs:
             yield from self._records()
             return
+        if self.held:
+            self.spill()  # frees the held lists before the merge reads the runs back
         streams = [self._read_run(run) for run in self.runs]
         # Plain tuple order: (field, term) first; a term's records from two runs then compare
         # by their docnum arrays, which ascend run by run, so runs stay in document order.
-        merged = heapq.merge(*streams, self._records())
+        merged = heapq.merge(*streams)
         current: list[Any] | None = None
         for record in merged:
             if current is not None and record[0] == current[0] and record[1] == current[1]:
@@ -263,7 +271,9 @@ class BulkPostings:
     def close(self) -> None:
         for run in self.runs:
             run.close()
-        self.runs = []
+        for table in self.tables:
+            table.close()
+        self.runs, self.tables = [], []
         self._clear()
 
     # -- writing -------------------------------------------------------------------------
@@ -277,7 +287,13 @@ class BulkPostings:
         tindex = fieldwriter._tindex
         tfile, postfile = tindex.dbfile, fieldwriter._postfile
         tpos, ppos = tfile.tell(), postfile.tell()
-        hashfn, buckets, index_append = tindex.hashfn, tindex.buckets, tindex.index.append
+        table = TermTable(self.tempdir)
+        for number, entries in enumerate(tindex.buckets):  # none in a fresh segment
+            for pair in entries:
+                table.buckets[number].extend(pair)
+        table.offsets.extend(tindex.index)
+        hashfn, buckets, offsets = tindex.hashfn, table.buckets, table.offsets
+        index_append, held = offsets.append, termtable.HELD_ENTRIES
         pack_lengths = _pack_lengths
         terms_out: list[bytes] = []
         posts_out: list[bytes] = []
@@ -304,7 +320,11 @@ class BulkPostings:
             key = fieldid + tbytes
             index_append(tpos)
             h = hashfn(key)
-            buckets[h & 255].append((h, tpos))
+            bucket = buckets[h & 255]
+            bucket.append(h)
+            bucket.append(tpos)
+            if len(offsets) >= held:
+                table.spill()
             terms_out.append(pack_lengths(len(key), len(info)))
             terms_out.append(key)
             terms_out.append(info)
@@ -319,6 +339,8 @@ class BulkPostings:
             tindex.lastkey = key
         if current is not None:
             fieldwriter.finish_field()
+        table.install(tindex)
+        self.tables.append(table)
 
 
 def _term_blocks(
@@ -481,9 +503,9 @@ def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
         perdoc.close()
         try:
             bulk.write(writer.fieldwriter, schema)
+            writer.fieldwriter.close()  # reads the term table's spilled entries
         finally:
             bulk.close()
-        writer.fieldwriter.close()
 
     original_cancel = writer.cancel
 

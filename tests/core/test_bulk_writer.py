@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import reader.search.bulk as bulk
 import reader.search.sync as sync
+import reader.search.termtable as termtable
 from reader.search import Library
 from reader.search.storage import create_whoosh, storage
 from tests.conftest import SAMPLES
@@ -35,10 +36,15 @@ def snapshot(index_dir: Path) -> dict[str, Any]:
             ti = r.term_info(fieldname, text)
             stats = (ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length())
             terms[(fieldname, text)] = (items, stats, ti.max_weight(), ti.min_id(), ti.max_id())
+        # Prefix expansion seeks through the term table's ordered offsets; lookups above
+        # went through its hash buckets.
+        starts = sorted({(f, t[:2]) for n, (f, t) in enumerate(terms) if n % 7 == 0})
+        expanded = {(f, p): list(r.expand_prefix(f, p)) for f, p in starts}
         docs = range(r.doc_count_all())
         names = r.schema.names()
         return {
             "terms": terms,
+            "expanded": expanded,
             "lengths": {f: [r.doc_field_length(d, f) for d in docs] for f in names},
             "totals": {f: r.field_length(f) for f in names},
             "stored": [r.stored_fields(d) for d in docs],
@@ -61,6 +67,7 @@ def build(index_dir: Path, documents: list[dict[str, Any]], use_bulk: bool) -> d
 
 def test_library_build_is_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "SPILL_POSTINGS", 3_000)  # several runs to merge
+    monkeypatch.setattr(termtable, "HELD_ENTRIES", 1_000)  # term table chunks on disk
     made = {}
     for use_bulk in (False, True):
         monkeypatch.setattr(sync, "BULK_BUILD", use_bulk)
@@ -116,13 +123,13 @@ def test_any_documents_index_identically(
         full["pairs"] = doc["abstract"]
         documents.append(full)
     base = tmp_path_factory.mktemp("bulk")
-    old = bulk.SPILL_POSTINGS
-    bulk.SPILL_POSTINGS = spill
+    old = bulk.SPILL_POSTINGS, termtable.HELD_ENTRIES
+    bulk.SPILL_POSTINGS, termtable.HELD_ENTRIES = spill, spill
     try:
         stock = build(base / "stock", documents, use_bulk=False)
         fast = build(base / "bulk", documents, use_bulk=True)
     finally:
-        bulk.SPILL_POSTINGS = old
+        bulk.SPILL_POSTINGS, termtable.HELD_ENTRIES = old
     assert stock == fast
 
 
