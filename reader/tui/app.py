@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Label, ProgressBar
+from textual.widgets import ContentSwitcher, Header, Input, Label, ProgressBar
 
 from reader.bookmarks import BookmarkStore
 from reader.commands import error_message
@@ -43,7 +43,7 @@ from reader.tui.messages import (
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
 from reader.tui.startup import SyncMixin
 from reader.tui.state import load_state
-from reader.tui.widgets import ListRow, PaperList
+from reader.tui.widgets import KeyFooter, ListRow, PaperList
 
 #: Seconds of typing pause before searching (stale searches are also skipped in the worker).
 DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before searching
@@ -96,9 +96,18 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self._facets_timer: Timer | None = None
         self._restore_selection: str | None = self.ui_state.selected
         self._has_results = False
+        self._warm_started = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The breakpoint class the first resize would set, set before the panes mount: set
+        # after, it restyles every widget once more (a tenth of the start-up time).
+        self.screen.update_classes(
+            {name: False for _, name in self.HORIZONTAL_BREAKPOINTS}
+            | {name: True for name in self.screen._get_breakpoint_classes(
+                self.size.width, self.HORIZONTAL_BREAKPOINTS)},
+            update=False,
+        )  # fmt: skip
         yield Header(icon="≡")
         yield SearchBar(id="search-bar")
         with Horizontal(id="sync-bar"):
@@ -110,7 +119,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
                 yield ResultsPane(id="results")
                 yield BookmarksPane(id="bookmarks")
             yield ReadPane(id="read")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def filter_pane(self) -> FilterPane:
@@ -252,6 +261,9 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             self.run_search()
             return
         self.search_shown = message.generation
+        if not self._warm_started:
+            self._warm_started = True
+            self.call_after_refresh(self.warm_worker)
         paper_list, bar = self.results.list, self.search_bar
         keep, self._restore_selection = self._restore_selection, None
         if message.similar is not None:

@@ -70,7 +70,12 @@ class SyncMixin(_Base):
             papers, sources, extra = 0, [], False
             error = error or f"cannot read the index: {error_message(exc)}"
         self.post_message(SyncFinished(report, error, papers, sources, extra))
-        lib.warm()  # the vocabulary etc., so the first keystrokes do not wait for them
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm_worker(self) -> None:
+        """Load the vocabulary and score common terms, so the first keystrokes do not wait
+        for them; started once the first list is drawn, which it would otherwise slow."""
+        self.library.warm()
 
     def _post_progress(self, done: int, total: int, file_name: str) -> None:
         if get_current_worker().is_cancelled:
