@@ -48,6 +48,9 @@ TERM_COST = 10
 #: Words remembered by each word -> term cache (cleared when full: a vocabulary that
 #: keeps growing, as an arXiv snapshot's does, must not grow memory with it).
 CACHE_WORDS = 200_000
+#: Postings bytes gathered before a write (a field of few terms, such as a stemmed abstract
+#: at 300k papers, is over 100 MB of blocks).
+WRITE_BYTES = 8 << 20
 #: Postings per pickled batch in a run file (a record's arrays count; its term counts 10):
 #: the merge holds one batch per run, so this bounds its memory (about 1 MB a run).
 RUN_BATCH = 65_536
@@ -287,6 +290,7 @@ class BulkPostings:
         tindex = fieldwriter._tindex
         tfile, postfile = tindex.dbfile, fieldwriter._postfile
         tpos, ppos = tfile.tell(), postfile.tell()
+        written = ppos
         table = TermTable(self.tempdir)
         for number, entries in enumerate(tindex.buckets):  # none in a fresh segment
             for pair in entries:
@@ -329,10 +333,10 @@ class BulkPostings:
             terms_out.append(key)
             terms_out.append(info)
             tpos += 8 + len(key) + len(info)
-            if len(terms_out) > 30_000:
+            if len(terms_out) > 30_000 or ppos - written > WRITE_BYTES:
                 postfile.write(b"".join(posts_out))
                 tfile.write(b"".join(terms_out))
-                posts_out, terms_out = [], []
+                posts_out, terms_out, written = [], [], ppos
         postfile.write(b"".join(posts_out))
         tfile.write(b"".join(terms_out))
         if key is not None:

@@ -68,6 +68,7 @@ def build(index_dir: Path, documents: list[dict[str, Any]], use_bulk: bool) -> d
 def test_library_build_is_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "SPILL_POSTINGS", 3_000)  # several runs to merge
     monkeypatch.setattr(termtable, "HELD_ENTRIES", 1_000)  # term table chunks on disk
+    monkeypatch.setattr(bulk, "WRITE_BYTES", 2_000)  # postings written in many pieces
     made = {}
     for use_bulk in (False, True):
         monkeypatch.setattr(sync, "BULK_BUILD", use_bulk)
