@@ -32,6 +32,7 @@ def _le(value: Any, limit: float) -> bool | None:
 
 def markdown(r: dict[str, Any]) -> str:
     b, q, f, a = r["build"], r["query"], r.get("fts5") or {}, r.get("app") or {}
+    w = r.get("query_warm") or {}
     rows = [
         ("Cold build (parse + index)", _fmt(b["papers_per_s"], "papers/s"), ">= 1,000 papers/s",
          _met(b["papers_per_s"] >= 1000), _ratio(b["papers_per_s"], f.get("build_papers_per_s"), True)),
@@ -45,8 +46,10 @@ def markdown(r: dict[str, Any]) -> str:
          _ratio(q["p95_ms"], f.get("query_p95_ms"))),
         ("Query max, all", _fmt(q["max_ms"], "ms"), "<= 1,000 ms", _met(_le(q["max_ms"], 1000)),
          _ratio(q["max_ms"], f.get("query_max_ms"))),
-        ("Query p95, words/phrases/fields", _fmt(q["plain_p95_ms"], "ms"), "<= 100 ms",
+        ("Query p95, words/phrases/fields, cold", _fmt(q["plain_p95_ms"], "ms"), "<= 100 ms",
          _met(_le(q["plain_p95_ms"], 100)), _ratio(q["plain_p95_ms"], f.get("plain_p95_ms"))),
+        ("Query p95, words/phrases/fields, after the app's warm-up", _fmt(w.get("plain_p95_ms"), "ms"),
+         "<= 100 ms", _met(_le(w.get("plain_p95_ms"), 100)), _ratio(w.get("plain_p95_ms"), f.get("plain_p95_ms"))),
         ('"Did you mean" (median)', _fmt(q["suggest_ms"], "ms"), "<= 100 ms", _met(_le(q["suggest_ms"], 100)),
          "FTS5 has none"),
         ("App start / bare Textual app", _ratio_app(a), "<= 1.5x", _met(_le(a.get("start_ratio"), 1.5)), "–"),
@@ -68,8 +71,13 @@ def markdown(r: dict[str, Any]) -> str:
                 f"query p50 {f['query_p50_ms']} ms, p95 {f['query_p95_ms']} ms (top 20 + snippet)."]  # fmt: skip
     if a.get("not_measured"):
         out += ["", f"App: not measured: {a['not_measured']}."]
-    out += ["", "| Query kind | query | ms | hits |", "|---|---|---|---|"]
-    out += [f"| {x['kind']} | `{x['query']}` | {x['ms']} | {x['hits']} |" for x in q["queries"]]
+    warm_ms = {x["query"]: x["ms"] for x in w.get("queries", [])}
+    out += ["", "Query times: cold (each query's first run in a fresh process, as `paper-reader search`"
+            f" runs one) and after the warm-up the app runs once its first list is drawn"
+            f" ({_fmt(w.get('warm_ms'), 'ms')}).", "",
+            "| Query kind | query | cold ms | warm ms | hits |", "|---|---|---|---|---|"]  # fmt: skip
+    out += [f"| {x['kind']} | `{x['query']}` | {x['ms']} | {warm_ms.get(x['query'], '–')} | {x['hits']} |"
+            for x in q["queries"]]  # fmt: skip
     return "\n".join(out) + "\n"
 
 

@@ -307,19 +307,19 @@ class Engine:
         if not candidates:
             return {}
         fmt = self.searcher.schema[field].format
+        decode = _decode_positions if type(fmt).__name__ == "Positions" else fmt.decode_positions
         positions: list[dict[int, bytes]] = []
         for word in words:
             found: dict[int, bytes] = {}
             for leaf, ids, _w, values in self.postings(field, word, values=True):
                 base = self.leaves[leaf][1]
-                for d, v in zip(ids, values, strict=False):
-                    if d + base in candidates:
-                        found[d + base] = v
+                local = dict(zip(ids, values, strict=False))  # C-level; candidates are few
+                found.update((d, local[d - base]) for d in candidates if d - base in local)
             positions.append(found)
         result = {}
         for d in candidates:
-            poslists = [fmt.decode_positions(p[d]) for p in positions]
-            if _near(poslists, slop):
+            poslists = [decode(p[d]) for p in positions]
+            if _adjacent(poslists) if slop == 1 else _near(poslists, slop):
                 result[d] = sum(part[d] for part in parts)
         return result
 
@@ -351,6 +351,24 @@ class _Factors(dict[tuple[float, int], float]):
         w, b = key
         value = self[key] = w * (K1 + 1) / (w + self.norm[b])
         return value
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """`Positions.decode_positions` without its per-position Python loop: the value is a
+    4-byte count, then a pickled list of position deltas (its final STOP may be cut off)."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[4:])))
+
+
+def _adjacent(poslists: list[list[int]]) -> bool:
+    """True if the words occur one after another (`_near` with slop 1), by set lookups."""
+    starts = set(poslists[0])
+    for offset, plist in enumerate(poslists[1:], 1):
+        starts &= {p - offset for p in plist}
+        if not starts:
+            return False
+    return True
 
 
 def _near(poslists: list[list[int]], slop: int) -> bool:
