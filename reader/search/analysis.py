@@ -24,7 +24,7 @@ _MIN_SIZE = 2
 _MAX_SIZE = 40
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Case- and accent-folded form of one word."""
     text = word.casefold()
@@ -34,7 +34,7 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Porter stem of an already folded word (cached: corpora repeat words a lot)."""
     return porter_stem(word) if word.isascii() and word.isalpha() else word
