@@ -11,7 +11,6 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +21,13 @@ from reader.ingest import find_arxiv_id, merge_records
 from reader.locations import LocationError, ensure_dir
 from reader.model import Paper
 from reader.search import parallel
-from reader.search.analysis import plain_analyzer, token_spans
+from reader.search.analysis import token_spans
 from reader.search.catalog import Catalog, PaperRow
 from reader.search.engine import Engine
-from reader.search.lexicon import Lexicon, LexiconReader, correct
-from reader.search.query import MAX_QUERY_CHARS, make_parser, parse
-from reader.search.schema import DEFAULT_FIELDS, SCHEMA_VERSION
+from reader.search.facets import FacetsMixin
+from reader.search.lexicon import Lexicon
+from reader.search.query import make_parser, parse
+from reader.search.schema import SCHEMA_VERSION
 from reader.search.similar import similar_papers
 from reader.search.storage import (
     CATALOG_FILE,
@@ -42,6 +42,7 @@ from reader.search.storage import (
     swap_in,
     sync_lock,
 )
+from reader.search.suggestions import SuggestMixin
 from reader.search.sync import Plan, Syncer, plan_sync, source_infos
 from reader.search.types import (
     Filters,
@@ -52,16 +53,12 @@ from reader.search.types import (
     SourceInfo,
     SyncReport,
 )
+from reader.search.warmup import WarmUpMixin
 
 Progress = Callable[[int, int, str], None]
 
-#: `warm()` scores the most frequent terms of each default field (at most PRIME_TERMS each)
-#: until PRIME_POSTINGS scores are kept (about 40 MB at 100k papers).
-PRIME_TERMS = 12
-PRIME_POSTINGS = 400_000
 
-
-class Library:
+class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
     """Everything about one dump set's index."""
 
     def __init__(self, dump_roots: Sequence[Path], index_dir: Path, lock_timeout: float = 60.0):
@@ -326,86 +323,6 @@ class Library:
                 for r in self._all_rows().values()
             )
 
-    def warm(self) -> None:
-        """Load what the first keystrokes would otherwise wait for (rows, ids, vocabulary).
-
-        Meant for a background thread after the index opens. The vocabulary (the slow part:
-        about 0.6 s at 100k papers) is read through a private searcher outside the lock, so
-        searches meanwhile are not held up; Whoosh readers are not shared across threads.
-        """
-        try:
-            self._warm()
-        finally:
-            self.warmed.set()
-
-    def _warm(self) -> None:
-        try:
-            with self._lock:
-                if not self._fresh():
-                    return
-                self._all_rows()
-                self._source_table()
-                searcher, ix = self._searcher, self._ix
-                loaded = self._lex is not None and self._lex[0] is searcher
-            if not loaded:
-                own = ix.searcher()
-                try:
-                    lexicon = Lexicon(own.reader(), "words")
-                except Exception:
-                    own.close()
-                    return
-                with self._lock:
-                    if self._searcher is searcher and (
-                        self._lex is None or self._lex[0] is not searcher
-                    ):
-                        self._drop_lexicon()
-                        self._lex, self._lex_searcher = (searcher, lexicon), own
-                    else:
-                        own.close()
-            self._prime_common_terms(searcher)
-        except Exception:  # warming is an optimisation: a damaged index is reported elsewhere
-            return
-
-    def _prime_common_terms(self, searcher: Any) -> None:
-        """Score the most common title and abstract terms ahead of time (`model` is in 90% of
-        abstracts: scoring it cold was most of the slowest keystroke's time). The work runs
-        on a private searcher of the same segments, outside the lock; only handing the
-        scores to the shared engine takes the lock, so searches meanwhile do not wait."""
-        with self._lock:
-            shared = self._engine()
-            if self._searcher is not searcher or shared.primed:
-                return
-            shared.primed = True
-            ix, segments = self._ix, shared.segment_ids()
-        own = ix.searcher()
-        try:
-            private = Engine(own)
-            if private.segment_ids() != segments:
-                return  # a sync committed meanwhile: the next warm() primes the new index
-            # The abstract's commonest terms (0.9 s at 100k papers; the title's list would take
-            # 8 s, positions and all) stand for the title's too: the same words lead both.
-            top = [
-                text for _freq, text in own.reader().most_frequent_terms("abstract", PRIME_TERMS)
-            ]
-            common = sorted(
-                (
-                    (own.doc_frequency(field, text), field, text)
-                    for field in DEFAULT_FIELDS
-                    for text in top
-                ),
-                reverse=True,
-            )
-            budget = PRIME_POSTINGS
-            for df, field, text in common:
-                if df <= budget:
-                    word = text if isinstance(text, str) else text.decode("utf-8")
-                    budget -= private.prime(field, word)
-            with self._lock:
-                if self._searcher is searcher and self._fast is shared:
-                    shared.adopt_scores(private)
-        finally:
-            own.close()
-
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
         with self._lock:
@@ -599,128 +516,6 @@ class Library:
             cat = f.category.casefold()
             allowed = {i for i in allowed if cat in (c.casefold() for c in rows[i].categories)}
         return allowed
-
-    def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
-        """Per-dump match counts for a query (ignoring the dump filter itself)."""
-        try:
-            with self._lock:
-                if not self._fresh():
-                    return {}
-                base = Filters(
-                    ids=filters.ids, date_from=filters.date_from, date_to=filters.date_to,
-                    min_upvotes=filters.min_upvotes, category=filters.category,
-                )  # fmt: skip
-                allowed = self._allowed_ids(base) if base.active else None
-                rows = self._all_rows()
-                found = None
-                if query.strip() and query.strip() not in ("*", "*:*"):
-                    parsed = parse(query, self._parser, self._query_reader())
-                    found = self._fast_facets(parsed.query, allowed)
-                everything = not query.strip() or query.strip() in ("*", "*:*")
-                if found is None and everything and allowed is None:
-                    found = self._all_facets()
-                if found is None:
-                    if everything:
-                        ids: Iterable[str] = self._order if allowed is None else allowed
-                    else:
-                        ids = self._matching_ids(parsed.query, None)  # unscored, unsorted
-                        if allowed is not None:
-                            ids = [i for i in ids if i in allowed]
-                    found = Counter(chain.from_iterable(rows[p].sources for p in ids if p in rows))
-                counts = (
-                    {info.name: 0 for info in source_infos(self._catalog)} if self._catalog else {}
-                )
-                for name, count in found.items():
-                    counts[name] = counts.get(name, 0) + count
-                return counts
-        except Exception:
-            return {}
-
-    def _source_table(self) -> list[tuple[str, ...]]:
-        """Per docnum of the current searcher, the dumps its paper is in."""
-        table = self._doc_sources
-        if table is None or table[0] is not self._searcher or table[1] != self._cache_gen:
-            rows = self._all_rows()
-            empty: tuple[str, ...] = ()
-            sources = [rows[i].sources if i in rows else empty for i in self._engine().doc_ids()]
-            table = self._doc_sources = (self._searcher, self._cache_gen, sources)
-        return table[2]
-
-    def _all_facets(self) -> Counter[str]:
-        """Per-dump counts of the whole library (cached for the generation)."""
-        cached = self._all_counts
-        if cached is None or cached[0] != self._cache_gen:
-            rows = self._all_rows()
-            cached = (
-                self._cache_gen,
-                Counter(chain.from_iterable(r.sources for r in rows.values())),
-            )
-            self._all_counts = cached
-        return cached[1]
-
-    def _fast_facets(self, q: Any, allowed: set[str] | None) -> Counter[str] | None:
-        """Per-dump counts straight from the matching docnums (None: use the slow path)."""
-        try:
-            engine = self._engine()
-            docs: Iterable[int] = engine.evaluate(q).keys()
-            if allowed is not None:
-                ids = engine.doc_ids()
-                docs = [d for d in docs if ids[d] in allowed]
-            return Counter(chain.from_iterable(map(self._source_table().__getitem__, docs)))
-        except Exception:
-            return None
-
-    def suggest(self, query: str) -> str | None:
-        """ "Did you mean": the query with unknown words corrected, or None."""
-        try:
-            with self._lock:
-                return self._suggest(query[:MAX_QUERY_CHARS]) if self._fresh() else None
-        except Exception:
-            return None
-
-    def _suggest(self, text: str) -> str | None:
-        try:
-            fixed = self._suggest_fast(text)
-        except Exception:  # Whoosh internals differ: its own (slower) corrector
-            try:
-                q = self._words_parser.parse(text)
-                fixed = str(self._searcher.correct_query(q, text, maxdist=2, prefix=1).string)
-            except Exception:
-                return None
-        return fixed if fixed and fixed.casefold() != text.casefold() else None
-
-    def _suggest_fast(self, text: str) -> str:
-        """Each unknown word replaced by the most common known word one or two edits away."""
-        reader = self._searcher.reader()
-        loaded = self._lex[1] if self._lex is not None and self._lex[0] is self._searcher else None
-        known: Callable[[str], bool]
-        df: Callable[[str], int]
-        if loaded is not None:
-            known, df = loaded.known.__contains__, loaded.df
-        else:  # look words up in the term index; the vocabulary loads only for 2-edit misses
-            known = lambda w: ("words", w) in reader  # noqa: E731
-            df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
-        out, last = [], 0
-        for token in plain_analyzer()(text, chars=True, removestops=False):
-            if text[token.endchar : token.endchar + 1] == ":" or text[
-                token.startchar : token.endchar
-            ] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
-                continue  # a field name or an operator, not a word to correct
-            better = correct(token.text, known, df, self._lexicon)
-            if better is not None:
-                out += [text[last : token.startchar], better]
-                last = token.endchar
-        return "".join([*out, text[last:]])
-
-    def _lexicon(self) -> Lexicon:
-        """The `words` vocabulary of the current searcher (loaded on first use)."""
-        if self._lex is None or self._lex[0] is not self._searcher:
-            self._lex = (self._searcher, Lexicon(self._searcher.reader(), "words"))
-        return self._lex[1]
-
-    def _query_reader(self) -> Any:
-        """The reader queries expand against: `words` expansions use the in-memory lexicon."""
-        return LexiconReader(self._searcher.reader(), self._lexicon)
 
     def similar(self, key: str, limit: int = 50) -> SimilarResult:
         """Papers like this one (more like this), with the key terms that drove it."""

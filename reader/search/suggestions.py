@@ -1,0 +1,75 @@
+"""`Library.suggest()`: "did you mean", from the in-memory vocabulary of the `words` field."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from reader.search.analysis import plain_analyzer
+from reader.search.lexicon import Lexicon, LexiconReader, correct
+from reader.search.query import MAX_QUERY_CHARS
+
+
+class SuggestMixin:
+    """`suggest()` and the vocabulary for `Library`."""
+
+    if TYPE_CHECKING:  # provided by Library
+        _lock: threading.RLock
+        _searcher: Any
+        _words_parser: Any
+        _lex: tuple[Any, Lexicon] | None
+
+        def _fresh(self) -> bool: ...
+
+    def suggest(self, query: str) -> str | None:
+        """ "Did you mean": the query with unknown words corrected, or None."""
+        try:
+            with self._lock:
+                return self._suggest(query[:MAX_QUERY_CHARS]) if self._fresh() else None
+        except Exception:
+            return None
+
+    def _suggest(self, text: str) -> str | None:
+        try:
+            fixed = self._suggest_fast(text)
+        except Exception:  # Whoosh internals differ: its own (slower) corrector
+            try:
+                q = self._words_parser.parse(text)
+                fixed = str(self._searcher.correct_query(q, text, maxdist=2, prefix=1).string)
+            except Exception:
+                return None
+        return fixed if fixed and fixed.casefold() != text.casefold() else None
+
+    def _suggest_fast(self, text: str) -> str:
+        """Each unknown word replaced by the most common known word one or two edits away."""
+        reader = self._searcher.reader()
+        loaded = self._lex[1] if self._lex is not None and self._lex[0] is self._searcher else None
+        known: Callable[[str], bool]
+        df: Callable[[str], int]
+        if loaded is not None:
+            known, df = loaded.known.__contains__, loaded.df
+        else:  # look words up in the term index; the vocabulary loads only for 2-edit misses
+            known = lambda w: ("words", w) in reader  # noqa: E731
+            df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
+        out, last = [], 0
+        for token in plain_analyzer()(text, chars=True, removestops=False):
+            if text[token.endchar : token.endchar + 1] == ":" or text[
+                token.startchar : token.endchar
+            ] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
+                continue  # a field name or an operator, not a word to correct
+            better = correct(token.text, known, df, self._lexicon)
+            if better is not None:
+                out += [text[last : token.startchar], better]
+                last = token.endchar
+        return "".join([*out, text[last:]])
+
+    def _lexicon(self) -> Lexicon:
+        """The `words` vocabulary of the current searcher (loaded on first use)."""
+        if self._lex is None or self._lex[0] is not self._searcher:
+            self._lex = (self._searcher, Lexicon(self._searcher.reader(), "words"))
+        return self._lex[1]
+
+    def _query_reader(self) -> Any:
+        """The reader queries expand against: `words` expansions use the in-memory lexicon."""
+        return LexiconReader(self._searcher.reader(), self._lexicon)
