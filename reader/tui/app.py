@@ -51,6 +51,9 @@ DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before se
 SEARCH_STUCK = 2.0
 #: Seconds after a search's list before its per-dump counts are drawn (reset by typing).
 FACETS_DELAY = 0.25
+#: While a query is typed, seconds of pause before the read pane shows the top paper (each
+#: key's list is drawn first; the abstract's layout would hold up the next key's).
+READ_WHILE_TYPING_DELAY = 0.15
 
 
 def row_meta(row: Row) -> str:
@@ -94,6 +97,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self._search_pending = False
         self._search_filters = Filters()
         self._facets_timer: Timer | None = None
+        self._read_timer: Timer | None = None
         self._restore_selection: str | None = self.ui_state.selected
         self._has_results = False
         self._warm_started = False
@@ -355,6 +359,8 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
     def query_changed(self) -> None:
         if self.similar_of is not None:
             self.similar_of = None
+        if self._read_timer is not None:  # the read pane waits for a pause in typing
+            self._read_timer.reset()
         self.schedule_search()
 
     @on(Input.Submitted, "#query")
@@ -376,9 +382,17 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
     def on_cursor_moved(self, message: CursorMoved) -> None:
         if message.list_id != self.active_list.id:
             return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        focused = self.focused
+        if focused is not None and focused.id == "query":
+            self._read_timer = self.set_timer(READ_WHILE_TYPING_DELAY, self.load_current)
+            return
         self.load_current()
 
     def load_current(self) -> None:
+        self._read_timer = None
         pid = self.current_id
         self.read_generation += 1
         if pid is None:

@@ -199,3 +199,26 @@ async def test_a_search_overtaken_by_typing_is_skipped_not_run(new_app, settle) 
         await app.workers.wait_for_complete()
         assert calls == []
         app.search_shown = app.generation  # nothing else is pending
+
+
+async def test_the_read_pane_follows_the_list_once_typing_pauses(new_app, settle, type_text):
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = app.read_pane.paper_id
+        await pilot.press("slash")
+        await type_text(pilot, "diffusion")
+        for _ in range(200):  # until the list for the typed text is drawn
+            if app.search_shown == app.generation and app.results.list.ids[:1] != [first]:
+                break
+            await pilot.pause(0.005)
+        top = app.results.list.ids[0]
+        assert top != first
+        assert app.read_pane.paper_id == first  # the abstract waits: the next key comes first
+        await settle(pilot)
+        assert app.read_pane.paper_id == top  # typing paused: the top paper is shown
+        await pilot.press("enter")
+        await pilot.press("down")
+        assert app._read_timer is None  # moving in the list loads at once, no waiting
+        await settle(pilot)
+        assert app.read_pane.paper_id == app.results.list.ids[1]
