@@ -16,16 +16,13 @@ Only for a writer on an empty index adding documents (a fresh build): deletions,
 from __future__ import annotations
 
 import heapq
-import operator
 import pickle
 import struct
-import sys
 import tempfile
-import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import IO, Any
 
 from reader.search import termtable
@@ -38,6 +35,7 @@ from reader.search.analysis import (
     fold,
     stem,
 )
+from reader.search.blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
 from reader.search.termtable import TermTable
 
 #: Memory held before a sorted run is written to disk, in postings (about 20 bytes each);
@@ -55,19 +53,8 @@ WRITE_BYTES = 8 << 20
 #: the merge holds one batch per run, so this bounds its memory (about 1 MB a run).
 RUN_BATCH = 65_536
 
-_BIG_ENDIAN = sys.byteorder == "big"
-_dumps = pickle.dumps
-_compress = zlib.compress
-_sub = operator.sub
-# The W3 codec's constants and packers, bound when `install` accepts a writer.
-_MAGIC = b"W3Bl"
-_COMPRESS_MIN = 80
-_TERMINFO = struct.Struct("!BfIBBfII")
-_pack_int = struct.Struct("!i").pack
-_pack_long = struct.Struct("!q").pack
 _pack_ushort = struct.Struct("!H").pack
 _pack_lengths = struct.Struct("!ii").pack  # the term table's record header
-_l2b: Any = None
 
 
 class _Terms(dict[str, str]):
@@ -316,8 +303,8 @@ class BulkPostings:
                 limit, level = writer._blocklimit, writer._compression
                 fieldid = _pack_ushort(fieldwriter._fieldid)
             assert field is not None
-            blocks = _term_blocks(limit, level, field, docs, second, values)
-            info = blocks.pop() + _pack_long(ppos) + _pack_int(blocks[-1])
+            blocks = term_blocks(limit, level, field, docs, second, values)
+            info = blocks.pop() + pack_long(ppos) + pack_int(blocks[-1])
             blocks.pop()
             posts_out.extend(blocks)
             ppos += sum(map(len, blocks))
@@ -347,96 +334,6 @@ class BulkPostings:
         self.tables.append(table)
 
 
-def _term_blocks(
-    limit: int, compression: int, field: _Field, docs: Any, second: Any, values: Any
-) -> list[Any]:
-    """One term's postings as W3 blocks: [bytes..., total length, W3TermInfo head].
-
-    Byte for byte what `W3PostingsWriter.add_posting`/`finish_postings` and
-    `W3TermInfo.to_bytes` produce (the tests compare), a block at a time with C-level
-    array, pickle and zlib calls instead of per-posting Python. The caller appends the
-    extent (offset, length) to the head.
-    """
-    count = len(docs)
-    lengths = field.lengths if field.scorable else None
-    fast = field.kind != "whoosh"
-    boost = field.boost
-    fixed = field.fixed
-    out: list[Any] = [_MAGIC]
-    size = 4
-    total: float = 0
-    minlength: int | None = None
-    maxlength = 0
-    maxweight: float = 0
-    for start in range(0, count, limit):
-        end = start + limit
-        ids = docs[start:end]
-        if fast:
-            freqs = second[start:end]
-            weights = array("f", freqs) if boost == 1.0 else array("f", [f * boost for f in freqs])
-            packed = array("I", freqs)
-            if not _BIG_ENDIAN:
-                packed.byteswap()  # Frequency values are big-endian uint32s (`pack_uint`)
-            mini_values: Any = packed.tobytes()
-        else:
-            weights = second[start:end]
-            block_values = values[start:end]
-            if fixed is None or fixed < 0:
-                mini_values = tuple(block_values)
-            elif fixed == 0:
-                mini_values = None
-            else:
-                mini_values = b"".join(block_values)
-        if len(weights) == 1:
-            low = high = weights[0]
-        else:
-            low, high = min(weights), max(weights)
-        if low == high == 1.0:
-            mini_weights: Any = None
-        elif low == high:
-            mini_weights = weights[0]
-        else:
-            mini_weights = tuple(weights)
-        data = _dumps((tuple(map(_sub, ids, chain((0,), ids))), mini_weights, mini_values), 2)
-        level = compression if len(data) >= _COMPRESS_MIN else 0
-        if level:
-            data = _compress(data, level)
-        block_max = high if high > 0 else 0
-        if lengths is not None:
-            if len(ids) == 1:
-                block_min: int | None = lengths[ids[0]] or None
-                block_long = lengths[ids[0]]
-            else:
-                span = [lengths[d] for d in ids]
-                block_min = min(span) or None
-                block_long = max(span)
-        else:
-            block_min, block_long = None, 0
-        info = _dumps((len(ids), ids[-1], block_max, level, _l2b(block_min), _l2b(block_long)), 2)
-        length = len(info) + len(data)
-        out.append(_pack_int(-length if end >= count else length))
-        out.append(info)
-        out.append(data)
-        size += 4 + length
-        total += sum(weights)
-        if minlength is None:
-            minlength = block_min
-        elif block_min is not None:
-            minlength = min(minlength, block_min)
-        if block_long > maxlength:
-            maxlength = block_long
-        if block_max > maxweight:
-            maxweight = block_max
-    out.append(size)
-    out.append(
-        _TERMINFO.pack(
-            0, total, count, 0 if minlength is None else _l2b(minlength), _l2b(maxlength),
-            maxweight, docs[0], docs[-1],
-        )
-    )  # fmt: skip
-    return out
-
-
 def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     """Make a Whoosh `SegmentWriter` on an empty index add documents through `BulkPostings`.
 
@@ -446,7 +343,6 @@ def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     Returns None (the writer untouched) when the writer, codec or schema is not the kind
     this was written and tested against, so another Whoosh falls back to its own path.
     """
-    global _COMPRESS_MIN, _l2b
     try:
         from whoosh.codec import whoosh3 as w3
         from whoosh.fields import UnknownFieldError
@@ -455,8 +351,8 @@ def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     except ImportError:
         return None
     if (
-        getattr(w3, "WHOOSH3_HEADER_MAGIC", None) != _MAGIC
-        or getattr(getattr(w3.W3TermInfo, "_struct", None), "format", None) != _TERMINFO.format
+        getattr(w3, "WHOOSH3_HEADER_MAGIC", None) != MAGIC
+        or getattr(getattr(w3.W3TermInfo, "_struct", None), "format", None) != TERMINFO.format
         or type(writer) is not SegmentWriter
         or (writer.segments and not existing_ok)
         or writer.docnum != writer.docbase
@@ -470,8 +366,7 @@ def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
         )
     ):
         return None
-    _COMPRESS_MIN = getattr(w3, "COMPRESSION_MIN_SIZE", 0)  # whoosh 2.7 compresses every block
-    _l2b = length_to_byte
+    configure(getattr(w3, "COMPRESSION_MIN_SIZE", 0), length_to_byte)  # 2.7 compresses all
     schema = writer.schema
     for name in schema.names():
         fieldobj = schema[name]
