@@ -70,7 +70,10 @@ def measure_app(
         bare, app = [], []
         for _ in range(reps):  # interleaved, so load changes hit both alike
             bare.append(_probe(["bare"], env, python)["ms"])
-            app.append(_probe(["app", str(dumps)], env, python)["ms"])
+            started = _probe(["app", str(dumps)], env, python)
+            if not started.get("papers_listed"):
+                raise RuntimeError("the app listed no papers: the start measured an empty list")
+            app.append(started["ms"])
         result["bare_textual_start_ms"] = round(statistics.median(bare), 1)
         result["start_ms"] = round(statistics.median(app), 1)
         result["start_ratio"] = round(result["start_ms"] / result["bare_textual_start_ms"], 2)

@@ -3,7 +3,7 @@
 - `bare T0`: a bare Textual app that paints one label; time from T0 (the parent's
   `time.time()` just before it spawned this process) to the first paint after mount.
 - `app T0 DUMPS`: `reader.tui.make_app([DUMPS])` to the first paint after the result list
-  got its first ids (index already built, as on every start but the first).
+  got its first search's ids (index already built, as on every start but the first).
 - `keys CORPUS INDEX TEXT [cold]`: the app on a prebuilt library, headless under Pilot; TEXT
   is typed a letter at a time, once the library's background warm-up has finished (`cold`:
   as soon as the first list shows), and each key's latency to the repainted, updated list is
@@ -63,7 +63,7 @@ def app(t0: float, dumps: str) -> dict[str, Any]:
             ids = application.results.list.ids
         except Exception:
             return
-        if ids:
+        if application.search_shown:  # the first search's list is set (empty or not)
             out["papers_listed"] = len(ids)
             application.call_after_refresh(done)
             out["pending"] = True
