@@ -25,6 +25,7 @@ from operator import add, mul, neg
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.formats import Positions
 
 B, K1 = 0.75, 1.2
 WHOOSH3_HEADER_MAGIC = b"W3Bl"
@@ -307,7 +308,7 @@ class Engine:
         if not candidates:
             return {}
         fmt = self.searcher.schema[field].format
-        decode = _decode_positions if type(fmt).__name__ == "Positions" else fmt.decode_positions
+        decode = _decode_positions if type(fmt) is Positions else fmt.decode_positions
         positions: list[dict[int, bytes]] = []
         for word in words:
             found: dict[int, bytes] = {}

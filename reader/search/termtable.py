@@ -15,6 +15,8 @@ from array import array
 from collections.abc import Iterator
 from typing import IO, Any
 
+from whoosh.util.numlists import GrowableArray
+
 #: Terms held in memory (16 bytes each in a bucket, 8 in the offsets) before a spill.
 HELD_ENTRIES = 1 << 20
 
@@ -23,8 +25,8 @@ class TermTable:
     """Hash buckets and ordered offsets of the terms written so far.
 
     Callers append straight to `buckets[h & 255]` (hash, offset, hash, offset, ...) and to
-    `offsets`, and call `spill` when `offsets` holds `HELD_ENTRIES`; spilling empties the arrays in place, so
-    references to them stay valid.
+    `offsets`, and call `spill` when `offsets` holds `HELD_ENTRIES`; spilling empties the
+    arrays in place, so references to them stay valid.
     """
 
     def __init__(self, tempdir: str | None) -> None:
@@ -35,8 +37,7 @@ class TermTable:
         self._bucket_chunks: list[list[tuple[int, int]]] = [[] for _ in range(256)]
         self._offset_chunks: list[tuple[int, int]] = []
         self._counts = [0] * 256
-        self._written_offsets = 0
-        self._max_offset = 0
+        self._last_spilled = 0  # the offsets ascend: the last one is the largest
 
     def spill(self) -> None:
         """Move the held entries to the temporary file (callers do, past `HELD_ENTRIES`)."""
@@ -52,9 +53,8 @@ class TermTable:
                 self._counts[number] += len(bucket) // 2
                 bucket.tofile(file)
                 del bucket[:]
-        self._max_offset = max(self._max_offset, self.offsets[-1])
+        self._last_spilled = self.offsets[-1]
         self._offset_chunks.append((file.tell(), len(self.offsets)))
-        self._written_offsets += len(self.offsets)
         self.offsets.tofile(file)
         del self.offsets[:]
 
@@ -75,6 +75,12 @@ class TermTable:
             yield from zip(values, values, strict=False)
         values = iter(self.buckets[number])
         yield from zip(values, values, strict=False)
+
+    def offset_count(self) -> int:
+        return sum(count for _offset, count in self._offset_chunks) + len(self.offsets)
+
+    def last_offset(self) -> int:
+        return self.offsets[-1] if self.offsets else self._last_spilled
 
     def offset_chunks(self) -> Iterator[array[int]]:
         for offset, count in self._offset_chunks:
@@ -112,20 +118,12 @@ class _Offsets:
 
     def __init__(self, table: TermTable) -> None:
         self.table = table
-        last = table.offsets[-1] if table.offsets else 0
-        biggest = max(table._max_offset, last)
-        # GrowableArray's choice for the largest value (the offsets ascend).
-        if biggest < 2**16:
-            self.typecode = "H"
-        elif biggest < 2**31:
-            self.typecode = "i"
-        elif biggest < 2**32:
-            self.typecode = "I"
-        else:
-            self.typecode = "q"
+        widest = GrowableArray("H")  # as OrderedHashWriter starts it: Whoosh's own widening
+        widest.append(table.last_offset())
+        self.typecode = widest.typecode
 
     def __len__(self) -> int:
-        return self.table._written_offsets + len(self.table.offsets)
+        return self.table.offset_count()
 
     def to_file(self, dbfile: Any) -> None:
         for chunk in self.table.offset_chunks():

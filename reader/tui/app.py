@@ -100,7 +100,6 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self._read_timer: Timer | None = None
         self._restore_selection: str | None = self.ui_state.selected
         self._has_results = False
-        self._warm_started = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -264,10 +263,9 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             self._search_pending = False
             self.run_search()
             return
-        self.search_shown = message.generation
-        if not self._warm_started:
-            self._warm_started = True
+        if not self.search_shown:  # the first list: warm up once it is drawn
             self.call_after_refresh(self.warm_worker)
+        self.search_shown = message.generation
         paper_list, bar = self.results.list, self.search_bar
         keep, self._restore_selection = self._restore_selection, None
         if message.similar is not None:

@@ -101,8 +101,8 @@ class KeyFooter(Widget):
         shown, palette = self.hints()
         spans: list[tuple[int, int, str]] = []
         line = Text(no_wrap=True, overflow="crop")
-        right = self._hint(*palette) if palette is not None else None
-        room = width - (right.cell_len + 3 if right is not None else 0)
+        right = (self._hint(*palette), palette[0].key) if palette is not None else None
+        room = width - (right[0].cell_len + 3 if right is not None else 0)
         for binding, enabled in shown:
             hint = self._hint(binding, enabled)
             start = line.cell_len + 1
@@ -111,12 +111,13 @@ class KeyFooter(Widget):
             line.append(" ")
             line.append_text(hint)
             spans.append((start, line.cell_len, binding.key))
-        if right is not None and palette is not None:
-            start = width - right.cell_len - 1
+        if right is not None:
+            hint, key = right
+            start = width - hint.cell_len - 1
             line.append(" " * max(1, start - 1 - line.cell_len))
             line.append("│", Style(dim=True))
-            line.append_text(right)
-            spans.append((line.cell_len - right.cell_len, line.cell_len, palette[0].key))
+            line.append_text(hint)
+            spans.append((line.cell_len - hint.cell_len, line.cell_len, key))
         self._spans = spans
         return line
 
