@@ -20,6 +20,10 @@ from typing import Any
 from reader.ingest.identity import title_key
 from reader.model import Paper, Source
 
+#: The index format: bump when the Whoosh schema, analysis or catalog layout changes; a
+#: mismatch rebuilds the index. Kept here so opening the catalog needs no Whoosh import.
+SCHEMA_VERSION = 5
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from reader.search.query import parse
-from reader.search.sync import source_infos
+from reader.search.plan import source_infos
 from reader.search.types import Filters
 
 if TYPE_CHECKING:
@@ -30,7 +29,8 @@ class FacetsMixin:
         _doc_sources: tuple[Any, int, list[tuple[str, ...]]] | None
         _all_counts: tuple[int, Counter[str]] | None
 
-        def _fresh(self) -> bool: ...
+        def _fresh(self, index: bool = True) -> bool: ...
+        def _open(self, index: bool = True) -> bool: ...
         def _all_rows(self) -> dict[str, PaperRow]: ...
         def _allowed_ids(self, f: Filters) -> set[str]: ...
         def _matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]: ...
@@ -41,7 +41,7 @@ class FacetsMixin:
         """Per-dump match counts for a query (ignoring the dump filter itself)."""
         try:
             with self._lock:
-                if not self._fresh():
+                if not self._fresh(index=False):
                     return {}
                 base = Filters(
                     ids=filters.ids, date_from=filters.date_from, date_to=filters.date_to,
@@ -51,6 +51,10 @@ class FacetsMixin:
                 rows = self._all_rows()
                 found = None
                 if query.strip() and query.strip() not in ("*", "*:*"):
+                    from reader.search.query import parse
+
+                    if not self._open():  # Whoosh cannot be read: no counts
+                        return {}
                     parsed = parse(query, self._parser, self._query_reader())
                     found = self._fast_facets(parsed.query, allowed)
                 everything = not query.strip() or query.strip() in ("*", "*:*")

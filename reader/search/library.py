@@ -3,6 +3,9 @@
 The one object the CLI and the TUI talk to. Public methods never raise for bad queries or
 damaged indexes: a damaged or outdated index is rebuilt by `sync()`, and reads before that
 see an empty library. Thread-safe: searches serialise on one cached searcher.
+
+Whoosh is opened (and imported) only when a query needs it: the catalog alone answers the
+unfiltered list, rows, papers and counts, so the app draws its first list without it.
 """
 
 from __future__ import annotations
@@ -12,23 +15,16 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from whoosh import qparser
-from whoosh import query as wq
-
-from reader.ingest import find_arxiv_id, merge_records
+from reader.ingest.identity import find_arxiv_id
+from reader.ingest.merge import merge_records
 from reader.locations import LocationError, ensure_dir
 from reader.model import Paper
-from reader.search import parallel
-from reader.search.analysis import token_spans
-from reader.search.catalog import Catalog, PaperRow
-from reader.search.engine import Engine
+from reader.search.catalog import SCHEMA_VERSION, Catalog, PaperRow
 from reader.search.facets import FacetsMixin
 from reader.search.lexicon import Lexicon
-from reader.search.query import make_parser, parse
-from reader.search.schema import SCHEMA_VERSION
-from reader.search.similar import similar_papers
+from reader.search.plan import Plan, Progress, plan_sync, source_infos
 from reader.search.storage import (
     CATALOG_FILE,
     IndexDamaged,
@@ -43,7 +39,6 @@ from reader.search.storage import (
     sync_lock,
 )
 from reader.search.suggestions import SuggestMixin
-from reader.search.sync import Plan, Syncer, plan_sync, source_infos
 from reader.search.types import (
     Filters,
     Row,
@@ -55,7 +50,8 @@ from reader.search.types import (
 )
 from reader.search.warmup import WarmUpMixin
 
-Progress = Callable[[int, int, str], None]
+if TYPE_CHECKING:
+    from reader.search.engine import Engine
 
 
 class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
@@ -94,42 +90,64 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
     def lock_path(self) -> Path:
         return self.index_dir.with_name(self.index_dir.name + ".lock")
 
-    def _open(self) -> bool:
-        """Open the index if it is usable; remember why not otherwise."""
-        if self._opened:
-            return self._ix is not None
-        self._opened = True
-        self._damage = None
-        if not self.index_dir.exists() and not self.index_dir.is_symlink():
+    def _open(self, index: bool = True) -> bool:
+        """Open the catalog and, with `index`, the Whoosh index; remember why not if unusable.
+
+        `index=False` opens the catalog alone (no Whoosh import): enough for the unfiltered
+        list, rows, papers and counts. A damaged Whoosh index is found when it is first needed.
+        """
+        if not self._opened:
+            self._opened = True
+            self._damage = None
+            self._catalog = self._open_catalog()
+        if self._catalog is None:
             return False
+        if index and self._ix is None and self._damage is None:
+            self._open_whoosh()
+        return not index or self._ix is not None
+
+    def _open_catalog(self) -> Catalog | None:
+        """The catalog if it exists and is of the current format; else None and `_damage` set."""
+        if not self.index_dir.exists() and not self.index_dir.is_symlink():
+            return None
         if not self.index_dir.is_dir():
             self._damage = "the index path is not a folder"
-            return False
+            return None
         if not (self.index_dir / CATALOG_FILE).is_file():
             self._damage = "the index catalog is missing"
-            return False
+            return None
         catalog: Catalog | None = None
         try:
             catalog = Catalog(self.index_dir / CATALOG_FILE)
             version = catalog.get_meta("schema_version")
-            if version != str(SCHEMA_VERSION):
-                catalog.close()
-                self._damage = (
-                    f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
-                )
-                return False
-            ix = open_whoosh(self.index_dir)
         except Exception as exc:  # a damaged catalog raises sqlite3 errors
             if catalog is not None:
                 catalog.close()
-            is_whoosh = isinstance(exc, IndexDamaged)
-            self._damage = str(exc) if is_whoosh else f"index catalog cannot be read ({exc})"
-            return False
-        self._ix, self._catalog = ix, catalog
+            self._damage = f"index catalog cannot be read ({exc})"
+            return None
+        if version != str(SCHEMA_VERSION):
+            catalog.close()
+            self._damage = (
+                f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
+            )
+            return None
+        return catalog
+
+    def _open_whoosh(self) -> None:
+        """Open the Whoosh index beside the open catalog, or set `_damage` saying why not."""
+        from whoosh import qparser
+
+        from reader.search.query import make_parser
+
+        try:
+            ix = open_whoosh(self.index_dir)
+        except IndexDamaged as exc:
+            self._damage = str(exc)
+            return
+        self._ix = ix
         self._searcher = ix.searcher()
         self._parser = make_parser(ix.schema)
         self._words_parser = qparser.QueryParser("words", ix.schema, group=qparser.AndGroup)
-        return True
 
     def _close_handles(self) -> None:
         self._drop_lexicon()
@@ -160,16 +178,20 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
             return self._damage
 
     # -- syncing ---------------------------------------------------------------------
-    def plan(self) -> Plan | None:
-        """The work a sync would do, or None when the index must be (re)built from scratch."""
+    def plan(self, verify_index: bool = True) -> Plan | None:
+        """The work a sync would do, or None when the index must be (re)built from scratch.
+
+        `verify_index=False` checks the catalog alone, without opening (or importing) Whoosh:
+        the app's quick start, which verifies the index once its first list is drawn.
+        """
         with self._lock:
-            if not self._open():
+            if not self._open(index=verify_index):
                 return None
             assert self._catalog is not None
             return plan_sync(self._catalog, self.roots)
 
-    def needs_sync(self) -> bool:
-        plan = self.plan()
+    def needs_sync(self, verify_index: bool = True) -> bool:
+        plan = self.plan(verify_index)
         return plan is None or not plan.empty
 
     def sync(
@@ -220,6 +242,8 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
                 )
                 report.files = source_infos(self._catalog)
                 return report
+            from reader.search.sync import Syncer
+
             try:
                 report = Syncer(self._ix, self._catalog, progress).run(plan)
             except BaseException:
@@ -231,6 +255,9 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
 
     def _rebuild(self, progress: Progress | None, reason: str | None) -> SyncReport:
         """Build a fresh index beside the old one, then swap it in."""
+        from reader.search import parallel
+        from reader.search.sync import Syncer
+
         building = self.index_dir.with_name(self.index_dir.name + ".new")
         remove_leftovers(self.index_dir)
         clear_index_dir(building)
@@ -273,22 +300,13 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
             self._lex_searcher.close()
             self._lex_searcher = None
 
-    def refresh(self) -> bool:
-        """Pick up a sync done by another process; True if anything changed."""
-        with self._lock:
-            if not self._open():
-                self._opened = False
-                return self._open()
-            assert self._catalog is not None
-            if self._catalog.generation() == self._cache_gen and self._searcher.up_to_date():
-                return False
-            self._reopen_searcher()
-            return True
-
     # -- caches ------------------------------------------------------------------------
-    def _fresh(self) -> bool:
-        """Open and make the per-generation caches current; False if there is no index."""
-        if not self._open():
+    def _fresh(self, index: bool = True) -> bool:
+        """Open and make the per-generation caches current; False if there is no index.
+
+        `index=False`: the catalog is enough (Whoosh stays unopened if it is not yet open).
+        """
+        if not self._open(index):
             return False
         assert self._catalog is not None
         gen = self._catalog.generation()
@@ -316,7 +334,7 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
     def has_metadata(self) -> bool:
         """True if any paper has a date, upvotes or an arXiv category (so those filters apply)."""
         with self._lock:
-            if not self._fresh():
+            if not self._fresh(index=False):
                 return False
             return any(
                 r.published or r.upvotes is not None or r.categories
@@ -326,11 +344,11 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
         with self._lock:
-            return len(self._order) if self._fresh() else 0
+            return len(self._order) if self._fresh(index=False) else 0
 
     def sources(self) -> list[SourceInfo]:
         with self._lock:
-            if not self._fresh():
+            if not self._fresh(index=False):
                 return []
             assert self._catalog is not None
             return source_infos(self._catalog)
@@ -338,7 +356,7 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
     def resolve_id(self, key: str) -> str | None:
         """A paper id from a paper id or an arXiv id (`2405.07960`, `arXiv:2405.07960v2`)."""
         with self._lock:
-            if not self._fresh():
+            if not self._fresh(index=False):
                 return None
             assert self._catalog is not None
             key = key.strip()
@@ -366,7 +384,7 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
             # a search in progress (measured: 56 ms a frame while typing at 100k papers).
             return [_row(loaded[i]) for i in ids if i in loaded]
         with self._lock:
-            if not self._fresh():
+            if not self._fresh(index=False):
                 return []
             assert self._catalog is not None
             if self._rows is None and len(ids) > 2000:  # one table scan beats chunked lookups
@@ -380,7 +398,7 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
     def iter_papers(self) -> Iterable[Paper]:
         """Every paper, merged, in dump order."""
         with self._lock:
-            order = list(self._order) if self._fresh() else []
+            order = list(self._order) if self._fresh(index=False) else []
         for pid in order:
             paper = self.get(pid)
             if paper is not None:
@@ -412,7 +430,7 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
         self, query: str, filters: Filters, sort: Sort, limit: int | None, suggest: bool = True
     ) -> SearchResult:
         result = SearchResult(query=query)
-        if not self._fresh():
+        if not self._fresh(index=False):
             result.note = "the index is not built yet"
             return result
         allowed = self._allowed_ids(filters) if filters.active else None
@@ -422,6 +440,13 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
             result.total = len(ids)
             result.ids = ids[:limit] if limit else list(ids)
             return result
+        if not self._open():  # a query needs Whoosh (opened on first use)
+            result.note = f"the search index cannot be read ({self._damage}); it needs a rebuild"
+            return result
+        from whoosh import query as wq
+
+        from reader.search.query import parse
+
         parsed = parse(query, self._parser, self._query_reader())
         result.terms = parsed.terms
         result.note = "; ".join(dict.fromkeys(parsed.notes)) or None
@@ -469,6 +494,8 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
 
     def _engine(self) -> Engine:
         """The fast evaluator for the current searcher (rebuilt when the searcher changes)."""
+        from reader.search.engine import Engine
+
         if self._fast is None or self._fast.searcher is not self._searcher:
             self._fast = Engine(self._searcher)
             self._id_col = None
@@ -524,6 +551,8 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
                 paper = self.get(key)
                 if paper is None or not self._fresh():
                     return SimilarResult(paper_id=key)
+                from reader.search.similar import similar_papers
+
                 own = self._docnums().get(paper.id)
                 return similar_papers(self._searcher, paper, own, limit)
         except Exception:  # an id that is not text (lone surrogates) or a damaged index
@@ -544,6 +573,8 @@ def highlight_spans(
     words = {t for f, t in terms if f == "words"}
     if not stems and not words:
         return []
+    from reader.search.analysis import token_spans
+
     return [(s, e) for word, st, s, e in token_spans(text) if st in stems or word in words]
 
 

@@ -27,8 +27,7 @@ from typing import Any
 
 from reader.ingest import date_key, merge_records
 from reader.search.bulk import install as install_bulk
-from reader.search.catalog import Catalog
-from reader.search.schema import SCHEMA_VERSION
+from reader.search.catalog import SCHEMA_VERSION, Catalog
 from reader.search.storage import CATALOG_FILE, WHOOSH_DIR, create_whoosh, storage
 from reader.search.sync import FileState, Plan, Progress, Syncer, source_infos, to_document
 from reader.search.types import SyncReport

@@ -17,8 +17,8 @@ from whoosh import query as wq
 
 from reader.search.analysis import pair
 from reader.search.schema import DEFAULT_FIELDS
+from reader.search.types import MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 500
 MAX_EXPANSION = 48
 MAX_SCAN = 5000
 MAX_FUZZY_DISTANCE = 2

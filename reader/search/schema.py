@@ -1,13 +1,10 @@
-"""The Whoosh schema, its version, and where the index lives inside an index folder."""
+"""The Whoosh schema and the fields a query may name (the index format version: `catalog`)."""
 
 from __future__ import annotations
 
 from whoosh import fields
 
 from reader.search.analysis import pair_analyzer, plain_analyzer, stemming_analyzer
-
-#: Bump when the schema, analysis or catalog layout changes: a mismatch rebuilds the index.
-SCHEMA_VERSION = 5
 
 #: Fields a user can name in a query (`title:diffusion`); `source` matches dump names.
 QUERY_FIELDS = ("title", "abstract", "source", "author", "category", "arxiv", "words")

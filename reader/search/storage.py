@@ -2,6 +2,8 @@
 
 Layout: `<index_dir>/whoosh/` (Whoosh, no mmap: keeps RSS small) and `<index_dir>/catalog.sqlite`;
 the lock `<index_dir>.lock` sits beside the folder so a rebuild can swap the folder whole.
+Whoosh is imported by the functions that open it: the app draws its first list from the
+catalog alone, before Whoosh (50 ms of imports) is loaded.
 """
 
 from __future__ import annotations
@@ -14,12 +16,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage
-
-from reader.search.schema import make_schema
+if TYPE_CHECKING:
+    from whoosh.filedb.filestore import FileStorage
 
 WHOOSH_DIR = "whoosh"
 CATALOG_FILE = "catalog.sqlite"
@@ -52,11 +52,15 @@ def describe_write_error(exc: BaseException) -> str:
 
 
 def storage(index_dir: Path) -> FileStorage:
+    from whoosh.filedb.filestore import FileStorage
+
     return FileStorage(str(index_dir / WHOOSH_DIR), supports_mmap=False)
 
 
 def open_whoosh(index_dir: Path) -> Any:
     """Open the Whoosh index, raising `IndexDamaged` with a reason if it cannot be read."""
+    from whoosh import index as windex
+
     wdir = index_dir / WHOOSH_DIR
     if not wdir.is_dir():
         raise IndexDamaged("index folder missing")
@@ -75,6 +79,8 @@ def open_whoosh(index_dir: Path) -> Any:
 
 
 def create_whoosh(index_dir: Path) -> Any:
+    from reader.search.schema import make_schema
+
     wdir = index_dir / WHOOSH_DIR
     wdir.mkdir(parents=True, exist_ok=True)
     return storage(index_dir).create_index(make_schema())
@@ -90,6 +96,8 @@ def clear_index_dir(index_dir: Path) -> None:
 
 def remove_orphans(index_dir: Path) -> None:
     """Best effort: delete Whoosh files no commit refers to (left by a failed or killed sync)."""
+    from whoosh import index as windex
+
     try:
         store = storage(index_dir)
         toc = windex.TOC.read(store, windex._DEF_INDEX_NAME)

@@ -6,9 +6,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reader.search.analysis import plain_analyzer
 from reader.search.lexicon import Lexicon, LexiconReader, correct
-from reader.search.query import MAX_QUERY_CHARS
+from reader.search.types import MAX_QUERY_CHARS
 
 
 class SuggestMixin:
@@ -20,7 +19,7 @@ class SuggestMixin:
         _words_parser: Any
         _lex: tuple[Any, Lexicon] | None
 
-        def _fresh(self) -> bool: ...
+        def _fresh(self, index: bool = True) -> bool: ...
 
     def suggest(self, query: str) -> str | None:
         """ "Did you mean": the query with unknown words corrected, or None."""
@@ -52,6 +51,8 @@ class SuggestMixin:
         else:  # look words up in the term index; the vocabulary loads only for 2-edit misses
             known = lambda w: ("words", w) in reader  # noqa: E731
             df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
+        from reader.search.analysis import plain_analyzer
+
         out, last = [], 0
         for token in plain_analyzer()(text, chars=True, removestops=False):
             if text[token.endchar : token.endchar + 1] == ":" or text[

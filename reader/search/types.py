@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: A longer query is cut to this many characters (with a note saying so).
+MAX_QUERY_CHARS = 500
+
 
 class Sort(StrEnum):
     """How a result list is ordered."""

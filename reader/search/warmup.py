@@ -9,12 +9,11 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from reader.search.engine import Engine
 from reader.search.lexicon import Lexicon
-from reader.search.schema import DEFAULT_FIELDS
 
 if TYPE_CHECKING:
     from reader.search.catalog import PaperRow
+    from reader.search.engine import Engine
 
 #: `warm()` scores the most frequent terms of each default field (at most PRIME_TERMS each)
 #: until PRIME_POSTINGS scores are kept (about 40 MB at 100k papers).
@@ -34,7 +33,7 @@ class WarmUpMixin:
         _lex_searcher: Any
         warmed: threading.Event
 
-        def _fresh(self) -> bool: ...
+        def _fresh(self, index: bool = True) -> bool: ...
         def _all_rows(self) -> dict[str, PaperRow]: ...
         def _source_table(self) -> list[tuple[str, ...]]: ...
         def _drop_lexicon(self) -> None: ...
@@ -85,6 +84,9 @@ class WarmUpMixin:
         abstracts: scoring it cold was most of the slowest keystroke's time). The work runs
         on a private searcher of the same segments, outside the lock; only handing the
         scores to the shared engine takes the lock, so searches meanwhile do not wait."""
+        from reader.search.engine import Engine
+        from reader.search.schema import DEFAULT_FIELDS
+
         with self._lock:
             shared = self._engine()
             if self._searcher is not searcher or shared.primed:

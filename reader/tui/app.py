@@ -81,6 +81,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.locations = locations
         self.ui_state, self._state_problem = load_state(locations.state_file)
         self.ready = False
+        self._index_verified = False
         self.generation = 0
         self.read_generation = 0
         #: The generations last shown (equal to the above when nothing is in flight).

@@ -40,17 +40,26 @@ class SyncMixin(_Base):
         library: Library
         ui_state: UiState
         ready: bool
+        #: Set once the Whoosh index has been opened and checked (or rebuilt) after the start.
+        _index_verified: bool
 
         @property
         def filter_pane(self) -> FilterPane: ...
         def run_search(self) -> None: ...
 
+        search_shown: int
+
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def startup_worker(self) -> None:
-        """Sync the index if the dumps changed (with a progress bar), then report what is there."""
+    def startup_worker(self, verify_index: bool = False) -> None:
+        """Sync the index if the dumps changed (with a progress bar), then report what is there.
+
+        At start the catalog alone is checked (`verify_index=False`): the first list needs no
+        Whoosh, whose import and opening would delay it; `warm_worker` opens and checks the
+        index right after, and brings it back here to rebuild it if it cannot be read.
+        """
         lib, report, error = self.library, None, None
         try:
-            if lib.needs_sync():
+            if lib.needs_sync(verify_index=verify_index):
                 self.call_from_thread(self.show_sync_bar, "Indexing…")
                 report = lib.sync(
                     progress=self._post_progress,
@@ -74,9 +83,15 @@ class SyncMixin(_Base):
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def warm_worker(self) -> None:
-        """Load the vocabulary and score common terms, so the first keystrokes do not wait
-        for them; started once the first list is drawn, which it would otherwise slow."""
+        """Open the index, load the vocabulary and score common terms, so the first keystrokes
+        do not wait for them; started once the first list is drawn, which it would otherwise
+        slow. An index that cannot be read is rebuilt (once), with the progress bar."""
         self.library.warm()
+        if self.library.damage and not self._index_verified:
+            self._index_verified = True
+            self.call_from_thread(self.startup_worker, True)
+            return
+        self._index_verified = True
         # The warm-up leaves many new long-lived objects; collect them now, while the app is
         # idle, or the collector's full pass (60-100 ms at 100k papers) lands on a keystroke.
         gc.collect()
@@ -113,4 +128,6 @@ class SyncMixin(_Base):
         fp.set_sources(message.sources, self.ui_state.sources)
         fp.set_extra(message.has_extra_filters)
         self.ready = True
+        if report is not None and report.rebuilt and self.search_shown:
+            self.warm_worker()  # rebuilt after the first list (an unreadable index): warm it
         self.run_search()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.search import Library
-from reader.search.schema import SCHEMA_VERSION
+from reader.search.catalog import SCHEMA_VERSION
 
 
 def _lib(tmp_path: Path, dumps: Path) -> Library:
