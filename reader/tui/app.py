@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Header, Input, Label, ProgressBar
+from textual.widgets import ContentSwitcher, Header, Input
 
 from reader.bookmarks import BookmarkStore
 from reader.commands import error_message
@@ -41,9 +41,10 @@ from reader.tui.messages import (
     SuggestionFound,
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
+from reader.tui.screens import MainScreen
 from reader.tui.startup import SyncMixin
 from reader.tui.state import load_state
-from reader.tui.widgets import KeyFooter, ListRow, PaperList
+from reader.tui.widgets import KeyFooter, ListRow, PaperList, SyncBar
 
 #: Seconds of typing pause before searching (stale searches are also skipped in the worker).
 DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before searching
@@ -103,6 +104,9 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self._has_results = False
 
     # -- layout ----------------------------------------------------------------------------
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
     def compose(self) -> ComposeResult:
         # The breakpoint class the first resize would set, set before the panes mount: set
         # after, it restyles every widget once more (a tenth of the start-up time).
@@ -114,9 +118,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         )  # fmt: skip
         yield Header(icon="≡")
         yield SearchBar(id="search-bar")
-        with Horizontal(id="sync-bar"):
-            yield Label("Indexing…", id="sync-label", markup=False)
-            yield ProgressBar(id="sync-progress", show_eta=False)
+        yield SyncBar(id="sync-bar")
         with Horizontal(id="body"):
             yield FilterPane(id="filters")
             with ContentSwitcher(initial="results", id="center"):
@@ -164,7 +166,6 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             self.theme = state.theme
         self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
         self.sub_title = "opening the index…"
-        self.query_one("#sync-bar").display = False
         if self._state_problem:
             self.notify(self._state_problem, severity="warning", markup=False)
         if self.store.problem:

@@ -9,12 +9,12 @@ import gc
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.widgets import Label, ProgressBar
 from textual.worker import get_current_worker
 
 from reader.commands import error_message
 from reader.search import IndexBusy
 from reader.tui.messages import SyncFinished, SyncProgress
+from reader.tui.widgets import SyncBar
 
 
 class SyncStopped(Exception):
@@ -102,16 +102,15 @@ class SyncMixin(_Base):
         self.post_message(SyncProgress(done, total, file_name))
 
     def show_sync_bar(self, label: str) -> None:
-        self.query_one("#sync-bar").display = True
-        self.query_one("#sync-label", Label).update(label)
+        bar = self.query_one("#sync-bar", SyncBar)
+        bar.display = True
+        bar.show(label)
         self.sub_title = "indexing…"
 
     def on_sync_progress(self, message: SyncProgress) -> None:
-        self.query_one("#sync-progress", ProgressBar).update(
-            total=message.total, progress=message.done
-        )
         label = message.file_name or "indexing"
-        self.query_one("#sync-label", Label).update(label[:1].upper() + label[1:])
+        bar = self.query_one("#sync-bar", SyncBar)
+        bar.show(label[:1].upper() + label[1:], message.done, message.total)
         percent = 100 * message.done // max(message.total, 1)
         self.sub_title = f"indexing… {percent}%"
 

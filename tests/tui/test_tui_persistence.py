@@ -15,6 +15,7 @@ from reader.locations import resolve_locations
 from reader.search import Sort
 from reader.tui.app import PaperReaderApp
 from reader.tui.state import UiState, load_state
+from reader.tui.widgets import SyncBar
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -165,6 +166,7 @@ async def test_sync_progress_is_shown_while_indexing(new_app, settle, sample_dir
         await settle(pilot)
         assert seen and seen[-1][0] == seen[-1][1]
         assert not app.query_one("#sync-bar").display
+        assert app.query_one("#sync-bar", SyncBar).fraction == 1.0
         assert app.sub_title.endswith("papers · 3 dumps")
 
 

@@ -7,6 +7,7 @@ filled by the app from what the Library and the bookmark store say.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -77,10 +78,29 @@ class SearchBar(Vertical):
         widget.display = bool(suggestion)
 
 
+#: The extra filters' inputs: (id, placeholder, input type).
+EXTRA_INPUTS: tuple[tuple[str, str, Literal["integer", "text"]], ...] = (
+    ("date-from", "YYYY-MM-DD", "text"),
+    ("date-to", "YYYY-MM-DD", "text"),
+    ("min-upvotes", "0", "integer"),
+    ("category", "e.g. cs.CL", "text"),
+)
+
+
 class FilterPane(VerticalScroll):
-    """Dumps (with per-dump counts), bookmarked only, tags, sort, and optional extra filters."""
+    """Dumps (with per-dump counts), bookmarked only, tags, sort, and optional extra filters.
+
+    The extra filters (dates, upvotes, category) are mounted the first time an index with
+    such metadata is shown: most dumps have none, and their nine widgets slowed every start.
+    """
 
     _sort: Sort = Sort.RELEVANCE
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: The extra filters' values as typed (kept while they are hidden or not mounted).
+        self._extra: dict[str, str] = {key: "" for key, _, _ in EXTRA_INPUTS}
+        self._extra_shown = False
 
     def compose(self) -> ComposeResult:
         yield Label("Dumps", classes="filter-heading")
@@ -93,17 +113,25 @@ class FilterPane(VerticalScroll):
         with RadioSet(id="sort", compact=True):
             for sort in Sort:
                 yield RadioButton(sort.value, id=f"sort-{sort.value}", value=sort is Sort.RELEVANCE)
-        with Vertical(id="extra-filters"):
-            yield Label("Published from / to", classes="filter-heading")
-            yield Input(placeholder="YYYY-MM-DD", id="date-from", compact=True)
-            yield Input(placeholder="YYYY-MM-DD", id="date-to", compact=True)
-            yield Label("Min upvotes", classes="filter-heading")
-            yield Input(placeholder="0", id="min-upvotes", type="integer", compact=True)
-            yield Label("arXiv category", classes="filter-heading")
-            yield Input(placeholder="e.g. cs.CL", id="category", compact=True)
+
+    def _extra_filters(self) -> Vertical:
+        """The extra filters' widgets, filled with the values kept so far."""
+        inputs = {
+            key: Input(self._extra[key], placeholder=hint, id=key, type=kind, compact=True)
+            for key, hint, kind in EXTRA_INPUTS
+        }
+        return Vertical(
+            Label("Published from / to", classes="filter-heading"),
+            inputs["date-from"],
+            inputs["date-to"],
+            Label("Min upvotes", classes="filter-heading"),
+            inputs["min-upvotes"],
+            Label("arXiv category", classes="filter-heading"),
+            inputs["category"],
+            id="extra-filters",
+        )
 
     def on_mount(self) -> None:
-        self.query_one("#extra-filters").display = False
         self.query_one("#tags", SelectionList).display = False
 
     # -- filling -------------------------------------------------------------------------
@@ -166,10 +194,20 @@ class FilterPane(VerticalScroll):
             self.query_one("#bookmarked-only", Checkbox).value = value
 
     def set_extra(self, shown: bool, values: Mapping[str, str] | None = None) -> None:
-        self.query_one("#extra-filters").display = shown
+        """Show or hide the extra filters (mounting them the first time), with `values`."""
+        self._extra.update(
+            {key: value for key, value in (values or {}).items() if key in self._extra}
+        )
+        self._extra_shown = shown
+        found = self.query("#extra-filters")
+        if not found:
+            if shown:
+                self.mount(self._extra_filters())
+            return
         for key, value in (values or {}).items():
             with self.prevent(Input.Changed):
                 self.query_one(f"#{key}", Input).value = value
+        found.first().display = shown
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -190,11 +228,8 @@ class FilterPane(VerticalScroll):
 
     def extra_values(self, only_shown: bool = False) -> dict[str, str]:
         """Date range, min upvotes and category as typed (empty when hidden and `only_shown`)."""
-        hidden = only_shown and not self.query_one("#extra-filters").display
-        return {
-            key: "" if hidden else self.query_one(f"#{key}", Input).value.strip()
-            for key in ("date-from", "date-to", "min-upvotes", "category")
-        }
+        hidden = only_shown and not self._extra_shown
+        return {key: "" if hidden else value.strip() for key, value in self._extra.items()}
 
     @property
     def first_control(self) -> Widget:
@@ -218,4 +253,7 @@ class FilterPane(VerticalScroll):
     @on(Input.Changed, "#extra-filters Input")
     def _extra_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(FiltersChanged())
+        key = event.input.id or ""
+        if key in self._extra and self._extra[key] != event.value:
+            self._extra[key] = event.value
+            self.post_message(FiltersChanged())

@@ -2,5 +2,6 @@
 
 from reader.tui.widgets.key_footer import KeyFooter
 from reader.tui.widgets.paper_list import ListRow, PaperList
+from reader.tui.widgets.sync_bar import SyncBar
 
-__all__ = ["KeyFooter", "ListRow", "PaperList"]
+__all__ = ["KeyFooter", "ListRow", "PaperList", "SyncBar"]
