@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Header, Input
+from textual.widgets import ContentSwitcher, Input
 
 from reader.bookmarks import BookmarkStore
 from reader.commands import error_message
@@ -44,7 +44,7 @@ from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, S
 from reader.tui.screens import MainScreen
 from reader.tui.startup import SyncMixin
 from reader.tui.state import load_state
-from reader.tui.widgets import KeyFooter, ListRow, PaperList, SyncBar
+from reader.tui.widgets import KeyFooter, ListRow, PaperList, SyncBar, TitleBar
 
 #: Seconds of typing pause before searching (stale searches are also skipped in the worker).
 DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before searching
@@ -116,7 +116,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
                 self.size.width, self.HORIZONTAL_BREAKPOINTS)},
             update=False,
         )  # fmt: skip
-        yield Header(icon="≡")
+        yield TitleBar("≡")
         yield SearchBar(id="search-bar")
         yield SyncBar(id="sync-bar")
         with Horizontal(id="body"):
