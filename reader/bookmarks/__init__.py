@@ -2,13 +2,22 @@
 
 `BookmarkStore` keeps `bookmarks.json` (see `reader.locations.Locations.bookmarks_file`)
 in memory and changes it under a cross-process lock with atomic, durable writes.
+Names are re-exported lazily (`reader._lazy`): the app needs the store, not the CLI or
+the exporters.
 """
 
-from reader.bookmarks.cli import add_bookmark_commands, run_bookmarks
-from reader.bookmarks.codec import SCHEMA_VERSION
-from reader.bookmarks.export import FORMATS, export, parse_import
-from reader.bookmarks.model import Bookmark, BookmarkError, clean_note, normalise_tags
-from reader.bookmarks.store import BookmarkStore
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from reader.bookmarks.cli import add_bookmark_commands, run_bookmarks
+    from reader.bookmarks.codec import SCHEMA_VERSION
+    from reader.bookmarks.export import FORMATS, export, parse_import
+    from reader.bookmarks.model import Bookmark, BookmarkError, clean_note, normalise_tags
+    from reader.bookmarks.store import BookmarkStore
 
 __all__ = [
     "FORMATS",
@@ -23,3 +32,15 @@ __all__ = [
     "parse_import",
     "run_bookmarks",
 ]
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "add_bookmark_commands": "cli", "run_bookmarks": "cli",
+        "SCHEMA_VERSION": "codec",
+        "FORMATS": "export", "export": "export", "parse_import": "export",
+        "Bookmark": "model", "BookmarkError": "model", "clean_note": "model",
+        "normalise_tags": "model",
+        "BookmarkStore": "store",
+    },
+)  # fmt: skip

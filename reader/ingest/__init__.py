@@ -1,13 +1,14 @@
 """Ingestion: bytes on disk to `Paper` records. Pure: no Textual, no Whoosh.
 
-The public names are re-exported lazily (PEP 562): the bookmark store and the app need only
-`reader.ingest.text`, and importing every parser would add 20 ms to the app's start.
+The public names are re-exported lazily (`reader._lazy`): the bookmark store and the app
+need only `reader.ingest.text`; importing every parser would add 20 ms to the app's start.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from reader._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from reader.ingest.dump import DumpInfo, iter_dump, parse_text, read_dump
@@ -70,15 +71,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's submodule on first use."""
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

@@ -7,7 +7,6 @@ straight through the store (written at once); failures become notifications.
 from __future__ import annotations
 
 import contextlib
-import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,6 @@ from textual.widgets import ContentSwitcher, Input
 from reader.bookmarks import BookmarkError
 from reader.commands import error_message
 from reader.model import Paper
-from reader.tui.screens import EditNoteScreen, EditTagsScreen, HelpScreen
 from reader.tui.state import UiState, save_state
 
 if TYPE_CHECKING:
@@ -97,6 +95,8 @@ class ActionsMixin(_Base):
         self.show_pane("results")
 
     def action_help(self) -> None:
+        from reader.tui.screens.help import HelpScreen  # loaded when first asked for
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -173,6 +173,8 @@ class ActionsMixin(_Base):
             self.notify("Bookmarked" if added else "Bookmark removed", timeout=2)
 
     def action_edit_tags(self) -> None:
+        from reader.tui.screens.edit import EditTagsScreen  # loaded when first asked for
+
         paper = self.current_paper()
         if paper is None:
             return
@@ -189,6 +191,8 @@ class ActionsMixin(_Base):
         self.push_screen(EditTagsScreen(paper.title, bookmark.tags if bookmark else []), done)
 
     def action_edit_note(self) -> None:
+        from reader.tui.screens.edit import EditNoteScreen  # loaded when first asked for
+
         paper = self.current_paper()
         if paper is None:
             return
@@ -225,6 +229,8 @@ class ActionsMixin(_Base):
     def open_url_worker(self, url: str) -> None:
         opened = False
         with contextlib.suppress(Exception):
+            import webbrowser
+
             opened = webbrowser.open(url)
         if not opened:
             self.notify(f"No browser found; the link is {url}", severity="warning", markup=False)

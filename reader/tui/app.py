@@ -41,7 +41,7 @@ from reader.tui.messages import (
     SuggestionFound,
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
-from reader.tui.screens import MainScreen
+from reader.tui.screens.main import MainScreen
 from reader.tui.startup import SyncMixin
 from reader.tui.state import load_state
 from reader.tui.widgets import KeyFooter, ListRow, PaperList, SyncBar, TitleBar
