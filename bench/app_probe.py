@@ -1,9 +1,12 @@
 """App probes, each in a fresh process: `python -m bench.app_probe MODE ...`, one JSON line out.
 
 - `bare T0`: a bare Textual app that paints one label; time from T0 (the parent's
-  `time.time()` just before it spawned this process) to the first paint after mount.
-- `app T0 DUMPS`: `reader.tui.make_app([DUMPS])` to the first paint after the result list
-  got its first search's ids (index already built, as on every start but the first).
+  `time.time()` just before it spawned this process) to the end of its first frame.
+- `app T0 DUMPS`: `reader.tui.make_app([DUMPS])` to the end of the first frame that draws the
+  result list with its first search's ids (index already built, as on every start but the
+  first). The list's `render_lines` marks that frame.
+  Both take the time when the frame is handed to `App._display` (headless: not written), so
+  each measures the same thing; a `call_after_refresh` callback may wait for a later frame.
 - `keys CORPUS INDEX TEXT [cold]`: the app on a prebuilt library, headless under Pilot; TEXT
   is typed a letter at a time, once the library's background warm-up has finished (`cold`:
   as soon as the first list shows), and each key's latency to the repainted, updated list is
@@ -39,12 +42,11 @@ def bare(t0: float) -> dict[str, Any]:
         def compose(self) -> ComposeResult:
             yield Label("hello")
 
-        def on_mount(self) -> None:
-            self.call_after_refresh(self._painted)
-
-        def _painted(self) -> None:
-            out["ms"] = (time.time() - t0) * 1000
-            self.exit()
+        def _display(self, screen: Any, renderable: Any) -> None:  # the end of a frame
+            super()._display(screen, renderable)
+            if renderable is not None and "ms" not in out:
+                out["ms"] = (time.time() - t0) * 1000
+                self.exit()
 
     Bare().run(headless=True, size=(120, 40))
     return out
@@ -52,28 +54,30 @@ def bare(t0: float) -> dict[str, Any]:
 
 def app(t0: float, dumps: str) -> dict[str, Any]:
     from reader.tui import make_app
+    from reader.tui.widgets import PaperList
 
     out: dict[str, Any] = {}
     application = make_app([dumps])
+    render_lines = PaperList.render_lines
 
-    def check() -> None:
-        if out:
-            return
-        try:
-            ids = application.results.list.ids
-        except Exception:
-            return
-        if application.search_shown:  # the first search's list is set (empty or not)
-            out["papers_listed"] = len(ids)
-            application.call_after_refresh(done)
+    def drawn(self: PaperList, crop: Any) -> Any:
+        lines = render_lines(self, crop)
+        if not out and self.id == "results-list" and application.search_shown:
+            # This frame draws the first search's list (empty or not): done when it is out.
+            out["papers_listed"] = len(self.ids)
             out["pending"] = True
+        return lines
 
-    def done() -> None:
-        out.pop("pending", None)
-        out["ms"] = (time.time() - t0) * 1000
-        application.exit()
+    display = application._display
 
-    application.call_later(lambda: application.set_interval(0.005, check))
+    def shown(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None and out.pop("pending", None):
+            out["ms"] = (time.time() - t0) * 1000
+            application.exit()
+
+    PaperList.render_lines = drawn  # type: ignore[method-assign]
+    application._display = shown  # type: ignore[method-assign]
     application.run(headless=True, size=(120, 40))
     out["peak_rss_mb"] = _peak_rss_mb()
     return out

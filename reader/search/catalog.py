@@ -213,6 +213,14 @@ class Catalog:
     def paper_count(self) -> int:
         return int(self.connect().execute("SELECT COUNT(*) FROM papers").fetchone()[0])
 
+    def has_metadata(self) -> bool:
+        """True if any paper has a publication date, upvotes or an arXiv category."""
+        row = self.connect().execute(
+            "SELECT EXISTS(SELECT 1 FROM papers WHERE published != '' OR upvotes IS NOT NULL"
+            " OR categories NOT IN ('', '[]'))"
+        ).fetchone()
+        return bool(row[0])
+
     def paper_rows(self, ids: Sequence[str] | None = None) -> Iterator[PaperRow]:
         """Rows for the given ids (any order; missing ids are skipped), or all rows."""
         conn = self.connect()

@@ -336,10 +336,8 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
         with self._lock:
             if not self._fresh(index=False):
                 return False
-            return any(
-                r.published or r.upvotes is not None or r.categories
-                for r in self._all_rows().values()
-            )
+            assert self._catalog is not None
+            return self._catalog.has_metadata()  # one query: the rows load later, if needed
 
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:

@@ -42,7 +42,7 @@ from reader.tui.messages import (
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
 from reader.tui.screens.main import MainScreen
-from reader.tui.startup import SyncMixin
+from reader.tui.startup import FirstLook, SyncMixin
 from reader.tui.state import load_state
 from reader.tui.widgets import KeyFooter, ListRow, PaperList, SyncBar, TitleBar
 
@@ -81,6 +81,12 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.store = store
         self.locations = locations
         self.ui_state, self._state_problem = load_state(locations.state_file)
+        sorts = {s.value for s in Sort}
+        self.first_sort = (
+            Sort(self.ui_state.sort) if self.ui_state.sort in sorts else Sort.RELEVANCE
+        )
+        #: Started now, so the first frame can already show the dumps and the papers.
+        self.first_look = FirstLook(library, self.ui_state.query, self.first_sort)
         self.ready = False
         self._index_verified = False
         self.generation = 0
@@ -176,7 +182,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.results.set_title(Content.styled("Results", "bold"))
         self.query_one("#query", Input).value = state.query
         fp = self.filter_pane
-        fp.set_sort(Sort(state.sort) if state.sort in {s.value for s in Sort} else Sort.RELEVANCE)
+        fp.set_sort(self.first_sort)
         fp.set_bookmarked_only(state.bookmarked_only)
         fp.set_extra(False, {"date-from": state.date_from, "date-to": state.date_to,
                              "min-upvotes": state.min_upvotes, "category": state.category})  # fmt: skip
@@ -186,7 +192,11 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             self.query_one(ContentSwitcher).current = "bookmarks"
         self.active_list.focus()
         self.set_interval(2.0, self.poll_store)
-        self.startup_worker()
+        finished = self.first_look.finished()
+        if finished is not None:  # the catalog is current: show it in the first frame
+            self.on_sync_finished(finished)
+        else:
+            self.startup_worker()
 
     # -- searching -------------------------------------------------------------------------
     def current_filters(self) -> Filters:
@@ -232,8 +242,12 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.generation += 1
         self._searching, self._search_pending = time.monotonic(), False
         self._search_filters = filters = self.current_filters()
-        self.search_worker(self.generation, query, filters, self.filter_pane.sort,
-                           self.similar_of)  # fmt: skip
+        sort = self.filter_pane.sort
+        first = self.first_look.take(query, filters, sort) if self.similar_of is None else None
+        if first is not None:  # worked out while the app started: no worker round trip
+            self.on_search_finished(SearchFinished(self.generation, first))
+            return
+        self.search_worker(self.generation, query, filters, sort, self.similar_of)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def search_worker(
@@ -388,6 +402,9 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         focused = self.focused
         if focused is not None and focused.id == "query":
             self._read_timer = self.set_timer(READ_WHILE_TYPING_DELAY, self.load_current)
+            return
+        if not self.read_generation:  # the first paper: after the first frame, not during it
+            self.call_after_refresh(self.load_current)
             return
         self.load_current()
 

@@ -1,24 +1,92 @@
 """Opening the index: the startup sync (with a progress bar) in a worker, then the first search.
 
 A mixin for `PaperReaderApp`; the sync runs in a thread and reports through messages.
+`FirstLook` works out the first frame's counts and list while Textual starts.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
+import threading
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
 from reader.commands import error_message
-from reader.search import IndexBusy
+from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
 from reader.tui.messages import SyncFinished, SyncProgress
 from reader.tui.widgets import SyncBar
 
 
 class SyncStopped(Exception):
     """Raised from the progress callback when the app closes during a sync."""
+
+
+@dataclass
+class Overview:
+    """What the index holds, for the title, the dump list and the extra filters."""
+
+    papers: int
+    sources: list[SourceInfo] = field(default_factory=list)
+    has_extra_filters: bool = False
+
+
+class FirstLook:
+    """The startup check and the first list, worked out in a thread while Textual starts.
+
+    When the catalog is current with the dumps, the first frame can show the dumps, the
+    counts and (for an empty query) the papers at once, with no worker round trip and no
+    second layout. The app uses the list only if its query, filters and sort match.
+
+    While it runs, the interpreter switches threads every 0.5 ms instead of 5: each of its
+    twenty-odd SQLite and stat calls releases the GIL, and with Textual's start holding it
+    each took a full switch interval to get it back (a 4 ms check took 110 ms).
+    """
+
+    #: The thread switch interval while the look runs (seconds; Python's default is 0.005).
+    SWITCH_INTERVAL = 0.0005
+
+    def __init__(self, library: Library, query: str, sort: Sort) -> None:
+        self._library, self.query, self.sort = library, query, sort
+        self._done = threading.Event()
+        #: None when a sync is needed (or the check failed: the startup worker says why).
+        self.overview: Overview | None = None
+        self._result: SearchResult | None = None
+        self._switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch, self.SWITCH_INTERVAL))
+        threading.Thread(target=self._run, name="first-look", daemon=True).start()
+
+    def _run(self) -> None:
+        lib = self._library
+        try:
+            if lib.needs_sync(verify_index=False):
+                return
+            self.overview = Overview(lib.paper_count(), lib.sources(), lib.has_metadata())
+            if not self.query.strip():  # the catalog's list; a query would need Whoosh
+                self._result = lib.search(self.query, Filters(), self.sort, suggest=False)
+        except Exception:
+            self.overview = None
+        finally:
+            sys.setswitchinterval(self._switch)
+            self._done.set()
+
+    def finished(self, wait: bool = False) -> SyncFinished | None:
+        """The startup check's answer when no sync is needed (waiting for it if `wait`)."""
+        if wait:
+            self._done.wait()
+        o = self.overview if self._done.is_set() else None
+        return None if o is None else SyncFinished(None, None, o.papers, o.sources,
+                                                   o.has_extra_filters)  # fmt: skip
+
+    def take(self, query: str, filters: Filters, sort: Sort) -> SearchResult | None:
+        """The first list, once, if it answers this search; else None."""
+        result, self._result = self._result, None
+        if result is None or (query, filters, sort) != (self.query, Filters(), self.sort):
+            return None
+        return result
 
 
 if TYPE_CHECKING:
@@ -40,6 +108,7 @@ class SyncMixin(_Base):
         library: Library
         ui_state: UiState
         ready: bool
+        first_look: FirstLook
         #: Set once the Whoosh index has been opened and checked (or rebuilt) after the start.
         _index_verified: bool
 
@@ -58,6 +127,11 @@ class SyncMixin(_Base):
         index right after, and brings it back here to rebuild it if it cannot be read.
         """
         lib, report, error = self.library, None, None
+        if not verify_index:
+            finished = self.first_look.finished(wait=True)
+            if finished is not None:  # nothing to sync: say what is there
+                self.post_message(finished)
+                return
         try:
             if lib.needs_sync(verify_index=verify_index):
                 self.call_from_thread(self.show_sync_bar, "Indexing…")

@@ -1,13 +1,18 @@
-"""What the app relies on for typing speed: warming, fast facet counts, deferred suggestions."""
+"""What the app relies on for speed: warming, fast facet counts, deferred suggestions, the
+metadata check at start."""
 
 from __future__ import annotations
 
 from collections import Counter
 from itertools import chain
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from reader.model import Paper
 from reader.search import Filters, Library
+from reader.search.catalog import Catalog
 
 
 def _slow_facets(lib: Library, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
@@ -75,3 +80,24 @@ def test_warm_scores_the_most_common_terms_and_answers_stay_the_same(
     assert [(r.ids, r.total, r.scores) for r in before] == [
         (r.ids, r.total, r.scores) for r in after
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, False),
+        ({"published": "2024-01-02"}, True),
+        ({"upvotes": 0}, True),
+        ({"categories": ["cs.CL"]}, True),
+        ({"comments": 3, "github": "https://github.com/x/y"}, False),
+    ],
+)
+def test_the_catalog_knows_whether_any_paper_has_filterable_metadata(
+    tmp_path: Path, fields: dict[str, Any], expected: bool
+) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    with catalog.transaction() as db:
+        catalog.put_paper(db, Paper(id="a", title="A plain paper"), "")
+        catalog.put_paper(db, Paper(id="b", title="Another paper", **fields), "")
+    assert catalog.has_metadata() is expected
+    catalog.close()

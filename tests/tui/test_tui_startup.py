@@ -8,6 +8,7 @@ from pathlib import Path
 from reader.locations import resolve_locations
 from reader.search import Library
 from reader.tui.app import PaperReaderApp
+from reader.tui.widgets import PaperList
 
 
 def _build(dumps: Path) -> Path:
@@ -34,17 +35,17 @@ async def test_an_unreadable_index_is_rebuilt_after_the_first_list(
         original(self, message)
 
     monkeypatch.setattr(PaperReaderApp, "on_sync_progress", spy)
+    set_ids = PaperList.set_ids
+
+    def record(self: PaperList, ids, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if ids and self.id == "results-list":
+            lists.append(len(ids))
+        return set_ids(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(PaperList, "set_ids", record)
     app = new_app([sample_dir])
     async with app.run_test(size=(120, 40)) as pilot:
         paper_list = app.results.list
-        set_ids = paper_list.set_ids
-
-        def record(ids, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if ids:
-                lists.append(len(ids))
-            return set_ids(ids, *args, **kwargs)
-
-        paper_list.set_ids = record  # type: ignore[method-assign]
         await settle(pilot)
         # The papers were listed from the catalog first; the rebuild (with its progress
         # bar) came after, and the list is still all the papers.
@@ -56,3 +57,24 @@ async def test_an_unreadable_index_is_rebuilt_after_the_first_list(
         await type_text(pilot, "diffusion")
         await settle(pilot)
         assert 0 < len(paper_list.ids) < lists[0]
+
+
+async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeypatch) -> None:
+    """With the index current, the dumps, counts and papers worked out while Textual starts
+    are in the first frame: no "Loading…" frame, no second layout."""
+    drawn: list[int] = []
+    render_lines = PaperList.render_lines
+
+    def spy(self: PaperList, crop):  # type: ignore[no-untyped-def]
+        if self.id == "results-list":
+            drawn.append(len(self.ids))
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(PaperList, "render_lines", spy)
+    app = new_app()
+    assert app.first_look.finished(wait=True) is not None  # the look ran beside the start
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        papers = app.library.paper_count()
+        assert drawn and drawn[0] == papers > 100
+        assert app.sub_title == f"{papers} papers · 3 dumps"
