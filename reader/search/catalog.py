@@ -215,10 +215,14 @@ class Catalog:
 
     def has_metadata(self) -> bool:
         """True if any paper has a publication date, upvotes or an arXiv category."""
-        row = self.connect().execute(
-            "SELECT EXISTS(SELECT 1 FROM papers WHERE published != '' OR upvotes IS NOT NULL"
-            " OR categories NOT IN ('', '[]'))"
-        ).fetchone()
+        row = (
+            self.connect()
+            .execute(
+                "SELECT EXISTS(SELECT 1 FROM papers WHERE published != '' OR upvotes IS NOT NULL"
+                " OR categories NOT IN ('', '[]'))"
+            )
+            .fetchone()
+        )
         return bool(row[0])
 
     def paper_rows(self, ids: Sequence[str] | None = None) -> Iterator[PaperRow]:
