@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -78,3 +79,12 @@ async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeyp
         papers = app.library.paper_count()
         assert drawn and drawn[0] == papers > 100
         assert app.sub_title == f"{papers} papers · 3 dumps"
+
+
+async def test_garbage_collection_is_paused_only_until_the_first_frame(new_app, settle) -> None:
+    async with new_app().run_test(size=(120, 40)):
+        pass  # closed at once, perhaps before its first frame
+    assert gc.isenabled()
+    async with new_app().run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert gc.isenabled()
