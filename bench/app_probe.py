@@ -54,10 +54,11 @@ def bare(t0: float) -> dict[str, Any]:
 
 def app(t0: float, dumps: str) -> dict[str, Any]:
     from reader.tui import make_app
-    from reader.tui.widgets import PaperList
 
     out: dict[str, Any] = {}
     application = make_app([dumps])
+
+    from reader.tui.widgets import PaperList
     render_lines = PaperList.render_lines
 
     def drawn(self: PaperList, crop: Any) -> Any:

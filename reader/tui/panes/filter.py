@@ -15,11 +15,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from reader.search import Sort, SourceInfo
 from reader.tui.messages import FiltersChanged, SuggestionAccepted
+from reader.tui.widgets.choices import ChoiceList, Tick
 
 QUERY_HINT = 'search: words  "a phrase"  title:x  a OR b  NOT x  diffus*  typo~'
 
@@ -105,14 +106,12 @@ class FilterPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label("Dumps", classes="filter-heading")
         yield SelectionList[str](id="sources", compact=True)
-        yield Checkbox("bookmarked only", id="bookmarked-only", compact=True)
+        yield Tick("bookmarked only", id="bookmarked-only")
         yield Label("Tags", classes="filter-heading")
         yield SelectionList[str](id="tags", compact=True)
         yield Static("none yet: t tags a paper", id="no-tags", classes="filter-hint")
         yield Label("Sort", classes="filter-heading")
-        with RadioSet(id="sort", compact=True):
-            for sort in Sort:
-                yield RadioButton(sort.value, id=f"sort-{sort.value}", value=sort is Sort.RELEVANCE)
+        yield ChoiceList([sort.value for sort in Sort], self._sort.value, id="sort")
 
     def _extra_filters(self) -> Vertical:
         """The extra filters' widgets, filled with the values kept so far."""
@@ -185,13 +184,12 @@ class FilterPane(VerticalScroll):
             widget.highlighted = min(highlighted or 0, widget.option_count - 1)
 
     def set_sort(self, sort: Sort) -> None:
-        """Show `sort` as chosen (the radio set's own change message is then a no-op)."""
+        """Show `sort` as chosen."""
         self._sort = sort
-        self.query_one(f"#sort-{sort.value}", RadioButton).value = True
+        self.query_one("#sort", ChoiceList).set_value(sort.value)
 
     def set_bookmarked_only(self, value: bool) -> None:
-        with self.prevent(Checkbox.Changed):
-            self.query_one("#bookmarked-only", Checkbox).value = value
+        self.query_one("#bookmarked-only", Tick).set_value(value)
 
     def set_extra(self, shown: bool, values: Mapping[str, str] | None = None) -> None:
         """Show or hide the extra filters (mounting them the first time), with `values`."""
@@ -220,7 +218,7 @@ class FilterPane(VerticalScroll):
 
     @property
     def bookmarked_only(self) -> bool:
-        return self.query_one("#bookmarked-only", Checkbox).value
+        return self.query_one("#bookmarked-only", Tick).value
 
     @property
     def sort(self) -> Sort:
@@ -237,15 +235,15 @@ class FilterPane(VerticalScroll):
 
     # -- changes ---------------------------------------------------------------------------
     @on(SelectionList.SelectedChanged)
-    @on(Checkbox.Changed)
+    @on(Tick.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()
         self.post_message(FiltersChanged())
 
-    @on(RadioSet.Changed)
-    def _sort_changed(self, event: RadioSet.Changed) -> None:
+    @on(ChoiceList.Changed, "#sort")
+    def _sort_changed(self, event: ChoiceList.Changed) -> None:
         event.stop()
-        sort = Sort(str(event.pressed.label))
+        sort = Sort(event.value)
         if sort is not self._sort:
             self._sort = sort
             self.post_message(FiltersChanged())
