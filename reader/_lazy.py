@@ -16,7 +16,14 @@ def lazy_exports(
     package: str, homes: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """`__getattr__` and `__dir__` for `package`, whose public names live in `homes`
-    (name -> submodule). A name is imported once, then kept in the package's namespace."""
+    (name -> submodule). A name is imported once, then kept in the package's namespace.
+
+    A name may not be a submodule's name too: importing that submodule anywhere would set
+    the package attribute to the module, hiding the name.
+    """
+    clashes = sorted(set(homes) & set(homes.values()))
+    if clashes:
+        raise ValueError(f"{package}: names that are also submodules: {clashes}")
 
     def __getattr__(name: str) -> Any:
         home = homes.get(name)

@@ -15,7 +15,7 @@ from reader._lazy import lazy_exports
 if TYPE_CHECKING:
     from reader.bookmarks.cli import add_bookmark_commands, run_bookmarks
     from reader.bookmarks.codec import SCHEMA_VERSION
-    from reader.bookmarks.export import FORMATS, export, parse_import
+    from reader.bookmarks.transfer import FORMATS, export, parse_import
     from reader.bookmarks.model import Bookmark, BookmarkError, clean_note, normalise_tags
     from reader.bookmarks.store import BookmarkStore
 
@@ -38,7 +38,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "add_bookmark_commands": "cli", "run_bookmarks": "cli",
         "SCHEMA_VERSION": "codec",
-        "FORMATS": "export", "export": "export", "parse_import": "export",
+        "FORMATS": "transfer", "export": "transfer", "parse_import": "transfer",
         "Bookmark": "model", "BookmarkError": "model", "clean_note": "model",
         "normalise_tags": "model",
         "BookmarkStore": "store",

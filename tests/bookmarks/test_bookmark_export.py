@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.bookmarks import Bookmark, BookmarkError, BookmarkStore, export, parse_import
-from reader.bookmarks.export import rows_json, to_bibtex, to_markdown
+from reader.bookmarks.transfer import rows_json, to_bibtex, to_markdown
 from reader.ingest.text import clean_field
 from reader.model import Paper, Source
 

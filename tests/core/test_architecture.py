@@ -34,9 +34,29 @@ def test_the_app_module_loads_only_what_the_first_screen_needs() -> None:
         "bad = sorted(m for m in sys.modules if m == 'whoosh' or m.startswith('whoosh.'))\n"
         "assert not bad, bad[:5]\n"
         "later = sorted(m for m in sys.modules if m in ('reader.ingest.dump', "
-        "'reader.ingest.page', 'reader.ingest.jsonrecords', 'reader.bookmarks.export', "
+        "'reader.ingest.page', 'reader.ingest.jsonrecords', 'reader.bookmarks.transfer', "
         "'reader.bookmarks.cli', 'reader.tui.screens.edit', 'reader.tui.screens.help'))\n"
         "assert not later, later\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
+
+
+def test_lazy_re_exports_resolve_to_their_objects_not_to_modules() -> None:
+    import importlib
+    import types
+
+    import pytest
+
+    from reader._lazy import lazy_exports
+
+    for name in ("reader.ingest", "reader.bookmarks", "reader.tui.screens"):
+        package = importlib.import_module(name)
+        for public in package.__all__:
+            value = getattr(package, public)
+            assert not isinstance(value, types.ModuleType), f"{name}.{public}"
+            assert public in dir(package)
+        with pytest.raises(AttributeError):
+            _ = package.no_such_name
+    with pytest.raises(ValueError, match="export"):
+        lazy_exports("pkg", {"export": "export"})
