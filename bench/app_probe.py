@@ -59,6 +59,7 @@ def app(t0: float, dumps: str) -> dict[str, Any]:
     application = make_app([dumps])
 
     from reader.tui.widgets import PaperList
+
     render_lines = PaperList.render_lines
 
     def drawn(self: PaperList, crop: Any) -> Any:

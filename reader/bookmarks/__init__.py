@@ -15,9 +15,9 @@ from reader._lazy import lazy_exports
 if TYPE_CHECKING:
     from reader.bookmarks.cli import add_bookmark_commands, run_bookmarks
     from reader.bookmarks.codec import SCHEMA_VERSION
-    from reader.bookmarks.transfer import FORMATS, export, parse_import
     from reader.bookmarks.model import Bookmark, BookmarkError, clean_note, normalise_tags
     from reader.bookmarks.store import BookmarkStore
+    from reader.bookmarks.transfer import FORMATS, export, parse_import
 
 __all__ = [
     "FORMATS",

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.bookmarks.atomic import export_mode, write_atomic
-from reader.bookmarks.transfer import FORMATS, export, parse_import, rows_json
 from reader.bookmarks.model import Bookmark, BookmarkError
 from reader.bookmarks.store import BookmarkStore
+from reader.bookmarks.transfer import FORMATS, export, parse_import, rows_json
 from reader.model import Paper
 
 ResolvePaper = Callable[[str], Paper | None]
