@@ -5,9 +5,10 @@ calls per document per query node, which at 100k papers costs seconds for common
 Here each term's postings are read a block at a time (Whoosh decodes a block in C) and
 scored in one tight loop into a dict, clauses are combined with set/dict operations, and
 the top k are picked with a heap. The ranking is Whoosh's BM25F (same idf, field lengths,
-B and K1); the total is exact for free. Phrases are checked on positions of the candidate
-documents only. Query shapes it does not know (or a Whoosh version whose internals
-differ) raise `Unsupported` and the caller falls back to Whoosh's searcher.
+B and K1); the total is exact for free. Phrases arrive as ANDs of words and adjacent stem
+pairs (no field keeps positions: see `reader.search.schema`). Query shapes it does not know
+(or a Whoosh version whose internals differ) raise `Unsupported` and the caller falls back
+to Whoosh's searcher.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate, repeat
-from operator import add, mul, neg
+from operator import add, mul, neg, sub
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.formats import Positions
 
 B, K1 = 0.75, 1.2
 WHOOSH3_HEADER_MAGIC = b"W3Bl"
@@ -60,9 +60,7 @@ class Engine:
         self._lencol = LENGTHS_COLUMN
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._deleted = [frozenset(_deleted(r)) for r, _ in self.leaves]
-        self._cache: OrderedDict[tuple[str, str, bool], list[tuple[int, Any, Any, Any]]] = (
-            OrderedDict()
-        )
+        self._cache: OrderedDict[tuple[str, str], list[tuple[int, Any, Any]]] = OrderedDict()
         self._cached = 0
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()
@@ -100,11 +98,9 @@ class Engine:
             self._lengths[key] = raw
         return self._lengths[key], self._norms[key]
 
-    def postings(
-        self, field: str, text: str, values: bool = False
-    ) -> list[tuple[int, Any, Any, Any]]:
-        """Per segment: (leaf, ids, weights, values-or-None) for one term (cached)."""
-        key = (field, text, values)
+    def postings(self, field: str, text: str) -> list[tuple[int, Any, Any]]:
+        """Per segment: (leaf, ids, weights) for one term (cached)."""
+        key = (field, text)
         cache = self._cache
         found = cache.get(key)
         if found is not None:
@@ -119,9 +115,9 @@ class Engine:
             if (field, btext) not in terms:
                 continue
             m = terms.matcher(field, btext, fieldobj.format, scorer=None)
-            ids, weights, vals = _read_all(m, values)
+            ids, weights = _read_all(m)
             size += len(ids)
-            out.append((leaf, array("I", ids), array("f", weights), vals))
+            out.append((leaf, array("I", ids), array("f", weights)))
         cache[key] = out
         self._cached += size + 1
         while self._cached > CACHE_POSTINGS and len(cache) > 1:
@@ -139,8 +135,6 @@ class Engine:
         boost = 1.0 if boost is None else float(boost)
         if isinstance(q, wq.Term):
             result = self._term(q.fieldname, q.text, within)
-        elif isinstance(q, wq.Phrase):
-            result = self._phrase(q.fieldname, list(q.words), int(q.slop), within)
         elif isinstance(q, wq.AndNot):
             result = self.scores(q.a, within)
             for d in self.scores(q.b, set(result)):
@@ -210,13 +204,19 @@ class Engine:
             return sum(self._estimate(c) for c in q.children())
         return 1 << 40
 
-    def _term(self, field: str, text: str, within: set[int] | None = None) -> dict[int, float]:
+    def _term(
+        self, field: str, text: str, within: set[int] | None = None, copy: bool = True
+    ) -> dict[int, float]:
         """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings
-        (or, when `within` is much smaller than the postings, for those documents only)."""
+        (or, when `within` is much smaller than the postings, for those documents only).
+
+        `copy=False` may hand out the cached scores themselves (never change them), which
+        may then hold documents outside `within`: callers intersect."""
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
         idf = self.searcher.idf(field, text) if scorable else 1.0
-        for leaf, ids, weights, _ in self.postings(field, text):
+        leaves = self.postings(field, text)
+        for leaf, ids, weights in leaves:
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
             if within is not None and 4 * len(within) < len(ids):
                 result.update(self._term_within(leaf, field, ids, weights, idf, scorable, within))
@@ -240,6 +240,8 @@ class Engine:
                 self._remember_scores(key, part)
             else:
                 self._scored.move_to_end(key)
+            if not copy and len(leaves) == 1:
+                return part  # read-only for the caller
             if within is not None:  # only the candidates: no copy of a common term's scores
                 result.update({d: part[d] for d in part.keys() & within})
             elif result:
@@ -279,11 +281,18 @@ class Engine:
     ) -> dict[int, float]:  # fmt: skip
         base, deleted = self.leaves[leaf][1], self._deleted[leaf]
         posted = dict(zip(ids, weights, strict=False))
-        local = [d - base for d in within if d - base in posted and d - base not in deleted]
+        # Set operations in C: the leaf's candidates, then only those in the postings.
+        wanted = set(map(sub, within, repeat(base))) if base else within
+        local = posted.keys() & wanted
+        if deleted:
+            local -= deleted
+        docs = map(add, local, repeat(base)) if base else local
+        tfs = list(map(posted.__getitem__, local))
         if not scorable:
-            return {d + base: posted[d] for d in local}
+            return dict(zip(docs, tfs, strict=False))
         raw, table = self._table(leaf, field)
-        return {d + base: table[(posted[d], raw[d])] * idf for d in local}
+        unit = map(table.__getitem__, zip(tfs, map(raw.__getitem__, local), strict=False))
+        return dict(zip(docs, map(mul, unit, repeat(idf)), strict=False))
 
     def _table(self, leaf: int, field: str) -> tuple[bytes, dict[tuple[float, int], float]]:
         """Length bytes and a lazily filled (weight, length byte) -> BM25 term factor table."""
@@ -293,36 +302,6 @@ class Engine:
             raw, norm = self._norm(leaf, field)
             found = self._tables[key] = (raw, _Factors(norm))
         return found
-
-    def _phrase(
-        self, field: str, words: list[str], slop: int, within: set[int] | None = None
-    ) -> dict[int, float]:
-        if not words:
-            return {}
-        if len(words) == 1:
-            return self._term(field, words[0], within)
-        parts = [self._term(field, w, within) for w in words]
-        candidates = set(parts[0])
-        for part in parts[1:]:
-            candidates &= part.keys()
-        if not candidates:
-            return {}
-        fmt = self.searcher.schema[field].format
-        decode = _decode_positions if type(fmt) is Positions else fmt.decode_positions
-        positions: list[dict[int, bytes]] = []
-        for word in words:
-            found: dict[int, bytes] = {}
-            for leaf, ids, _w, values in self.postings(field, word, values=True):
-                base = self.leaves[leaf][1]
-                local = dict(zip(ids, values, strict=False))  # C-level; candidates are few
-                found.update((d, local[d - base]) for d in candidates if d - base in local)
-            positions.append(found)
-        result = {}
-        for d in candidates:
-            poslists = [decode(p[d]) for p in positions]
-            if _adjacent(poslists) if slop == 1 else _near(poslists, slop):
-                result[d] = sum(part[d] for part in parts)
-        return result
 
     def top(
         self, q: Any, limit: int | None, allowed: set[int] | None = None
@@ -354,41 +333,8 @@ class _Factors(dict[tuple[float, int], float]):
         return value
 
 
-def _decode_positions(value: bytes) -> list[int]:
-    """`Positions.decode_positions` without its per-position Python loop: the value is a
-    4-byte count, then a pickled list of position deltas (its final STOP may be cut off)."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(pickle.loads(value[4:])))
-
-
-def _adjacent(poslists: list[list[int]]) -> bool:
-    """True if the words occur one after another (`_near` with slop 1), by set lookups."""
-    starts = set(poslists[0])
-    for offset, plist in enumerate(poslists[1:], 1):
-        starts &= {p - offset for p in plist}
-        if not starts:
-            return False
-    return True
-
-
-def _near(poslists: list[list[int]], slop: int) -> bool:
-    """True if one position per word follows the previous by 1..slop, in order."""
-    rest = [sorted(p) for p in poslists[1:]]
-    for start in poslists[0]:
-        pos = start
-        for plist in rest:
-            nxt = next((q for q in plist if pos < q <= pos + slop), None)
-            if nxt is None:
-                break
-            pos = nxt
-        else:
-            return True
-    return False
-
-
-def _read_extent(m: Any, values: bool) -> tuple[list[int], list[float], list[Any] | None]:
-    """All postings of a W3 posting list from one read of its whole extent.
+def _read_extent(m: Any) -> tuple[list[int], list[float]]:
+    """All postings (ids, weights) of a W3 posting list from one read of its whole extent.
 
     Walking the blocks through the matcher costs a dozen small file reads per block and a
     Python generator per id; here the extent is read at once and each block is unpickled
@@ -404,8 +350,6 @@ def _read_extent(m: Any, values: bool) -> tuple[list[int], list[float], list[Any
     stream.seek(4)
     ids: list[int] = []
     weights: list[float] = []
-    vals: list[Any] | None = [] if values else None
-    fixed = m._fixedsize
     while True:
         start = stream.tell()
         if start >= len(buf):
@@ -418,7 +362,7 @@ def _read_extent(m: Any, values: bool) -> tuple[list[int], list[float], list[Any
         data = buf[stream.tell() : end]
         if compression:
             data = zlib.decompress(data)
-        block_ids, block_weights, block_values = pickle.loads(data)
+        block_ids, block_weights, _values = pickle.loads(data)
         ids.extend(accumulate(block_ids))
         if block_weights is None:
             weights.extend(repeat(1.0, count))
@@ -426,47 +370,34 @@ def _read_extent(m: Any, values: bool) -> tuple[list[int], list[float], list[Any
             weights.extend(repeat(block_weights, count))
         else:
             weights.extend(block_weights)
-        if vals is not None:
-            if fixed is None or fixed < 0:
-                vals.extend(block_values)
-            elif fixed == 0:
-                vals.extend(repeat(None, count))
-            else:
-                vals.extend(block_values[i : i + fixed] for i in range(0, fixed * count, fixed))
         if last:
             break
         stream.seek(end)
-    return ids, weights, vals
+    return ids, weights
 
 
-def _read_all(m: Any, values: bool) -> tuple[list[int], list[float], list[Any] | None]:
-    """All postings of a matcher, a block at a time when the codec allows it."""
-    if hasattr(m, "_startoffset") and hasattr(m, "_postfile") and hasattr(m, "_fixedsize"):
+def _read_all(m: Any) -> tuple[list[int], list[float]]:
+    """All postings (ids, weights) of a matcher, a block at a time when the codec allows it."""
+    if hasattr(m, "_startoffset") and hasattr(m, "_postfile"):
         try:
-            return _read_extent(m, values)
+            return _read_extent(m)
         except Exception:
             pass
     ids: list[int] = []
     weights: list[float] = []
-    vals: list[Any] | None = [] if values else None
     if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
         while m.is_active():
             m._read_ids()
             m._read_weights()
             ids.extend(m._ids)
             weights.extend(m._weights)
-            if vals is not None:
-                m._read_values()
-                vals.extend(m._values)
             m._next_block()
-        return ids, weights, vals
+        return ids, weights
     while m.is_active():
         ids.append(m.id())
         weights.append(m.weight())
-        if vals is not None:
-            vals.append(m.value())
         m.next()
-    return ids, weights, vals
+    return ids, weights
 
 
 def _deleted(reader: Any) -> Iterable[int]:

@@ -16,7 +16,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from reader.search.analysis import pair
-from reader.search.schema import DEFAULT_FIELDS
+from reader.search.schema import DEFAULT_FIELDS, PHRASE_PAIRS
 from reader.search.types import MAX_QUERY_CHARS
 
 MAX_EXPANSION = 48
@@ -108,7 +108,7 @@ def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
     if isinstance(q, wq.Every):
         # `field:*` would read every posting of the field; "every paper" is what users mean.
         return wq.Every()
-    if isinstance(q, wq.Phrase) and q.fieldname == "abstract":
+    if isinstance(q, wq.Phrase):  # no field keeps positions
         return _phrase_pairs(q)
     if isinstance(q, wq.MultiTerm):  # ranges and other expanding terms: bounded the same way
         texts = (t.decode("utf-8") for t in q._btexts(reader))
@@ -119,7 +119,8 @@ def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
 
 
 def _phrase_pairs(q: Any) -> Any:
-    """A phrase in the abstract (indexed without positions): its words AND its adjacent pairs.
+    """A phrase (no field keeps positions): its words AND its adjacent pairs, for the title
+    and the abstract (`PHRASE_PAIRS`); its words alone in other fields.
 
     The pairs only select (boost 0); the words score as they would in the phrase. A phrase
     with slop (`"a b"~3`) keeps only the words: near, in any order.
@@ -129,8 +130,9 @@ def _phrase_pairs(q: Any) -> Any:
     if len(words) == 1:
         return wq.Term(q.fieldname, words[0], boost=boost)
     parts = [wq.Term(q.fieldname, w, boost=boost) for w in words]
-    if q.slop <= 1:
-        parts += [wq.Term("pairs", pair(a, b), boost=0.0) for a, b in pairwise(words)]
+    pairs = PHRASE_PAIRS.get(q.fieldname)
+    if pairs is not None and q.slop <= 1:
+        parts += [wq.Term(pairs, pair(a, b), boost=0.0) for a, b in pairwise(words)]
     return wq.And(parts)
 
 

@@ -49,6 +49,7 @@ def to_document(paper: Paper) -> dict[str, Any]:
         "title": paper.title,
         "abstract": abstract,
         "words": f"{paper.title}\n{abstract}",
+        "title_pairs": paper.title,
         "pairs": abstract,
         "source": ",".join(dict.fromkeys(names + stems)),
         "author": " ".join(a for a in authors if a),
