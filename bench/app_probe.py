@@ -149,7 +149,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
     start = time.perf_counter()
     async with application.run_test(size=(120, 40)) as pilot:
         hook_list()
-        while not (application.ready and finished):
+        while not (application.ready and application.search_shown):
             await pilot.pause(0.01)
             if time.perf_counter() - start > 600:
                 raise TimeoutError("the app did not become ready")

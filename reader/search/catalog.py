@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reader.ingest.identity import title_key
 from reader.model import Paper, Source
@@ -57,9 +57,11 @@ class FileRow:
     warnings: list[str]
 
 
-@dataclass(frozen=True)
-class PaperRow:
-    """The per-paper columns used for lists, sorting and filtering."""
+class PaperRow(NamedTuple):
+    """The per-paper columns used for lists, sorting and filtering.
+
+    A named tuple: the app loads one per paper (100k at a time), and a frozen dataclass
+    took three times as long to build."""
 
     id: str
     title: str
@@ -251,10 +253,19 @@ class Catalog:
 
 def _paper_row(r: tuple[Any, ...]) -> PaperRow:
     return PaperRow(
-        id=r[0], title=r[1], title_key=r[2], first_source=r[3], page_date=r[4], date_key=r[5],
-        published=r[6], upvotes=r[7], arxiv_id=r[8],
-        sources=tuple(json.loads(r[9] or "[]")), categories=tuple(json.loads(r[10] or "[]")),
-    )  # fmt: skip
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _names(r[9]), _names(r[10])
+    )
+
+
+def _names(text: str | None) -> tuple[str, ...]:
+    """A list of names as `put_paper` stores it (`json.dumps`: ASCII, `", "` between items),
+    split without the JSON parser when nothing in it is escaped (the common case: loading
+    every row took 0.4 s longer at 100k papers with `json.loads`)."""
+    if not text or text == "[]":
+        return ()
+    if "\\" in text:
+        return tuple(json.loads(text))
+    return tuple(text[2:-2].split('", "'))
 
 
 def _title_sort_key(title: str) -> str:

@@ -80,6 +80,11 @@ class Engine:
             self._ids = list(self.searcher.reader().column_reader("id"))
         return self._ids
 
+    def adopt_ids(self, ids: list[str]) -> None:
+        """Take the docnum -> paper id list another engine on the same segments read."""
+        if self._ids is None:
+            self._ids = ids
+
     def _norm(self, leaf: int, field: str) -> tuple[bytes, list[float]]:
         """Raw length bytes of a field and, per byte value, K1 * (1 - B + B * fl / avgfl)."""
         key = (leaf, field)

@@ -62,6 +62,8 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
+        #: One loader of every paper row at a time (`_ensure_rows`), without the library lock.
+        self._rows_lock = threading.Lock()
         self._ix: Any = None
         self._catalog: Catalog | None = None
         self._searcher: Any = None
@@ -315,6 +317,20 @@ class Library(WarmUpMixin, FacetsMixin, SuggestMixin):
             self._order = self._catalog.ordered_ids()
             self._rows = None
         return True
+
+    def _ensure_rows(self) -> None:
+        """Load every paper row (half a second at 100k papers) without holding the library
+        lock, so searches and the list's drawing do not wait for it; then install it."""
+        with self._rows_lock:
+            with self._lock:
+                if not self._fresh(index=False) or self._rows is not None:
+                    return
+                generation, catalog = self._cache_gen, self._catalog
+            assert catalog is not None
+            rows = {row.id: row for row in catalog.paper_rows()}
+            with self._lock:
+                if self._cache_gen == generation and self._rows is None:
+                    self._rows = rows
 
     def _all_rows(self) -> dict[str, PaperRow]:
         if self._rows is None:

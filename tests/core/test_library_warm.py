@@ -101,3 +101,36 @@ def test_the_catalog_knows_whether_any_paper_has_filterable_metadata(
         catalog.put_paper(db, Paper(id="b", title="Another paper", **fields), "")
     assert catalog.has_metadata() is expected
     catalog.close()
+
+
+def test_searches_do_not_wait_while_every_row_loads(
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up and the facet counts load every paper row (half a second at 100k papers)
+    without holding the library lock: a keystroke's search meanwhile answers at once."""
+    import threading
+
+    sample_library._rows = None
+    release = threading.Event()
+    original = Catalog.paper_rows
+
+    def slow_rows(self: Catalog, ids: Any = None) -> Any:
+        if ids is None:
+            assert release.wait(30)
+        return original(self, ids)
+
+    monkeypatch.setattr(Catalog, "paper_rows", slow_rows)
+    loader = threading.Thread(target=sample_library._ensure_rows)
+    loader.start()
+    answers: list[int] = []
+    searcher = threading.Thread(
+        target=lambda: answers.append(sample_library.search("diffusion").total)
+    )
+    searcher.start()
+    searcher.join(20)
+    finished_first = bool(answers)
+    release.set()
+    loader.join(30)
+    searcher.join(30)
+    assert finished_first, "the search waited for the rows to load"
+    assert answers[0] > 0 and sample_library._rows is not None
