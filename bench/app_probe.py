@@ -8,7 +8,8 @@
   Both take the time when the frame is handed to `App._display` (headless: not written), so
   each measures the same thing; a `call_after_refresh` callback may wait for a later frame.
 - `keys CORPUS INDEX TEXT [cold]`: the app on a prebuilt library, headless under Pilot; TEXT
-  is typed a letter at a time, once the library's background warm-up has finished (`cold`:
+  is typed a letter at a time, once the app's background warm-up worker has finished (the
+  warm-up and the garbage collection after it; `cold`:
   as soon as the first list shows), and each key's latency to the repainted, updated list is
   recorded.
   Peak RSS of this process is the app's peak RSS with that library.
@@ -156,7 +157,9 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
         ready_ms = (time.perf_counter() - start) * 1000
         warm_ms = None
         if not cold:  # typing once the background warm-up (vocabulary, common terms) is done
-            while not library.warmed.is_set():
+            while not library.warmed.is_set() or any(  # the warm-up worker and its collection
+                w.group == "warm" and not w.is_finished for w in application.workers
+            ):
                 await pilot.pause(0.05)
                 if time.perf_counter() - start > 600:
                     raise TimeoutError("the library did not finish warming")
