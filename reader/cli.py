@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except Exception as exc:  # the one place that turns any error into one line
-        from reader.commands import error_message
+        from reader.errors import error_message
 
         print(f"{PROG}: error: {error_message(exc)}", file=sys.stderr)
         return 1

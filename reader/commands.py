@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -24,19 +23,6 @@ from reader.search.library import highlight_spans
 from reader.search.snippets import fragment
 
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
-
-
-def error_message(exc: BaseException) -> str:
-    """One line for the user, whatever went wrong."""
-    if isinstance(exc, (LocationError, IndexBusy, IndexWriteFailed)):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{(exc.strerror or str(exc)).lower()}{where}"
-    if isinstance(exc, sqlite3.Error):
-        return f"index catalog error: {exc}; run 'paper-reader index --rebuild'"
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) < 300 else text[:297] + "..."
 
 
 def _dumps(args: argparse.Namespace) -> list[str] | None:

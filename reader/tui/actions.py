@@ -14,7 +14,7 @@ from textual import work
 from textual.widgets import ContentSwitcher, Input
 
 from reader.bookmarks import BookmarkError
-from reader.commands import error_message
+from reader.errors import error_message
 from reader.model import Paper
 from reader.tui.state import UiState, save_state
 

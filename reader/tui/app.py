@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input
 
 from reader.bookmarks import BookmarkStore
-from reader.commands import error_message
+from reader.errors import error_message
 from reader.locations import Locations
 from reader.model import Paper
 from reader.search import Filters, Library, SearchResult, Sort

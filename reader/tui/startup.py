@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.commands import error_message
+from reader.errors import error_message
 from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
 from reader.tui.messages import SyncFinished, SyncProgress
 from reader.tui.widgets import SyncBar

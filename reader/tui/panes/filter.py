@@ -108,7 +108,6 @@ class FilterPane(VerticalScroll):
         yield SelectionList[str](id="sources", compact=True)
         yield Tick("bookmarked only", id="bookmarked-only")
         yield Label("Tags", classes="filter-heading")
-        yield SelectionList[str](id="tags", compact=True)
         yield Static("none yet: t tags a paper", id="no-tags", classes="filter-hint")
         yield Label("Sort", classes="filter-heading")
         yield ChoiceList([sort.value for sort in Sort], self._sort.value, id="sort")
@@ -129,9 +128,6 @@ class FilterPane(VerticalScroll):
             inputs["category"],
             id="extra-filters",
         )
-
-    def on_mount(self) -> None:
-        self.query_one("#tags", SelectionList).display = False
 
     # -- filling -------------------------------------------------------------------------
     def set_sources(self, sources: Iterable[SourceInfo], selected: Iterable[str]) -> None:
@@ -167,17 +163,26 @@ class FilterPane(VerticalScroll):
             widget.refresh()
 
     def set_tags(self, counts: Mapping[str, int], selected: Iterable[str]) -> None:
+        """The tags with their counts, `selected` ones ticked; the list is mounted with the
+        first tag (a start with no tags has none to build)."""
         chosen = set(selected)
-        widget: SelectionList[str] = self.query_one("#tags", SelectionList)
+        options = [
+            Selection(_counted(tag, n), tag, tag in chosen) for tag, n in sorted(counts.items())
+        ]
+        found = self.query("#tags")
+        if not found:
+            if counts:
+                with self.prevent(SelectionList.SelectedChanged):
+                    self.mount(
+                        SelectionList[str](*options, id="tags", compact=True), after="#no-tags"
+                    )
+            self.query_one("#no-tags").display = not counts
+            return
+        widget: SelectionList[str] = found.first(SelectionList)
         highlighted = widget.highlighted
         with self.prevent(SelectionList.SelectedChanged):
             widget.clear_options()
-            widget.add_options(
-                [
-                    Selection(_counted(tag, n), tag, tag in chosen)
-                    for tag, n in sorted(counts.items())
-                ]
-            )
+            widget.add_options(options)
         widget.display = bool(counts)
         self.query_one("#no-tags").display = not counts
         if widget.option_count:
@@ -214,7 +219,9 @@ class FilterPane(VerticalScroll):
 
     @property
     def tags(self) -> list[str]:
-        return list(self.query_one("#tags", SelectionList).selected)
+        return [
+            tag for found in self.query("#tags").results(SelectionList) for tag in found.selected
+        ]
 
     @property
     def bookmarked_only(self) -> bool:
