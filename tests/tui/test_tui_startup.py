@@ -81,7 +81,9 @@ async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeyp
         assert app.sub_title == f"{papers} papers · 3 dumps"
 
 
-async def test_garbage_collection_pauses_at_start_and_skips_the_warmed_objects(new_app, settle) -> None:
+async def test_garbage_collection_pauses_at_start_and_skips_the_warmed_objects(
+    new_app, settle
+) -> None:
     async with new_app().run_test(size=(120, 40)):
         pass  # closed at once, perhaps before its first frame
     assert gc.isenabled()
