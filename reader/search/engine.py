@@ -209,19 +209,13 @@ class Engine:
             return sum(self._estimate(c) for c in q.children())
         return 1 << 40
 
-    def _term(
-        self, field: str, text: str, within: set[int] | None = None, copy: bool = True
-    ) -> dict[int, float]:
+    def _term(self, field: str, text: str, within: set[int] | None = None) -> dict[int, float]:
         """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings
-        (or, when `within` is much smaller than the postings, for those documents only).
-
-        `copy=False` may hand out the cached scores themselves (never change them), which
-        may then hold documents outside `within`: callers intersect."""
+        (or, when `within` is much smaller than the postings, for those documents only)."""
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
         idf = self.searcher.idf(field, text) if scorable else 1.0
-        leaves = self.postings(field, text)
-        for leaf, ids, weights in leaves:
+        for leaf, ids, weights in self.postings(field, text):
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
             if within is not None and 4 * len(within) < len(ids):
                 result.update(self._term_within(leaf, field, ids, weights, idf, scorable, within))
@@ -245,8 +239,6 @@ class Engine:
                 self._remember_scores(key, part)
             else:
                 self._scored.move_to_end(key)
-            if not copy and len(leaves) == 1:
-                return part  # read-only for the caller
             if within is not None:  # only the candidates: no copy of a common term's scores
                 result.update({d: part[d] for d in part.keys() & within})
             elif result:
