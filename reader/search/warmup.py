@@ -55,59 +55,62 @@ class WarmUpMixin:
     def _warm(self) -> None:
         try:
             self._ensure_rows()
-            import reader.search.engine
             import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
+            from reader.search.engine import Engine
 
             with self._lock:
                 if not self._fresh():  # opens Whoosh
                     return
                 searcher, ix = self._searcher, self._ix
                 loaded = self._lex is not None and self._lex[0] is searcher
-            self._load_doc_ids(ix, searcher)
-            with self._lock:
-                if self._searcher is searcher:
-                    self._source_table()
-            if not loaded:
-                own = ix.searcher()
-                try:
-                    lexicon = Lexicon(own.reader(), "words")
-                except Exception:
-                    own.close()
-                    return
+            # One private searcher, outside the lock, reads the id column and scores the
+            # common terms; Whoosh readers are not shared across threads.
+            own = ix.searcher()
+            try:
+                private = Engine(own)
+                self._adopt_doc_ids(searcher, private)
                 with self._lock:
-                    if self._searcher is searcher and (
-                        self._lex is None or self._lex[0] is not searcher
-                    ):
-                        self._drop_lexicon()
-                        self._lex, self._lex_searcher = (searcher, lexicon), own
-                    else:
-                        own.close()
-            self._prime_common_terms(searcher)
+                    if self._searcher is searcher:
+                        self._source_table()
+                if not loaded and not self._load_lexicon(ix, searcher):
+                    return
+                self._prime_common_terms(searcher, private)
+            finally:
+                own.close()
         except Exception:  # warming is an optimisation: a damaged index is reported elsewhere
             return
 
-    def _load_doc_ids(self, ix: Any, searcher: Any) -> None:
-        """Read the paper id of every docnum through a private searcher, outside the lock
-        (0.1 s at 100k papers), and hand it to the shared engine if it reads the same index."""
-        from reader.search.engine import Engine
+    def _adopt_doc_ids(self, searcher: Any, private: Engine) -> None:
+        """Read the paper id of every docnum through the private engine (0.1 s at 100k
+        papers) and hand it to the shared engine if it reads the same segments."""
+        ids = private.doc_ids()
+        with self._lock:
+            shared = self._engine()
+            if self._searcher is searcher and shared.segment_ids() == private.segment_ids():
+                shared.adopt_ids(ids)
 
+    def _load_lexicon(self, ix: Any, searcher: Any) -> bool:
+        """Read the `words` vocabulary through a searcher of its own that it keeps; False if
+        it cannot be read."""
         own = ix.searcher()
         try:
-            private = Engine(own)
-            ids = private.doc_ids()
-            with self._lock:
-                shared = self._engine()
-                if self._searcher is searcher and shared.segment_ids() == private.segment_ids():
-                    shared.adopt_ids(ids)
-        finally:
+            lexicon = Lexicon(own.reader(), "words")
+        except Exception:
             own.close()
+            return False
+        with self._lock:
+            if self._searcher is searcher and (self._lex is None or self._lex[0] is not searcher):
+                self._drop_lexicon()
+                self._lex, self._lex_searcher = (searcher, lexicon), own
+            else:
+                own.close()
+        return True
 
-    def _prime_common_terms(self, searcher: Any) -> None:
+    def _prime_common_terms(self, searcher: Any, private: Engine) -> None:
         """Score the most common title and abstract terms ahead of time (`model` is in 90% of
         abstracts: scoring it cold was most of the slowest keystroke's time). The work runs
-        on a private searcher of the same segments, outside the lock; only handing the
+        on the private engine of the same segments, outside the lock; only handing the
         scores to the shared engine takes the lock, so searches meanwhile do not wait."""
-        from reader.search.engine import Engine
         from reader.search.schema import DEFAULT_FIELDS
 
         with self._lock:
@@ -115,32 +118,26 @@ class WarmUpMixin:
             if self._searcher is not searcher or shared.primed:
                 return
             shared.primed = True
-            ix, segments = self._ix, shared.segment_ids()
-        own = ix.searcher()
-        try:
-            private = Engine(own)
-            if private.segment_ids() != segments:
-                return  # a sync committed meanwhile: the next warm() primes the new index
-            # The abstract's commonest terms (0.9 s at 100k papers; the title's list would take
-            # 8 s, positions and all) stand for the title's too: the same words lead both.
-            top = [
-                text for _freq, text in own.reader().most_frequent_terms("abstract", PRIME_TERMS)
-            ]
-            common = sorted(
-                (
-                    (own.doc_frequency(field, text), field, text)
-                    for field in DEFAULT_FIELDS
-                    for text in top
-                ),
-                reverse=True,
-            )
-            budget = PRIME_POSTINGS
-            for df, field, text in common:
-                if df <= budget:
-                    word = text if isinstance(text, str) else text.decode("utf-8")
-                    budget -= private.prime(field, word)
-            with self._lock:
-                if self._searcher is searcher and self._fast is shared:
-                    shared.adopt_scores(private)
-        finally:
-            own.close()
+            segments = shared.segment_ids()
+        if private.segment_ids() != segments:
+            return  # a sync committed meanwhile: the next warm() primes the new index
+        own = private.searcher
+        # The abstract's commonest terms (0.9 s at 100k papers) stand for the title's too:
+        # the same words lead both.
+        top = [text for _freq, text in own.reader().most_frequent_terms("abstract", PRIME_TERMS)]
+        common = sorted(
+            (
+                (own.doc_frequency(field, text), field, text)
+                for field in DEFAULT_FIELDS
+                for text in top
+            ),
+            reverse=True,
+        )
+        budget = PRIME_POSTINGS
+        for df, field, text in common:
+            if df <= budget:
+                word = text if isinstance(text, str) else text.decode("utf-8")
+                budget -= private.prime(field, word)
+        with self._lock:
+            if self._searcher is searcher and self._fast is shared:
+                shared.adopt_scores(private)
