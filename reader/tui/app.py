@@ -115,9 +115,8 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         return MainScreen()
 
     def compose(self) -> ComposeResult:
-        # No cyclic garbage collection until the first frame is out: a full pass over the
-        # objects Textual and the app have just made took 24 ms, and it fell in that frame.
-        gc.disable()
+        # `make_app` paused the cyclic collector (a full pass over the objects Textual and the
+        # app have just made took 24 ms, and fell in the first frame): resume it after that.
         self.call_after_refresh(gc.enable)
         # The breakpoint class the first resize would set, set before the panes mount: set
         # after, it restyles every widget once more (a tenth of the start-up time).

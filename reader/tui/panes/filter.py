@@ -95,8 +95,6 @@ class FilterPane(VerticalScroll):
     such metadata is shown: most dumps have none, and their nine widgets slowed every start.
     """
 
-    _sort: Sort = Sort.RELEVANCE
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         #: The extra filters' values as typed (kept while they are hidden or not mounted).
@@ -110,7 +108,7 @@ class FilterPane(VerticalScroll):
         yield Label("Tags", classes="filter-heading")
         yield Static("none yet: t tags a paper", id="no-tags", classes="filter-hint")
         yield Label("Sort", classes="filter-heading")
-        yield ChoiceList([sort.value for sort in Sort], self._sort.value, id="sort")
+        yield ChoiceList([sort.value for sort in Sort], Sort.RELEVANCE.value, id="sort")
 
     def _extra_filters(self) -> Vertical:
         """The extra filters' widgets, filled with the values kept so far."""
@@ -190,7 +188,6 @@ class FilterPane(VerticalScroll):
 
     def set_sort(self, sort: Sort) -> None:
         """Show `sort` as chosen."""
-        self._sort = sort
         self.query_one("#sort", ChoiceList).set_value(sort.value)
 
     def set_bookmarked_only(self, value: bool) -> None:
@@ -229,7 +226,7 @@ class FilterPane(VerticalScroll):
 
     @property
     def sort(self) -> Sort:
-        return self._sort
+        return Sort(self.query_one("#sort", ChoiceList).value)
 
     def extra_values(self, only_shown: bool = False) -> dict[str, str]:
         """Date range, min upvotes and category as typed (empty when hidden and `only_shown`)."""
@@ -249,11 +246,8 @@ class FilterPane(VerticalScroll):
 
     @on(ChoiceList.Changed, "#sort")
     def _sort_changed(self, event: ChoiceList.Changed) -> None:
-        event.stop()
-        sort = Sort(event.value)
-        if sort is not self._sort:
-            self._sort = sort
-            self.post_message(FiltersChanged())
+        event.stop()  # posted only when the user picks another sort
+        self.post_message(FiltersChanged())
 
     @on(Input.Changed, "#extra-filters Input")
     def _extra_changed(self, event: Input.Changed) -> None:
