@@ -8,14 +8,16 @@ spec says). A path that cannot be made absolute is an error, never a stray `~` f
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
+
+from reader._digest import sha256
 
 APP_NAME = "paper-reader"
 DUMPS_ENV = "PAPER_READER_DUMPS"
@@ -58,8 +60,7 @@ def _platform_dir(kind: str, override_var: str) -> Path:
     return Path(raw)
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(NamedTuple):
     """The user directories. Nothing is created until `ensure()` is called for a path."""
 
     data_dir: Path
@@ -87,7 +88,7 @@ class Locations:
     def index_dir(self, dump_roots: Sequence[Path]) -> Path:
         """One index per dump set, so switching `--dumps` does not churn a single index."""
         key = "\n".join(sorted(str(p) for p in dump_roots))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         return self.index_root / digest
 
 

@@ -13,7 +13,6 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,8 +39,7 @@ CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
 """
 
 
-@dataclass(frozen=True)
-class FileRow:
+class FileRow(NamedTuple):
     """A dump's fingerprint and what reading it found."""
 
     path: str

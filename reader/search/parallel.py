@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +109,7 @@ def build(
 
     def start_next() -> None:
         part = waiting.pop(0)
-        job = json.dumps({"folder": str(part.folder), "states": [asdict(s) for s in part.states]})
+        job = json.dumps({"folder": str(part.folder), "states": [s._asdict() for s in part.states]})
         part.process = subprocess.Popen(
             [sys.executable, "-m", "reader.search.parallel"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.ingest.files import discover
 from reader.ingest.text import clean_field
@@ -21,8 +22,9 @@ from reader.search.types import SourceInfo
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass(frozen=True)
-class FileState:
+class FileState(NamedTuple):
+    """A dump file as seen on disk (size and mtime are -1 when it cannot be read)."""
+
     path: str
     size: int
     mtime_ns: int

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 #: A longer query is cut to this many characters (with a note saying so).
 MAX_QUERY_CHARS = 500
@@ -22,8 +23,7 @@ class Sort(StrEnum):
         return order[(order.index(self) + 1) % len(order)]
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """Restrictions on a search. Empty/None means no restriction."""
 
     #: Dump file names (as in `Source.name`); a paper matches if it is in any of them.
@@ -49,8 +49,7 @@ class Filters:
         )
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """What a list row needs, fetched only for visible rows."""
 
     id: str

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding
 
 from reader.search import Sort
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """One app action: its key(s), a short footer label and a line of help."""
 
     keys: str

@@ -74,7 +74,7 @@ class ChoiceList(Widget, can_focus=True):
     }
     DEFAULT_CSS = _CSS.format(name="ChoiceList", prefix="choice-list", width="1fr")
 
-    @dataclass
+    @dataclass(eq=False, repr=False)  # as in `reader.tui.messages`
     class Changed(Message):
         """The user chose `value`."""
 
@@ -149,7 +149,7 @@ class Tick(Widget, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tick--button", "tick--on", "tick--cursor"}
     DEFAULT_CSS = _CSS.format(name="Tick", prefix="tick", width="auto")
 
-    @dataclass
+    @dataclass(eq=False, repr=False)  # as in `reader.tui.messages`
     class Changed(Message):
         """The user turned the tick on or off."""
 
