@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input
 
 from reader.search import Filters, Sort
 from reader.tui.messages import SearchFinished
+from reader.tui.widgets import TickList
 
 
 async def test_opens_with_every_paper_and_the_corpus_in_the_header(new_app, settle) -> None:
@@ -108,15 +109,17 @@ async def test_source_filter_narrows_results_and_facets_count_per_dump(new_app, 
         await type_text(pilot, "diffusion")
         await settle(pilot)
         facets = app.library.facets("diffusion")
-        sources: SelectionList[str] = app.query_one("#sources", SelectionList)
-        prompts = [str(sources.get_option_at_index(i).prompt) for i in range(3)]
-        for prompt, (name, count) in zip(prompts, facets.items(), strict=True):
-            assert prompt == f"{count:>4} {name}"
+        sources = app.query_one("#sources", TickList)
+        assert sources.values == list(facets)
+        for y, (name, count) in enumerate(facets.items()):
+            assert sources.count(name) == count
+            assert sources.render_line(y).text.startswith(f"▐X▌ {count:>4} {name[:10]}")
         await pilot.press("escape", "f")
         assert app.focused is sources
         await pilot.press("space")  # tick the first dump
         await settle(pilot)
-        first = sources.get_option_at_index(0).value
+        first = sources.values[0]
+        assert sources.selected == [first]
         expected = app.library.search("diffusion", Filters(sources=frozenset({first})))
         assert app.results.list.ids == expected.ids
         assert 0 < len(expected.ids) < len(app.library.search("diffusion").ids)
@@ -157,12 +160,9 @@ async def test_bookmarked_only_and_tag_filters(new_app, settle) -> None:
         await pilot.press("space")
         await settle(pilot)
         assert set(app.results.list.ids) == {first.id, third.id}
-        tags: SelectionList[str] = app.query_one("#tags", SelectionList)
+        tags = app.query_one("#tags", TickList)
         assert tags.display
-        assert [str(tags.get_option_at_index(i).prompt) for i in range(2)] == [
-            "   1 alpha",
-            "   1 beta",
-        ]
+        assert [(tag, tags.count(tag)) for tag in tags.values] == [("alpha", 1), ("beta", 1)]
         tags.focus()
         await pilot.press("down", "space")  # tick "beta"
         await settle(pilot)

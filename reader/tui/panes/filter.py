@@ -15,19 +15,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, Label, Static
 
 from reader.search import Sort, SourceInfo
 from reader.tui.messages import FiltersChanged, SuggestionAccepted
 from reader.tui.widgets.choices import ChoiceList, Tick
+from reader.tui.widgets.tick_list import TickList
 
 QUERY_HINT = 'search: words  "a phrase"  title:x  a OR b  NOT x  diffus*  typo~'
-
-
-def _counted(label: str, count: int) -> Content:
-    """`  12 label`: the count first (always visible, dimmed), the label as plain text."""
-    return Content.assemble((f"{count:>4}", "dim"), " ", Content(label))
 
 
 class SuggestionBar(Static):
@@ -103,7 +98,7 @@ class FilterPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Dumps", classes="filter-heading")
-        yield SelectionList[str](id="sources", compact=True)
+        yield TickList(id="sources")
         yield Tick("bookmarked only", id="bookmarked-only")
         yield Label("Tags", classes="filter-heading")
         yield Static("none yet: t tags a paper", id="no-tags", classes="filter-hint")
@@ -129,62 +124,29 @@ class FilterPane(VerticalScroll):
 
     # -- filling -------------------------------------------------------------------------
     def set_sources(self, sources: Iterable[SourceInfo], selected: Iterable[str]) -> None:
-        """The dumps in the index, in dump order; `selected` ones ticked."""
-        chosen = set(selected)
-        widget: SelectionList[str] = self.query_one("#sources", SelectionList)
-        with self.prevent(SelectionList.SelectedChanged):
-            widget.clear_options()
-            widget.add_options(
-                [Selection(_counted(s.name, s.papers), s.name, s.name in chosen) for s in sources]
-            )
-        if widget.option_count:
-            widget.highlighted = 0
+        """The dumps in the index, in dump order, with their paper counts; `selected` ticked."""
+        self.query_one("#sources", TickList).set_options(
+            [(s.name, s.papers) for s in sources], selected
+        )
 
     def set_facets(self, counts: Mapping[str, int]) -> None:
         """Per-dump counts for the current query."""
-        widget: SelectionList[str] = self.query_one("#sources", SelectionList)
-        # One redraw for the whole list, not one per dump (there may be hundreds), and the
-        # line layout kept unless a prompt changed length (measuring every option is slow).
-        changed = resized = False
-        for index in range(widget.option_count):
-            option = widget.get_option_at_index(index)
-            prompt = _counted(option.value, counts.get(option.value, 0))
-            old = option.prompt
-            if old != prompt:
-                resized = resized or not isinstance(old, Content) or len(old) != len(prompt)
-                option._set_prompt(prompt)
-                changed = True
-        if resized:
-            widget._clear_caches()
-        elif changed:
-            widget._option_render_cache.clear()
-            widget.refresh()
+        self.query_one("#sources", TickList).set_counts(counts)
 
     def set_tags(self, counts: Mapping[str, int], selected: Iterable[str]) -> None:
         """The tags with their counts, `selected` ones ticked; the list is mounted with the
         first tag (a start with no tags has none to build)."""
-        chosen = set(selected)
-        options = [
-            Selection(_counted(tag, n), tag, tag in chosen) for tag, n in sorted(counts.items())
-        ]
         found = self.query("#tags")
-        if not found:
-            if counts:
-                with self.prevent(SelectionList.SelectedChanged):
-                    self.mount(
-                        SelectionList[str](*options, id="tags", compact=True), after="#no-tags"
-                    )
-            self.query_one("#no-tags").display = not counts
+        if found:
+            tags = found.first(TickList)
+        elif counts:
+            tags = TickList(id="tags")
+            self.mount(tags, after="#no-tags")
+        else:
             return
-        widget: SelectionList[str] = found.first(SelectionList)
-        highlighted = widget.highlighted
-        with self.prevent(SelectionList.SelectedChanged):
-            widget.clear_options()
-            widget.add_options(options)
-        widget.display = bool(counts)
+        tags.set_options(sorted(counts.items()), selected)
+        tags.display = bool(counts)
         self.query_one("#no-tags").display = not counts
-        if widget.option_count:
-            widget.highlighted = min(highlighted or 0, widget.option_count - 1)
 
     def set_sort(self, sort: Sort) -> None:
         """Show `sort` as chosen."""
@@ -212,13 +174,11 @@ class FilterPane(VerticalScroll):
     # -- reading -------------------------------------------------------------------------
     @property
     def sources(self) -> list[str]:
-        return list(self.query_one("#sources", SelectionList).selected)
+        return self.query_one("#sources", TickList).selected
 
     @property
     def tags(self) -> list[str]:
-        return [
-            tag for found in self.query("#tags").results(SelectionList) for tag in found.selected
-        ]
+        return [tag for found in self.query("#tags").results(TickList) for tag in found.selected]
 
     @property
     def bookmarked_only(self) -> bool:
@@ -235,10 +195,10 @@ class FilterPane(VerticalScroll):
 
     @property
     def first_control(self) -> Widget:
-        return self.query_one("#sources", SelectionList)
+        return self.query_one("#sources", TickList)
 
     # -- changes ---------------------------------------------------------------------------
-    @on(SelectionList.SelectedChanged)
+    @on(TickList.Changed)
     @on(Tick.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
-_CSS = """
+TOGGLE_CSS = """
 {name} {{
     width: {width};
     height: auto;
@@ -42,7 +42,9 @@ _CSS = """
 """
 
 
-def _line(widget: Widget, inner: str, label: str, button: Style, label_style: Style | None) -> Text:
+def toggle_line(
+    widget: Widget, inner: str, label: str | Text, button: Style, label_style: Style | None
+) -> Text:
     """`▐●▌ label `: the button (its half-block sides in the button's background, as
     Textual's toggle buttons draw them), then the label as plain text, padded by a space."""
     side = Style(color=button.bgcolor, bgcolor=widget.background_colors[1].rich_color)
@@ -50,7 +52,12 @@ def _line(widget: Widget, inner: str, label: str, button: Style, label_style: St
     line.append("▐", side)
     line.append(inner, button)
     line.append("▌", side)
-    line.append(f" {label} ", label_style)
+    start = len(line)
+    line.append(" ")
+    line.append_text(Text(label) if isinstance(label, str) else label)
+    line.append(" ")
+    if label_style is not None:
+        line.stylize(label_style, start)
     return line
 
 
@@ -72,7 +79,7 @@ class ChoiceList(Widget, can_focus=True):
         "choice-list--on",
         "choice-list--cursor",
     }
-    DEFAULT_CSS = _CSS.format(name="ChoiceList", prefix="choice-list", width="1fr")
+    DEFAULT_CSS = TOGGLE_CSS.format(name="ChoiceList", prefix="choice-list", width="1fr")
 
     @dataclass(eq=False, repr=False)  # as in `reader.tui.messages`
     class Changed(Message):
@@ -105,7 +112,7 @@ class ChoiceList(Widget, can_focus=True):
         off = self.get_component_rich_style("choice-list--button")
         cursor = self.get_component_rich_style("choice-list--cursor")
         return Text("\n").join(
-            _line(
+            toggle_line(
                 self,
                 "●",
                 option,
@@ -147,7 +154,7 @@ class Tick(Widget, can_focus=True):
         Binding("enter,space", "flip", "Toggle", show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tick--button", "tick--on", "tick--cursor"}
-    DEFAULT_CSS = _CSS.format(name="Tick", prefix="tick", width="auto")
+    DEFAULT_CSS = TOGGLE_CSS.format(name="Tick", prefix="tick", width="auto")
 
     @dataclass(eq=False, repr=False)  # as in `reader.tui.messages`
     class Changed(Message):
@@ -173,7 +180,7 @@ class Tick(Widget, can_focus=True):
     def render(self) -> Text:
         button = self.get_component_rich_style("tick--on" if self.value else "tick--button")
         label = self.get_component_rich_style("tick--cursor") if self.has_focus else None
-        return _line(self, "X", self.label, button, label)
+        return toggle_line(self, "X", self.label, button, label)
 
     def action_flip(self) -> None:
         self.value = not self.value
