@@ -199,7 +199,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
             self.query_one(ContentSwitcher).current = "bookmarks"
         self.active_list.focus()
         self.set_interval(2.0, self.poll_store)
-        finished = self.first_look.finished()
+        finished = self.first_look.finished(timeout=FirstLook.MOUNT_WAIT)
         if finished is not None:  # the catalog is current: show it in the first frame
             self.on_sync_finished(finished)
         else:

@@ -48,6 +48,10 @@ class FirstLook:
 
     #: The thread switch interval while the look runs (seconds; Python's default is 0.005).
     SWITCH_INTERVAL = 0.0005
+    #: How long the app's mount waits for a look still running (seconds). It usually ends
+    #: before the mount; when it does not, a first frame without the list (and the worker
+    #: round trip and second layout after it) would cost more than the wait.
+    MOUNT_WAIT = 0.5
 
     def __init__(self, library: Library, query: str, sort: Sort) -> None:
         self._library, self.query, self.sort = library, query, sort
@@ -73,10 +77,11 @@ class FirstLook:
             sys.setswitchinterval(self._switch)
             self._done.set()
 
-    def finished(self, wait: bool = False) -> SyncFinished | None:
-        """The startup check's answer when no sync is needed (waiting for it if `wait`)."""
-        if wait:
-            self._done.wait()
+    def finished(self, timeout: float | None = 0.0) -> SyncFinished | None:
+        """The startup check's answer when no sync is needed, waiting up to `timeout`
+        seconds for it (None: until it is done)."""
+        if timeout != 0.0:
+            self._done.wait(timeout)
         o = self.overview if self._done.is_set() else None
         return None if o is None else SyncFinished(None, None, o.papers, o.sources,
                                                    o.has_extra_filters)  # fmt: skip
@@ -128,7 +133,7 @@ class SyncMixin(_Base):
         """
         lib, report, error = self.library, None, None
         if not verify_index:
-            finished = self.first_look.finished(wait=True)
+            finished = self.first_look.finished(timeout=None)
             if finished is not None:  # nothing to sync: say what is there
                 self.post_message(finished)
                 return

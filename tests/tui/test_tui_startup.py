@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from pathlib import Path
 
 from reader.locations import resolve_locations
 from reader.search import Library
 from reader.tui.app import PaperReaderApp
+from reader.tui.startup import FirstLook
 from reader.tui.widgets import PaperList
 
 
@@ -73,12 +75,39 @@ async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeyp
 
     monkeypatch.setattr(PaperList, "render_lines", spy)
     app = new_app()
-    assert app.first_look.finished(wait=True) is not None  # the look ran beside the start
+    assert app.first_look.finished(timeout=None) is not None  # the look ran beside the start
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         papers = app.library.paper_count()
         assert drawn and drawn[0] == papers > 100
         assert app.sub_title == f"{papers} papers · 3 dumps"
+
+
+async def test_a_slow_first_look_is_waited_for_not_drawn_as_loading(
+    new_app, settle, monkeypatch
+) -> None:
+    """The catalog check usually ends before the app mounts; when it is late (a busy
+    machine), the mount waits for it instead of drawing "Loading…" and laying out again."""
+    drawn: list[int] = []
+    render_lines = PaperList.render_lines
+
+    def spy(self: PaperList, crop):  # type: ignore[no-untyped-def]
+        if self.id == "results-list":
+            drawn.append(len(self.ids))
+        return render_lines(self, crop)
+
+    run = FirstLook._run
+
+    def slow(self: FirstLook) -> None:
+        time.sleep(0.2)
+        run(self)
+
+    monkeypatch.setattr(PaperList, "render_lines", spy)
+    monkeypatch.setattr(FirstLook, "_run", slow)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert drawn and drawn[0] == app.library.paper_count() > 100
 
 
 async def test_garbage_collection_pauses_at_start_and_skips_the_warmed_objects(
