@@ -85,26 +85,31 @@ class KeyFooter(Widget):
                 shown.append((binding, enabled))
         return shown, palette
 
-    def _hint(self, binding: Binding, enabled: bool) -> Text:
-        key_style = self.get_component_rich_style("key-footer--key")
-        text_style = self.get_component_rich_style("key-footer--description")
+    def _hint(self, binding: Binding, enabled: bool, styles: tuple[Style, Style, Style]) -> Text:
+        key_style, text_style, disabled_style = styles
         hint = Text.assemble(
             (self.app.get_key_display(binding), key_style),
             (f" {binding.description}" if binding.description else "", text_style),
         )
         if not enabled:
-            hint.stylize(self.get_component_rich_style("key-footer--disabled"))
+            hint.stylize(disabled_style)
         return hint
 
     def render(self) -> Text:
         width = self.size.width
         shown, palette = self.hints()
+        # Asked once, not per hint: each component style walks the ancestors' backgrounds.
+        styles = (
+            self.get_component_rich_style("key-footer--key"),
+            self.get_component_rich_style("key-footer--description"),
+            self.get_component_rich_style("key-footer--disabled"),
+        )
         spans: list[tuple[int, int, str]] = []
         line = Text(no_wrap=True, overflow="crop")
-        right = (self._hint(*palette), palette[0].key) if palette is not None else None
+        right = (self._hint(*palette, styles), palette[0].key) if palette is not None else None
         room = width - (right[0].cell_len + 3 if right is not None else 0)
         for binding, enabled in shown:
-            hint = self._hint(binding, enabled)
+            hint = self._hint(binding, enabled, styles)
             start = line.cell_len + 1
             if start + hint.cell_len > room:
                 break

@@ -93,6 +93,8 @@ class PaperList(ScrollView, can_focus=True):
         self._cache: dict[str, ListRow] = {}
         self.cursor = 0
         self.empty_text = ""
+        #: The base style and component styles for the lines being drawn (see `render_lines`).
+        self._paint: tuple[Style, dict[str, Style]] | None = None
 
     # -- data --------------------------------------------------------------------------
     @property
@@ -202,14 +204,32 @@ class PaperList(ScrollView, can_focus=True):
         first = round(self.scroll_y) // self.lines_per_row
         visible = self.scrollable_content_region.height // self.lines_per_row + 2
         self._rows_for(first, min(len(self._ids), first + visible))
-        return super().render_lines(crop)
+        # Work the styles out once for all the lines: each `rich_style` walks the ancestors'
+        # backgrounds, and asking per line (six styles a row) was two thirds of drawing.
+        self._paint = self._styles_now()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _styles_now(self) -> tuple[Style, dict[str, Style]]:
+        return self.rich_style, {
+            name: self.get_component_rich_style(name, partial=True)
+            for name in self.COMPONENT_CLASSES
+        }
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        return (self._paint or self._styles_now())[1][name]
 
     def render_line(self, y: int) -> Strip:
+        if self._paint is None:  # called on its own (not from `render_lines`)
+            self._paint = self._styles_now()
+            try:
+                return self.render_line(y)
+            finally:
+                self._paint = None
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._paint[0]
         line = round(self.scroll_y) + y
         index, offset = divmod(line, self.lines_per_row)
         if not self._ids:
