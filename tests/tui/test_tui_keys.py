@@ -39,7 +39,7 @@ async def test_enter_reads_and_escape_returns_to_the_list(new_app, settle) -> No
         await settle(pilot)
         await pilot.press("enter")
         assert app.focused is app.read_pane
-        title = app.read_pane.query_one("#read-title").render().plain
+        title = app.read_pane.part("title")
         assert title == app.library.get(app.results.list.ids[0]).title
         await pilot.press("j", "j", "j", "pagedown")
         assert app.read_pane.scroll_y > 0  # the abstract scrolls from the keyboard
@@ -60,7 +60,7 @@ async def test_b_toggles_a_bookmark_shown_in_the_list_and_the_bookmarks_pane(new
         pid = app.results.list.ids[1]
         assert app.store.get(pid) is not None
         assert app.fetch_result_rows([pid])[0].marker == "★"
-        assert "bookmarked" in app.read_pane.query_one("#read-user").render().plain
+        assert "bookmarked" in app.read_pane.part("user")
         await pilot.press("B")
         await settle(pilot)
         assert app.pane == "bookmarks"
@@ -93,7 +93,7 @@ async def test_bookmarks_pane_lists_newest_first_and_the_read_pane_follows(new_a
         await pilot.press("j")
         await settle(pilot)
         assert app.read_pane.paper_id == listed[1]
-        assert f"note on {listed[1]}" in app.read_pane.query_one("#read-user").render().plain
+        assert f"note on {listed[1]}" in app.read_pane.part("user")
         await pilot.press("b")  # unbookmark from the pane: the cursor stays in place
         await settle(pilot)
         assert app.bookmarks_pane.list.ids == [listed[0], listed[2]]
@@ -111,7 +111,7 @@ async def test_t_edits_tags_and_n_edits_the_note(new_app, settle, type_text) -> 
         await pilot.press("enter")
         await settle(pilot)
         assert app.store.get(pid).tags == ["to read", "diffusion"]
-        assert "to read, diffusion" in app.read_pane.query_one("#read-user").render().plain
+        assert "to read, diffusion" in app.read_pane.part("user")
         await pilot.press("n")
         assert isinstance(app.screen, EditNoteScreen)
         await type_text(pilot, "great [bold]paper[/]")

@@ -45,12 +45,12 @@ async def test_metadata_line_and_extra_filters(new_app, settle, json_dir) -> Non
         assert extra.display  # the index has dates and upvotes
         app.results.list.move_to(app.results.list.ids.index(app.library.get("2405.03960").id))
         await settle(pilot)
-        meta = app.read_pane.query_one("#read-meta").render().plain
+        meta = app.read_pane.part("meta")
         for part in ("from daily.json", "arXiv 2405.03960", "https://huggingface.co/papers/2405.03960",
                      "▲ 30", "Ada Lovelace, Alan Turing", "published 2024-03-15", "3 comments",
                      "GitHub https://github.com/example/sparse3"):  # fmt: skip
             assert part in meta, part
-        summary = app.read_pane.query_one("#read-summary").render().plain
+        summary = app.read_pane.part("summary")
         assert summary == "AI summary: Sparse attention, summarised 3."
         app.query_one("#min-upvotes", Input).value = "25"
         await settle(pilot)
@@ -75,3 +75,26 @@ async def test_samples_have_no_extra_filters(new_app, settle) -> None:
         await settle(pilot)
         # Not even mounted: the samples have no dates, upvotes or categories to filter on.
         assert not any(box.display for box in app.query("#extra-filters"))
+
+
+async def test_read_pane_parts_keep_their_colours_across_themes(new_app, settle) -> None:
+    """The metadata line is muted and the abstract is not; a theme change recolours both."""
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        body = app.read_pane.query_one("#read-body")
+
+        def colour(text: str) -> object:
+            for y in range(body.size.height):
+                for segment in body.render_line(y):
+                    if text in segment.text and segment.style is not None:
+                        return segment.style.color
+            raise AssertionError(f"{text!r} not drawn")
+
+        meta, abstract = app.read_pane.part("meta")[:12], app.read_pane.part("abstract")[:12]
+        dark = (colour(meta), colour(abstract))
+        assert dark[0] != dark[1]
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = (colour(meta), colour(abstract))
+        assert light[0] != light[1] and light != dark

@@ -110,7 +110,7 @@ async def test_bookmarks_changed_elsewhere_show_up(new_app, settle) -> None:
         await settle(pilot)
         assert app.fetch_result_rows([pid])[0].marker == "★"
         assert app.bookmarks_pane.list.ids == [pid]
-        assert "from-cli" in app.read_pane.query_one("#read-user").render().plain
+        assert "from-cli" in app.read_pane.part("user")
 
 
 async def test_a_store_problem_is_a_notification(new_app, settle) -> None:
@@ -135,11 +135,8 @@ async def test_markup_like_text_is_shown_literally(new_app, settle, markup_dir, 
         assert "Escaping [bold]Bold[/bold] and [/] in Titles" in shown
         for text in ("[@click=app.quit]quit[/]", "[link=file:///etc/passwd]a link[/link]",
                      "Delta[Fe/H]/DeltaR"):  # fmt: skip
-            assert (
-                text in shown.replace("\n", " ")
-                or text in app.read_pane.query_one("#read-abstract").render().plain
-            )
-        await pilot.click("#read-abstract")
+            assert text in shown.replace("\n", " ") or text in app.read_pane.part("abstract")
+        await pilot.click("#read-body")
         await pilot.press("b", "t")
         app.screen.query_one(Input).value = "[red]tag[/], [@click=app.quit]x"
         await pilot.press("enter", "n")

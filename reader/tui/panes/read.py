@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 from reader.bookmarks import Bookmark
 from reader.model import Paper
@@ -61,8 +61,48 @@ def metadata_line(paper: Paper) -> str:
     return " · ".join(parts)
 
 
+#: The read pane's parts, top to bottom, each with the component class it is drawn in.
+PARTS: tuple[tuple[str, str], ...] = (
+    ("title", ""),
+    ("meta", "read-body--meta"),
+    ("user", "read-body--user"),
+    ("abstract", ""),
+    ("summary", "read-body--summary"),
+)
+
+
+class ReadBody(Widget):
+    """The paper's parts drawn as one text, a blank line between them (none under the
+    title). The parts' colours are component styles looked up as it draws, so a theme
+    change recolours them."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "read-body--meta",
+        "read-body--user",
+        "read-body--summary",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.parts: dict[str, Content] = {name: Content() for name, _ in PARTS}
+
+    def render(self) -> Content:
+        pieces: list[Content] = []
+        for name, component in PARTS:
+            content = self.parts[name]
+            if not content.plain:
+                continue
+            if pieces:
+                pieces.append(Content("\n" if name == "meta" else "\n\n"))
+            if component:
+                content = content.stylize_before(self.get_visual_style(component, partial=True))
+            pieces.append(content)
+        return Content.assemble(*pieces)
+
+
 class ReadPane(VerticalScroll, can_focus=True):
-    """Scrollable view of the current paper."""
+    """Scrollable view of the current paper. One widget draws it all, not one per part: a
+    paper change lays out and draws one text, and the app starts with four widgets fewer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Scroll down", show=False, id="read.down"),
@@ -74,25 +114,23 @@ class ReadPane(VerticalScroll, can_focus=True):
         self.paper_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="read-title", markup=False)
-        yield Static("", id="read-meta", markup=False)
-        yield Static("", id="read-user", markup=False)
-        yield Static("", id="read-abstract", markup=False)
-        yield Static("", id="read-summary", markup=False)
+        yield ReadBody(id="read-body")
 
-    def _set(self, widget_id: str, content: Content | str) -> None:
-        widget = self.query_one(f"#{widget_id}", Static)
-        if not str(content) and not widget.display:
-            return  # hidden and staying hidden: no layout pass
-        widget.update(content if isinstance(content, Content) else Content(content))
-        widget.display = bool(str(content))
+    def part(self, name: str) -> str:
+        """The plain text of one part (`title`, `meta`, `user`, `abstract`, `summary`)."""
+        return self.query_one(ReadBody).parts[name].plain
+
+    def _show(self, **parts: Content | str) -> None:
+        """Replace these parts and draw the whole text again."""
+        body = self.query_one(ReadBody)
+        for name, content in parts.items():
+            body.parts[name] = content if isinstance(content, Content) else Content(content)
+        body.refresh(layout=True)
 
     def show_message(self, text: str) -> None:
         """No paper: a plain message instead."""
         self.paper_id = None
-        for name in ("meta", "user", "abstract", "summary"):
-            self._set(f"read-{name}", "")
-        self._set("read-title", Content(text).stylize("dim"))
+        self._show(title=Content(text).stylize("dim"), meta="", user="", abstract="", summary="")
 
     def show_paper(
         self, paper: Paper, bookmark: Bookmark | None, highlight: Highlighter | None = None
@@ -102,25 +140,29 @@ class ReadPane(VerticalScroll, can_focus=True):
         if paper.id != self.paper_id:
             self.scroll_home(animate=False)
         self.paper_id = paper.id
-        self._set("read-title", highlighted(paper.title, spans(paper.title, "title"), "bold"))
-        self._set("read-meta", metadata_line(paper))
-        self.show_bookmark(bookmark)
         abstract = paper.abstract or "(no abstract in the dump)"
-        self._set("read-abstract", highlighted(abstract, spans(abstract, "abstract")))
+        summary: Content | str = ""
         if paper.summary:
             summary = Content.assemble(
                 ("AI summary: ", "bold"),
                 highlighted(paper.summary, spans(paper.summary, "abstract")),
             )
-            self._set("read-summary", summary)
-        else:
-            self._set("read-summary", "")
+        self._show(
+            title=highlighted(paper.title, spans(paper.title, "title"), "bold"),
+            meta=metadata_line(paper),
+            user=self._bookmark_line(bookmark),
+            abstract=highlighted(abstract, spans(abstract, "abstract")),
+            summary=summary,
+        )
 
     def show_bookmark(self, bookmark: Bookmark | None) -> None:
         """The tags and note line (empty when the paper is not bookmarked)."""
+        self._show(user=self._bookmark_line(bookmark))
+
+    @staticmethod
+    def _bookmark_line(bookmark: Bookmark | None) -> Content:
         if bookmark is None:
-            self._set("read-user", "")
-            return
+            return Content()
         parts: list[Content] = [Content.styled("★ bookmarked", "$text-warning")]
         if bookmark.added:
             parts.append(Content(f" {bookmark.added[:10]}").stylize("dim"))
@@ -130,4 +172,4 @@ class ReadPane(VerticalScroll, can_focus=True):
         if bookmark.note:
             parts.append(Content("\nnote: ").stylize("bold"))
             parts.append(Content(bookmark.note))
-        self._set("read-user", Content.assemble(*parts))
+        return Content.assemble(*parts)
