@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
 from textual.app import App, ComposeResult
 
 from reader.tui.messages import CursorMoved, RowChosen
 from reader.tui.widgets import ListRow, PaperList
+from reader.tui.widgets.paper_list import _fit, _spans
 
 
 class ListApp(App[None]):
@@ -67,3 +73,27 @@ async def test_empty_list_shows_its_message() -> None:
         assert paper_list.current_id is None
         assert "No results." in paper_list.render_line(0).text
         assert app.moved[-1] is None
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("ab é漢字😀-"), max_size=40),
+    width=st.integers(min_value=1, max_value=30),
+)
+def test_titles_are_cut_as_rich_cuts_them(text: str, width: int) -> None:
+    """The list builds its lines without `Text`; its cut must still match `Text.truncate`
+    (wide characters, the ellipsis and all)."""
+    expected = Text(text)
+    expected.truncate(width, overflow="ellipsis")
+    assert _fit(text, width) == expected.plain
+    assert cell_len(_fit(text, width)) <= width
+
+
+def test_matches_are_styled_up_to_the_cut() -> None:
+    plain, match = Style(), Style(bold=True)
+    title = _fit("Diffusion models for images", 12)
+    pieces = [(s.text, s.style == match) for s in _spans(title, [(0, 9), (20, 26)], plain, match)]
+    assert pieces == [("Diffusion", True), (" m…", False)]
+    pieces = [
+        (s.text, s.style == match) for s in _spans(_fit("a Diffusion", 6), [(2, 11)], plain, match)
+    ]
+    assert pieces == [("a ", False), ("Dif…", True)]
