@@ -45,7 +45,7 @@ from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, S
 from reader.tui.screens.main import MainScreen
 from reader.tui.startup import FirstLook, SyncMixin
 from reader.tui.state import load_state
-from reader.tui.widgets import KeyFooter, ListRow, PaperList, SyncBar, TitleBar
+from reader.tui.widgets import KeyFooter, ListRow, PaperList, TitleBar
 
 #: Seconds of typing pause before searching (stale searches are also skipped in the worker).
 DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before searching
@@ -128,7 +128,6 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         )  # fmt: skip
         yield TitleBar("≡")
         yield SearchBar(id="search-bar")
-        yield SyncBar(id="sync-bar")
         with Horizontal(id="body"):
             yield FilterPane(id="filters")
             with ContentSwitcher(initial="results", id="center"):

@@ -184,21 +184,32 @@ class SyncMixin(_Base):
             raise SyncStopped  # quitting must not wait for a long build to end
         self.post_message(SyncProgress(done, total, file_name))
 
+    def _sync_bar(self) -> SyncBar:
+        """The progress bar under the search bar, mounted the first time an index is built
+        (most starts build none)."""
+        found = self.query("#sync-bar")
+        if found:
+            return found.first(SyncBar)
+        bar = SyncBar(id="sync-bar")
+        self.screen.mount(bar, after="#search-bar")
+        return bar
+
     def show_sync_bar(self, label: str) -> None:
-        bar = self.query_one("#sync-bar", SyncBar)
+        bar = self._sync_bar()
         bar.display = True
         bar.show(label)
         self.sub_title = "indexing…"
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         label = message.file_name or "indexing"
-        bar = self.query_one("#sync-bar", SyncBar)
+        bar = self._sync_bar()
         bar.show(label[:1].upper() + label[1:], message.done, message.total)
         percent = 100 * message.done // max(message.total, 1)
         self.sub_title = f"indexing… {percent}%"
 
     def on_sync_finished(self, message: SyncFinished) -> None:
-        self.query_one("#sync-bar").display = False
+        for bar in self.query("#sync-bar"):
+            bar.display = False
         dumps = len(message.sources)
         self.sub_title = f"{message.papers} papers · {dumps} dump{'s' if dumps != 1 else ''}"
         if message.error:

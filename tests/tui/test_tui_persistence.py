@@ -164,6 +164,8 @@ async def test_sync_progress_is_shown_while_indexing(new_app, settle, sample_dir
         assert seen and seen[-1][0] == seen[-1][1]
         assert not app.query_one("#sync-bar").display
         assert app.query_one("#sync-bar", SyncBar).fraction == 1.0
+        order = [child.id for child in app.screen.children]
+        assert order.index("sync-bar") == order.index("search-bar") + 1  # under the search bar
         assert app.sub_title.endswith("papers · 3 dumps")
 
 

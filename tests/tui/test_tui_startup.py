@@ -81,6 +81,7 @@ async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeyp
         papers = app.library.paper_count()
         assert drawn and drawn[0] == papers > 100
         assert app.sub_title == f"{papers} papers · 3 dumps"
+        assert not app.query("#sync-bar")  # nothing to build: no progress bar is mounted
 
 
 async def test_a_slow_first_look_is_waited_for_not_drawn_as_loading(
