@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import Input
 
 from reader.bookmarks import BookmarkError
 from reader.errors import error_message
@@ -50,6 +50,7 @@ class ActionsMixin(_Base):
         def filter_pane(self) -> FilterPane: ...
         @property
         def pane(self) -> str: ...
+        def set_pane(self, name: str) -> None: ...
         @property
         def active_list(self) -> PaperList: ...
         @property
@@ -82,9 +83,8 @@ class ActionsMixin(_Base):
         self.active_list.focus()
 
     def show_pane(self, name: str) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        if switcher.current != name:
-            switcher.current = name
+        if self.pane != name:
+            self.set_pane(name)
             self.load_current()
         self.active_list.focus()
 

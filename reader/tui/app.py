@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import Input
 
 from reader.bookmarks import BookmarkStore
 from reader.errors import error_message
@@ -130,9 +130,8 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         yield SearchBar(id="search-bar")
         with Horizontal(id="body"):
             yield FilterPane(id="filters")
-            with ContentSwitcher(initial="results", id="center"):
-                yield ResultsPane(id="results")
-                yield BookmarksPane(id="bookmarks")
+            yield ResultsPane(id="results")  # the centre: results or bookmarks, one shown
+            yield BookmarksPane(id="bookmarks")
             yield ReadPane(id="read")
         yield KeyFooter()
 
@@ -158,7 +157,12 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
 
     @property
     def pane(self) -> str:
-        return self.query_one(ContentSwitcher).current or "results"
+        return "bookmarks" if self.bookmarks_pane.display else "results"
+
+    def set_pane(self, name: str) -> None:
+        """Show the results or the bookmarks in the centre."""
+        self.results.display = name == "results"
+        self.bookmarks_pane.display = name == "bookmarks"
 
     @property
     def active_list(self) -> PaperList:
@@ -195,7 +199,7 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
         self.refresh_bookmarks()
         self.read_pane.show_message("Nothing selected.")
         if state.pane == "bookmarks":
-            self.query_one(ContentSwitcher).current = "bookmarks"
+            self.set_pane("bookmarks")
         self.active_list.focus()
         self.set_interval(2.0, self.poll_store)
         finished = self.first_look.finished(timeout=FirstLook.MOUNT_WAIT)

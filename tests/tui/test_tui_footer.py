@@ -48,5 +48,5 @@ async def test_clicking_a_hint_presses_its_key(new_app, settle) -> None:
         assert footer.key_at(x) == "B"
         await pilot.click(KeyFooter, offset=(x, 0))
         await settle(pilot)
-        assert app.query_one("#center").current == "bookmarks"
+        assert app.pane == "bookmarks" and app.bookmarks_pane.display
         assert footer.key_at(0) is None  # the gap before the first hint
