@@ -76,7 +76,7 @@ def measure_app(
     env = _env(home)
     dumps = home / "samples"
     shutil.copytree(SAMPLES, dumps)
-    reps = 1 if quick else 5
+    reps = 1 if quick else 9
     try:
         compile_bytecode(python)
         _probe(["app", str(dumps)], env, python)  # first start builds the samples' index
