@@ -62,7 +62,7 @@ class TickList(ScrollView, can_focus=True):
 
     @dataclass(eq=False, repr=False)  # as in `reader.tui.messages`
     class Changed(Message):
-        """The user ticked or unticked a value; `selected` is the ticked ones now."""
+        """The user ticked or unticked a value (`tick_list.selected` has the ticked ones)."""
 
         tick_list: TickList
 
@@ -108,10 +108,14 @@ class TickList(ScrollView, can_focus=True):
             self.refresh()
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._values))
+        size = Size(self.scrollable_content_region.width, len(self._values))
+        if size != self.virtual_size:  # a new height (`height: auto`) needs a layout pass
+            self.virtual_size = size
+            self.refresh(layout=True)
+        else:
+            self.refresh()
         if self.is_mounted:
             self._scroll_cursor_into_view()
-        self.refresh(layout=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self._resize()
