@@ -23,6 +23,20 @@ def _build(dumps: Path) -> Path:
     return index_dir
 
 
+def _lists_drawn(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The length of the result list each time it is drawn."""
+    drawn: list[int] = []
+    render_lines = PaperList.render_lines
+
+    def spy(self: PaperList, crop):  # type: ignore[no-untyped-def]
+        if self.id == "results-list":
+            drawn.append(len(self.ids))
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(PaperList, "render_lines", spy)
+    return drawn
+
+
 async def test_an_unreadable_index_is_rebuilt_after_the_first_list(
     new_app, settle, type_text, sample_dir, monkeypatch
 ) -> None:
@@ -65,15 +79,7 @@ async def test_an_unreadable_index_is_rebuilt_after_the_first_list(
 async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeypatch) -> None:
     """With the index current, the dumps, counts and papers worked out while Textual starts
     are in the first frame: no "Loading…" frame, no second layout."""
-    drawn: list[int] = []
-    render_lines = PaperList.render_lines
-
-    def spy(self: PaperList, crop):  # type: ignore[no-untyped-def]
-        if self.id == "results-list":
-            drawn.append(len(self.ids))
-        return render_lines(self, crop)
-
-    monkeypatch.setattr(PaperList, "render_lines", spy)
+    drawn = _lists_drawn(monkeypatch)
     app = new_app()
     assert app.first_look.finished(timeout=None) is not None  # the look ran beside the start
     async with app.run_test(size=(120, 40)) as pilot:
@@ -89,21 +95,13 @@ async def test_a_slow_first_look_is_waited_for_not_drawn_as_loading(
 ) -> None:
     """The catalog check usually ends before the app mounts; when it is late (a busy
     machine), the mount waits for it instead of drawing "Loading…" and laying out again."""
-    drawn: list[int] = []
-    render_lines = PaperList.render_lines
-
-    def spy(self: PaperList, crop):  # type: ignore[no-untyped-def]
-        if self.id == "results-list":
-            drawn.append(len(self.ids))
-        return render_lines(self, crop)
-
+    drawn = _lists_drawn(monkeypatch)
     run = FirstLook._run
 
     def slow(self: FirstLook) -> None:
         time.sleep(0.2)
         run(self)
 
-    monkeypatch.setattr(PaperList, "render_lines", spy)
     monkeypatch.setattr(FirstLook, "_run", slow)
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
