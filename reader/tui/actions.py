@@ -248,7 +248,7 @@ class ActionsMixin(_Base):
         store = self.store
         self.bookmarked = store.ids()
         self.results.list.invalidate()
-        self.bookmarks_pane.show(store.all(), keep=self.bookmarks_pane.list.current_id)
+        self.bookmarks_pane.show(store.all(), keep=self.bookmarks_pane.current_id)
         self.filter_pane.set_tags(store.tag_counts(), self.ui_state.tags if not self.ready
                                   else self.filter_pane.tags)  # fmt: skip
         if self.paper is not None:

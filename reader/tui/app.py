@@ -161,6 +161,8 @@ class PaperReaderApp(SyncMixin, ActionsMixin, App[None]):
 
     def set_pane(self, name: str) -> None:
         """Show the results or the bookmarks in the centre."""
+        if name == "bookmarks":
+            self.bookmarks_pane.reveal()  # mounted the first time it is shown
         self.results.display = name == "results"
         self.bookmarks_pane.display = name == "bookmarks"
 

@@ -201,7 +201,12 @@ async def test_a_search_overtaken_by_typing_is_skipped_not_run(new_app, settle) 
         app.search_shown = app.generation  # nothing else is pending
 
 
-async def test_the_read_pane_follows_the_list_once_typing_pauses(new_app, settle, type_text):
+async def test_the_read_pane_follows_the_list_once_typing_pauses(
+    new_app, settle, type_text, monkeypatch
+) -> None:
+    # A pause of a second, not 0.15 s: on a slow machine a search between two keys can take
+    # longer than the real pause, which would load an abstract mid-word and fail the test.
+    monkeypatch.setattr("reader.tui.app.READ_WHILE_TYPING_DELAY", 1.0)
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -88,6 +88,14 @@ async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeyp
         assert drawn and drawn[0] == papers > 100
         assert app.sub_title == f"{papers} papers · 3 dumps"
         assert not app.query("#sync-bar")  # nothing to build: no progress bar is mounted
+        assert not app.query("#bookmark-list")  # mounted when the bookmarks are first shown
+        app.store.add(app.library.get(app.results.list.ids[0]))  # type: ignore[arg-type]
+        app.refresh_bookmarks()
+        await pilot.press("B")
+        await settle(pilot)
+        assert app.bookmarks_pane.list.ids == [app.results.list.ids[0]]
+        assert app.focused is app.bookmarks_pane.list
+        assert "Bookmarks · 1" in str(app.query_one("#bookmarks-title").render())
 
 
 async def test_a_slow_first_look_is_waited_for_not_drawn_as_loading(
