@@ -42,9 +42,7 @@ async def test_search_as_you_type_shows_ranked_results_with_highlights(new_app, 
 async def test_typing_runs_few_searches_and_drops_stale_results(
     new_app, settle, type_text, monkeypatch
 ):
-    import reader.tui.app as app_module
-
-    monkeypatch.setattr(app_module, "DEBOUNCE", 0.5)  # keys well inside one pause
+    monkeypatch.setattr("reader.tui.searching.DEBOUNCE", 0.5)  # keys well inside one pause
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
