@@ -191,7 +191,8 @@ class SyncMixin(_Base):
         if found:
             return found.first(SyncBar)
         bar = SyncBar(id="sync-bar")
-        self.screen.mount(bar, after="#search-bar")
+        search_bar = self.query_one("#search-bar")  # its own screen, not a modal one on top
+        search_bar.screen.mount(bar, after=search_bar)
         return bar
 
     def show_sync_bar(self, label: str) -> None:

@@ -169,6 +169,23 @@ async def test_sync_progress_is_shown_while_indexing(new_app, settle, sample_dir
         assert app.sub_title.endswith("papers · 3 dumps")
 
 
+async def test_indexing_under_a_modal_screen_shows_its_bar_on_the_main_screen(new_app, settle):
+    """An index rebuilt while the help screen is open (the warm-up found it unreadable)
+    puts its progress bar under the search bar, not on the help screen."""
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is not main
+        app.show_sync_bar("Indexing…")
+        await pilot.pause()
+        order = [child.id for child in main.children]
+        assert order.index("sync-bar") == order.index("search-bar") + 1
+        assert not app.screen.query("#sync-bar")
+
+
 async def test_no_dumps_is_a_notification_not_a_crash(new_app, settle, tmp_path) -> None:
     app = new_app([tmp_path / "missing"])
     async with app.run_test(size=(120, 40)) as pilot:
