@@ -153,14 +153,8 @@ class PaperList(ScrollView, can_focus=True):
             self.post_message(CursorMoved(self.id or "", self.current_id))
 
     def _scroll_cursor_into_view(self) -> None:
-        height = max(1, self.scrollable_content_region.height)
         top = self.cursor * self.lines_per_row
-        bottom = top + self.lines_per_row
-        y = round(self.scroll_y)
-        if top < y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif bottom > y + height:
-            self.scroll_to(y=bottom - height, animate=False, immediate=True)
+        scroll_lines_into_view(self, top, top + self.lines_per_row)
 
     def _page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height // self.lines_per_row - 1)
@@ -282,6 +276,16 @@ class PaperList(ScrollView, can_focus=True):
         return segments
 
 
+def scroll_lines_into_view(view: ScrollView, top: int, bottom: int) -> None:
+    """Scroll `view` as little as it takes to show its lines [top, bottom), at once."""
+    height = max(1, view.scrollable_content_region.height)
+    y = round(view.scroll_y)
+    if top < y:
+        view.scroll_to(y=top, animate=False, immediate=True)
+    elif bottom > y + height:
+        view.scroll_to(y=bottom - height, animate=False, immediate=True)
+
+
 def _fit(text: str, width: int, cells: int | None = None) -> str:
     """`text` cut to `width` cells with an ellipsis, as `Text.truncate(overflow="ellipsis")`."""
     if (cell_len(text) if cells is None else cells) <= width:
@@ -294,11 +298,10 @@ def _spans(
 ) -> list[Segment]:
     """`text` as segments, the (start, end) spans in `match` (a match cut by the ellipsis
     takes it in, as `Text.truncate` does)."""
-    end_of_text = len(text)
     out: list[Segment] = []
     at = 0
     for start, end in sorted(spans):
-        start, end = max(start, at), min(end, end_of_text)
+        start, end = max(start, at), min(end, len(text))
         if start >= end:
             continue
         if start > at:

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.tui.widgets.choices import TOGGLE_CSS, toggle_line
+from reader.tui.widgets.paper_list import scroll_lines_into_view
 
 
 class TickList(ScrollView, can_focus=True):
@@ -127,12 +128,7 @@ class TickList(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        scroll_lines_into_view(self, self.cursor, self.cursor + 1)
 
     def action_move(self, delta: int) -> None:
         self._move_to(self.cursor + delta)
