@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.color import Color as RichColor
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -42,12 +43,23 @@ TOGGLE_CSS = """
 """
 
 
+def side_background(widget: Widget) -> RichColor | None:
+    """What a toggle line's half-block sides are drawn on: the widget's own background.
+    Asked once per drawing, not per line: it walks the ancestors' backgrounds."""
+    return widget.background_colors[1].rich_color
+
+
 def toggle_line(
-    widget: Widget, inner: str, label: str | Text, button: Style, label_style: Style | None
+    background: RichColor | None,
+    inner: str,
+    label: str | Text,
+    button: Style,
+    label_style: Style | None,
 ) -> Text:
-    """`▐●▌ label `: the button (its half-block sides in the button's background, as
-    Textual's toggle buttons draw them), then the label as plain text, padded by a space."""
-    side = Style(color=button.bgcolor, bgcolor=widget.background_colors[1].rich_color)
+    """`▐●▌ label `: the button (its half-block sides in the button's background, on
+    `background`, as Textual's toggle buttons draw them), then the label as plain text,
+    padded by a space."""
+    side = Style(color=button.bgcolor, bgcolor=background)
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append("▐", side)
     line.append(inner, button)
@@ -111,9 +123,10 @@ class ChoiceList(Widget, can_focus=True):
         on = self.get_component_rich_style("choice-list--on")
         off = self.get_component_rich_style("choice-list--button")
         cursor = self.get_component_rich_style("choice-list--cursor")
+        background = side_background(self)
         return Text("\n").join(
             toggle_line(
-                self,
+                background,
                 "●",
                 option,
                 on if option == self.value else off,
@@ -180,7 +193,7 @@ class Tick(Widget, can_focus=True):
     def render(self) -> Text:
         button = self.get_component_rich_style("tick--on" if self.value else "tick--button")
         label = self.get_component_rich_style("tick--cursor") if self.has_focus else None
-        return toggle_line(self, "X", self.label, button, label)
+        return toggle_line(side_background(self), "X", self.label, button, label)
 
     def action_flip(self) -> None:
         self.value = not self.value

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
+from rich.color import Color as RichColor
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.tui.widgets.choices import TOGGLE_CSS, toggle_line
+from reader.tui.widgets.choices import TOGGLE_CSS, side_background, toggle_line
 from reader.tui.widgets.paper_list import scroll_lines_into_view
 
 
@@ -77,6 +79,8 @@ class TickList(ScrollView, can_focus=True):
         self._counts: dict[str, int] = {}
         self._ticked: set[str] = set()
         self.cursor = 0
+        #: The styles of the frame being drawn (see `render_lines`).
+        self._paint: _Paint | None = None
 
     # -- data --------------------------------------------------------------------------
     @property
@@ -155,25 +159,35 @@ class TickList(ScrollView, can_focus=True):
             self.action_flip()
 
     # -- drawing -----------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles once for all the lines, as the result list does: each walks the
+        # ancestors' backgrounds, and asking five per line was most of a redraw.
+        self._paint = self._styles_now()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _styles_now(self) -> _Paint:
+        return _Paint(
+            self.rich_style,
+            side_background(self),
+            {name: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES},
+        )
+
     def render_line(self, y: int) -> Strip:
+        base, background, styles = self._paint or self._styles_now()
         width = self.scrollable_content_region.width
-        base = self.rich_style
         index = round(self.scroll_y) + y
         if index >= len(self._values):
             return Strip.blank(width, base)
         value = self._values[index]
-        button = self.get_component_rich_style(
-            "tick-list--on" if value in self._ticked else "tick-list--button"
-        )
-        cursor = (
-            self.get_component_rich_style("tick-list--cursor") if index == self.cursor else None
-        )
+        button = styles["tick-list--on" if value in self._ticked else "tick-list--button"]
+        cursor = styles["tick-list--cursor"] if index == self.cursor else None
         label = Text.assemble(
-            (f"{self._counts.get(value, 0):>4}", self.get_component_rich_style("tick-list--count")),
-            " ",
-            value,
+            (f"{self._counts.get(value, 0):>4}", styles["tick-list--count"]), " ", value
         )
-        line = toggle_line(self, "X", label, button, cursor)
+        line = toggle_line(background, "X", label, button, cursor)
         line.truncate(width, overflow="ellipsis")
         segments = [
             Segment(s.text, base + s.style if s.style else base)
@@ -181,3 +195,11 @@ class TickList(ScrollView, can_focus=True):
             if s.text != "\n"
         ]
         return Strip(segments).adjust_cell_length(width, base)
+
+
+class _Paint(NamedTuple):
+    """The styles a frame of the list is drawn with."""
+
+    base: Style
+    background: RichColor | None
+    components: dict[str, Style]
