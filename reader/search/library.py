@@ -303,7 +303,7 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
     def search(
         self,
         query: str,
-        filters: Filters = Filters(),  # noqa: B008 - frozen dataclass
+        filters: Filters = Filters(),  # noqa: B008 - an immutable named tuple
         sort: Sort = Sort.RELEVANCE,
         limit: int | None = 2000,
         suggest: bool = True,
