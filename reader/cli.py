@@ -103,9 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except Exception as exc:  # the one place that turns any error into one line
-        from reader.errors import error_message
+        from reader.errors import error_message, is_expected
 
-        print(f"{PROG}: error: {error_message(exc)}", file=sys.stderr)
+        message = error_message(exc)
+        if not is_expected(exc):
+            from reader import diagnostics
+
+            diagnostics.unexpected(f"command {args.command or 'app'}", exc)
+            message = f"{message} (a bug: details in {diagnostics.log_path()})"
+        print(f"{PROG}: error: {message}", file=sys.stderr)
         return 1
 
 

@@ -242,12 +242,21 @@ def cmd_paths(args: argparse.Namespace) -> int:
         "state_dir": str(loc.state_dir),
         "index_dir": str(lib.index_dir),
         "bookmarks_file": str(loc.bookmarks_file),
+        "log_file": str(loc.log_file),
         "dumps": {"origin": selection.origin, "paths": [str(p) for p in selection.roots]},
     }
     if args.json:
         print(json.dumps(doc, indent=2))
         return 0
-    for key in ("data_dir", "cache_dir", "config_dir", "state_dir", "index_dir", "bookmarks_file"):
+    for key in (
+        "data_dir",
+        "cache_dir",
+        "config_dir",
+        "state_dir",
+        "index_dir",
+        "bookmarks_file",
+        "log_file",
+    ):
         print(f"{key:<15} {doc[key]}")
     print(f"{'dumps':<15} {', '.join(doc['dumps']['paths'])}  (from {selection.origin})")  # type: ignore[index]
     return 0

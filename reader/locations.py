@@ -82,6 +82,11 @@ class Locations(NamedTuple):
         return self.state_dir / "state.json"
 
     @property
+    def log_file(self) -> Path:
+        """The rotating log of unexpected errors and degraded features (`reader.diagnostics`)."""
+        return self.state_dir / "paper-reader.log"
+
+    @property
     def index_root(self) -> Path:
         return self.cache_dir / "index"
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# Unexpected errors raise instead of only being logged (reader.diagnostics), in this process
+# and in every subprocess a test starts.
+os.environ["PAPER_READER_STRICT"] = "1"
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_dumps"
