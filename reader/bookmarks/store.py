@@ -27,7 +27,7 @@ from reader.bookmarks.codec import (
     decode,
     encode,
 )
-from reader.bookmarks.lock import DEFAULT_TIMEOUT, FileLock
+from reader.bookmarks.lock import DEFAULT_TIMEOUT, BookmarkLock
 from reader.bookmarks.model import (
     Bookmark,
     BookmarkError,
@@ -61,7 +61,7 @@ class BookmarkStore:
     ) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self._lock = FileLock(self.lock_path, lock_timeout)
+        self._lock = BookmarkLock(self.lock_path, lock_timeout)
         self._clock = clock
         self._mutex = threading.RLock()
         self._loaded = False

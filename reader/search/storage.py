@@ -9,14 +9,14 @@ catalog alone, before Whoosh (50 ms of imports) is loaded.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from reader.locking import CrossProcessLock, LockBusy
 
 if TYPE_CHECKING:
     from whoosh.filedb.filestore import FileStorage
@@ -126,30 +126,16 @@ def swap_in(new_dir: Path, index_dir: Path) -> None:
 def sync_lock(
     lock_path: Path, timeout: float, on_wait: Callable[[], None] | None = None
 ) -> Iterator[None]:
-    """Hold the cross-process sync lock (fcntl: released even if the holder is killed)."""
+    """Hold the cross-process sync lock; `IndexBusy` if another process holds it past `timeout`."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    lock = CrossProcessLock(lock_path, timeout, poll=0.1, on_wait=on_wait)
     try:
-        deadline = time.monotonic() + timeout
-        waited = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if not waited and on_wait is not None:
-                    on_wait()
-                waited = True
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(
-                        "another paper-reader is updating the index; try again when it finishes"
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.acquire()
+    except LockBusy:
+        raise IndexBusy(
+            "another paper-reader is updating the index; try again when it finishes"
+        ) from None
+    try:
+        yield
     finally:
-        os.close(fd)
+        lock.release()

@@ -7,7 +7,6 @@ and leaves no lock behind; bookmarks are never touched.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import random
 import re
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from reader.locations import resolve_locations
+from reader.locking import CrossProcessLock, LockBusy
 from reader.search import IndexWriteFailed, Library
 from reader.search import sync as sync_module
 from reader.search.storage import sync_lock
@@ -97,15 +97,11 @@ def lock_is_free(dumps: Path) -> bool:
     lock = index_dir.with_name(index_dir.name + ".lock")
     if not lock.exists():
         return True
-    fd = os.open(lock, os.O_RDWR)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
-    except OSError:
+        with CrossProcessLock(lock, timeout=0):
+            return True
+    except LockBusy:
         return False
-    finally:
-        os.close(fd)
 
 
 def test_kill_9_at_random_moments(tmp_path: Path, bookmarks: Path) -> None:

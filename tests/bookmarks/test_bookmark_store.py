@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from reader.bookmarks import Bookmark, BookmarkError, BookmarkStore, clean_note
 from reader.bookmarks import atomic as atomic_module
-from reader.bookmarks.lock import FileLock
+from reader.bookmarks.lock import BookmarkLock
 from reader.bookmarks.model import clean_field
 from reader.model import Paper
 
@@ -327,14 +327,20 @@ def test_lock_timeout_gives_a_clear_error(store_path: Path, paper: MakePaper) ->
     store_path.parent.mkdir(parents=True)
     store = BookmarkStore(store_path, lock_timeout=0.2)
     code = (
-        "import fcntl, os, sys, time\n"
-        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-        "print('locked', flush=True)\n"
-        "time.sleep(30)\n"
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from reader.locking import CrossProcessLock\n"
+        "with CrossProcessLock(Path(sys.argv[1]), timeout=5):\n"
+        "    print('locked', flush=True)\n"
+        "    sys.stdin.read()\n"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(store.lock_path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", code, str(store.lock_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=ENV,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -350,8 +356,8 @@ def test_lock_timeout_gives_a_clear_error(store_path: Path, paper: MakePaper) ->
 def test_lock_is_exclusive_between_threads(tmp_path: Path) -> None:
     import threading
 
-    lock_a = FileLock(tmp_path / "x.lock", timeout=5)
-    lock_b = FileLock(tmp_path / "x.lock", timeout=0.1)
+    lock_a = BookmarkLock(tmp_path / "x.lock", timeout=5)
+    lock_b = BookmarkLock(tmp_path / "x.lock", timeout=0.1)
     with lock_a:
         result: list[str] = []
 
