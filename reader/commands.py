@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from reader.errors import UserError
 from reader.locations import LocationError, Locations, resolve_locations
 from reader.model import Paper
 from reader.search import (
@@ -73,7 +74,7 @@ def ensure_synced(lib: Library, rebuild: bool = False, required: bool = False) -
         print(f"paper-reader: warning: {exc}; using the last built index", file=sys.stderr)
         return None
     if not report.files and report.problems:
-        raise LookupError(f"no dumps to read: {'; '.join(report.problems)}")
+        raise UserError(f"no dumps to read: {'; '.join(report.problems)}")
     if report.rebuilt and report.rebuild_reason and report.rebuild_reason != "requested":
         print(f"paper-reader: index rebuilt ({report.rebuild_reason})", file=sys.stderr)
     for problem in report.problems:
@@ -177,7 +178,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
     ensure_synced(lib)
     paper = lib.get(args.id)
     if paper is None:
-        raise LookupError(f"no paper with id {args.id!r} (try 'paper-reader search')")
+        raise UserError(f"no paper with id {args.id!r} (try 'paper-reader search')")
     similar = lib.similar(paper.id, limit=args.limit)
     if not args.json:
         print(f"Like: {paper.title}")

@@ -1,42 +1,51 @@
-"""One line for the user, whatever went wrong (the CLI and the app both say it this way)."""
+"""One line for the user, whatever went wrong (the CLI and the app both say it this way).
+
+Cheap to import: the modules whose exceptions it knows are imported when an error is judged.
+"""
 
 from __future__ import annotations
-
-import sqlite3
-
-from reader.bookmarks.codec import CorruptFile
-from reader.bookmarks.model import BookmarkError
-from reader.ingest.files import DumpFileError
-from reader.locations import LocationError
-from reader.search.storage import IndexBusy, IndexDamaged, IndexWriteFailed
 
 
 class UserError(Exception):
     """A failure the user can act on (bad input, a refused request); its text is the message."""
 
 
-#: Failures that are part of normal operation: shown as one line, never logged as bugs.
-EXPECTED: tuple[type[BaseException], ...] = (
-    UserError,
-    LocationError,
-    IndexBusy,
-    IndexDamaged,
-    IndexWriteFailed,
-    BookmarkError,
-    CorruptFile,
-    DumpFileError,
-    OSError,
-    sqlite3.Error,
-)
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """Failures that are part of normal operation: shown as one line, never logged as bugs."""
+    import sqlite3
+
+    from reader.bookmarks.codec import CorruptFile
+    from reader.bookmarks.model import BookmarkError
+    from reader.ingest.files import DumpFileError
+    from reader.locations import LocationError
+    from reader.search.storage import IndexBusy, IndexDamaged, IndexWriteFailed
+
+    return (
+        UserError,
+        LocationError,
+        IndexBusy,
+        IndexDamaged,
+        IndexWriteFailed,
+        BookmarkError,
+        CorruptFile,
+        DumpFileError,
+        OSError,
+        sqlite3.Error,
+    )
 
 
 def is_expected(exc: BaseException) -> bool:
-    """True for the failures `EXPECTED` lists; anything else is a bug to log."""
-    return isinstance(exc, EXPECTED)
+    """True for the failures `expected_errors()` lists; anything else is a bug to log."""
+    return isinstance(exc, expected_errors())
 
 
 def error_message(exc: BaseException) -> str:
     """One line for the user, whatever went wrong."""
+    import sqlite3
+
+    from reader.locations import LocationError
+    from reader.search.storage import IndexBusy, IndexWriteFailed
+
     if isinstance(exc, (UserError, LocationError, IndexBusy, IndexWriteFailed)):
         return str(exc)
     if isinstance(exc, OSError):
