@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_bookmark_commands(sub)
     for name in set(sub.choices) - before:
         _add_dumps(sub.choices[name], argparse.SUPPRESS)
+    from reader.triage_cli import add_triage_commands
+
+    for triage_parser in add_triage_commands(sub):
+        _add_dumps(triage_parser, argparse.SUPPRESS)
     return parser
 
 

@@ -276,7 +276,46 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
             ensure_synced(state["lib"])
         return state["lib"].get(key)
 
-    return run_bookmarks(args, BookmarkStore(loc.bookmarks_file), resolve, sys.stdout)
+    from reader.bookmarks.reading import ReadingStore
+
+    reading = ReadingStore(loc.reading_file)
+    if args.bookmarks_command in ("export", "import") and reading.problem:
+        print(f"paper-reader: warning: {reading.problem}", file=sys.stderr)
+    return run_bookmarks(
+        args, BookmarkStore(loc.bookmarks_file), resolve, sys.stdout, reading=reading
+    )
+
+
+def _triage(args: argparse.Namespace) -> Any:
+    from reader.bookmarks import BookmarkStore
+    from reader.bookmarks.reading import ReadingStore
+    from reader.triage import Triage
+
+    lib, loc = _library(args)
+    lib.lock_timeout = READ_WAIT_S
+    ensure_synced(lib)
+    reading = ReadingStore(loc.reading_file)
+    if reading.problem:
+        print(f"paper-reader: warning: {reading.problem}", file=sys.stderr)
+    return Triage(lib, reading, BookmarkStore(loc.bookmarks_file))
+
+
+def cmd_inbox(args: argparse.Namespace) -> int:
+    from reader.triage_cli import run_inbox
+
+    return run_inbox(args, _triage(args), sys.stdout, paper_json)
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from reader.triage_cli import run_mark
+
+    return run_mark(args, _triage(args), sys.stdout)
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from reader.triage_cli import run_feeds
+
+    return run_feeds(args, _triage(args), sys.stdout)
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -73,6 +73,11 @@ class Locations(NamedTuple):
         return self.data_dir / "bookmarks.json"
 
     @property
+    def reading_file(self) -> Path:
+        """Reading state (seen/dismissed), the undo journal and saved searches (SQLite)."""
+        return self.data_dir / "reading.sqlite"
+
+    @property
     def user_dumps_dir(self) -> Path:
         return self.data_dir / "dumps"
 

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from reader.bookmarks.atomic import export_mode, write_atomic
 from reader.bookmarks.model import Bookmark, BookmarkError
+from reader.bookmarks.reading import ReadingStore, reading_part
 from reader.bookmarks.store import BookmarkStore
 from reader.bookmarks.transfer import FORMATS, export, parse_import, rows_json
 from reader.model import Paper
@@ -64,11 +65,22 @@ def add_bookmark_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_bookmarks(
-    args: argparse.Namespace, store: BookmarkStore, resolve_paper: ResolvePaper, out: TextIO
+    args: argparse.Namespace,
+    store: BookmarkStore,
+    resolve_paper: ResolvePaper,
+    out: TextIO,
+    reading: ReadingStore | None = None,
 ) -> int:
-    """Run one `bookmarks` sub-command; returns the exit code (0), raises `BookmarkError`."""
+    """Run one `bookmarks` sub-command; returns the exit code (0), raises `BookmarkError`.
+
+    With `reading`, a JSON export carries the reading state and saved searches, and an
+    import merges them (the newest change per paper wins)."""
     if store.problem:
         print(f"warning: {store.problem}", file=sys.stderr)
+    if args.bookmarks_command == "export":
+        return _export(args, store, out, reading)
+    if args.bookmarks_command == "import":
+        return _import(args, store, out, reading)
     handler = _HANDLERS.get(args.bookmarks_command)
     if handler is None:
         raise BookmarkError(f"unknown bookmarks command {args.bookmarks_command!r}")
@@ -183,8 +195,11 @@ def _note(
     return 0
 
 
-def _export(args: argparse.Namespace, store: BookmarkStore, _r: ResolvePaper, out: TextIO) -> int:
-    text = export(store.all(), args.format)
+def _export(
+    args: argparse.Namespace, store: BookmarkStore, out: TextIO, reading: ReadingStore | None
+) -> int:
+    extra = reading.export_data() if reading is not None and args.format == "json" else None
+    text = export(store.all(), args.format, extra)
     if not args.output or args.output == "-":
         out.write(text)
         return 0
@@ -199,7 +214,9 @@ def _export(args: argparse.Namespace, store: BookmarkStore, _r: ResolvePaper, ou
     return 0
 
 
-def _import(args: argparse.Namespace, store: BookmarkStore, _r: ResolvePaper, out: TextIO) -> int:
+def _import(
+    args: argparse.Namespace, store: BookmarkStore, out: TextIO, reading: ReadingStore | None
+) -> int:
     path = Path(args.file).expanduser()
     try:
         raw = path.read_bytes()
@@ -216,6 +233,11 @@ def _import(args: argparse.Namespace, store: BookmarkStore, _r: ResolvePaper, ou
     out.write(
         f"imported {path}: {len(added)} added, {len(updated)} updated, {unchanged} unchanged\n"
     )
+    if reading is not None:
+        extra = reading_part(raw)
+        if extra:
+            marks, searches = reading.merge(extra)
+            out.write(f"reading state: {marks} papers changed, {searches} saved searches changed\n")
     return 0
 
 
@@ -227,6 +249,4 @@ _HANDLERS: dict[str, _Handler] = {
     "tag": _tag,
     "untag": _untag,
     "note": _note,
-    "export": _export,
-    "import": _import,
 }

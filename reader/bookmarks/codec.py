@@ -7,7 +7,7 @@ store moves it aside rather than guessing) and cleans every text it reads.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -62,10 +62,13 @@ def bookmark_to_data(bookmark: Bookmark) -> dict[str, Any]:
     }
 
 
-def encode(bookmarks: Iterable[Bookmark]) -> bytes:
-    """The file's bytes: oldest first (stable order by `added`), keys sorted, trailing newline."""
+def encode(bookmarks: Iterable[Bookmark], extra: Mapping[str, Any] | None = None) -> bytes:
+    """The file's bytes: oldest first (stable order by `added`), keys sorted, trailing newline.
+
+    `extra`: more top-level keys (an export adds the reading state and saved searches)."""
     ordered = sorted(bookmarks, key=lambda b: b.added)
     doc = {
+        **(extra or {}),
         "schema_version": SCHEMA_VERSION,
         "bookmarks": [bookmark_to_data(b) for b in ordered],
     }

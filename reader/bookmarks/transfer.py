@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -22,11 +22,12 @@ _BIBKEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.+/-]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
 
-def export(bookmarks: Sequence[Bookmark], fmt: str) -> str:
-    """`bookmarks` (newest first, as `BookmarkStore.all()` gives them) in `fmt`."""
+def export(bookmarks: Sequence[Bookmark], fmt: str, extra: Mapping[str, Any] | None = None) -> str:
+    """`bookmarks` (newest first, as `BookmarkStore.all()` gives them) in `fmt`; JSON also
+    carries `extra` (the reading state and saved searches)."""
     if fmt == "json":
         # The file keeps oldest first; reversing keeps same-second bookmarks in their order.
-        return encode(list(reversed(bookmarks))).decode("utf-8")
+        return encode(list(reversed(bookmarks)), extra).decode("utf-8")
     if fmt == "markdown":
         return to_markdown(bookmarks)
     if fmt == "bibtex":

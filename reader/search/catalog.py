@@ -177,6 +177,15 @@ class Catalog:
         )
         return [unpack(r[0]) for r in rows]
 
+    def ids_by_file(self, paths: Sequence[str]) -> dict[str, list[str]]:
+        """Each file's paper ids in page order."""
+        conn = self.connect()
+        out: dict[str, list[str]] = {}
+        for path in paths:
+            rows = conn.execute("SELECT id FROM records WHERE path=? ORDER BY seq", (path,))
+            out[path] = [r[0] for r in rows]
+        return out
+
     def ordered_ids(self) -> list[str]:
         """Every paper id once, in dump order (first appearance)."""
         seen: dict[str, None] = {}

@@ -22,6 +22,7 @@ from reader.model import Paper
 from reader.search.catalog import SCHEMA_VERSION, Catalog, PaperRow
 from reader.search.facets import FacetsMixin
 from reader.search.lexicon import Lexicon
+from reader.search.news import ARCHIVE_PAPERS, inbox_order, news_sources
 from reader.search.plan import source_infos
 from reader.search.storage import (
     CATALOG_FILE,
@@ -76,6 +77,8 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         #: Per docnum, the dumps the paper is in (facet counting), for one generation.
         self._doc_sources: tuple[Any, int, list[tuple[str, ...]]] | None = None
         self._all_counts: tuple[int, Counter[str]] | None = None
+        #: The news papers in inbox order, for one (generation, archive threshold).
+        self._news: tuple[tuple[int, int], list[str]] | None = None
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -247,6 +250,26 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
                 return []
             assert self._catalog is not None
             return source_infos(self._catalog)
+
+    def news_sources(self, archive_papers: int = ARCHIVE_PAPERS) -> list[SourceInfo]:
+        """The news dumps (not archives: see `reader.search.news`), newest first."""
+        return news_sources(self.sources(), archive_papers)
+
+    def news_ids(self, archive_papers: int = ARCHIVE_PAPERS) -> list[str]:
+        """Every paper of the news dumps once, in inbox order (newest dump first, page order).
+
+        Cached per index generation and threshold."""
+        with self._lock:
+            if not self._fresh(index=False):
+                return []
+            cached = self._news
+            if cached is not None and cached[0] == (self._cache_gen, archive_papers):
+                return cached[1]
+            assert self._catalog is not None
+            sources = news_sources(source_infos(self._catalog), archive_papers)
+            ids = inbox_order(sources, self._catalog.ids_by_file([s.path for s in sources]))
+            self._news = ((self._cache_gen, archive_papers), ids)
+            return ids
 
     def resolve_id(self, key: str) -> str | None:
         """A paper id from a paper id or an arXiv id (`2405.07960`, `arXiv:2405.07960v2`)."""

@@ -91,7 +91,7 @@ def source_infos(catalog: Catalog) -> list[SourceInfo]:
     return [
         SourceInfo(
             name=row.name, path=row.path, format=row.format, papers=row.papers,
-            page_date=row.page_date, warnings=row.warnings,
+            page_date=row.page_date, warnings=row.warnings, mtime_ns=row.mtime_ns,
         )
         for row in catalog.files().values()
     ]  # fmt: skip

@@ -99,6 +99,8 @@ class SourceInfo:
     papers: int
     page_date: str | None
     warnings: list[str] = field(default_factory=list)
+    #: The file's modification time when it was indexed (0 when unknown).
+    mtime_ns: int = 0
 
 
 @dataclass
