@@ -153,15 +153,33 @@ class ReadingStore:
                 raise ReadingError(
                     f"{self.path} is busy (another paper-reader is writing)"
                 ) from exc
-            aside = self._move_aside(exc)
-            self._problem = (
-                f"{self.path} could not be read ({exc}); it was moved to {aside} and the "
-                "reading state starts empty"
-            )
-            try:
-                return self._connect()
-            except sqlite3.DatabaseError as again:
-                raise ReadingError(f"cannot open {self.path}: {again}") from again
+            return self._recover(exc)
+
+    def _recover(self, first: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Under the cross-process lock (so two instances never move each other's fresh file
+        aside): look again, move the bad file aside if it is still bad, start a fresh one."""
+        from reader.locking import CrossProcessLock, LockBusy
+
+        lock = CrossProcessLock(self.path.with_name(self.path.name + ".lock"), timeout=10.0)
+        try:
+            with lock:
+                try:
+                    return self._connect()  # another instance repaired it meanwhile
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
+                        raise ReadingError(f"{self.path} is busy: {exc}") from exc
+                    first = exc
+                aside = self._move_aside(first)
+                self._problem = (
+                    f"{self.path} could not be read ({first}); it was moved to {aside} and "
+                    "the reading state starts empty"
+                )
+                try:
+                    return self._connect()
+                except sqlite3.DatabaseError as again:
+                    raise ReadingError(f"cannot open {self.path}: {again}") from again
+        except LockBusy as exc:
+            raise ReadingError(f"{self.path} could not be read ({first}); {exc}") from exc
 
     def _connect(self) -> sqlite3.Connection:
         try:
