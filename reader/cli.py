@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("paths", "where paper-reader keeps its data and which dumps it uses")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    from reader.config_cli import add_config_command
+
+    _add_dumps(add_config_command(sub), argparse.SUPPRESS)
+
     from reader.bookmarks.cli import add_bookmark_commands
 
     before = set(sub.choices)

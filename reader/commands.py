@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from reader.config import Settings, apply_environment, load_settings
 from reader.errors import UserError
 from reader.locations import LocationError, Locations, resolve_locations
 from reader.model import Paper
@@ -31,9 +32,26 @@ def _dumps(args: argparse.Namespace) -> list[str] | None:
     return list(dumps) if dumps else None
 
 
+def settings(args: argparse.Namespace, loc: Locations | None = None) -> Settings:
+    """The effective settings (config file, environment, flags), read once per command;
+    a broken config file raises `ConfigError` (one line, exit 1)."""
+    found: Settings | None = getattr(args, "_settings", None)
+    if found is None:
+        flags = {"dumps": _dumps(args), "base_url": getattr(args, "base_url", None)}
+        found = load_settings(loc or resolve_locations(), flags=flags)
+        apply_environment(found)
+        args._settings = found
+    return found
+
+
+def _config_dumps(args: argparse.Namespace, loc: Locations) -> list[str] | None:
+    chosen = settings(args, loc).dumps
+    return list(chosen.value) if chosen.origin == "file" else None
+
+
 def _library(args: argparse.Namespace) -> tuple[Library, Locations]:
     loc = resolve_locations()
-    lib, _ = open_library(_dumps(args), loc)
+    lib, _ = open_library(_dumps(args), loc, _config_dumps(args, loc))
     return lib, loc
 
 
@@ -235,11 +253,12 @@ def _mark(text: str, spans: list[tuple[int, int]], tty: bool) -> str:
 
 def cmd_paths(args: argparse.Namespace) -> int:
     loc = resolve_locations()
-    lib, selection = open_library(_dumps(args), loc)
+    lib, selection = open_library(_dumps(args), loc, _config_dumps(args, loc))
     doc = {
         "data_dir": str(loc.data_dir),
         "cache_dir": str(loc.cache_dir),
         "config_dir": str(loc.config_dir),
+        "config_file": str(settings(args, loc).path),
         "state_dir": str(loc.state_dir),
         "index_dir": str(lib.index_dir),
         "bookmarks_file": str(loc.bookmarks_file),
@@ -253,6 +272,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
         "data_dir",
         "cache_dir",
         "config_dir",
+        "config_file",
         "state_dir",
         "index_dir",
         "bookmarks_file",
@@ -272,7 +292,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
 
     def resolve(key: str) -> Paper | None:
         if "lib" not in state:
-            state["lib"], _ = open_library(_dumps(args), loc)
+            state["lib"], _ = open_library(_dumps(args), loc, _config_dumps(args, loc))
             ensure_synced(state["lib"])
         return state["lib"].get(key)
 
@@ -321,5 +341,11 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     from reader.tui import make_app
 
-    make_app(_dumps(args)).run()
+    make_app(_dumps(args)).run()  # it reads the config file (a broken one is a notification)
     return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from reader.config_cli import run_config
+
+    return run_config(args, sys.stdout)

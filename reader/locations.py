@@ -143,8 +143,10 @@ def choose_dumps(
     cli_paths: Sequence[str] | None,
     locations: Locations,
     environ: Mapping[str, str] | None = None,
+    config_paths: Sequence[str] | None = None,
 ) -> DumpSelection:
-    """`--dumps`, then `PAPER_READER_DUMPS`, then `<data dir>/dumps/` if not empty, else samples."""
+    """`--dumps`, then `PAPER_READER_DUMPS`, then the config file's `dumps` (plus
+    `<data dir>/dumps/` when it exists), then `<data dir>/dumps/` if not empty, else samples."""
     env = os.environ if environ is None else environ
     if cli_paths:
         return DumpSelection([_absolute(p) for p in cli_paths], "--dumps")
@@ -154,6 +156,11 @@ def choose_dumps(
         if parts:
             return DumpSelection([_absolute(p) for p in parts], DUMPS_ENV)
     user_dir = locations.user_dumps_dir
+    if config_paths:
+        roots = [_absolute(p) for p in config_paths]
+        if user_dir.is_dir() and user_dir not in roots:
+            roots.append(user_dir)
+        return DumpSelection(roots, "config file")
     if user_dir.is_dir() and any(p.is_file() for p in user_dir.rglob("*")):
         return DumpSelection([user_dir], "data dir")
     return DumpSelection([bundled_samples()], "bundled samples")

@@ -36,6 +36,7 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "PAPER_READER_CONFIG_DIR",
         "PAPER_READER_STATE_DIR",
         "PAPER_READER_MAX_DUMP_MB",
+        "PAPER_READER_HF_URL",
     ):
         monkeypatch.delenv(var, raising=False)
     return tmp_path

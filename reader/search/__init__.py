@@ -19,11 +19,14 @@ from reader.search.types import (
 
 
 def open_library(
-    dump_paths: Sequence[str] | None = None, locations: Locations | None = None
+    dump_paths: Sequence[str] | None = None,
+    locations: Locations | None = None,
+    config_dumps: Sequence[str] | None = None,
 ) -> tuple[Library, DumpSelection]:
-    """The library for the dumps the user chose (`--dumps`, env, data dir or samples)."""
+    """The library for the dumps the user chose (`--dumps`, env, config file, data dir or
+    samples)."""
     loc = locations or resolve_locations()
-    selection = choose_dumps(dump_paths, loc)
+    selection = choose_dumps(dump_paths, loc, config_paths=config_dumps)
     return Library(selection.roots, loc.index_dir(selection.roots)), selection
 
 

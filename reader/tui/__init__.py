@@ -10,6 +10,7 @@ from reader.locations import Locations, choose_dumps, resolve_locations
 from reader.search import Library
 
 if TYPE_CHECKING:
+    from reader.config import Settings
     from reader.tui.app import PaperReaderApp
 
 
@@ -19,6 +20,7 @@ def make_app(
     locations: Locations | None = None,
     library: Library | None = None,
     store: BookmarkStore | None = None,
+    settings: Settings | None = None,
 ) -> PaperReaderApp:
     """The app for the dumps the user chose (`--dumps`, env, data dir or samples).
 
@@ -27,15 +29,27 @@ def make_app(
     collector's passes over them took 40 ms of it.
     """
     gc.disable()
+    from reader.config import ConfigError, apply_environment, load_settings
     from reader.tui.app import PaperReaderApp
 
     loc = locations or resolve_locations()
+    problem = None
+    if settings is None:
+        try:
+            settings = load_settings(loc, flags={"dumps": dump_paths})
+        except ConfigError as exc:  # the app starts with the defaults and shows why
+            problem = str(exc)
+    if settings is not None:
+        apply_environment(settings)
     if library is None:
-        selection = choose_dumps(dump_paths, loc)
+        config_dumps = None
+        if settings is not None and settings.dumps.origin == "file":
+            config_dumps = list(settings.dumps.value)
+        selection = choose_dumps(dump_paths, loc, config_paths=config_dumps)
         library = Library(selection.roots, loc.index_dir(selection.roots))
     if store is None:
         store = BookmarkStore(loc.bookmarks_file)
-    return PaperReaderApp(library, store, loc)
+    return PaperReaderApp(library, store, loc, settings, problem)
 
 
 __all__ = ["make_app"]

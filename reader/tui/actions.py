@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from reader.bookmarks import BookmarkStore
+    from reader.config import Settings
     from reader.locations import Locations
     from reader.search import Library
     from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane
@@ -39,6 +40,7 @@ class ActionsMixin(_Base):
         library: Library
         store: BookmarkStore
         locations: Locations
+        settings: Settings
         ready: bool
         similar_of: str | None
         suggestion: str | None
@@ -98,7 +100,7 @@ class ActionsMixin(_Base):
         from reader.tui.screens.help import HelpScreen  # loaded when first asked for
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.settings.keymap))
 
     def action_cycle_sort(self) -> None:
         sort = self.filter_pane.sort.next()

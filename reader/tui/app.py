@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from reader.bookmarks import BookmarkStore
+from reader.config import Settings, default_settings
 from reader.locations import Locations
 from reader.model import Paper
 from reader.search import Filters, Library, Sort
@@ -52,11 +53,22 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
     COMMANDS = App.COMMANDS | {PaperCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own type
 
-    def __init__(self, library: Library, store: BookmarkStore, locations: Locations) -> None:
+    def __init__(
+        self,
+        library: Library,
+        store: BookmarkStore,
+        locations: Locations,
+        settings: Settings | None = None,
+        config_problem: str | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
         self.store = store
         self.locations = locations
+        #: The config file's settings (the defaults when it is broken: `config_problem` says why).
+        self.settings = settings or default_settings(locations)
+        self.config_problem = config_problem
+        self.set_keymap(self.settings.keymap)
         self.ui_state, self._state_problem = load_state(locations.state_file)
         sorts = {s.value for s in Sort}
         self.first_sort = (
@@ -156,8 +168,7 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
 
     def on_mount(self) -> None:
         state = self.ui_state
-        if state.theme and state.theme in self.available_themes:
-            self.theme = state.theme
+        self.apply_theme()
         self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
         self.sub_title = "opening the index…"
         if self._state_problem:
@@ -185,6 +196,22 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
             self.on_sync_finished(finished)
         else:
             self.startup_worker()
+
+    def apply_theme(self) -> None:
+        """The config file's theme when it sets one (at every start), else the one last
+        picked in the palette; a broken config file or an unknown theme is a notification."""
+        if self.config_problem:
+            self.notify(f"{self.config_problem}. Using the default settings.", title="Config",
+                        severity="error", markup=False, timeout=20)  # fmt: skip
+        configured = self.settings.theme.value
+        if configured and configured not in self.available_themes:
+            self.notify(f"{self.settings.path}: theme = \"{configured}\": expected one of "
+                        f"{', '.join(sorted(self.available_themes))}", title="Config",
+                        severity="warning", markup=False, timeout=20)  # fmt: skip
+            configured = None
+        theme = configured or self.ui_state.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
 
     # -- the current paper -----------------------------------------------------------------
     def on_cursor_moved(self, message: CursorMoved) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from reader.tui.keys import APP_KEYS, Key
+from reader.tui.keys import APP_KEYS, Key, shown_keys
 
 
 def _title(key: Key) -> str:
@@ -22,11 +22,15 @@ class PaperCommands(Provider):
     def _command(self, key: Key) -> Callable[[], Any]:
         return partial(self.app.run_action, key.action)
 
+    def _keys(self, key: Key) -> str:
+        settings = getattr(self.app, "settings", None)
+        return shown_keys(key, settings.keymap if settings is not None else None)
+
     async def discover(self) -> Hits:
         for key in APP_KEYS:
             title = _title(key)
             yield DiscoveryHit(Content(title), self._command(key), text=title,
-                               help=f"key: {key.display or key.keys}")  # fmt: skip
+                               help=f"key: {self._keys(key)}")  # fmt: skip
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -35,4 +39,4 @@ class PaperCommands(Provider):
             score = matcher.match(f"{key.label} {title}")
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._command(key), text=title,
-                          help=f"key: {key.display or key.keys}")  # fmt: skip
+                          help=f"key: {self._keys(key)}")  # fmt: skip

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 
 from reader.bookmarks import Bookmark
 from reader.model import Paper
+from reader.tui.keys import READ_KEYS, bindings
 
 Highlighter = Callable[[str, str], list[tuple[int, int]]]
 MATCH_STYLE = "bold underline $text-warning"
@@ -104,10 +105,7 @@ class ReadPane(VerticalScroll, can_focus=True):
     """Scrollable view of the current paper. One widget draws it all, not one per part: a
     paper change lays out and draws one text, and the app starts with four widgets fewer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Scroll down", show=False, id="read.down"),
-        Binding("k", "scroll_up", "Scroll up", show=False, id="read.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(READ_KEYS)
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
+
+from reader.tui.keys import EDIT_KEYS, bindings
 
 
 def parse_tags(text: str) -> list[str]:
@@ -18,10 +20,7 @@ def parse_tags(text: str) -> list[str]:
 
 
 class _Editor(ModalScreen[object]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
-        Binding("ctrl+s", "save", "Save", id="edit.save"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(EDIT_KEYS)
 
     def __init__(self, title: str, paper_title: str) -> None:
         super().__init__()

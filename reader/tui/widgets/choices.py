@@ -16,9 +16,11 @@ from rich.color import Color as RichColor
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widget import Widget
+
+from reader.tui.keys import CHOICE_KEYS, TICK_KEYS, bindings
 
 TOGGLE_CSS = """
 {name} {{
@@ -81,11 +83,7 @@ class ChoiceList(Widget, can_focus=True):
     """
 
     ALLOW_SELECT = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,right", "move(1)", "Next option", show=False),
-        Binding("up,left", "move(-1)", "Previous option", show=False),
-        Binding("enter,space", "choose", "Choose", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(CHOICE_KEYS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "choice-list--button",
         "choice-list--on",
@@ -163,9 +161,7 @@ class Tick(Widget, can_focus=True):
     """
 
     ALLOW_SELECT = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "flip", "Toggle", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(TICK_KEYS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tick--button", "tick--on", "tick--cursor"}
     DEFAULT_CSS = TOGGLE_CSS.format(name="Tick", prefix="tick", width="auto")
 

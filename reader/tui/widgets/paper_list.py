@@ -16,11 +16,12 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.tui.keys import LIST_KEYS, bindings
 from reader.tui.messages import CursorMoved, EmptyListClicked, RowChosen
 
 
@@ -45,15 +46,7 @@ _CACHE_LIMIT = 4000
 class PaperList(ScrollView, can_focus=True):
     """Ids plus a cursor; rows rendered on demand. Posts `CursorMoved` and `RowChosen`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.pagedown"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.pageup"),
-        Binding("home", "jump(0)", "First", show=False, id="list.home"),
-        Binding("end", "jump(-1)", "Last", show=False, id="list.end"),
-        Binding("enter", "choose", "Read", id="list.enter"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(LIST_KEYS)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--cursor",

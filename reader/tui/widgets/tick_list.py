@@ -18,12 +18,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.tui.keys import TICKS_KEYS, bindings
 from reader.tui.widgets.choices import TOGGLE_CSS, side_background, toggle_line
 from reader.tui.widgets.paper_list import scroll_lines_into_view
 
@@ -37,15 +38,7 @@ class TickList(ScrollView, can_focus=True):
     """
 
     ALLOW_SELECT = False
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter,space", "flip", "Tick", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(TICKS_KEYS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "tick-list--button",
         "tick-list--on",
