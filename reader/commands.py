@@ -317,7 +317,8 @@ def _triage(args: argparse.Namespace) -> Any:
     reading = ReadingStore(loc.reading_file)
     if reading.problem:
         print(f"paper-reader: warning: {reading.problem}", file=sys.stderr)
-    return Triage(lib, reading, BookmarkStore(loc.bookmarks_file))
+    archive_papers = settings(args, loc).archive_papers.value
+    return Triage(lib, reading, BookmarkStore(loc.bookmarks_file), archive_papers)
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:

@@ -21,14 +21,15 @@ from typing import Any, Generic, TypeVar
 from reader.errors import UserError
 from reader.ingest.files import DEFAULT_MAX_DUMP_MB, MAX_DUMP_ENV
 from reader.locations import DUMPS_ENV, Locations
+from reader.search.news import ARCHIVE_PAPERS
 from reader.tui.keys import MAIN_SCREEN_SCOPES, RESERVED_KEYS, SCOPES, Key, all_keys
 
 CONFIG_NAME = "config.toml"
 HF_URL_ENV = "PAPER_READER_HF_URL"
 DEFAULT_BASE_URL = "https://huggingface.co"
 DEFAULT_FETCH_DAYS = 7
-#: The inbox keeps this many most recent papers before it archives older ones (issue 14).
-DEFAULT_ARCHIVE_PAPERS = 2000
+#: A dump with more papers than this is an archive, never in the inbox (`reader.search.news`).
+DEFAULT_ARCHIVE_PAPERS = ARCHIVE_PAPERS
 MAX_FETCH_DAYS = 366
 
 T = TypeVar("T")
@@ -411,7 +412,7 @@ def starter_text() -> str:
 # days = {DEFAULT_FETCH_DAYS}
 
 [inbox]
-# The inbox keeps this many newest papers before older ones are archived.
+# A dump with more papers than this is an archive: searchable, never in the inbox.
 # archive_papers = {DEFAULT_ARCHIVE_PAPERS}
 """
 

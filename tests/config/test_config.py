@@ -268,3 +268,15 @@ def test_config_max_dump_mb_reaches_the_ingest_layer(sample_dir: Path) -> None:
         "--dumps", str(sample_dir), "index", "--rebuild", env={"PAPER_READER_MAX_DUMP_MB": "64"}
     )
     assert "raise the cap" not in res.stderr + res.stdout
+
+
+def test_config_archive_papers_reaches_the_inbox(sample_dir: Path) -> None:
+    """The samples hold 205 papers in three dumps (the largest 103): with archive_papers = 50
+    the two dumps over 50 papers are archives, out of the inbox."""
+    path = resolve_locations().config_dir / "config.toml"
+    path.parent.mkdir(parents=True)
+    before = _run("--dumps", str(sample_dir), "inbox", "--count")
+    assert before.stdout == "205\n", before.stderr
+    path.write_text("[inbox]\narchive_papers = 50\n", encoding="utf-8")
+    after = _run("--dumps", str(sample_dir), "inbox", "--count")
+    assert after.returncode == 0 and int(after.stdout) < 205
