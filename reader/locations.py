@@ -8,6 +8,7 @@ spec says). A path that cannot be made absolute is an error, never a stray `~` f
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,8 +17,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import platformdirs
-
-from reader._digest import sha256
 
 APP_NAME = "paper-reader"
 DUMPS_ENV = "PAPER_READER_DUMPS"
@@ -98,7 +97,7 @@ class Locations(NamedTuple):
     def index_dir(self, dump_roots: Sequence[Path]) -> Path:
         """One index per dump set, so switching `--dumps` does not churn a single index."""
         key = "\n".join(sorted(str(p) for p in dump_roots))
-        digest = sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         return self.index_root / digest
 
 

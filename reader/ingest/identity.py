@@ -7,10 +7,9 @@ is a short hash of that key, so it is stable across runs and dumps.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-
-from reader._digest import sha1
 
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\*?")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -30,7 +29,7 @@ def title_key(title: str) -> str:
 def paper_id(title: str) -> str:
     """Stable id from the title: 12 hex digits of SHA-1 over `title_key`."""
     key = title_key(title) or title.strip()
-    return sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")

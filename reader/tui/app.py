@@ -8,7 +8,6 @@ reading to the Library.
 
 from __future__ import annotations
 
-import gc
 from typing import ClassVar
 
 from textual import work
@@ -24,6 +23,7 @@ from reader.config import Settings, default_settings
 from reader.locations import Locations
 from reader.model import Paper
 from reader.search import Filters, Library, Sort
+from reader.tui import collector
 from reader.tui.actions import ActionsMixin
 from reader.tui.commands import PaperCommands
 from reader.tui.keys import APP_KEYS
@@ -42,6 +42,14 @@ from reader.tui.widgets import KeyFooter, PaperList, TitleBar
 #: While a query is typed, seconds of pause before the read pane shows the top paper (each
 #: key's list is drawn first; the abstract's layout would hold up the next key's).
 READ_WHILE_TYPING_DELAY = 0.15
+
+
+def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> dict[str, bool]:
+    """Each breakpoint class on or off for `width`, as Textual sets them on a resize: on for
+    the widest breakpoint that `width` reaches."""
+    reached = [(minimum, name) for minimum, name in breakpoints if width >= minimum]
+    on = max(reached)[1] if reached else None
+    return {name: name == on for _, name in breakpoints}
 
 
 class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
@@ -103,17 +111,12 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
         return MainScreen()
 
     def compose(self) -> ComposeResult:
-        # `make_app` paused the cyclic collector (a full pass over the objects Textual and the
-        # app have just made took 24 ms, and fell in the first frame): resume it after that.
-        self.call_after_refresh(gc.enable)
+        self.call_after_refresh(collector.resume_after_start)  # paused by `make_app`
         # The breakpoint class the first resize would set, set before the panes mount: set
-        # after, it restyles every widget once more (a tenth of the start-up time).
+        # after, it would restyle every widget once more.
         self.screen.update_classes(
-            {name: False for _, name in self.HORIZONTAL_BREAKPOINTS}
-            | {name: True for name in self.screen._get_breakpoint_classes(
-                self.size.width, self.HORIZONTAL_BREAKPOINTS)},
-            update=False,
-        )  # fmt: skip
+            breakpoint_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS), update=False
+        )
         yield TitleBar("≡")
         yield SearchBar(id="search-bar")
         with Horizontal(id="body"):
@@ -164,7 +167,7 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
 
     # -- startup ---------------------------------------------------------------------------
     def on_unmount(self) -> None:
-        gc.enable()  # closed before its first frame was out
+        collector.resume_after_start()  # closed before its first frame was out
 
     def on_mount(self) -> None:
         state = self.ui_state

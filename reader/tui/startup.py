@@ -6,8 +6,6 @@ A mixin for `PaperReaderApp`; the sync runs in a thread and reports through mess
 
 from __future__ import annotations
 
-import gc
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,6 +15,7 @@ from textual.worker import get_current_worker
 
 from reader.errors import error_message
 from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
+from reader.tui import collector
 from reader.tui.messages import SyncFinished, SyncProgress
 from reader.tui.widgets import SyncBar
 
@@ -40,14 +39,8 @@ class FirstLook:
     When the catalog is current with the dumps, the first frame can show the dumps, the
     counts and (for an empty query) the papers at once, with no worker round trip and no
     second layout. The app uses the list only if its query, filters and sort match.
-
-    While it runs, the interpreter switches threads every 0.5 ms instead of 5: each of its
-    twenty-odd SQLite and stat calls releases the GIL, and with Textual's start holding it
-    each took a full switch interval to get it back (a 4 ms check took 110 ms).
     """
 
-    #: The thread switch interval while the look runs (seconds; Python's default is 0.005).
-    SWITCH_INTERVAL = 0.0005
     #: How long the app's mount waits for a look still running (seconds). It usually ends
     #: before the mount; when it does not, a first frame without the list (and the worker
     #: round trip and second layout after it) would cost more than the wait.
@@ -59,8 +52,6 @@ class FirstLook:
         #: None when a sync is needed (or the check failed: the startup worker says why).
         self.overview: Overview | None = None
         self._result: SearchResult | None = None
-        self._switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch, self.SWITCH_INTERVAL))
         threading.Thread(target=self._run, name="first-look", daemon=True).start()
 
     def _run(self) -> None:
@@ -74,7 +65,6 @@ class FirstLook:
         except Exception:
             self.overview = None
         finally:
-            sys.setswitchinterval(self._switch)
             self._done.set()
 
     def finished(self, timeout: float | None = 0.0) -> SyncFinished | None:
@@ -171,13 +161,7 @@ class SyncMixin(_Base):
             self.call_from_thread(self.startup_worker, True)
             return
         self._index_verified = True
-        # The warm-up leaves many new long-lived objects: collect them now, while the app is
-        # idle, then freeze what is left, so the collector's later full passes skip it. One
-        # took 120-135 ms at 100k papers and landed on a keystroke. Unfreezing first lets a
-        # later warm-up (after a rebuild) collect what the previous index left.
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        collector.settle_after_warmup()
 
     def _post_progress(self, done: int, total: int, file_name: str) -> None:
         if get_current_worker().is_cancelled:

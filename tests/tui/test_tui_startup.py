@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from reader.locations import resolve_locations
 from reader.search import Library
+from reader.tui import collector
 from reader.tui.app import PaperReaderApp
 from reader.tui.startup import FirstLook
 from reader.tui.widgets import PaperList
@@ -117,15 +121,50 @@ async def test_a_slow_first_look_is_waited_for_not_drawn_as_loading(
         assert drawn and drawn[0] == app.library.paper_count() > 100
 
 
-async def test_garbage_collection_pauses_at_start_and_skips_the_warmed_objects(
-    new_app, settle
-) -> None:
+async def test_the_collector_pauses_at_start_and_skips_the_warmed_objects(new_app, settle) -> None:
+    """`reader.tui.collector`, the app's one process-wide setting: the collector is paused
+    until the first frame (or the close) and the warmed objects are frozen; the thread
+    switch interval is never touched."""
+    switch = sys.getswitchinterval()
+    gc.unfreeze()
     async with new_app().run_test(size=(120, 40)):
         pass  # closed at once, perhaps before its first frame
     assert gc.isenabled()
     async with new_app().run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert gc.isenabled()
-        # After the warm-up the long-lived objects are frozen: the collector's full passes
-        # (130 ms at 100k papers, landing on keystrokes) no longer walk them.
         assert gc.get_freeze_count() > 0
+    assert sys.getswitchinterval() == switch
+
+
+async def test_with_the_kill_switch_the_collector_is_left_alone(
+    new_app, settle, monkeypatch
+) -> None:
+    monkeypatch.setenv(collector.ENV, "0")
+    gc.unfreeze()
+    gc.disable()  # a host program's choice: the app keeps it
+    try:
+        app = new_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.results.list.ids
+            assert (gc.isenabled(), gc.get_freeze_count()) == (False, 0)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("width", "on", "off"), [(80, "-narrow", "-wide"), (120, "-wide", "-narrow")]
+)
+async def test_the_first_frame_has_the_breakpoint_class_of_its_width(
+    new_app, settle, width: int, on: str, off: str
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class(on) and not app.screen.has_class(off)
+        other = 200 - width
+        await pilot.resize_terminal(other, 30)
+        await settle(pilot)
+        assert app.screen.has_class(off) and not app.screen.has_class(on)
