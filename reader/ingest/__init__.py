@@ -1,7 +1,7 @@
 """Ingestion: bytes on disk to `Paper` records. Pure: no Textual, no Whoosh.
 
 The public names are re-exported lazily (`reader._lazy`): the bookmark store and the app
-need only `reader.ingest.text`; importing every parser would add 20 ms to the app's start.
+need only `reader.ingest.text`; importing every parser would slow the app's start.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Layout: `<index_dir>/whoosh/` (Whoosh, no mmap: keeps RSS small) and `<index_dir>/catalog.sqlite`;
 the lock `<index_dir>.lock` sits beside the folder so a rebuild can swap the folder whole.
 Whoosh is imported by the functions that open it: the app draws its first list from the
-catalog alone, before Whoosh (50 ms of imports) is loaded.
+catalog alone, before Whoosh (slow to import) is loaded.
 """
 
 from __future__ import annotations

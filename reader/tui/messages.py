@@ -1,8 +1,8 @@
 """Every message the app's widgets and workers post, as small dataclasses.
 
 Each is `@dataclass(eq=False, repr=False)`: a message is compared by identity and shown by
-its type, as Textual's own are. The `__eq__` and `__repr__` a plain `@dataclass` compiles as
-each class is made were more than half of this module's import time.
+its type, as Textual's own are. A plain `@dataclass` would compile an `__eq__` and a
+`__repr__` as each class is made, which is most of this module's import time.
 """
 
 from __future__ import annotations

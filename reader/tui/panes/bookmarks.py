@@ -32,8 +32,8 @@ class BookmarksPane(Vertical):
     """Bookmarked papers, newest first: a title line and a two-line-per-row `PaperList`.
 
     Both are mounted the first time they are needed (`reveal`, as the pane is first shown):
-    most sessions start on the results, and mounting and styling the hidden list was a
-    twentieth of the app's start. Until then `show` keeps the bookmarks for it.
+    most sessions start on the results, so the app's start does not mount and style a
+    hidden list. Until then `show` keeps the bookmarks for it.
     """
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -9,11 +9,11 @@ from textual.screen import Screen
 
 class MainScreen(Screen[None]):
     """The default screen. Its first resume skips Textual's restyle of every widget: they
-    were styled as they mounted a moment before, and the restyle took a sixth of the start.
-    Later resumes (after a modal screen closes) restyle as usual.
+    were styled as they mounted a moment before, and restyling them again is a large part of
+    the start. Later resumes (after a modal screen closes) restyle as usual.
 
-    No auto focus: the app focuses the active list as it mounts. Textual's default focused
-    the query box first, and moving off it restyled it three times.
+    No auto focus: the app focuses the active list as it mounts. Textual's default would
+    focus the query box first, and moving off it restyles it three times.
     """
 
     AUTO_FOCUS = ""

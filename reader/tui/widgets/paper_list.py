@@ -193,7 +193,7 @@ class PaperList(ScrollView, can_focus=True):
         visible = self.scrollable_content_region.height // self.lines_per_row + 2
         self._rows_for(first, min(len(self._ids), first + visible))
         # Work the styles out once for all the lines: each `rich_style` walks the ancestors'
-        # backgrounds, and asking per line (six styles a row) was two thirds of drawing.
+        # backgrounds, and asking per line (six styles a row) would dominate drawing.
         self._paint = self._styles_now()
         try:
             return super().render_lines(crop)

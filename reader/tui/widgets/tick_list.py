@@ -154,7 +154,7 @@ class TickList(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         # The styles once for all the lines, as the result list does: each walks the
-        # ancestors' backgrounds, and asking five per line was most of a redraw.
+        # ancestors' backgrounds, and asking five per line would dominate a redraw.
         self._paint = self._styles_now()
         try:
             return super().render_lines(crop)
