@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from reader.ingest.identity import paper_id
+from reader.ingest.months import month_number
 from reader.ingest.text import clean_field
 from reader.model import Paper
 
@@ -28,12 +29,6 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/\-]{0,63}$")
 _VERSION = re.compile(r"v\d+$")
 _MAX_COUNT = 2**53
 _RFC2822 = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\b")
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
 
 
 def record_kind(rec: Mapping[str, Any]) -> str | None:
@@ -85,9 +80,10 @@ def rfc2822_date(value: object) -> str | None:
     if not isinstance(value, str) or len(value) > 100:
         return None
     match = _RFC2822.match(value)
-    if match and match[2].lower() in _MONTHS:
+    month = month_number(match[2]) if match else None
+    if match and month is not None:
         try:
-            return date(int(match[3]), _MONTHS[match[2].lower()], int(match[1])).isoformat()
+            return date(int(match[3]), month, int(match[1])).isoformat()
         except ValueError:
             return None
     try:

@@ -22,10 +22,3 @@ def alternate(blocks: list[str], result: PageText) -> None:
         if j + 1 >= len(blocks):
             result.warnings.append(f"last title has no abstract: {title[:60]!r}")
         result.papers.append(Paper(id=paper_id(title), title=title, abstract=abstract))
-
-
-def parse_alternating(text: str) -> PageText:
-    """Read a text-only HF listing (normalised text): header dropped, then title/abstract pairs."""
-    from reader.ingest.pagetext import read_page_text
-
-    return read_page_text(text, allow_markers=False)

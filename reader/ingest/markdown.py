@@ -8,6 +8,7 @@ their `[n]: url` definitions. Headings, bullets and escapes are undone per line.
 
 from __future__ import annotations
 
+import html
 import re
 
 #: Joins a link's text and its URL on one line ("text\u2063url").
@@ -38,14 +39,6 @@ _BULLET = re.compile(r"^\s*[*+\-][ ]+(?=\S)")
 _DEFINITION = re.compile(r"^\s*:[ \t]+(?=(?:Title|Authors?|Comments|Subjects|Journal-ref)\s*:)")
 _DANGLING_OPEN = re.compile(r"(?m)^[ \t]*\[[ \t]*$(?![\s\S]*\])")
 _ESCAPE = re.compile(r"\\([-*_\[\]#`.!|<>~+])")
-_HTML_ENTITIES = {
-    "&amp;": "&",
-    "&lt;": "<",
-    "&gt;": ">",
-    "&quot;": '"',
-    "&#39;": "'",
-    "&nbsp;": " ",
-}
 
 
 def resolve_references(text: str) -> tuple[str, dict[str, str]]:
@@ -120,13 +113,13 @@ def unwrap_links(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    """Undo Markdown backslash escapes of punctuation and `&amp;`-style entities."""
+    """Undo Markdown backslash escapes of punctuation and HTML entities (`&amp;lt;` is `&lt;`:
+    one pass, as a browser decodes it); a no-break space becomes a plain one."""
     if "\\" in text:
         text = text.replace("\\  ", " ")
         text = _ESCAPE.sub(r"\1", text)
     if "&" in text:
-        for entity, char in _HTML_ENTITIES.items():
-            text = text.replace(entity, char)
+        text = html.unescape(text).replace("\xa0", " ")
     return text
 
 

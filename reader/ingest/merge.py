@@ -6,14 +6,9 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from reader.ingest.months import month_number
 from reader.model import Paper, Source
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
 _PAGE_DATE = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2})(?:, (\d{4}))?$")
 
 
@@ -59,7 +54,7 @@ def page_date_iso(page_date: str | None, mtime_ns: int | None = None) -> str | N
     match = _PAGE_DATE.match(page_date.strip())
     if not match:
         return None
-    month = _MONTHS.get(match.group(1).lower())
+    month = month_number(match.group(1))
     if month is None:
         return None
     if match.group(3):

@@ -13,17 +13,8 @@ from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from reader.ingest.identity import find_arxiv_id
+from reader.ingest.months import MONTH_NAMES, month_number
 
-MONTH_NAMES = (
-    "January|Jan|February|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|August|Aug"
-    "|September|Sept|Sep|October|Oct|November|Nov|December|Dec"
-)
-_MONTH_NUM = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
 PAGE_DATE = re.compile(rf"^(?:{MONTH_NAMES})\.? \d{{1,2}}$")
 DATE = re.compile(
     rf"^(?:[·•]\s*)?(?:Published on\s+|on\s+)?((?:{MONTH_NAMES}))\.?\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?$"
@@ -166,7 +157,7 @@ def iso_date(text: str, default_year: int | None = None, arxiv_id: str | None = 
     match = DATE.match(text.strip())
     if not match:
         return None
-    month = _MONTH_NUM.get(match.group(1)[:3].casefold())
+    month = month_number(match.group(1))
     day = int(match.group(2))
     if month is None or not 1 <= day <= 31:
         return None

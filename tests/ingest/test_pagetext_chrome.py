@@ -235,6 +235,20 @@ def test_entities_placeholders_and_separators() -> None:
     assert paper.published is not None and paper.published.endswith("-03-13")
 
 
+def test_entities_are_decoded_once() -> None:
+    """`&amp;lt;` is the text `&lt;` (an escaped entity), not `<`; named and numeric
+    entities are decoded as a browser does, and a control character never comes through."""
+    text = (
+        header()
+        + "### [Why &amp;lt;b&amp;gt; Tags &quot;Leak&quot;](https://huggingface.co/papers/2610.00003)\n\n"
+        + "We write x &lt; y&nbsp;&amp; &#946; &ndash; caf&eacute; &#27;[31m, not AT&T.\n\n"
+        + "Mar 13\n"
+    )
+    (paper,) = parse_text(text).papers
+    assert paper.title == 'Why &lt;b&gt; Tags "Leak"'
+    assert paper.abstract == "We write x < y & β – café [31m, not AT&T."
+
+
 def test_crlf_nbsp_trailing_and_single_space_lines() -> None:
     text = (HEADER_B + BODY).replace("\n", "\r\n").replace("Scaling Fully", "Scaling\u00a0Fully")
     text = text.replace("\r\n\r\n", "  \r\n \r\n", 2)
