@@ -1,4 +1,4 @@
-"""arXiv list pages (`/list/<cat>/recent`, `/new`; FORMATS.md section 8).
+"""arXiv list pages (`/list/<cat>/recent`, `/new`; docs/formats.md section 3).
 
 Each entry: `[n]` / `arXiv:<id>` / `[pdf, html, other]` / `Title:` (title on the same or
 the next line) / authors / optional `Comments:`, `Journal-ref:` / `Subjects:`; on `/new`

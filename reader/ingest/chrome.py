@@ -1,5 +1,5 @@
 """Everything around the papers: capture-tool wrappers, site navigation, the HF page header
-(FORMATS.md sections 1-2) and page footers (section 6).
+and page footers (docs/formats.md section 2).
 
 Wrappers are stripped from the raw text (front matter, capture headers, code fences,
 HTML anchors); the header and footer are stripped from the tagged units. The page date

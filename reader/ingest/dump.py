@@ -46,7 +46,7 @@ class DumpInfo:
 
 
 def parse_text(text: str) -> PageText:
-    """Parse decoded page text of any supported text layout (FORMATS.md sections 0-9)."""
+    """Parse decoded page text of any supported text layout (docs/formats.md sections 2-3)."""
     return read_page_text(normalise(text))
 
 

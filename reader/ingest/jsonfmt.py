@@ -1,6 +1,6 @@
 """JSON dumps: HF API responses and page data (a whole document) and JSON Lines (streamed).
 
-Formats (see JSON_FORMATS.md): an HF `/api/daily_papers` or search array ("hf-api-json"),
+Formats (docs/formats.md sections 4-5): an HF `/api/daily_papers` or search array ("hf-api-json"),
 a bare `/api/papers/{id}` object ("hf-paper-json"), a page's `data-props` object
 (`{"dailyPapers": [...]}`, "hf-page-json"), arXiv snapshot records as JSON ("arxiv-json")
 and the arXiv metadata snapshot as JSON Lines ("arxiv-jsonl", or "hf-api-jsonl" for lines

@@ -1,4 +1,4 @@
-"""Strict title/abstract alternation: the fallback for text-only copies (FORMATS.md section 0).
+"""Strict title/abstract alternation: the fallback for text-only copies (docs/formats.md, "Text-only copies").
 
 Layout A has one record per line, layout B one per paragraph. Once the header is gone,
 titles and abstracts strictly alternate; a trailing title without an abstract is kept

@@ -1,4 +1,6 @@
-"""HF listing records (daily, search, week/month and trending pages; FORMATS.md sections 3-4).
+"""HF listing records: daily, search, week/month and trending pages.
+
+See docs/formats.md, "Listings with metadata".
 
 Metadata units mark record boundaries: an upvote marker, a `Submitted by`, a heading or a
 thumbnail link to another paper starts a record; text after a record's trailing metadata

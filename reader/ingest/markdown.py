@@ -1,4 +1,4 @@
-"""Unwrapping the Markdown that capture tools put around HF page text (FORMATS.md section 9.3).
+"""Unwrapping the Markdown that capture tools put around HF page text (docs/formats.md section 2).
 
 Links become their text on a line of their own, with the URL kept after an invisible
 separator (`LINK_SEP`, a character `normalise` strips from input, so it cannot clash);

@@ -1,4 +1,4 @@
-"""Small classifiers for the metadata pieces of HF Papers page text (FORMATS.md sections 3-4).
+"""Small classifiers for the metadata pieces of HF Papers page text (docs/formats.md, "Listings with metadata").
 
 Each page-text unit (a line or paragraph, with the URL of its link if it had one) is
 tagged by regexes, never by fixed positions: upvotes, author counts, separators, dates,

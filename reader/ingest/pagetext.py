@@ -1,4 +1,4 @@
-"""Entry point for page text of any supported layout (FORMATS.md sections 0-9).
+"""Entry point for page text of any supported layout (docs/formats.md sections 2-3).
 
 Wrappers go first, then the text becomes tagged units; an arXiv listing or a single HF
 paper page is read by its own reader; an HF listing loses its header and footer and is

@@ -1,4 +1,4 @@
-"""A single HF paper page (`/papers/<arxiv-id>`, FORMATS.md section 5): one paper.
+"""A single HF paper page (`/papers/<arxiv-id>`): one paper (docs/formats.md, "A single paper page").
 
 Title after `arxiv:<id>` / `Copy markdown`, then `Published on`, an optional submitter,
 upvotes, `Authors:` (one name per line, `,` lines between), `Abstract` with the AI

@@ -1,4 +1,4 @@
-"""Capture wrappers (FORMATS.md section 1), the HF header (2), footers (6) and quirks (7)."""
+"""Capture wrappers, the HF header, footers and quirks (docs/formats.md sections 1-2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Whole synthetic captures, one per real capture style in FORMATS.md, with the exact papers.
+"""Whole synthetic captures, one per real capture style in docs/formats.md, with the exact papers.
 
 The fixtures under fixtures/pagetext/ are written to the description (sections 1-8), with
 made-up papers; each must give exactly the papers, fields and page metadata listed here.

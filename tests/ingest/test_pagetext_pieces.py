@@ -1,4 +1,4 @@
-"""Every observed form of each per-paper piece (FORMATS.md section 3 table), one at a time.
+"""Every observed form of each per-paper piece (docs/formats.md, "Listings with metadata"), one at a time.
 
 Each test builds a small daily/search page with two papers, varies one piece of the first
 paper, and checks the exact fields of both papers (so record boundaries hold too).

@@ -1,4 +1,4 @@
-"""The bundled sample dumps (FORMATS.md section 0) through the full page-text reader."""
+"""The bundled sample dumps (docs/formats.md, "Text-only copies") through the full page-text reader."""
 
 from __future__ import annotations
 
