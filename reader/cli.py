@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     from reader.config_cli import add_config_command
+    from reader.fetch.cli import add_fetch_command
+
+    _add_dumps(add_fetch_command(sub), argparse.SUPPRESS)
 
     _add_dumps(add_config_command(sub), argparse.SUPPRESS)
 

@@ -350,3 +350,9 @@ def cmd_config(args: argparse.Namespace) -> int:
     from reader.config_cli import run_config
 
     return run_config(args, sys.stdout)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from reader.fetch.cli import run_fetch
+
+    return run_fetch(args, settings(args))
