@@ -5,6 +5,11 @@ per token; here one generator does it all, with per-word caches, so indexing and
 parsing are several times faster. Tokens fold case, accents and LaTeX (`$f$-Divergence`
 gives `f`, `divergence`; `Schrödinger` gives `schrodinger`), so users find text however
 the dump wrote it.
+
+Positions count every word (every run of word characters), the ones not indexed included
+(stop words, one-letter and over-long words), as Lucene and Whoosh's
+`StopFilter(renumber=False)` do: so the phrase `"early training"` does not match "early in training", and the phrase
+`"early in training"` matches "early <any word> training".
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ def stem(word: str) -> str:
 
 
 class FusedTokenizer(Tokenizer):
-    """Tokenize, fold, drop stop words and (optionally) stem in one pass."""
+    """Tokenize, fold, drop stop words and (optionally) stem in one pass; every word,
+    indexed or not, takes a position."""
 
     def __init__(self, stemming: bool = True, stoplist: frozenset[str] = STOP_WORDS) -> None:
         self.stemming = stemming
@@ -85,14 +91,14 @@ class FusedTokenizer(Tokenizer):
                 token.endchar = start_char + len(value)
             yield token
             return
-        pos = start_pos
+        pos = start_pos - 1
         for match in _WORD.finditer(value):
+            pos += 1
             word = fold(match.group(0))
             if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE:
                 continue
             if word in stoplist:
                 if removestops:
-                    pos += 1
                     continue
                 token.stopped = True
             else:
@@ -106,51 +112,7 @@ class FusedTokenizer(Tokenizer):
             if chars:
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
-            pos += 1
             yield token
-
-
-class PairTokenizer(Tokenizer):
-    """Adjacent stem pairs (`larg languag`), skipping stop words: phrase matching without positions.
-
-    A phrase query becomes an AND of its pairs, which reads short posting lists instead of
-    decoding the positions of every occurrence of every phrase word.
-    """
-
-    def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
-        self.stoplist = stoplist
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PairTokenizer) and other.stoplist == self.stoplist
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
-
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
-        token = Token(False, False, removestops=True, mode=kwargs.get("mode", ""))
-        token.boost = 1.0
-        token.stopped = False
-        previous = None
-        stoplist = self.stoplist
-        for match in _WORD.finditer(value):
-            word = fold(match.group(0))
-            if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE or word in stoplist:
-                continue
-            st = stem(word)
-            if previous is not None:
-                token.text = pair(previous, st)
-                yield token
-            previous = st
-
-
-def pair(first: str, second: str) -> str:
-    """The `pairs` term for two adjacent stems."""
-    return f"{first} {second}"
-
-
-def pair_analyzer() -> Analyzer:
-    """Analyzer for the `pairs` field (adjacent stem pairs of the abstract)."""
-    return cast(Analyzer, PairTokenizer())
 
 
 def stemming_analyzer() -> Analyzer:
@@ -161,12 +123,6 @@ def stemming_analyzer() -> Analyzer:
 def plain_analyzer() -> Analyzer:
     """Analyzer for the unstemmed `words` field (spelling suggestions, wildcards)."""
     return cast(Analyzer, FusedTokenizer(stemming=False))
-
-
-def tokens(text: str, stemming: bool = True) -> Iterator[tuple[str, int, int]]:
-    """(term, start, end) for each indexed token of `text`, for highlighting."""
-    for token in FusedTokenizer(stemming=stemming)(text, chars=True):
-        yield token.text, token.startchar, token.endchar
 
 
 def token_spans(text: str) -> Iterator[tuple[str, str, int, int]]:

@@ -50,7 +50,7 @@ def term_blocks(
     """
     count = len(docs)
     lengths = field.lengths if field.scorable else None
-    fast = field.kind != "whoosh"
+    fast = not field.valued
     boost = field.boost
     fixed = field.fixed
     out: list[Any] = [MAGIC]

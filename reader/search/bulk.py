@@ -3,7 +3,8 @@
 Whoosh's writer turns every posting into a tuple, pools, sorts and (beyond its memory limit)
 pickles them one by one, then feeds them back one `add_posting` call at a time: about 25 us
 a posting, 370 postings a paper. Here a document's text fields are counted with C-level
-`Counter`s over cached word -> term maps, postings are appended to per-term lists, and each
+`Counter`s (or, for fields with positions, grouped per term) over cached word -> term
+maps, postings are appended to per-term lists, and each
 term is written as whole blocks through Whoosh's own block encoder, so the files are the ones
 Whoosh writes (`tests/core/test_bulk_writer.py` compares every posting). Memory stays bounded:
 past `SPILL_POSTINGS` the lists are written to a sorted run file, and runs are merged per
@@ -26,15 +27,7 @@ from itertools import pairwise
 from typing import IO, Any
 
 from reader.search import termtable
-from reader.search.analysis import (
-    _MAX_SIZE,
-    _MIN_SIZE,
-    _WORD,
-    FusedTokenizer,
-    PairTokenizer,
-    fold,
-    stem,
-)
+from reader.search.analysis import _MAX_SIZE, _MIN_SIZE, _WORD, FusedTokenizer, fold, stem
 from reader.search.blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
 from reader.search.termtable import TermTable
 
@@ -54,7 +47,24 @@ WRITE_BYTES = 8 << 20
 RUN_BATCH = 65_536
 
 _pack_ushort = struct.Struct("!H").pack
+_pack_uint = struct.Struct("!I").pack
 _pack_lengths = struct.Struct("!ii").pack  # the term table's record header
+#: Encoded position lists of a term found once in a field, by its position (most are).
+_SINGLE: dict[int, bytes] = {}
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """A posting's value in Whoosh's `Positions` format: the count, then the pickled deltas."""
+    if len(positions) == 1:
+        pos = positions[0]
+        found = _SINGLE.get(pos)
+        if found is None:
+            found = _pack_uint(1) + pickle.dumps([pos], 2)
+            if pos < 4096:
+                _SINGLE[pos] = found
+        return found
+    deltas = [positions[0], *(b - a for a, b in pairwise(positions))]
+    return _pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 class _Terms(dict[str, str]):
@@ -80,7 +90,7 @@ class _Terms(dict[str, str]):
 def _shared_terms(
     caches: dict[tuple[bool, frozenset[str]], _Terms], stemming: bool, stoplist: frozenset[str]
 ) -> _Terms:
-    """One cache per kind of analysis in a build (the abstract and its pairs share one)."""
+    """One cache per kind of analysis in a build (the title and abstract share one)."""
     key = (stemming, frozenset(stoplist))
     found = caches.get(key)
     if found is None:
@@ -89,7 +99,8 @@ def _shared_terms(
 
 
 class _Field:
-    """How one schema field is indexed here: `fast` (counted terms) or Whoosh's own `index`."""
+    """How one schema field is indexed here: `words` (counted terms), `positions` (terms and
+    their positions) or Whoosh's own `index`."""
 
     def __init__(
         self, name: str, fieldobj: Any, caches: dict[tuple[bool, frozenset[str]], _Terms]
@@ -104,16 +115,16 @@ class _Field:
         analyzer = getattr(fieldobj, "analyzer", None)
         self.boost = float(getattr(fmt, "field_boost", 1.0))
         self.fixed = fmt.fixed_value_size() if fmt is not None else None
-        frequency = fmt is not None and type(fmt).__name__ == "Frequency"
+        format_name = type(fmt).__name__ if fmt is not None else ""
         self.kind = "whoosh"
         self.terms: _Terms | None = None
-        if frequency and type(analyzer) is FusedTokenizer:
-            self.kind = "words"
+        if format_name in ("Frequency", "Positions") and type(analyzer) is FusedTokenizer:
+            self.kind = "words" if format_name == "Frequency" else "positions"
             self.terms = _shared_terms(caches, analyzer.stemming, analyzer.stoplist)
-        elif frequency and type(analyzer) is PairTokenizer:
-            self.kind = "pairs"
-            self.terms = _shared_terms(caches, True, analyzer.stoplist)
-        # fast fields: term -> [doc, freq, doc, freq, ...]; others: bytes -> [doc, weight, value, ...]
+        #: Postings hold a value per posting (positions, Whoosh's own) rather than a count.
+        self.valued = self.kind != "words"
+        # words: term -> [doc, freq, doc, freq, ...]; positions: term -> [doc, weight, value,
+        # ...]; whoosh: bytes -> [doc, weight, value, ...]
         self.postings: dict[Any, list[Any]] = {}
         self.lengths = array("I")  # quantised field length per docnum (0: none)
 
@@ -121,10 +132,22 @@ class _Field:
 def _counted(field: _Field, value: str) -> Counter[str]:
     """Term frequencies of a text value, as the field's analyzer would index it."""
     assert field.terms is not None
-    terms = list(filter(None, map(field.terms.__getitem__, _WORD.findall(value))))
-    if field.kind == "pairs":
-        terms = list(map(" ".join, pairwise(terms)))  # analysis.pair()
-    return Counter(terms)
+    return Counter(filter(None, map(field.terms.__getitem__, _WORD.findall(value))))
+
+
+def _positioned(field: _Field, value: str) -> dict[str, list[int]]:
+    """Term -> positions of a text value, as the field's analyzer would index it (every
+    word takes a position, indexed or not)."""
+    assert field.terms is not None
+    found: dict[str, list[int]] = {}
+    for pos, term in enumerate(map(field.terms.__getitem__, _WORD.findall(value))):
+        if term:
+            held = found.get(term)
+            if held is None:
+                found[term] = [pos]
+            else:
+                held.append(pos)
+    return found
 
 
 class BulkPostings:
@@ -147,7 +170,22 @@ class BulkPostings:
         """Add one field value of document `docnum`; return its length (tokens, if scorable)."""
         postings = field.postings
         length = 0
-        if field.kind != "whoosh":
+        if field.kind == "positions":
+            positioned = _positioned(field, value)
+            new = len(postings)
+            boost = field.boost
+            for term, positions in positioned.items():
+                count = len(positions)
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = [docnum, count * boost, encode_positions(positions)]
+                else:
+                    found += (docnum, count * boost, encode_positions(positions))
+                length += count
+            self.held += len(positioned) + TERM_COST * (len(postings) - new)
+            if not field.scorable:
+                length = 0
+        elif field.kind == "words":
             counts = _counted(field, value)
             new = len(postings)
             for term, freq in counts.items():
@@ -187,9 +225,10 @@ class BulkPostings:
         for name in sorted(self.fields):
             field = self.fields[name]
             postings = field.postings
-            if field.kind == "whoosh":
-                for tbytes in sorted(postings):
-                    flat = postings[tbytes]
+            if field.valued:
+                for term in sorted(postings):  # str and UTF-8 bytes sort alike
+                    flat = postings[term]
+                    tbytes = term.encode("utf-8") if isinstance(term, str) else term
                     yield name, tbytes, array("I", flat[0::3]), array("f", flat[1::3]), flat[2::3]
             else:
                 for term in sorted(postings):

@@ -5,14 +5,16 @@ calls per document per query node, which at 100k papers costs seconds for common
 Here each term's postings are read a block at a time (Whoosh decodes a block in C) and
 scored in one tight loop into a dict, clauses are combined with set/dict operations, and
 the top k are picked with a heap. The ranking is Whoosh's BM25F (same idf, field lengths,
-B and K1); the total is exact for free. Phrases arrive as ANDs of words and adjacent stem
-pairs (no field keeps positions: see `reader.search.schema`). Query shapes it does not know
-(or a Whoosh version whose internals differ) raise `Unsupported` and the caller falls back
-to Whoosh's searcher.
+B and K1); the total is exact for free. A phrase arrives as `Require(AND of its words,
+positional phrase)` (see `reader.search.query`): scored by its words, then checked against
+the positions, in the field's positional shadow, of the documents holding all its words
+only. Query shapes it does not know (or a Whoosh version whose internals differ) raise
+`Unsupported` and the caller falls back to Whoosh's searcher.
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import io
 import pickle
@@ -21,8 +23,9 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
+from functools import partial
 from itertools import accumulate, repeat
-from operator import add, mul, neg, sub
+from operator import add, and_, eq, mul, neg, sub
 from typing import Any
 
 from whoosh import query as wq
@@ -32,6 +35,8 @@ WHOOSH3_HEADER_MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
 #: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
 CACHE_POSTINGS = 4_000_000
+#: Postings kept with their encoded positions (about 50 bytes each), for phrases.
+CACHE_POSITIONS = 1_000_000
 #: Whole query results remembered (docnum -> score dicts).
 MEMO_QUERIES = 8
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
@@ -62,6 +67,9 @@ class Engine:
         self._deleted = [frozenset(_deleted(r)) for r, _ in self.leaves]
         self._cache: OrderedDict[tuple[str, str], list[tuple[int, Any, Any]]] = OrderedDict()
         self._cached = 0
+        self._placed: OrderedDict[tuple[str, str], dict[int, tuple[Any, Any]]] = OrderedDict()
+        self._placed_size = 0
+        self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()
         #: Scores of common terms per (leaf, field, term), within a budget of entries.
@@ -123,11 +131,47 @@ class Engine:
             ids, weights = _read_all(m)
             size += len(ids)
             out.append((leaf, array("I", ids), array("f", weights)))
+        self._remember_postings(key, out, size)
+        return out
+
+    def _remember_postings(
+        self, key: tuple[str, str], out: list[tuple[int, Any, Any]], size: int
+    ) -> None:
+        cache = self._cache
         cache[key] = out
         self._cached += size + 1
         while self._cached > CACHE_POSTINGS and len(cache) > 1:
             _, old = cache.popitem(last=False)
             self._cached -= sum(len(part[1]) for part in old) + 1
+
+    def placed(self, field: str, text: str) -> dict[int, tuple[Any, Any]]:
+        """Per segment (leaf number): (ids, encoded positions) of one term of a field with
+        positions (cached). The ids end with a sentinel no docnum reaches."""
+        key = (field, text)
+        cache = self._placed
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        out: dict[int, tuple[Any, Any]] = {}
+        fieldobj = self.searcher.schema[field]
+        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+        size = 0
+        for leaf, (reader, _base) in enumerate(self.leaves):
+            terms = reader._terms
+            if (field, btext) not in terms:
+                continue
+            m = terms.matcher(field, btext, fieldobj.format, scorer=None)
+            ids, values = _read_placed(m)
+            size += len(ids)
+            ids.append(_SENTINEL)
+            values.append(b"")
+            out[leaf] = (array("I", ids), values)
+        cache[key] = out
+        self._placed_size += size + 1
+        while self._placed_size > CACHE_POSITIONS and len(cache) > 1:
+            _, old = cache.popitem(last=False)
+            self._placed_size -= sum(len(ids) for ids, _values in old.values()) + 1
         return out
 
     # -- evaluation ------------------------------------------------------------------
@@ -147,6 +191,17 @@ class Engine:
             return result
         elif isinstance(q, wq.And):
             result = self._and(q.children(), within)
+        elif isinstance(q, wq.Require):  # scored by its first query, filtered by its second
+            result = self.scores(q.a, within)
+            if result:
+                kept = self._matching(q.b, set(result))
+                result = {d: s for d, s in result.items() if d in kept}
+        elif isinstance(q, (wq.Phrase, wq.SpanNear2)):
+            field, placed = self._phrase_words(q)
+            result = self._and([wq.Term(field, w) for _, w in placed], within)
+            if result:
+                kept = self._placed_in(field, placed, set(result))
+                result = {d: s for d, s in result.items() if d in kept}
         elif isinstance(q, wq.Or) and not getattr(q, "scale", None) and not q.minmatch:
             parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
             result = dict(parts[0]) if parts else {}
@@ -161,8 +216,74 @@ class Engine:
             result = {d: s * boost for d, s in result.items()}
         return result
 
-    def docs(self, q: Any) -> set[int]:
-        return set(self.scores(q))
+    def _phrase_words(self, q: Any) -> tuple[str, list[tuple[int, str]]]:
+        """A phrase's field and (offset, word) pairs: a consecutive `Phrase`, or a chain of
+        `SpanNear2([a, Term], slop=d, mindist=d)` (each word exactly d after the previous)."""
+        if isinstance(q, wq.Phrase):
+            if q.slop != 1:
+                raise Unsupported("sloppy phrase")
+            field, placed = q.fieldname, [(i, str(w)) for i, w in enumerate(q.words)]
+        elif isinstance(q, wq.Term):
+            field, placed = q.fieldname, [(0, str(q.text))]
+        elif (
+            isinstance(q, wq.SpanNear2)
+            and q.ordered
+            and q.slop == q.mindist >= 1
+            and len(q.qs) == 2
+            and isinstance(q.qs[1], wq.Term)
+            and all(getattr(c, "boost", 1.0) == 1.0 for c in q.qs)
+        ):
+            first, last = q.qs
+            field, placed = self._phrase_words(first)
+            if last.fieldname != field:
+                raise Unsupported("span across fields")
+            placed = [*placed, (placed[-1][0] + q.slop, str(last.text))]
+        else:
+            raise Unsupported(f"span query {type(q).__name__}")
+        from reader.search.query import has_positions
+
+        if not has_positions(self.searcher.schema, field):
+            raise Unsupported("phrase on a field without positions")
+        return field, placed
+
+    def _matching(self, q: Any, candidates: set[int]) -> set[int]:
+        """The candidates `q` matches (its scores unused)."""
+        if isinstance(q, (wq.Phrase, wq.SpanNear2)):
+            field, placed = self._phrase_words(q)
+            return self._placed_in(field, placed, candidates)
+        return set(self.scores(q, candidates))
+
+    def _placed_in(
+        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
+    ) -> set[int]:
+        """The candidates where each word stands at its offset from the first; positions
+        are read for the candidates only."""
+        docs = sorted(candidates)
+        kept: set[int] = set()
+        for leaf, (_reader, base) in enumerate(self.leaves):
+            lo = bisect.bisect_left(docs, base)
+            hi = bisect.bisect_left(docs, self._ends[leaf], lo)
+            if lo == hi:
+                continue
+            local = [d - base for d in docs[lo:hi]]
+            # Per candidate, the places the phrase could start: each word's positions moved
+            # back by its offset, intersected (decoded sets are shared: values repeat a lot).
+            starts: Any = None
+            for offset, word in placed:
+                found = self.placed(field, word).get(leaf)
+                if found is None:
+                    starts = None
+                    break
+                ids, values = found
+                found_at = list(map(partial(bisect.bisect_left, ids), local))
+                held = list(map(eq, map(ids.__getitem__, found_at), local))  # the word is there
+                # A document without the word reads the last value (b"": nowhere).
+                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
+                moved = map(_starts(offset).__getitem__, map(values.__getitem__, where))
+                starts = list(moved) if starts is None else list(map(and_, starts, moved))
+            if starts is not None:
+                kept.update(d + base for d, s in zip(local, starts, strict=True) if s)
+        return kept
 
     def evaluate(self, q: Any) -> dict[int, float]:
         """`scores(q)`, remembered for the last few queries (the app asks for a query's
@@ -203,6 +324,10 @@ class Engine:
             return int(self.searcher.doc_frequency(q.fieldname, q.text))
         if isinstance(q, wq.Phrase):
             return min((self._estimate(wq.Term(q.fieldname, w)) for w in q.words), default=0)
+        if isinstance(q, wq.SpanNear2):
+            return min((self._estimate(c) for c in q.qs), default=0)
+        if isinstance(q, wq.Require):
+            return min(self._estimate(q.a), self._estimate(q.b))
         if isinstance(q, wq.And):
             return min((self._estimate(c) for c in q.children()), default=0)
         if isinstance(q, wq.Or):
@@ -371,6 +496,74 @@ def _read_extent(m: Any) -> tuple[list[int], list[float]]:
             break
         stream.seek(end)
     return ids, weights
+
+
+def _read_placed(m: Any) -> tuple[list[int], list[bytes]]:
+    """All postings (ids, encoded values) of a W3 posting list, a block at a time."""
+    if m._byteids:
+        raise Unsupported("byte ids")
+    length = m._length[0] if isinstance(m._length, tuple) else m._length
+    buf = m._postfile.get(m._startoffset, length)
+    if buf[:4] != WHOOSH3_HEADER_MAGIC:
+        raise Unsupported("unexpected postings header")
+    stream = io.BytesIO(buf)
+    ids: list[int] = []
+    values: list[bytes] = []
+    start = 4
+    while start < len(buf):
+        (length,) = _INT.unpack(buf[start : start + 4])
+        end = start + 4 + abs(length)
+        stream.seek(start + 4)
+        _count, _maxid, _maxw, compression, _mn, _mx = pickle.load(stream)
+        data = buf[stream.tell() : end]
+        if compression:
+            data = zlib.decompress(data)
+        block_ids, _weights, block_values = pickle.loads(data)
+        if not isinstance(block_values, tuple) or len(block_values) != len(block_ids):
+            raise Unsupported("postings without a value per posting")
+        ids.extend(accumulate(block_ids))
+        values.extend(block_values)
+        if length < 0:
+            break
+        start = end
+    return ids, values
+
+
+_SENTINEL = (1 << 32) - 1
+_NOWHERE: frozenset[int] = frozenset()
+
+
+class _Starts(dict[bytes, frozenset[int]]):
+    """A posting's value (Whoosh's `Positions` format: a 4-byte count, then the pickled
+    list of deltas) -> its positions less `offset`, decoded on first use."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__()
+        self.offset = offset
+
+    def __missing__(self, value: bytes) -> frozenset[int]:
+        if not value:
+            return _NOWHERE
+        if len(self) >= _STARTS_HELD:
+            self.clear()
+        positions = accumulate(pickle.loads(value[4:]))
+        offset = self.offset
+        found = self[value] = frozenset(
+            map(sub, positions, repeat(offset)) if offset else positions
+        )
+        return found
+
+
+#: Decoded values remembered per offset (most postings hold one of a few hundred values).
+_STARTS_HELD = 100_000
+_STARTS: dict[int, _Starts] = {}
+
+
+def _starts(offset: int) -> _Starts:
+    found = _STARTS.get(offset)
+    if found is None:
+        found = _STARTS[offset] = _Starts(offset)
+    return found
 
 
 def _read_all(m: Any) -> tuple[list[int], list[float]]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
 
-from reader.search.analysis import pair
-from reader.search.schema import DEFAULT_FIELDS, PHRASE_PAIRS
+from reader.search.analysis import _WORD
+from reader.search.schema import DEFAULT_FIELDS, PHRASE_FIELDS
 from reader.search.types import MAX_QUERY_CHARS
 
 MAX_EXPANSION = 48
@@ -56,12 +55,12 @@ def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
     notes.extend(_unbalanced(text))
     try:
         q = parser.parse(text)
-        q = _bound(q, reader, notes)
+        q = _bound(q, reader, notes, text)
     except Exception as exc:  # Whoosh's parser and expansions raise many types
         plain = " ".join(_OPERATOR_CHARS.sub(" ", text).split())
         notes.append(f"could not read the query ({type(exc).__name__}); searched the plain words")
         try:
-            q = _bound(parser.parse(plain), reader, notes) if plain else wq.NullQuery
+            q = _bound(parser.parse(plain), reader, notes, plain) if plain else wq.NullQuery
         except Exception:
             q = wq.NullQuery
     _preload_wide_ors(q)
@@ -101,39 +100,80 @@ def _preload_wide_ors(q: Any) -> None:
             _preload_wide_ors(child)
 
 
-def _bound(q: Any, reader: Any, notes: list[str]) -> Any:
-    """Rewrite multi-term nodes (prefix, wildcard, fuzzy) into bounded Ors on `words`."""
+def _bound(q: Any, reader: Any, notes: list[str], text: str) -> Any:
+    """Rewrite multi-term nodes (prefix, wildcard, fuzzy) into bounded Ors on `words`, and
+    phrases into queries that keep the places of the stop words they hold."""
     if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
         return _expand(q, reader, notes)
     if isinstance(q, wq.Every):
         # `field:*` would read every posting of the field; "every paper" is what users mean.
         return wq.Every()
-    if isinstance(q, wq.Phrase):  # no field keeps positions
-        return _phrase_pairs(q)
+    if isinstance(q, wq.Phrase):
+        return _phrase(q, reader.schema, text)
     if isinstance(q, wq.MultiTerm):  # ranges and other expanding terms: bounded the same way
         texts = (t.decode("utf-8") for t in q._btexts(reader))
         return _expand_terms(getattr(q, "fieldname", ""), texts, reader, notes, str(q))
     if q.is_leaf():
         return q
-    return q.apply(lambda child: _bound(child, reader, notes)).normalize()
+    return q.apply(lambda child: _bound(child, reader, notes, text)).normalize()
 
 
-def _phrase_pairs(q: Any) -> Any:
-    """A phrase (no field keeps positions): its words AND its adjacent pairs, for the title
-    and the abstract (`PHRASE_PAIRS`); its words alone in other fields.
+def _phrase(q: Any, schema: Any, text: str) -> Any:
+    """A parsed phrase as `Require(AND of its words, positional phrase on the field's shadow)`.
 
-    The pairs only select (boost 0); the words score as they would in the phrase. A phrase
-    with slop (`"a b"~3`) keeps only the words: near, in any order.
+    Scored as Whoosh scores a phrase (the sum of its words' scores), from the scoring
+    field, and matched with Whoosh's own positional queries on the field's shadow
+    (`PHRASE_FIELDS`). The parser keeps a phrase's indexed words but not where they stood:
+    `"early in training"` arrives as `early`, `train`. A stop word (or any word the index
+    skips) in a quoted phrase stands for one word at that place, as in Lucene, so the words
+    are put back at their distances: a `Phrase` when they are next to each other, else a
+    chain of two-part `SpanNear2`s, each at its exact distance. A phrase with slop
+    (`"a b"~3`) is Whoosh's sloppy `Phrase` (each word within the slop of the previous,
+    plus the skipped words between them). A field without a shadow (keywords, ids)
+    matches all the words.
     """
     words = [str(w) for w in q.words]
-    boost = q.boost
+    field, boost = q.fieldname, q.boost
+    if not words:
+        return wq.NullQuery
     if len(words) == 1:
-        return wq.Term(q.fieldname, words[0], boost=boost)
-    parts = [wq.Term(q.fieldname, w, boost=boost) for w in words]
-    pairs = PHRASE_PAIRS.get(q.fieldname)
-    if pairs is not None and q.slop <= 1:
-        parts += [wq.Term(pairs, pair(a, b), boost=0.0) for a, b in pairwise(words)]
-    return wq.And(parts)
+        return wq.Term(field, words[0], boost=boost)
+    scored = wq.And([wq.Term(field, w, boost=boost) for w in words])
+    shadow = PHRASE_FIELDS.get(field)
+    if shadow is None or not has_positions(schema, shadow):
+        return scored
+    gaps = phrase_gaps(text, q.char_ranges, len(words))
+    required: Any
+    if q.slop > 1:
+        required = wq.Phrase(shadow, words, slop=q.slop + max(gaps) - 1)
+    elif all(gap == 1 for gap in gaps):
+        required = wq.Phrase(shadow, words)
+    else:
+        required = wq.Term(shadow, words[0])
+        for word, gap in zip(words[1:], gaps, strict=True):
+            required = wq.SpanNear2(
+                [required, wq.Term(shadow, word)], slop=gap, ordered=True, mindist=gap
+            )
+    return wq.Require(scored, required)
+
+
+def has_positions(schema: Any, field: str) -> bool:
+    """True if `field` keeps positions (so phrases on it can be matched)."""
+    fmt = schema[field].format if field in schema.names() else None
+    return fmt is not None and bool(fmt.supports("positions"))
+
+
+def phrase_gaps(text: str, char_ranges: Any, count: int) -> list[int]:
+    """Positions from each phrase word to the next: 1 plus the words between them in the
+    query text (the words the analyzer does not index, such as stop words)."""
+    gaps = [1] * (count - 1)
+    if not char_ranges or len(char_ranges) != count:
+        return gaps
+    for i in range(count - 1):
+        end, start = char_ranges[i][1], char_ranges[i + 1][0]
+        if isinstance(end, int) and isinstance(start, int) and end <= start:
+            gaps[i] = 1 + len(_WORD.findall(text, end, start))
+    return gaps
 
 
 def _expand(q: Any, reader: Any, notes: list[str]) -> Any:
@@ -184,7 +224,7 @@ def positive_terms(q: Any) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     if q is None or q is wq.NullQuery or isinstance(q, wq.Not):
         return found
-    if isinstance(q, wq.AndNot):
+    if isinstance(q, (wq.AndNot, wq.Require)):
         return positive_terms(q.a)
     if isinstance(q, wq.Term):
         found.add((q.fieldname, str(q.text)))

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh import fields
 
-from reader.search.analysis import pair_analyzer, plain_analyzer, stemming_analyzer
+from reader.search.analysis import plain_analyzer, stemming_analyzer
 
 #: Fields a user can name in a query (`title:diffusion`); `source` matches dump names.
 QUERY_FIELDS = ("title", "abstract", "source", "author", "category", "arxiv", "words")
 DEFAULT_FIELDS = ("title", "abstract")
-#: The field holding each text field's adjacent stem pairs, which phrases on it are matched by.
-PHRASE_PAIRS = {"title": "title_pairs", "abstract": "pairs"}
+#: Each text field's positional shadow: the same text and analysis, with positions, which
+#: phrases on the field are checked against (see `make_schema`).
+PHRASE_FIELDS = {
+    "title": "title_at", "abstract": "abstract_at", "words": "words_at", "author": "author_at",
+}  # fmt: skip
+#: Joins a paper's authors in the `author` field: a stop word, so it takes a position and
+#: `author:"smith jane"` does not match the authors "John Smith" and "Jane Doe".
+AUTHOR_SEPARATOR = " and "
 
 
 def make_schema() -> fields.Schema:
-    """Title (boosted) and abstract stemmed; `words` unstemmed for suggestions.
+    """Title (boosted) and abstract stemmed; `words` unstemmed for suggestions and wildcards.
 
-    No field keeps positions (decoding them made common-word queries and title phrases
-    slow): phrases in the title and the abstract are matched with `title_pairs` and
-    `pairs`, their adjacent stem pairs (see `PHRASE_PAIRS`). Nothing but the id is stored:
-    the catalog (SQLite) holds the text, which keeps the index small.
+    Scoring fields keep no positions: reading them would make every query decode the
+    positions of every posting. Each text field has a positional shadow (`PHRASE_FIELDS`:
+    the same text, not scored, positions counting every word, see `reader.search.analysis`)
+    that phrases are checked against, so they match their words next to each other, in
+    order. Nothing but the id is stored: the catalog (SQLite) holds the text, which keeps
+    the index small.
     """
     stem = stemming_analyzer()
     plain = plain_analyzer()
@@ -27,11 +37,20 @@ def make_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(analyzer=stem, field_boost=2.0, phrase=False),
         abstract=fields.TEXT(analyzer=stem, phrase=False),
-        title_pairs=fields.TEXT(analyzer=pair_analyzer(), phrase=False),
-        pairs=fields.TEXT(analyzer=pair_analyzer(), phrase=False),
         words=fields.TEXT(analyzer=plain, phrase=False),
         source=fields.KEYWORD(lowercase=True, commas=True, scorable=False),
         author=fields.TEXT(analyzer=plain, phrase=False),
         category=fields.KEYWORD(lowercase=True, commas=True, scorable=False),
         arxiv=fields.ID(),
+        title_at=_positional(stem),
+        abstract_at=_positional(stem),
+        words_at=_positional(plain),
+        author_at=_positional(plain),
     )
+
+
+def _positional(analyzer: Any) -> fields.TEXT:
+    """A phrase shadow: positions, no field lengths (it is never scored)."""
+    field = fields.TEXT(analyzer=analyzer, phrase=True)
+    field.scorable = False
+    return field

@@ -19,6 +19,7 @@ from reader.model import Paper
 from reader.search.bulk import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
 from reader.search.plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
+from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS
 from reader.search.types import SyncReport
 from reader.search.writer import tune
 
@@ -43,19 +44,20 @@ def to_document(paper: Paper) -> dict[str, Any]:
         abstract = f"{abstract}\n{paper.summary}" if abstract else paper.summary
     names = paper.source_names
     stems = [n.rsplit(".", 1)[0] for n in names]
-    authors = [*paper.authors, paper.organization or ""]
-    return {
+    authors = AUTHOR_SEPARATOR.join(a for a in [*paper.authors, paper.organization or ""] if a)
+    document = {
         "id": paper.id,
         "title": paper.title,
         "abstract": abstract,
         "words": f"{paper.title}\n{abstract}",
-        "title_pairs": paper.title,
-        "pairs": abstract,
         "source": ",".join(dict.fromkeys(names + stems)),
-        "author": " ".join(a for a in authors if a),
+        "author": authors,
         "category": ",".join(paper.categories),
         "arxiv": paper.arxiv_id or "",
     }
+    for field, shadow in PHRASE_FIELDS.items():
+        document[shadow] = document[field]
+    return document
 
 
 class Syncer:

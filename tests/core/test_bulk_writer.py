@@ -121,7 +121,6 @@ def test_any_documents_index_identically(
     documents = []
     for n, doc in enumerate(docs):
         full = dict(doc, id=f"p{n:04d}", words=f"{doc['title']}\n{doc['abstract']}")
-        full["pairs"] = doc["abstract"]
         documents.append(full)
     base = tmp_path_factory.mktemp("bulk")
     old = bulk.SPILL_POSTINGS, termtable.HELD_ENTRIES

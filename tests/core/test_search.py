@@ -35,7 +35,6 @@ def test_phrases_fields_and_not(sample_library: Library) -> None:
 def test_title_phrases_need_their_words_next_to_each_other_in_order(
     sample_library: Library,
 ) -> None:
-    """Phrases match adjacent stem pairs (no field keeps positions), in the title too."""
     phrase = _titles(sample_library, 'title:"language models"', limit=None)
     assert phrase and all(re.search(r"language[ -]models?\b", t, re.IGNORECASE) for t in phrase), (
         phrase
@@ -43,13 +42,14 @@ def test_title_phrases_need_their_words_next_to_each_other_in_order(
     words = sample_library.search("title:language title:models").total
     assert len(phrase) <= words
     assert sample_library.search('title:"models language"').total < len(phrase)
-    assert sample_library.search('title:"language models"~3').total == words  # near: the words
+    near = sample_library.search('title:"language models"~3').total  # in order, within 3
+    assert len(phrase) <= near <= words
 
 
-def test_a_phrase_in_a_field_without_pairs_is_its_words(sample_library: Library) -> None:
+def test_a_phrase_in_the_unstemmed_field_is_exact(sample_library: Library) -> None:
     result = sample_library.search('words:"language models"')
     assert result.note is None
-    assert result.total == sample_library.search("words:language words:models").total > 0
+    assert 0 < result.total < sample_library.search("words:language words:models").total
 
 
 def test_folding_accents_latex_and_stemming(sample_library: Library) -> None:
