@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON report")
 
     p = command("list", "every paper in the index, in dump order")
+    p.add_argument("--limit", type=_positive, help="only the first N papers")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("search", "search the index (Whoosh query syntax)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -100,6 +101,23 @@ def ensure_synced(lib: Library, rebuild: bool = False, required: bool = False) -
     return report
 
 
+def ensure_current(lib: Library, needs_index: bool = True) -> None:
+    """Before a command that only reads: sync (as `ensure_synced`) unless the dump set is
+    unchanged, which the file stats alone tell, without the sync lock. `needs_index`: the
+    command searches, so the Whoosh index must open too (a damaged one is rebuilt)."""
+    try:
+        plan = lib.plan(verify_index=needs_index)
+    except (OSError, sqlite3.Error):  # a damaged catalog: the sync decides what to do
+        plan = None
+    if plan is None or not plan.empty:
+        ensure_synced(lib)
+        return
+    if not plan.states and plan.problems:
+        raise UserError(f"no dumps to read: {'; '.join(plan.problems)}")
+    for problem in plan.problems:
+        print(f"paper-reader: warning: {problem}", file=sys.stderr)
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
     lib.lock_timeout = 600.0
@@ -163,11 +181,11 @@ def _print_json_array(items: Iterable[dict[str, Any]]) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
     lib.lock_timeout = READ_WAIT_S
-    ensure_synced(lib)
+    ensure_current(lib, needs_index=False)
     if args.json:
-        _print_json_array(paper_json(p) for p in lib.iter_papers())
+        _print_json_array(paper_json(p) for p in lib.iter_papers(args.limit))
         return 0
-    result = lib.search("", limit=None)
+    result = lib.search("", limit=args.limit)
     for row in lib.rows(result.ids):
         print(f"{row.id}  {row.title}  [{row.first_source}]")
     return 0
@@ -176,7 +194,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
     lib.lock_timeout = READ_WAIT_S
-    ensure_synced(lib)
+    ensure_current(lib)
     filters = Filters(
         sources=frozenset(args.source or ()),
         date_from=args.since,
@@ -193,7 +211,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_similar(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
     lib.lock_timeout = READ_WAIT_S
-    ensure_synced(lib)
+    ensure_current(lib)
     paper = lib.get(args.id)
     if paper is None:
         raise UserError(f"no paper with id {args.id!r} (try 'paper-reader search')")
@@ -293,7 +311,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     def resolve(key: str) -> Paper | None:
         if "lib" not in state:
             state["lib"], _ = open_library(_dumps(args), loc, _config_dumps(args, loc))
-            ensure_synced(state["lib"])
+            ensure_current(state["lib"], needs_index=False)
         return state["lib"].get(key)
 
     from reader.bookmarks.reading import ReadingStore
@@ -313,7 +331,10 @@ def _triage(args: argparse.Namespace) -> Any:
 
     lib, loc = _library(args)
     lib.lock_timeout = READ_WAIT_S
-    ensure_synced(lib)
+    # Saved searches query the index; the inbox itself and marks read the catalog alone.
+    ensure_current(
+        lib, needs_index=args.command == "feeds" or getattr(args, "feed", None) is not None
+    )
     reading = ReadingStore(loc.reading_file)
     if reading.problem:
         print(f"paper-reader: warning: {reading.problem}", file=sys.stderr)

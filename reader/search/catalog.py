@@ -196,6 +196,18 @@ class Catalog:
             seen.setdefault(pid, None)
         return list(seen)
 
+    def first_ids(self, limit: int) -> list[str]:
+        """The first `limit` ids of `ordered_ids()`, reading dump by dump (in dump order) and
+        stopping there: a one-off `list --limit 20` must not sort every record."""
+        conn = self.connect()
+        seen: dict[str, None] = {}
+        for (path,) in conn.execute("SELECT path FROM files ORDER BY ord").fetchall():
+            for (pid,) in conn.execute("SELECT id FROM records WHERE path=? ORDER BY seq", (path,)):
+                seen.setdefault(pid, None)
+                if len(seen) >= limit:
+                    return list(seen)
+        return list(seen)
+
     # -- papers -----------------------------------------------------------------------
     def put_paper(self, db: sqlite3.Connection, paper: Paper, date_key: str) -> None:
         first = paper.sources[0] if paper.sources else Source(name="")

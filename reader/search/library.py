@@ -62,7 +62,9 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         self._words_parser: Any = None
         self._damage: str | None = None
         self._cache_gen = -1
-        self._order: list[str] = []
+        #: Every paper id in dump order, read when first needed (0.15 s at 100k papers: a
+        #: one-off search or a short list never needs it).
+        self._order_ids: list[str] | None = None
         self._rows: dict[str, PaperRow] | None = None
         self._docmap_gen = -1
         self._doc_by_id: dict[str, int] = {}
@@ -198,9 +200,17 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         gen = self._catalog.generation()
         if gen != self._cache_gen:
             self._cache_gen = gen
-            self._order = self._catalog.ordered_ids()
+            self._order_ids = None
             self._rows = None
         return True
+
+    @property
+    def _order(self) -> list[str]:
+        """Every paper id in dump order, for the generation `_fresh` made current."""
+        if self._order_ids is None:
+            assert self._catalog is not None
+            self._order_ids = self._catalog.ordered_ids()
+        return self._order_ids
 
     def _ensure_rows(self) -> None:
         """Load every paper row (half a second at 100k papers) without holding the library
@@ -242,7 +252,12 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
         with self._lock:
-            return len(self._order) if self._fresh(index=False) else 0
+            if not self._fresh(index=False):
+                return 0
+            if self._order_ids is not None:
+                return len(self._order_ids)
+            assert self._catalog is not None
+            return self._catalog.paper_count()
 
     def sources(self) -> list[SourceInfo]:
         with self._lock:
@@ -313,10 +328,10 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
                 found = {r.id: r for r in self._catalog.paper_rows(list(ids))}
             return [_row(found[i]) for i in ids if i in found]
 
-    def iter_papers(self) -> Iterable[Paper]:
-        """Every paper, merged, in dump order."""
+    def iter_papers(self, limit: int | None = None) -> Iterable[Paper]:
+        """Every paper (or the first `limit`), merged, in dump order."""
         with self._lock:
-            order = list(self._order) if self._fresh(index=False) else []
+            order = self._first_ids(limit) if self._fresh(index=False) else []
         for pid in order:
             paper = self.get(pid)
             if paper is not None:
@@ -353,6 +368,10 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
             return result
         allowed = self._allowed_ids(filters) if filters.active else None
         if not query.strip() or query.strip() in ("*", "*:*"):
+            if allowed is None and sort is Sort.RELEVANCE and limit:
+                result.ids = self._first_ids(limit)
+                result.total = self.paper_count()
+                return result
             ids = self._order if allowed is None else [i for i in self._order if i in allowed]
             ids = self._sorted(ids, sort)
             result.total = len(ids)
@@ -432,6 +451,14 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
             return self._engine().top(q, limit, docmask)
         except Exception:  # Unsupported, or Whoosh internals differ (another Whoosh version)
             return None
+
+    def _first_ids(self, limit: int | None) -> list[str]:
+        """The first `limit` ids in dump order (all with None), without reading every id
+        when they are not loaded yet."""
+        if self._order_ids is not None or not limit:
+            return list(self._order[:limit])
+        assert self._catalog is not None
+        return self._catalog.first_ids(limit)
 
     def _sorted(self, ids: list[str], sort: Sort) -> list[str]:
         if sort is Sort.RELEVANCE:

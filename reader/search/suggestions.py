@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from reader.search.lexicon import Lexicon, LexiconReader, correct
+from reader.search.spelling import InitialVocabulary
 from reader.search.types import MAX_QUERY_CHARS
 
 
@@ -46,11 +47,13 @@ class SuggestMixin:
         loaded = self._lex[1] if self._lex is not None and self._lex[0] is self._searcher else None
         known: Callable[[str], bool]
         df: Callable[[str], int]
+        vocabulary: Callable[[], Any] = self._lexicon
         if loaded is not None:
             known, df = loaded.known.__contains__, loaded.df
-        else:  # look words up in the term index; the vocabulary loads only for 2-edit misses
+        else:  # look words up in the term index; 2-edit misses read one initial's words
             known = lambda w: ("words", w) in reader  # noqa: E731
             df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
+            vocabulary = lambda: InitialVocabulary(reader, "words")  # noqa: E731
         from reader.search.analysis import plain_analyzer
 
         out, last = [], 0
@@ -59,7 +62,7 @@ class SuggestMixin:
                 token.startchar : token.endchar
             ] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
                 continue  # a field name or an operator, not a word to correct
-            better = correct(token.text, known, df, self._lexicon)
+            better = correct(token.text, known, df, vocabulary)
             if better is not None:
                 out += [text[last : token.startchar], better]
                 last = token.endchar

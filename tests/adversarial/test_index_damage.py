@@ -228,6 +228,8 @@ def test_lock_path_taken_by_a_folder_falls_back(setup: tuple[Path, Path, Path]) 
     if lock.exists():
         lock.unlink()
     lock.mkdir()
+    # A changed dump, so the search must sync (an unchanged one is checked without the lock).
+    (dumps / DUMP).write_text((dumps / DUMP).read_text() + "\nNew title\nNew abstract.\n")
     res = cli(dumps, "search", "diffusion", "--limit", "1")
     assert res.returncode == 0 and "Diffusion" in res.stdout
     assert "using the last built index" in res.stderr and "Traceback" not in res.stderr

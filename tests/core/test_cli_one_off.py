@@ -1,0 +1,149 @@
+"""One-off commands take short cuts (a stats-only freshness check, the first rows only, a
+"did you mean" that reads one initial's words): their answers equal the library's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.search import Library, open_library
+from reader.search.lexicon import Lexicon, correct
+from reader.search.spelling import InitialVocabulary
+
+QUERIES = [
+    "diffusion",
+    "state space models",
+    '"language models"',
+    "title:transformer",
+    "author:smith",
+    "optim*",
+    "difusion~",
+    "diffusion NOT image",
+    "xyzzyplugh",
+    "transfromer",
+    "reinforcment lerning",
+    "segmantation",
+]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
+
+
+def _synced_library(dumps: Path) -> Library:
+    """The CLI's library, synced in full (lock, Whoosh verified) and with its vocabulary
+    loaded: the plain path the one-off short cuts must agree with."""
+    lib, _ = open_library([str(dumps)])
+    lib.sync()
+    lib.warm()
+    return lib
+
+
+def test_search_and_list_equal_the_library(sample_dir: Path) -> None:
+    assert run("--dumps", str(sample_dir), "index").returncode == 0
+    lib = _synced_library(sample_dir)
+    try:
+        for query in QUERIES:
+            res = run("--dumps", str(sample_dir), "search", query, "--json")
+            assert res.returncode == 0 and res.stderr == "", (query, res.stderr)
+            expected = lib.search(query, limit=20)
+            got = json.loads(res.stdout)
+            assert [p["id"] for p in got] == expected.ids, query
+            assert [p["score"] for p in got] == [round(expected.scores[i], 4) for i in expected.ids]
+            if not expected.ids:
+                text = run("--dumps", str(sample_dir), "search", query).stdout
+                hint = f" Did you mean: {expected.suggestion}?" if expected.suggestion else ""
+                assert text == f"No results.{hint}\n", query
+        everything = lib.search("", limit=None).ids
+        assert lib.paper_count() == len(everything) == 205
+        for limit in (1, 20, 204, 205, 500):
+            res = run("--dumps", str(sample_dir), "list", "--limit", str(limit))
+            assert [line.split("  ")[0] for line in res.stdout.splitlines()] == everything[:limit]
+        listed = json.loads(
+            run("--dumps", str(sample_dir), "list", "--json", "--limit", "7").stdout
+        )
+        assert [p["id"] for p in listed] == everything[:7]
+        assert listed == json.loads(run("--dumps", str(sample_dir), "list", "--json").stdout)[:7]
+    finally:
+        lib.close()
+
+
+def test_a_changed_dump_is_synced_before_answering(sample_dir: Path) -> None:
+    assert run("--dumps", str(sample_dir), "index").returncode == 0
+    dump = next(sample_dir.glob("004_*"))
+    dump.write_text(
+        dump.read_text()
+        + "\n\nZygomorphic flowers in the wild\n\nWe study zygomorphic flowers in the wild.\n"
+    )
+    res = run("--dumps", str(sample_dir), "search", "zygomorphic")
+    assert res.returncode == 0 and "Zygomorphic flowers" in res.stdout, res.stderr
+    listed = run("--dumps", str(sample_dir), "list").stdout
+    assert "Zygomorphic flowers" in listed
+    dump.unlink()
+    res = run("--dumps", str(sample_dir), "search", "zygomorphic")
+    assert res.returncode == 0 and res.stdout.startswith("No results."), res.stdout
+
+
+def test_first_ids_are_the_start_of_the_dump_order(sample_library: Library) -> None:
+    catalog = sample_library._catalog
+    sample_library.paper_count()  # opens the catalog
+    catalog = sample_library._catalog
+    assert catalog is not None
+    order = catalog.ordered_ids()
+    assert len(order) == catalog.paper_count() == 205  # 7 of 212 records were duplicates
+    for limit in (1, 2, 48, 49, 50, 150, 205, 999):
+        assert catalog.first_ids(limit) == order[:limit]
+
+
+def _edits(word: str, data: st.DataObject) -> str:
+    for _ in range(data.draw(st.integers(1, 2))):
+        i = data.draw(st.integers(0, max(len(word) - 1, 0)))
+        letter = data.draw(st.sampled_from("abcdeilmnorstuz"))
+        kind = data.draw(st.sampled_from(["swap", "drop", "add", "change"]))
+        if kind == "swap" and len(word) > i + 1:
+            word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        elif kind == "drop" and len(word) > 1:
+            word = word[:i] + word[i + 1 :]
+        elif kind == "add":
+            word = word[:i] + letter + word[i:]
+        else:
+            word = word[:i] + letter + word[i + 1 :]
+    return word
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_initial_vocabulary_corrects_as_the_whole_lexicon(
+    sample_library: Library, data: st.DataObject
+) -> None:
+    sample_library.search("diffusion")  # opens Whoosh
+    reader = sample_library._searcher.reader()
+    lexicon = _lexicon(sample_library)
+    word = _edits(
+        data.draw(st.sampled_from(lexicon.words[:: max(len(lexicon.words) // 400, 1)])), data
+    )
+    known = lambda w: ("words", w) in reader  # noqa: E731
+    df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
+    cheap = correct(word, known, df, lambda: InitialVocabulary(reader, "words"))
+    assert cheap == lexicon.correct(word)
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def _lexicon(lib: Library) -> Lexicon:
+    if id(lib) not in _LEXICONS:
+        _LEXICONS[id(lib)] = Lexicon(lib._searcher.reader(), "words")
+    return _LEXICONS[id(lib)]
