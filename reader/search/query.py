@@ -1,8 +1,9 @@
 """Parsing user queries safely: Whoosh syntax, guards on length and expansion, never a raise.
 
 Wildcards, prefixes and fuzzy terms run on the unstemmed `words` field (a stemmed field
-cannot match `gen*tion`) and are expanded here, to at most `MAX_EXPANSION` of the most
-frequent words, so `a*` or `*` cannot make a query slow.
+cannot match `gen*tion`) and are expanded here to every word they match, up to
+`MAX_EXPANSION` words (past it, the most frequent, and a note says so), so `a*` or `*`
+cannot make a query unbounded.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from reader.search.analysis import _WORD
 from reader.search.schema import DEFAULT_FIELDS, PHRASE_FIELDS
 from reader.search.types import MAX_QUERY_CHARS
 
-MAX_EXPANSION = 48
-MAX_SCAN = 5000
+#: Words a prefix, wildcard, fuzzy term or range is searched for: every word it matches up
+#: to this many; past it, this many of the most frequent (the note says so).
+MAX_EXPANSION = 4096
+#: Matching words read before the most frequent are chosen (a note says "+" past it).
+MAX_SCAN = 50_000
 MAX_FUZZY_DISTANCE = 2
 WIDE_OR = 8
 _OPERATOR_CHARS = re.compile(r"[\"'()\[\]{}^~*?:+\-\\/<>=!]")
@@ -199,7 +203,8 @@ def _expand(q: Any, reader: Any, notes: list[str]) -> Any:
 def _expand_terms(
     fieldname: str, candidates: Any, reader: Any, notes: list[str], label: str
 ) -> Any:
-    """An Or of the `MAX_EXPANSION` most frequent candidates (reading at most `MAX_SCAN`)."""
+    """An Or of every candidate, or of the `MAX_EXPANSION` most frequent when there are more
+    (reading at most `MAX_SCAN`)."""
     if len(label) > 40:
         label = label[:39] + "…"
     scanned: list[str] = []

@@ -215,11 +215,17 @@ def test_every_nasty_query_on_every_path(big: tuple[Library, Path, Path], query:
     lib.similar(query)
 
 
-def test_guards_say_what_they_did(big: tuple[Library, Path, Path]) -> None:
+def test_guards_say_what_they_did(
+    big: tuple[Library, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.search.query as query
+
     lib = big[0]
     long = lib.search("model " + "x" * 100_000)
     assert long.note and "cut to its first" in long.note
-    wide = lib.search("*a*")
+    assert lib.search("*a*").note is None  # every matching word, under the bound
+    monkeypatch.setattr(query, "MAX_EXPANSION", 50)
+    wide = lib.search("*e*")
     assert wide.note and "most common" in wide.note and len(wide.note) < 300
     assert wide.total > 0
     ranged = lib.search("{a TO}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,8 +83,8 @@ def test_highlights_mark_the_query_words_not_the_negated_ones(sample_library: Li
 def test_guards_never_raise_and_explain(sample_library: Library) -> None:
     long = sample_library.search("model " * 500)
     assert long.note and "cut" in long.note
-    broad = sample_library.search("a*")
-    assert broad.note and "most common" in broad.note and broad.total > 0
+    broad = sample_library.search("a*")  # every word starting with a: under the bound
+    assert broad.note is None and broad.total > 0
     for nasty in ['title:"', "((", "AND OR NOT", "a~9", "*", "unknownfield:foo", ")", '"', "\\"]:
         result = sample_library.search(nasty)
         assert result.total >= 0
@@ -152,3 +153,26 @@ def test_any_query_returns_a_result(sample_library: Library, query: str) -> None
     result = sample_library.search(query)
     assert result.total >= len(result.ids) >= 0
     assert result.note is None or "search failed" not in result.note
+
+
+def test_prefixes_search_every_word_they_match(sample_library: Library) -> None:
+    words = [w for w in sample_library._lexicon().words if w.startswith("co")]
+    assert len(words) > 48  # more than the old cap searched
+    found = sample_library.search("co*", limit=None)
+    assert found.note is None
+    union: set[str] = set()
+    for word in words:
+        union |= set(sample_library.search(f"words:{word}", limit=None).ids)
+    assert set(found.ids) == union and found.total == len(union)
+
+
+def test_a_pattern_past_the_bound_says_so(
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.search.query as query
+
+    every = sample_library.search("co*", limit=None).total
+    monkeypatch.setattr(query, "MAX_EXPANSION", 5)
+    result = sample_library.search("comp*", limit=None)  # not a memoised query
+    assert result.note and "searched the 5 most common" in result.note
+    assert 0 < result.total < every
