@@ -26,6 +26,7 @@ from reader.search import Filters, Library, Sort
 from reader.tui import collector
 from reader.tui.actions import ActionsMixin
 from reader.tui.commands import PaperCommands
+from reader.tui.fetching import FetchMixin
 from reader.tui.keys import APP_KEYS
 from reader.tui.messages import (
     CursorMoved,
@@ -52,7 +53,7 @@ def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> dict[s
     return {name: name == on for _, name in breakpoints}
 
 
-class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, App[None]):
+class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]):
     """Search, read and bookmark papers from Hugging Face Papers dumps."""
 
     CSS_PATH = "app.tcss"

@@ -73,6 +73,8 @@ APP_KEYS: tuple[Key, ...] = (
         name="copy"),
     Key("ctrl+d", "accept_suggestion", "Did you mean", "search for the 'did you mean' suggestion",
         show=False, priority=True, name="suggestion"),
+    Key("ctrl+r", "fetch", "Fetch", "fetch today's papers (and missed days) from Hugging Face",
+        show=False),
     Key("question_mark", "help", "Help", "show this help", display="?"),
     Key("q", "quit", "Quit", "quit (the query, filters and selection are restored next time)"),
 )

@@ -100,3 +100,11 @@ class FiltersChanged(Message):
 @dataclass(eq=False, repr=False)
 class SuggestionAccepted(Message):
     """The user accepted the "did you mean" suggestion."""
+
+
+@dataclass(eq=False, repr=False)
+class FetchFinished(Message):
+    """The app's fetch ended: a line to show, and whether it is an error."""
+
+    summary: str
+    error: bool = False
