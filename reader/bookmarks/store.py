@@ -87,6 +87,8 @@ class BookmarkStore:
         return self._read_only_reason is not None
 
     def _ensure_loaded(self) -> None:
+        if self._loaded:  # reads come from memory: they never wait for a change being written
+            return
         with self._mutex:
             if not self._loaded:
                 self._load()
@@ -207,15 +209,18 @@ class BookmarkStore:
         return doc, _stamp(st)
 
     def reload_if_changed(self) -> bool:
-        """Reload if the file changed on disk (stat: mtime_ns, size, inode); True if reloaded."""
-        with self._mutex:
-            if not self._loaded:
-                self._load()
-                return True
-            if self._stat() == self._stamp:
+        """Reload if the file changed on disk (stat: mtime_ns, size, inode); True if reloaded.
+
+        False at once while a change is being written (it re-reads the file itself)."""
+        if not self._mutex.acquire(blocking=False):
+            return False
+        try:
+            if self._loaded and self._stat() == self._stamp:
                 return False
             self._load()
             return True
+        finally:
+            self._mutex.release()
 
     # ----- reads (from memory) ----------------------------------------------------
 

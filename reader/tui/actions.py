@@ -1,21 +1,25 @@
 """What the keys do: focus, panes, bookmark, tags, note, sort, more like this, open, copy, quit.
 
-A mixin for `PaperReaderApp`, kept apart so each module stays small. Bookmark changes go
-straight through the store (written at once); failures become notifications.
+A mixin for `PaperReaderApp`, kept apart so each module stays small. The UI thread never
+waits for the library or the disk: the paper an action needs is fetched in a worker when the
+read pane does not show it yet, and bookmark changes are written in order by workers
+(`reader.tui.bookmark_writes`); failures become notifications.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.widgets import Input
 
-from reader.bookmarks import BookmarkError
+from reader.diagnostics import unexpected
 from reader.errors import error_message
 from reader.model import Paper
+from reader.tui.bookmark_writes import BookmarkWrites, Change, Describe
+from reader.tui.messages import BookmarksReloaded, BookmarksWritten, PaperFetched
 from reader.tui.state import UiState, save_state
 
 if TYPE_CHECKING:
@@ -139,93 +143,126 @@ class ActionsMixin(_Base):
             self.notify(f"cannot save the UI state: {exc}", severity="warning", markup=False)
 
     # -- the current paper ---------------------------------------------------------------------
-    def current_paper(self) -> Paper | None:
-        """The paper under the cursor (None, with a notice, when there is none)."""
+    def with_current_paper(self, then: Callable[[Paper], None]) -> None:
+        """Call `then` with the paper under the cursor: at once if the read pane shows it, else
+        once a worker has fetched it (a notice instead when there is none)."""
         pid = self.current_id
         if pid is None:
             self.notify("No paper selected.", severity="warning", timeout=3)
-            return None
-        if self.paper is not None and self.paper.id == pid:
-            return self.paper
-        paper = self.library.get(pid)
-        if paper is None and (bookmark := self.store.get(pid)):
-            paper = bookmark.paper
+        elif self.paper is not None and self.paper.id == pid:
+            then(self.paper)
+        else:
+            self.fetch_paper_worker(pid, then)
+
+    @work(thread=True, group="fetch-paper", exit_on_error=False)
+    def fetch_paper_worker(self, paper_id: str, then: Callable[[Paper], None]) -> None:
+        try:
+            paper = self.library.get(paper_id)
+        except Exception as exc:
+            unexpected("fetching a paper for an action", exc)
+            paper = None
+        self.post_message(PaperFetched(paper_id, paper, then))
+
+    def on_paper_fetched(self, message: PaperFetched) -> None:
+        paper = message.paper
+        if paper is None and (bookmark := self.store.get(message.paper_id)):
+            paper = bookmark.paper  # its dump is gone: the bookmark's snapshot
         if paper is None:
             self.notify("This paper is no longer in the index.", severity="warning")
-        return paper
+            return
+        message.then(paper)
 
-    def _store_call(self, change: Callable[[], Any]) -> Any:
-        try:
-            result = change()
-        except BookmarkError as exc:
-            self.notify(str(exc), title="Bookmarks", severity="error", markup=False)
-            return None
-        except OSError as exc:
-            self.notify(f"cannot save bookmarks: {exc}", severity="error", markup=False)
-            return None
+    # -- bookmark changes ----------------------------------------------------------------------
+    @property
+    def bookmark_writes(self) -> BookmarkWrites:
+        writes: BookmarkWrites | None = getattr(self, "_bookmark_writes", None)
+        if writes is None:
+            writes = self._bookmark_writes = BookmarkWrites()
+        return writes
+
+    def write_bookmarks(self, change: Change, describe: Describe = lambda _result: None) -> None:
+        """Save a change to the bookmarks in a worker, after every change made before it."""
+        self.bookmark_writes.submit(change, describe)
+        self.bookmark_write_worker()
+
+    @work(thread=True, group="bookmark-writes", exit_on_error=False)
+    def bookmark_write_worker(self) -> None:
+        self.bookmark_writes.drain(self.post_message)
+
+    def on_bookmarks_written(self, message: BookmarksWritten) -> None:
+        if message.error is not None:
+            self.notify(message.error, title="Bookmarks", severity="error", markup=False)
+            return
         self.refresh_bookmarks()
-        return result
+        if message.note:
+            self.notify(message.note, timeout=2)
 
     def action_toggle_bookmark(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        added = self._store_call(lambda: self.store.toggle(paper))
-        if added is not None:
-            self.notify("Bookmarked" if added else "Bookmark removed", timeout=2)
+        def toggle(paper: Paper) -> None:
+            self.write_bookmarks(
+                lambda: self.store.toggle(paper),
+                lambda added: "Bookmarked" if added else "Bookmark removed",
+            )
+
+        self.with_current_paper(toggle)
 
     def action_edit_tags(self) -> None:
+        self.with_current_paper(self._edit_tags)
+
+    def _edit_tags(self, paper: Paper) -> None:
         from reader.tui.screens.edit import EditTagsScreen  # loaded when first asked for
 
-        paper = self.current_paper()
-        if paper is None:
-            return
         bookmark = self.store.get(paper.id)
+        store = self.store
 
         def done(tags: object) -> None:
-            if not isinstance(tags, list):
-                return
-            if self.store.get(paper.id) is None:
-                self._store_call(lambda: self.store.add(paper, tags=tags))
-            else:
-                self._store_call(lambda: self.store.set_tags(paper.id, tags))
+            if isinstance(tags, list):
+                self.write_bookmarks(
+                    lambda: (
+                        store.add(paper, tags=tags)
+                        if store.get(paper.id) is None
+                        else store.set_tags(paper.id, tags)
+                    )
+                )
 
         self.push_screen(EditTagsScreen(paper.title, bookmark.tags if bookmark else []), done)
 
     def action_edit_note(self) -> None:
+        self.with_current_paper(self._edit_note)
+
+    def _edit_note(self, paper: Paper) -> None:
         from reader.tui.screens.edit import EditNoteScreen  # loaded when first asked for
 
-        paper = self.current_paper()
-        if paper is None:
-            return
         bookmark = self.store.get(paper.id)
+        store = self.store
 
         def done(note: object) -> None:
-            if not isinstance(note, str):
-                return
-            if self.store.get(paper.id) is None:
-                self._store_call(lambda: self.store.add(paper, note=note))
-            else:
-                self._store_call(lambda: self.store.set_note(paper.id, note))
+            if isinstance(note, str):
+                self.write_bookmarks(
+                    lambda: (
+                        store.add(paper, note=note)
+                        if store.get(paper.id) is None
+                        else store.set_note(paper.id, note)
+                    )
+                )
 
         self.push_screen(EditNoteScreen(paper.title, bookmark.note if bookmark else ""), done)
 
     def action_more_like_this(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        self.show_pane("results")
-        self.similar_of = paper.id
-        self._restore_selection = None
-        self.run_search()
+        def more_like(paper: Paper) -> None:
+            self.show_pane("results")
+            self.similar_of = paper.id
+            self._restore_selection = None
+            self.run_search()
+
+        self.with_current_paper(more_like)
 
     def action_open_paper(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        url = paper.link
-        self.notify(f"Opening {url}", markup=False, timeout=4)
-        self.open_url_worker(url)
+        def open_paper(paper: Paper) -> None:
+            self.notify(f"Opening {paper.link}", markup=False, timeout=4)
+            self.open_url_worker(paper.link)
+
+        self.with_current_paper(open_paper)
 
     @work(thread=True, group="browser", exit_on_error=False)
     def open_url_worker(self, url: str) -> None:
@@ -238,11 +275,11 @@ class ActionsMixin(_Base):
             self.notify(f"No browser found; the link is {url}", severity="warning", markup=False)
 
     def action_copy_paper(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        self.copy_to_clipboard(f"{paper.title}\n{paper.link}")
-        self.notify(f"Copied: {paper.title}", markup=False, timeout=3)
+        def copy(paper: Paper) -> None:
+            self.copy_to_clipboard(f"{paper.title}\n{paper.link}")
+            self.notify(f"Copied: {paper.title}", markup=False, timeout=3)
+
+        self.with_current_paper(copy)
 
     # -- bookmarks ---------------------------------------------------------------------------
     def refresh_bookmarks(self) -> None:
@@ -261,13 +298,20 @@ class ActionsMixin(_Base):
 
     def poll_store(self) -> None:
         """Pick up bookmarks changed by another paper-reader (CLI or a second app)."""
+        self.poll_store_worker()
+
+    @work(thread=True, exclusive=True, group="bookmark-poll", exit_on_error=False)
+    def poll_store_worker(self) -> None:
         try:
             changed = self.store.reload_if_changed()
         except Exception as exc:
             self.notify(f"bookmarks: {error_message(exc)}", severity="error", markup=False)
             return
         if changed:
-            self.refresh_bookmarks()
+            self.post_message(BookmarksReloaded())
+
+    def on_bookmarks_reloaded(self, _message: BookmarksReloaded) -> None:
+        self.refresh_bookmarks()
 
     # -- state -------------------------------------------------------------------------------
     def current_state(self) -> UiState:

@@ -7,6 +7,7 @@ its type, as Textual's own are. A plain `@dataclass` would compile an `__eq__` a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from textual.message import Message
@@ -108,3 +109,25 @@ class FetchFinished(Message):
 
     summary: str
     error: bool = False
+
+
+@dataclass(eq=False, repr=False)
+class BookmarksWritten(Message):
+    """A bookmark change was saved (`note`: what to tell the user, if anything) or failed."""
+
+    note: str | None = None
+    error: str | None = None
+
+
+@dataclass(eq=False, repr=False)
+class BookmarksReloaded(Message):
+    """Another process changed the bookmarks file and the store has read it again."""
+
+
+@dataclass(eq=False, repr=False)
+class PaperFetched(Message):
+    """The paper an action asked for (None: not in the index); `then` goes on with it."""
+
+    paper_id: str
+    paper: Paper | None
+    then: Callable[[Paper], None]
