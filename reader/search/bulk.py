@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import IO, Any
 
-from reader.search import termtable
+from reader.search import compat, termtable
 from reader.search.analysis import _MAX_SIZE, _MIN_SIZE, _WORD, FusedTokenizer, fold, stem
 from reader.search.blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
 from reader.search.termtable import TermTable
@@ -379,16 +379,16 @@ def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     `existing_ok`: the index has segments, and the caller commits with `merge=False`
     (deleting from existing segments is fine; merging them into this one is not).
 
-    Returns None (the writer untouched) when the writer, codec or schema is not the kind
-    this was written and tested against, so another Whoosh falls back to its own path.
+    Returns None (the writer untouched) when the fast paths are off (`compat.fast`) or the
+    writer, codec or schema is not the kind this was written and tested against.
     """
-    try:
-        from whoosh.codec import whoosh3 as w3
-        from whoosh.fields import UnknownFieldError
-        from whoosh.util.numeric import length_to_byte
-        from whoosh.writing import SegmentWriter
-    except ImportError:
+    if not compat.fast():
         return None
+    from whoosh.codec import whoosh3 as w3
+    from whoosh.fields import UnknownFieldError
+    from whoosh.util.numeric import length_to_byte
+    from whoosh.writing import SegmentWriter
+
     if (
         getattr(w3, "WHOOSH3_HEADER_MAGIC", None) != MAGIC
         or getattr(getattr(w3.W3TermInfo, "_struct", None), "format", None) != TERMINFO.format

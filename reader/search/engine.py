@@ -30,6 +30,10 @@ from typing import Any
 
 from whoosh import query as wq
 
+from reader.search.compat import Unsupported
+
+__all__ = ["Engine", "Unsupported"]
+
 B, K1 = 0.75, 1.2
 WHOOSH3_HEADER_MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
@@ -42,10 +46,6 @@ MEMO_QUERIES = 8
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 1_000_000
 SCORE_CACHE_MIN = 5_000
-
-
-class Unsupported(Exception):
-    """The query (or the index internals) cannot be evaluated here; use Whoosh."""
 
 
 class Engine:
@@ -571,7 +571,7 @@ def _read_all(m: Any) -> tuple[list[int], list[float]]:
     if hasattr(m, "_startoffset") and hasattr(m, "_postfile"):
         try:
             return _read_extent(m)
-        except Exception:
+        except Unsupported:  # a layout this reader does not know: the matcher's own walk
             pass
     ids: list[int] = []
     weights: list[float] = []

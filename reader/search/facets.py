@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from reader.diagnostics import degraded, unexpected
+from reader.search.compat import attempt
 from reader.search.plan import source_infos
 from reader.search.types import Filters
 
@@ -77,7 +80,11 @@ class FacetsMixin:
                 for name, count in found.items():
                     counts[name] = counts.get(name, 0) + count
                 return counts
-        except Exception:
+        except (OSError, sqlite3.Error) as exc:  # an index that cannot be read
+            degraded("facet counts", f"none while the index cannot be read ({exc})")
+            return {}
+        except Exception as exc:
+            unexpected("facet counts", exc)
             return {}
 
     def _source_table(self) -> list[tuple[str, ...]]:
@@ -104,12 +111,13 @@ class FacetsMixin:
 
     def _fast_facets(self, q: Any, allowed: set[str] | None) -> Counter[str] | None:
         """Per-dump counts straight from the matching docnums (None: use the slow path)."""
-        try:
+
+        def count() -> Counter[str]:
             engine = self._engine()
             docs: Iterable[int] = engine.evaluate(q).keys()
             if allowed is not None:
                 ids = engine.doc_ids()
                 docs = [d for d in docs if ids[d] in allowed]
             return Counter(chain.from_iterable(map(self._source_table().__getitem__, docs)))
-        except Exception:
-            return None
+
+        return attempt("facet counts (fast engine)", count)

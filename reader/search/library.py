@@ -418,16 +418,22 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         return result
 
     def _matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
-        try:
+        from reader.search.compat import attempt
+
+        def fast() -> list[str]:
             engine = self._engine()
             docs: Iterable[int] = engine.evaluate(q).keys()
             if docmask is not None:
                 docs = [d for d in docs if d in docmask]
             return list(map(engine.doc_ids().__getitem__, docs))
-        except Exception:  # a query shape or index the fast path does not handle
-            column = self._id_column()
-            found = self._searcher.docs_for_query(q)
-            return [column[d] for d in found if docmask is None or d in docmask]
+
+        found = attempt("matching papers (fast engine)", fast)
+        if found is not None:
+            return found
+        column = self._id_column()
+        return [
+            column[d] for d in self._searcher.docs_for_query(q) if docmask is None or d in docmask
+        ]
 
     def _engine(self) -> Engine:
         """The fast evaluator for the current searcher (rebuilt when the searcher changes)."""
@@ -447,10 +453,9 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         self, q: Any, limit: int | None, docmask: set[int] | None
     ) -> tuple[list[int], int, dict[int, float]] | None:
         """Top docnums, total and scores from the fast path; None to use Whoosh's searcher."""
-        try:
-            return self._engine().top(q, limit, docmask)
-        except Exception:  # Unsupported, or Whoosh internals differ (another Whoosh version)
-            return None
+        from reader.search.compat import attempt
+
+        return attempt("ranking (fast engine)", lambda: self._engine().top(q, limit, docmask))
 
     def _first_ids(self, limit: int | None) -> list[str]:
         """The first `limit` ids in dump order (all with None), without reading every id

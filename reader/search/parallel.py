@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.ingest import date_key, merge_records
+from reader.search import compat
 from reader.search.bulk import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog
 from reader.search.storage import CATALOG_FILE, WHOOSH_DIR, create_whoosh, storage
@@ -52,12 +53,15 @@ def processes() -> int:
 
 
 def split(plan: Plan) -> list[list[FileState]] | None:
-    """Contiguous parts of the dump list of about equal size, or None to build in one process.
+    """Contiguous parts of the dump list of about equal size, or None to build in one process
+    (also when the fast paths are off: `compat.fast`).
 
     At least one part per process; more when a part would exceed `MAX_BYTES_PER_PART`, so
     that no part's postings outgrow memory (spilling and merging runs costs a part about
     half its time): each part becomes one Whoosh segment.
     """
+    if not compat.fast():  # the join rewrites Whoosh's table of contents: one process instead
+        return None
     states = [s for s in plan.changed if s.size > 0]
     if plan.removed or len(states) != len(plan.changed):
         return None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from reader.diagnostics import degraded, unexpected
+from reader.search.compat import attempt, fast
 from reader.search.lexicon import Lexicon, LexiconReader, correct
 from reader.search.spelling import InitialVocabulary
 from reader.search.types import MAX_QUERY_CHARS
@@ -27,17 +30,23 @@ class SuggestMixin:
         try:
             with self._lock:
                 return self._suggest(query[:MAX_QUERY_CHARS]) if self._fresh() else None
-        except Exception:
+        except (OSError, sqlite3.Error) as exc:  # an index that cannot be read
+            degraded("spelling suggestions", f"none while the index cannot be read ({exc})")
+            return None
+        except Exception as exc:
+            unexpected("spelling suggestions", exc)
             return None
 
     def _suggest(self, text: str) -> str | None:
-        try:
-            fixed = self._suggest_fast(text)
-        except Exception:  # Whoosh internals differ: its own (slower) corrector
+        fixed = attempt("spelling suggestions (lexicon)", lambda: self._suggest_fast(text))
+        if fixed is None:  # Whoosh's own (slower) corrector
             try:
                 q = self._words_parser.parse(text)
                 fixed = str(self._searcher.correct_query(q, text, maxdist=2, prefix=1).string)
-            except Exception:
+            except (TypeError, ValueError, AttributeError) as exc:
+                # Whoosh's corrector fails on some queries (`AA:Aé`: its highlighter sorts
+                # tokens without positions): no suggestion for those.
+                degraded("spelling suggestions (Whoosh's corrector)", f"{type(exc).__name__}")
                 return None
         return fixed if fixed and fixed.casefold() != text.casefold() else None
 
@@ -75,5 +84,8 @@ class SuggestMixin:
         return self._lex[1]
 
     def _query_reader(self) -> Any:
-        """The reader queries expand against: `words` expansions use the in-memory lexicon."""
+        """The reader queries expand against: `words` expansions use the in-memory lexicon
+        (Whoosh's own term walks when the fast paths are off)."""
+        if not fast():
+            return self._searcher.reader()
         return LexiconReader(self._searcher.reader(), self._lexicon)

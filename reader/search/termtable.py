@@ -15,8 +15,6 @@ from array import array
 from collections.abc import Iterator
 from typing import IO, Any
 
-from whoosh.util.numlists import GrowableArray
-
 #: Terms held in memory (16 bytes each in a bucket, 8 in the offsets) before a spill.
 HELD_ENTRIES = 1 << 20
 
@@ -117,6 +115,8 @@ class _Offsets:
     """The term offsets as `OrderedHashWriter._write_extras` reads its `GrowableArray`."""
 
     def __init__(self, table: TermTable) -> None:
+        from whoosh.util.numlists import GrowableArray  # only after `bulk.install` checked
+
         self.table = table
         widest = GrowableArray("H")  # as OrderedHashWriter starts it: Whoosh's own widening
         widest.append(table.last_offset())

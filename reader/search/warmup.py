@@ -6,9 +6,12 @@ outside the library lock, so searches typed meanwhile never wait for it.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from typing import TYPE_CHECKING, Any
 
+from reader.diagnostics import degraded, unexpected
+from reader.search.compat import Unsupported, fast
 from reader.search.lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -55,6 +58,8 @@ class WarmUpMixin:
     def _warm(self) -> None:
         try:
             self._ensure_rows()
+            if not fast():
+                return  # the rest primes the fast paths
             import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
             from reader.search.engine import Engine
 
@@ -72,13 +77,17 @@ class WarmUpMixin:
                 with self._lock:
                     if self._searcher is searcher:
                         self._source_table()
-                if not loaded and not self._load_lexicon(ix, searcher):
-                    return
+                if not loaded:
+                    self._load_lexicon(ix, searcher)
                 self._prime_common_terms(searcher, private)
             finally:
                 own.close()
-        except Exception:  # warming is an optimisation: a damaged index is reported elsewhere
-            return
+        except (OSError, sqlite3.Error) as exc:  # a damaged index is reported by its reads
+            degraded("warm-up", f"skipped: the index cannot be read ({exc})")
+        except Unsupported as exc:
+            degraded("warm-up", f"skipped: {exc}")
+        except Exception as exc:
+            unexpected("warm-up", exc)
 
     def _adopt_doc_ids(self, searcher: Any, private: Engine) -> None:
         """Read the paper id of every docnum through the private engine (0.1 s at 100k
@@ -89,22 +98,20 @@ class WarmUpMixin:
             if self._searcher is searcher and shared.segment_ids() == private.segment_ids():
                 shared.adopt_ids(ids)
 
-    def _load_lexicon(self, ix: Any, searcher: Any) -> bool:
-        """Read the `words` vocabulary through a searcher of its own that it keeps; False if
-        it cannot be read."""
+    def _load_lexicon(self, ix: Any, searcher: Any) -> None:
+        """Read the `words` vocabulary through a searcher of its own that it keeps."""
         own = ix.searcher()
         try:
             lexicon = Lexicon(own.reader(), "words")
-        except Exception:
+        except BaseException:
             own.close()
-            return False
+            raise
         with self._lock:
             if self._searcher is searcher and (self._lex is None or self._lex[0] is not searcher):
                 self._drop_lexicon()
                 self._lex, self._lex_searcher = (searcher, lexicon), own
             else:
                 own.close()
-        return True
 
     def _prime_common_terms(self, searcher: Any, private: Engine) -> None:
         """Score the most common title and abstract terms ahead of time (`model` is in 90% of

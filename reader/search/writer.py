@@ -6,8 +6,9 @@
 2. The posting pool checked types and estimated each posting's size with a dozen Python
    operations per posting: here one append and one addition.
 
-Both hooks are installed on one writer instance only; the output files are unchanged. If
-the writer is not the classic `SegmentWriter` (another Whoosh version), nothing is changed.
+Both hooks are installed on one writer instance only; the output files are unchanged. When
+the fast paths are off (`compat.fast`) or the writer is not the classic `SegmentWriter`,
+nothing is changed.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ class _Lengths:
 
 def tune(writer: Any) -> Any:
     """Install the in-memory lengths and the lean pool on a Whoosh `SegmentWriter`."""
-    try:
-        from whoosh.codec.whoosh3 import W3PerDocWriter
-        from whoosh.util.numeric import byte_to_length, length_to_byte
-        from whoosh.writing import SegmentWriter
-    except ImportError:
+    from reader.search import compat
+
+    if not compat.fast():
         return writer
+    from whoosh.codec.whoosh3 import W3PerDocWriter
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+    from whoosh.writing import SegmentWriter
+
     if type(writer) is not SegmentWriter or not isinstance(writer.perdocwriter, W3PerDocWriter):
         return writer
     perdoc: Any = writer.perdocwriter

@@ -273,6 +273,6 @@ def test_cli_search_with_nasty_queries(big: tuple[Library, Path, Path]) -> None:
         assert res.returncode == 0, (label, res.stderr[-2000:])
         assert b"Traceback" not in res.stderr, (label, res.stderr[-2000:])
         assert b"search failed" not in res.stderr, (label, res.stderr[-2000:])
-        if query in ("*a*", "{a TO}", "x" * 100_000):
+        if query == "x" * 100_000:  # `*a*` and `{a TO}` are searched whole: under the bound
             assert b"paper-reader: note:" in res.stderr, (label, res.stderr)
         assert res.stderr.count(b"\n") <= 3, (label, res.stderr)

@@ -1,15 +1,47 @@
-"""Queries as a researcher types them: syntax, folding, highlights, guards, suggestions, similar."""
+"""Queries as a researcher types them: syntax, folding, highlights, guards, suggestions, similar.
+
+Every test runs twice: with the fast paths (engine, bulk writer, lexicon, ...) and with all
+of them refused (`PAPER_READER_FAST=0`: Whoosh's own writer, searcher and corrector).
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.search import Filters, Library, Sort
+from reader.search.compat import FAST_ENV
 from reader.search.snippets import fragment
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module", params=["fast", "whoosh"])
+def sample_library(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Library]:
+    """The samples' library, built and searched with the fast paths on, then with them off
+    (the switch is read at each search, so it stays set while the module's tests run)."""
+    old = os.environ.get(FAST_ENV)
+    if request.param == "whoosh":
+        os.environ[FAST_ENV] = "0"
+    root = tmp_path_factory.mktemp(f"lib-{request.param}")
+    shutil.copytree(SAMPLES, root / "dumps")
+    lib = Library([root / "dumps"], root / "index")
+    try:
+        lib.sync()
+        yield lib
+    finally:
+        lib.close()
+        if old is None:
+            os.environ.pop(FAST_ENV, None)
+        else:
+            os.environ[FAST_ENV] = old
 
 
 def _titles(lib: Library, query: str, **kw: object) -> list[str]:
