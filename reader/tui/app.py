@@ -19,13 +19,15 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from reader.bookmarks import BookmarkStore
+from reader.bookmarks.reading import ReadingStore
 from reader.config import Settings, default_settings
 from reader.locations import Locations
 from reader.model import Paper
 from reader.search import Filters, Library, Sort
+from reader.triage import Triage
 from reader.tui import collector
 from reader.tui.actions import ActionsMixin
-from reader.tui.commands import PaperCommands
+from reader.tui.commands import PaperCommands, SavedSearchCommands
 from reader.tui.fetching import FetchMixin
 from reader.tui.keys import APP_KEYS
 from reader.tui.messages import (
@@ -38,6 +40,7 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.searching import SearchMixin
 from reader.tui.startup import FirstLook, SyncMixin
 from reader.tui.state import load_state
+from reader.tui.triage import TriageMixin
 from reader.tui.widgets import KeyFooter, PaperList, TitleBar
 
 #: While a query is typed, seconds of pause before the read pane shows the top paper (each
@@ -53,13 +56,13 @@ def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> dict[s
     return {name: name == on for _, name in breakpoints}
 
 
-class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]):
+class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]):
     """Search, read and bookmark papers from Hugging Face Papers dumps."""
 
     CSS_PATH = "app.tcss"
     TITLE = "paper-reader"
     BINDINGS: ClassVar[list[BindingType]] = [k.binding() for k in APP_KEYS]
-    COMMANDS = App.COMMANDS | {PaperCommands}
+    COMMANDS = App.COMMANDS | {PaperCommands, SavedSearchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual's own type
 
     def __init__(
@@ -69,6 +72,7 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]
         locations: Locations,
         settings: Settings | None = None,
         config_problem: str | None = None,
+        reading: ReadingStore | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -78,6 +82,8 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]
         self.settings = settings or default_settings(locations)
         self.config_problem = config_problem
         self.set_keymap(self.settings.keymap)
+        reading = reading or ReadingStore(locations.reading_file)
+        self.setup_triage(Triage(library, reading, store, self.settings.archive_papers.value))
         self.ui_state, self._state_problem = load_state(locations.state_file)
         sorts = {s.value for s in Sort}
         self.first_sort = (
@@ -187,6 +193,7 @@ class PaperReaderApp(SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]
         fp = self.filter_pane
         fp.set_sort(self.first_sort)
         fp.set_bookmarked_only(state.bookmarked_only)
+        fp.set_unread_only(state.unread_only)
         fp.set_extra(False, {"date-from": state.date_from, "date-to": state.date_to,
                              "min-upvotes": state.min_upvotes, "category": state.category})  # fmt: skip
         self.refresh_bookmarks()

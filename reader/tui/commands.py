@@ -40,3 +40,29 @@ class PaperCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._command(key), text=title,
                           help=f"key: {self._keys(key)}")  # fmt: skip
+
+
+class SavedSearchCommands(Provider):
+    """Run, rename or delete a saved search, by name."""
+
+    def _entries(self) -> list[tuple[str, Callable[[], Any]]]:
+        app: Any = self.app
+        out: list[tuple[str, Callable[[], Any]]] = []
+        for name, count in getattr(app, "feeds", []):
+            out.append(
+                (f"Saved search: {name} · {count} unread", partial(app.run_saved_search, name))
+            )
+            out.append((f"Rename saved search: {name}", partial(app.rename_search, name)))
+            out.append((f"Delete saved search: {name}", partial(app.delete_search, name)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, command in self._entries():
+            yield DiscoveryHit(Content(title), command, text=title)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, command in self._entries():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, text=title)

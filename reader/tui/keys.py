@@ -50,13 +50,14 @@ class Key(NamedTuple):
 APP_KEYS: tuple[Key, ...] = (
     Key("slash", "focus_search", "Search", "focus the search box (type to search)", display="/",
         name="search"),
-    Key("escape", "back_to_list", "Back", "back to the list (leave 'more like this', close filters)",
-        show=False, display="esc", name="back"),
-    Key("b", "toggle_bookmark", "Bookmark", "bookmark the current paper, or remove its bookmark",
-        name="bookmark"),
+    Key("escape", "back_to_list", "Back", "back to the list (leave the inbox or 'more like this', "
+        "close filters)", show=False, display="esc", name="back"),
+    Key("b", "toggle_bookmark", "Bookmark", "bookmark the paper (seen) or remove it; "
+        "in the inbox: keep it and move on", name="bookmark"),
     Key("B", "show_bookmarks", "Bookmarks", "show the bookmarks pane", display="B",
         name="bookmarks"),
-    Key("1", "show_results", "Results", "show the results pane", show=False, name="results"),
+    Key("1", "show_results", "Results", "show the results pane (leaves the inbox)", show=False,
+        name="results"),
     Key("t", "edit_tags", "Tags", "edit the tags of the current paper (bookmarks it)", show=False,
         name="tags"),
     Key("n", "edit_note", "Note", "edit the note of the current paper (bookmarks it)", show=False,
@@ -75,6 +76,18 @@ APP_KEYS: tuple[Key, ...] = (
         show=False, priority=True, name="suggestion"),
     Key("ctrl+r", "fetch", "Fetch", "fetch today's papers (and missed days) from Hugging Face",
         show=False),
+    Key("i", "inbox", "Inbox", "the inbox: unread papers of the news dumps, newest dump first",
+        name="inbox"),
+    Key("x", "dismiss", "Dismiss", "in the inbox: dismiss the current paper (seen, not wanted) "
+        "and move on", name="dismiss"),
+    Key("u", "undo", "Undo", "undo the last triage action (keep, dismiss, mark; repeatable)",
+        name="undo"),
+    Key("r", "toggle_read", "Seen/unread", "toggle the current paper between seen and unread",
+        show=False, name="toggle_read"),
+    Key("X", "mark_list_seen", "All seen", "mark every paper of the current list seen (asks first)",
+        display="X", show=False, name="mark_list_seen"),
+    Key("S", "save_search", "Save search", "save the current query and filters under a name",
+        display="S", show=False, name="save_search"),
     Key("question_mark", "help", "Help", "show this help", display="?"),
     Key("q", "quit", "Quit", "quit (the query, filters and selection are restored next time)"),
 )
@@ -88,7 +101,7 @@ LIST_KEYS: tuple[Key, ...] = (
     Key("pageup", "page(-1)", "Page up", "a page up", show=False, name="pageup", scope="list"),
     Key("home", "jump(0)", "First", "first paper", show=False, name="home", scope="list"),
     Key("end", "jump(-1)", "Last", "last paper", show=False, name="end", scope="list"),
-    Key("enter", "choose", "Read", "read the current paper (focus the read pane)", name="enter",
+    Key("enter", "choose", "Read", "read the current paper (marks it seen)", name="enter",
         scope="list"),
 )
 READ_KEYS: tuple[Key, ...] = (

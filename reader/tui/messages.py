@@ -131,3 +131,28 @@ class PaperFetched(Message):
     paper_id: str
     paper: Paper | None
     then: Callable[[Paper], None]
+
+
+@dataclass(eq=False, repr=False)
+class ReadingChanged(Message):
+    """The reading state was loaded or changed: the unread news papers now, and the paper
+    the cursor should go to (after an undo), if any."""
+
+    unread: frozenset[str]
+    focus: str | None = None
+    note: str | None = None
+
+
+@dataclass(eq=False, repr=False)
+class InboxReady(Message):
+    """The inbox's papers (unread news, newest dump first), and where its cursor goes."""
+
+    ids: list[str]
+    keep: str | None = None
+
+
+@dataclass(eq=False, repr=False)
+class FeedsCounted(Message):
+    """The saved searches, each with its unread count."""
+
+    feeds: list[tuple[str, int]]

@@ -32,6 +32,10 @@ class UiState:
     date_to: str = ""
     min_upvotes: str = ""
     category: str = ""
+    unread_only: bool = False
+    #: The inbox was open at quit, and its last paper (the place to come back to).
+    inbox: bool = False
+    inbox_paper: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": 1, **asdict(self)}

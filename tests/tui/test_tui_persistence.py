@@ -85,7 +85,7 @@ async def test_bookmark_survives_a_restart_and_the_cli_sees_it(new_app, settle) 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.results.list.current_id == pid
-        assert app.fetch_result_rows([pid])[0].marker == "★"
+        assert app.fetch_result_rows([pid])[0].marker == "★"  # b keeps it: bookmarked and seen
         assert app.bookmarks_pane.list.ids == [pid]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run(
@@ -108,7 +108,7 @@ async def test_bookmarks_changed_elsewhere_show_up(new_app, settle) -> None:
         other.add(app.library.get(pid), tags=["from-cli"])
         app.poll_store()  # what the 2-second interval does
         await settle(pilot)
-        assert app.fetch_result_rows([pid])[0].marker == "★"
+        assert app.fetch_result_rows([pid])[0].marker == "★•"  # bookmarked elsewhere, unread
         assert app.bookmarks_pane.list.ids == [pid]
         assert "from-cli" in app.read_pane.part("user")
 
@@ -166,7 +166,7 @@ async def test_sync_progress_is_shown_while_indexing(new_app, settle, sample_dir
         assert app.query_one("#sync-bar", SyncBar).fraction == 1.0
         order = [child.id for child in app.screen.children]
         assert order.index("sync-bar") == order.index("search-bar") + 1  # under the search bar
-        assert app.sub_title.endswith("papers · 3 dumps")
+        assert app.sub_title.endswith("papers · 3 dumps · 205 unread")
 
 
 async def test_indexing_under_a_modal_screen_shows_its_bar_on_the_main_screen(new_app, settle):
@@ -190,7 +190,7 @@ async def test_no_dumps_is_a_notification_not_a_crash(new_app, settle, tmp_path)
     app = new_app([tmp_path / "missing"])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.sub_title == "0 papers · 0 dumps"
+        assert app.sub_title == "0 papers · 0 dumps · 0 unread"
         assert app._notifications
         assert app.results.list.ids == []
         await pilot.press("b", "m", "o", "y", "t")  # nothing selected: notices only

@@ -15,7 +15,7 @@ async def test_opens_with_every_paper_and_the_corpus_in_the_header(new_app, sett
         await settle(pilot)
         total = app.library.paper_count()
         assert total > 100
-        assert app.sub_title == f"{total} papers · 3 dumps"
+        assert app.sub_title == f"{total} papers · 3 dumps · {total} unread"
         assert app.results.list.ids == app.library.search("").ids
         assert app.read_pane.paper_id == app.results.list.ids[0]
         assert app.search_bar.query_one("#result-count").render().plain == f"{total} results"

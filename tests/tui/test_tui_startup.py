@@ -90,7 +90,7 @@ async def test_the_first_frame_already_shows_the_papers(new_app, settle, monkeyp
         await settle(pilot)
         papers = app.library.paper_count()
         assert drawn and drawn[0] == papers > 100
-        assert app.sub_title == f"{papers} papers · 3 dumps"
+        assert app.sub_title == f"{papers} papers · 3 dumps · {papers} unread"
         assert not app.query("#sync-bar")  # nothing to build: no progress bar is mounted
         assert not app.query("#bookmark-list")  # mounted when the bookmarks are first shown
         app.store.add(app.library.get(app.results.list.ids[0]))  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ filled by the app from what the Library and the bookmark store say.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from textual import events, on
@@ -15,7 +15,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from reader.search import Sort, SourceInfo
 from reader.tui.messages import FiltersChanged, SuggestionAccepted
@@ -100,6 +101,7 @@ class FilterPane(VerticalScroll):
         yield Label("Dumps", classes="filter-heading")
         yield TickList(id="sources")
         yield Tick("bookmarked only", id="bookmarked-only")
+        yield Tick("unread only", id="unread-only")
         yield Label("Tags", classes="filter-heading")
         yield Static("none yet: t tags a paper", id="no-tags", classes="filter-hint")
         yield Label("Sort", classes="filter-heading")
@@ -155,6 +157,46 @@ class FilterPane(VerticalScroll):
     def set_bookmarked_only(self, value: bool) -> None:
         self.query_one("#bookmarked-only", Tick).set_value(value)
 
+    def set_unread_only(self, value: bool) -> None:
+        self.query_one("#unread-only", Tick).set_value(value)
+
+    def set_saved_searches(self, feeds: Sequence[tuple[str, int]]) -> None:
+        """The saved searches as "name · unread", mounted with the first one (under the
+        filters' heading, so most starts build nothing)."""
+        found = self.query("#saved-searches")
+        if not found:
+            if not feeds:
+                return
+            self.mount(Label("Saved searches", classes="filter-heading", id="saved-heading"),
+                       before=0)  # fmt: skip
+            self.mount(OptionList(id="saved-searches", compact=True), after="#saved-heading")
+            found = self.query("#saved-searches")
+        options = found.first(OptionList)
+        highlighted = options.highlighted
+        options.set_options(
+            Option(Content.assemble(name, (f" · {count}", "bold" if count else "dim")), id=name)
+            for name, count in feeds
+        )
+        if highlighted is not None and feeds:
+            options.highlighted = min(highlighted, len(feeds) - 1)
+        options.display = bool(feeds)
+        self.query_one("#saved-heading").display = bool(feeds)
+
+    def apply_saved(self, filters: Mapping[str, object]) -> None:
+        """Tick and fill the filters a saved search stored (no messages: the caller searches)."""
+
+        def names(key: str) -> list[str]:
+            value = filters.get(key)
+            return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+        for list_id, key in (("#sources", "sources"), ("#tags", "tags")):
+            for ticks in self.query(list_id).results(TickList):
+                ticks.set_options([(v, ticks.count(v)) for v in ticks.values], names(key))
+        self.set_bookmarked_only(filters.get("bookmarked_only") is True)
+        self.set_unread_only(filters.get("unread_only") is True)
+        extra = {key: str(filters.get(key.replace("-", "_")) or "") for key in self._extra}
+        self.set_extra(self._extra_shown, extra)
+
     def set_extra(self, shown: bool, values: Mapping[str, str] | None = None) -> None:
         """Show or hide the extra filters (mounting them the first time), with `values`."""
         self._extra.update(
@@ -183,6 +225,10 @@ class FilterPane(VerticalScroll):
     @property
     def bookmarked_only(self) -> bool:
         return self.query_one("#bookmarked-only", Tick).value
+
+    @property
+    def unread_only(self) -> bool:
+        return self.query_one("#unread-only", Tick).value
 
     @property
     def sort(self) -> Sort:

@@ -34,6 +34,7 @@ class ListRow:
     meta: str = ""
     #: A shorter `meta` for narrow lists (e.g. the date without the dump), so titles keep room.
     short_meta: str | None = None
+    #: Up to two one-cell marks: the bookmark star and the unread dot.
     marker: str = ""
     title_spans: list[tuple[int, int]] = field(default_factory=list)
     detail: str = ""
@@ -249,7 +250,7 @@ class PaperList(ScrollView, can_focus=True):
                 Segment("   ", style),
                 Segment(detail, style + self._style("paper-list--detail")),
             ]
-        marker = (row.marker or " ")[:1] + " "
+        marker = (row.marker or " ")[:2].ljust(2)  # the bookmark star, then the unread dot
         used = cell_len(marker)
         meta = row.meta
         room = width - used - (cell_len(meta) + 2 if meta else 0) - 1
