@@ -14,12 +14,12 @@ def _config(text: str) -> None:
 
 
 async def test_a_rebound_key_runs_its_action_and_the_old_key_does_not(new_app, settle) -> None:
-    _config('[keys]\nbookmark = "z"\nlist.down = "x"\n')
+    _config('[keys]\nbookmark = "z"\nlist.down = "v"\n')
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         ids = app.results.list.ids
-        await pilot.press("x")  # list.down moved from j/down to x
+        await pilot.press("v")  # list.down moved from j/down to v
         await settle(pilot)
         assert app.current_id == ids[1]
         await pilot.press("b")
