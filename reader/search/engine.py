@@ -316,6 +316,9 @@ class Engine:
         for excluded in negative:
             for d in self.scores(excluded.query, set(result)):
                 result.pop(d, None)
+        if negative:  # Whoosh intersects with an InverseMatcher, which scores 1 per document
+            extra = float(len(negative))
+            result = {d: s + extra for d, s in result.items()}
         return result
 
     def _estimate(self, q: Any) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.search import Library
-from reader.search.query import parse
+from tests.core.test_rankings import assert_same_ranking
 
 QUERIES = [
     "diffusion", "language models", '"language models"', "title:diffusion", "model*",
@@ -20,26 +20,10 @@ QUERIES = [
 ]  # fmt: skip
 
 
-def _whoosh(lib: Library, text: str, limit: int = 10) -> tuple[list[int], int]:
-    parsed = parse(text, lib._parser, lib._query_reader())
-    hits = lib._searcher.search(parsed.query, limit=None)
-    return [h.docnum for h in hits][:limit], hits.scored_length()
-
-
-def _engine(lib: Library, text: str, limit: int = 10) -> tuple[list[int], int]:
-    parsed = parse(text, lib._parser, lib._query_reader())
-    ranked = lib._ranked(parsed.query, limit, None)
-    assert ranked is not None, f"fast path fell back to Whoosh for {text!r}"
-    docs, total, _ = ranked
-    return docs, total
-
-
 def _agree(lib: Library) -> None:
+    """Full rankings equal to Whoosh's (`tests/core/test_rankings.py`), from the engine."""
     for text in QUERIES:
-        fast_docs, fast_total = _engine(lib, text)
-        slow_docs, slow_total = _whoosh(lib, text)
-        assert fast_total == slow_total, text
-        assert set(fast_docs[:3]) <= set(slow_docs), text  # same best hits (ties may reorder)
+        assert assert_same_ranking(lib, text), f"fast path fell back to Whoosh for {text!r}"
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -36,11 +35,25 @@ def _build(root: Path) -> Library:
     return lib
 
 
+Answers = tuple[list[SearchResult], list[dict[str, int]], str | None]
+
+
+def _answers(lib: Library) -> Answers:
+    results = [lib.search(query, limit=None) for query in QUERIES]
+    facets = [lib.facets(query) for query in QUERIES]
+    return results, facets, lib.suggest("difusion modls")
+
+
 @pytest.fixture(scope="module")
-def fast_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+def fast_answers(tmp_path_factory: pytest.TempPathFactory) -> Answers:
+    """The answers of a library built and searched with the fast paths (which really ran)."""
     lib = _build(tmp_path_factory.mktemp("fast"))
-    yield lib
-    lib.close()
+    try:
+        answers = _answers(lib)
+        assert lib._fast is not None and lib._lex is not None
+        return answers
+    finally:
+        lib.close()
 
 
 def _same(fast: SearchResult, plain: SearchResult) -> None:
@@ -55,15 +68,16 @@ def _same(fast: SearchResult, plain: SearchResult) -> None:
     assert all(a >= b - 1e-9 for a, b in pairwise(ranked)), fast.query
 
 
-def _compare(fast_library: Library, plain: Library) -> None:
-    for query in QUERIES:
-        _same(fast_library.search(query, limit=None), plain.search(query, limit=None))
-        assert plain.facets(query) == fast_library.facets(query), query
-    assert plain.suggest("difusion modls") == fast_library.suggest("difusion modls")
+def _compare(fast: Answers, plain: Library) -> None:
+    results, facets, suggestion = _answers(plain)
+    for mine, theirs in zip(fast[0], results, strict=True):
+        _same(mine, theirs)
+    assert facets == fast[1]
+    assert suggestion == fast[2]
 
 
 def test_every_fast_path_refused_gives_the_same_answers(
-    fast_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fast_answers: Answers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(compat.FAST_ENV, "0")
     installed: list[object] = []
@@ -76,7 +90,7 @@ def test_every_fast_path_refused_gives_the_same_answers(
     monkeypatch.setattr(bulk.BulkPostings, "__init__", spy)
     plain = _build(tmp_path)
     try:
-        _compare(fast_library, plain)
+        _compare(fast_answers, plain)
         plain.warm()
         assert installed == []  # Whoosh's own writer built the index
         assert plain._fast is None and plain._lex is None  # no engine, no lexicon
@@ -85,7 +99,7 @@ def test_every_fast_path_refused_gives_the_same_answers(
 
 
 def test_another_whoosh_turns_the_fast_paths_off_with_one_log_line(
-    fast_library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fast_answers: Answers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
         compat,
@@ -94,11 +108,11 @@ def test_another_whoosh_turns_the_fast_paths_off_with_one_log_line(
     )
     plain = _build(tmp_path)
     try:
-        _compare(fast_library, plain)
+        _compare(fast_answers, plain)
         (tmp_path / "dumps" / sorted(os.listdir(tmp_path / "dumps"))[0]).unlink()
         report = plain.sync()  # an incremental sync through Whoosh's writer
         assert not report.rebuilt and report.removed_files == 1
-        assert 0 < plain.search("diffusion").total < fast_library.search("diffusion").total
+        assert 0 < plain.search("diffusion").total < fast_answers[0][0].total
         assert plain._fast is None and plain._lex is None
     finally:
         plain.close()
