@@ -57,6 +57,19 @@ def markdown(r: dict[str, Any]) -> str:
          _met(_le(a.get("keystroke_p95_ms"), 150)), "–"),
         ("App peak RSS", _fmt(a.get("rss_mb"), "MB"), "<= 300 MB", _met(_le(a.get("rss_mb"), 300)), "–"),
     ]  # fmt: skip
+    t = r.get("triage") or {}
+    if t:
+        rows += [
+            ("Triage: mark one paper (p50 / p95)",
+             f"{_fmt(t['mark_one_p50_ms'], 'ms')} / {_fmt(t['mark_one_p95_ms'], 'ms')}", "<= 10 ms",
+             _met(_le(t["mark_one_p95_ms"], 10)), "–"),
+            (f"Triage: load the state ({t['marks']:,} marks; in a worker in the app)",
+             _fmt(t["load_state_ms"], "ms"), "<= 30 ms", _met(_le(t["load_state_ms"], 30)), "–"),
+            (f"Triage: open the inbox ({t['inbox_papers']:,} of {t['news_papers']:,} unread)",
+             _fmt(t["inbox_open_ms"], "ms"), "", "", "–"),
+            (f"Triage: {t['feeds']} saved searches' unread counts", _fmt(t["feed_counts_ms"], "ms"),
+             "", "", "–"),
+        ]  # fmt: skip
     out = [
         f"Corpus: {r['corpus']['papers']:,} papers in {r['corpus'].get('dumps', '?')} dumps, "
         f"{r['corpus']['chars_per_paper']:,} characters a paper. Machine: {r.get('machine', '?')}. "

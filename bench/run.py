@@ -118,6 +118,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log(
         f"  warm-up {warm['warm_ms']} ms; p95 {warm['p95_ms']} ms, plain p95 {warm['plain_p95_ms']} ms"
     )
+    log("triage (reading state, inbox, saved searches) …")
+    tri = worker("triage", corpus, index, python=py)
+    result["triage"] = {k: v for k, v in tri.items() if k not in ("whoosh", "python")}
+    log(
+        f"  mark one {tri['mark_one_p50_ms']} ms, load {tri['load_state_ms']} ms, inbox "
+        f"{tri['inbox_open_ms']} ms, {tri['feeds']} saved searches {tri['feed_counts_ms']} ms"
+    )
     if args.mmap:
         log("queries with mmap storage …")
         mm = worker("query", corpus, index, "--mmap", python=py)

@@ -264,6 +264,85 @@ def phase_jsonl(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def phase_triage(args: argparse.Namespace) -> dict[str, Any]:
+    """Daily triage at this size: every paper but the newest dump's marked (the history), then
+    mark one paper, load the state as a new process would, open the inbox, and count 20
+    saved searches' unread papers (what the app does after a sync and after marks)."""
+    import tempfile
+
+    from bench.queries import PLAIN_KINDS, QUERIES
+    from reader.bookmarks import BookmarkStore
+    from reader.bookmarks.reading import ReadingStore, State
+    from reader.search import Filters
+    from reader.triage import Triage
+
+    lib = library(args.corpus, args.index)
+    lib.sync()
+    folder = Path(tempfile.mkdtemp(prefix="triage-bench-"))
+    path = folder / "reading.sqlite"
+    bookmarks = BookmarkStore(folder / "bookmarks.json")
+    t = time.perf_counter()
+    news = lib.news_ids()
+    news_first_ms = (time.perf_counter() - t) * 1000
+    newest = {s.name for s in lib.news_sources()[:1]}
+    today = set(lib.search("", Filters(sources=frozenset(newest)), limit=None).ids)
+    history = [i for i in news if i not in today]
+    t = time.perf_counter()
+    ReadingStore(path).mark(history, State.SEEN, "bulk")
+    bulk_ms = (time.perf_counter() - t) * 1000
+    store = ReadingStore(path)
+    store.refresh()
+    marks = []
+    for n in range(40):  # alternate two states so each call changes one row
+        t = time.perf_counter()
+        store.mark([history[n % len(history)]], State.DISMISSED if n % 2 else State.SEEN)
+        marks.append((time.perf_counter() - t) * 1000)
+    loads = []
+    for _ in range(5):
+        t = time.perf_counter()
+        ReadingStore(path).refresh()
+        loads.append((time.perf_counter() - t) * 1000)
+    inbox_cold: list[float] = []
+    inbox_warm: list[float] = []
+    for _ in range(3):
+        fresh = library(args.corpus, args.index)
+        triage = Triage(fresh, ReadingStore(path), bookmarks)
+        t = time.perf_counter()
+        inbox = triage.inbox()
+        inbox_cold.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        triage.inbox()
+        triage.unread_count()
+        inbox_warm.append((time.perf_counter() - t) * 1000)
+    queries = [text for kind, text, _ in QUERIES if kind in PLAIN_KINDS][:20]
+    queries += [text for _, text, _ in QUERIES if text not in queries][: 20 - len(queries)]
+    for n, text in enumerate(queries):
+        store.save_search(f"feed {n:02d}", text, {})
+    triage = Triage(lib, store, bookmarks)
+    triage.feed_counts()  # opens the index (the app has it open by then)
+    counts_ms = []
+    for _ in range(3):
+        t = time.perf_counter()
+        counts = triage.feed_counts()
+        counts_ms.append((time.perf_counter() - t) * 1000)
+    return {
+        "news_papers": len(news),
+        "marks": len(history),
+        "inbox_papers": len(inbox),
+        "news_ids_first_ms": round(news_first_ms, 1),
+        "bulk_mark_ms": round(bulk_ms, 1),
+        "mark_one_p50_ms": round(statistics.median(marks), 2),
+        "mark_one_p95_ms": round(pct(marks, 95), 2),
+        "load_state_ms": round(statistics.median(loads), 1),
+        "inbox_open_ms": round(statistics.median(inbox_cold), 1),
+        "inbox_again_ms": round(statistics.median(inbox_warm), 1),
+        "feeds": len(queries),
+        "feed_counts_ms": round(statistics.median(counts_ms), 1),
+        "feed_unread_total": sum(counts.values()),
+        "reading_file_mb": round(sum(f.stat().st_size for f in folder.iterdir()) / 1048576, 1),
+    }
+
+
 PHASES = {
     "build": phase_build,
     "noop": phase_noop,
@@ -271,6 +350,7 @@ PHASES = {
     "query": phase_query,
     "fts5": phase_fts5,
     "jsonl": phase_jsonl,
+    "triage": phase_triage,
 }
 
 

@@ -38,6 +38,11 @@ def test_bench_runs_at_1000_papers(tmp_path: Path) -> None:
                                                      "fuzzy", "not"}  # fmt: skip
     assert query["suggestions"]["transfromer"] == "transformer"
     assert set(doc["fts5"]) >= {"build_papers_per_s", "query_p50_ms", "query_p95_ms"}
+    triage = doc["triage"]
+    assert set(triage) >= {"mark_one_p50_ms", "mark_one_p95_ms", "load_state_ms",
+                           "inbox_open_ms", "feed_counts_ms"}  # fmt: skip
+    assert triage["feeds"] == 20 and triage["news_papers"] == 1000
+    assert triage["inbox_papers"] == 1000 - triage["marks"] > 0
     app = doc["app"]
     assert set(app) >= {
         "start_ms",
@@ -49,3 +54,4 @@ def test_bench_runs_at_1000_papers(tmp_path: Path) -> None:
     assert app["start_ms"] is None and "not_measured" in app  # skipped, and says so
     table = out_md.read_text()
     assert "| Cold build" in table and "not measured" in table
+    assert "| Triage: mark one paper" in table
