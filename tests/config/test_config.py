@@ -57,7 +57,7 @@ def test_every_key_from_the_file(tmp_path: Path) -> None:
     path = _write(
         'dumps = ["~/papers", "rel"]\ntheme = "nord"\nmax_dump_mb = 8.5\n'
         '[keys]\nbookmark = "z"\n'
-        'list.down = "j,down"\n"read.up" = "u"\n'
+        'list.down = "j,down"\n"read.up" = "w"\n'
         '[fetch]\nbase_url = "http://127.0.0.1:9/"\ndays = 3\n[inbox]\narchive_papers = 50\n'
     )
     s = load_settings(resolve_locations(), environ={})
@@ -66,7 +66,7 @@ def test_every_key_from_the_file(tmp_path: Path) -> None:
     assert (s.dumps.origin, s.dumps.source) == ("file", str(path))
     assert s.theme.value == "nord"
     assert s.max_dump_mb.value == 8.5
-    assert s.keymap == {"bookmark": "z", "list.down": "j,down", "read.up": "u"}
+    assert s.keymap == {"bookmark": "z", "list.down": "j,down", "read.up": "w"}
     assert s.base_url.value == "http://127.0.0.1:9" and s.fetch_days.value == 3
     assert s.archive_papers.value == 50 and s.archive_papers.origin == "file"
 
@@ -139,8 +139,8 @@ def test_broken_files_name_the_line_or_key_and_what_was_expected(text: str, expe
 
 
 def test_a_key_moved_away_frees_it_for_another_action() -> None:
-    _write('[keys]\nsort = "S"\nbookmark = "s"\n')
-    assert load_settings(resolve_locations(), environ={}).keymap == {"sort": "S", "bookmark": "s"}
+    _write('[keys]\nsort = "Z"\nbookmark = "s"\n')
+    assert load_settings(resolve_locations(), environ={}).keymap == {"sort": "Z", "bookmark": "s"}
 
 
 def test_not_utf8_and_a_folder_are_one_line_errors() -> None:
