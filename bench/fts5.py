@@ -12,12 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.fts5_once import SQL as _SQL
 from reader.ingest import discover, iter_dump
-
-_SQL = (
-    "SELECT rowid, highlight(papers, 0, '[', ']'), snippet(papers, 1, '[', ']', '…', 32)"
-    " FROM papers WHERE papers MATCH ? ORDER BY bm25(papers, 2.0, 1.0) LIMIT 20"
-)
 
 
 def build(corpus: Path, db_path: Path) -> tuple[int, float]:

@@ -142,6 +142,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
     else:
         result["fts5"] = {"build_papers_per_s": None, "query_p50_ms": None, "query_p95_ms": None}
+    log("one-off commands, whole processes …")
+    fts5_db = work / f"fts5-{args.size}-{args.seed}.db"
+    extra = ["--rounds", str(args.cli_rounds)]
+    if not args.skip_fts5 and fts5_db.exists():
+        extra += ["--fts5", str(fts5_db)]
+    result["cli"] = worker("cli", corpus, index, *extra, python=py)
+    c = result["cli"]
+    log(
+        f"  search p50 {c['plain_p50_ms']} ms (CPU {c['plain_cpu_p50_ms']}), no hits "
+        f"{c['no_hits_ms']} ms, list 20 {c['list_20_ms']} ms; FTS5 script p50 {c['fts5_p50_ms']} ms"
+    )
     if args.app == "skip":
         result["app"] = _no_app("skipped (--app skip)")
     else:
@@ -190,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mmap", action="store_true", help="also query with mmap storage")
     parser.add_argument("--jsonl", type=int, nargs="*", default=[],
                         help="also index arXiv-snapshot JSONL files of these sizes (peak RSS)")  # fmt: skip
+    parser.add_argument("--cli-rounds", type=int, default=3,
+                        help="one-off commands: runs of every query (medians)")  # fmt: skip
     parser.add_argument("--python", help="interpreter for the phases (e.g. another venv)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)

@@ -343,6 +343,97 @@ def phase_triage(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _processes(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Run one whole process; (wall ms, CPU ms, stdout)."""
+    import subprocess
+
+    before = children_cpu()
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+    wall = (time.perf_counter() - t) * 1000
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[3:]} failed: {proc.stderr[-2000:]}")
+    return wall, (children_cpu() - before) * 1000, proc.stdout
+
+
+def phase_cli(args: argparse.Namespace) -> dict[str, Any]:
+    """One-off commands as scripts run them: each question a whole `paper-reader` process
+    on the built index (bytecode written, one unmeasured run first), beside a one-shot
+    FTS5 script on the same corpus. Medians of `--rounds` runs of every query."""
+    from bench.queries import MISSPELT, PLAIN_KINDS, QUERIES
+    from reader.locations import resolve_locations
+
+    repo = Path(__file__).resolve().parent.parent
+    work = args.index.parent
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(repo), PAPER_READER_CACHE_DIR=str(work / "cli-cache"))
+    for sub in ("DATA", "STATE", "CONFIG"):
+        env[f"PAPER_READER_{sub}_DIR"] = str(work / f"cli-{sub.lower()}")
+    # The CLI's index folder for this dump set is the bench's own index.
+    os.environ["PAPER_READER_CACHE_DIR"] = env["PAPER_READER_CACHE_DIR"]
+    link = resolve_locations().index_dir([args.corpus.resolve()])
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(args.index.resolve())
+    cli = [sys.executable, "-m", "reader", "--dumps", str(args.corpus.resolve())]
+    fts = [sys.executable, "-m", "bench.fts5_once", str(args.fts5)] if args.fts5 else None
+    plain = [(text, fts_text) for kind, text, fts_text in QUERIES if kind in PLAIN_KINDS]
+
+    def run(cmd: list[str]) -> tuple[float, float, str]:
+        return _processes(cmd, env, repo)
+
+    run([*cli, "search", "diffusion"])  # writes bytecode; the index's files are read once
+    if fts:
+        run([*fts, "diffusion"])
+    walls: dict[str, list[float]] = {
+        "plain": [],
+        "no_hits": [],
+        "list": [],
+        "inbox": [],
+        "fts5": [],
+    }
+    cpus: dict[str, list[float]] = {k: [] for k in walls}
+    hints: dict[str, str] = {}
+    for _ in range(args.rounds):
+        for text, fts_text in plain:
+            wall, cpu, _out = run([*cli, "search", text])
+            walls["plain"].append(wall)
+            cpus["plain"].append(cpu)
+            if fts:
+                wall, cpu, _out = run([*fts, fts_text])
+                walls["fts5"].append(wall)
+                cpus["fts5"].append(cpu)
+        for text in MISSPELT:
+            wall, cpu, out = run([*cli, "search", text])
+            walls["no_hits"].append(wall)
+            cpus["no_hits"].append(cpu)
+            hints[text] = out.strip()
+        for name, command in (("list", "list"), ("inbox", "inbox")):
+            wall, cpu, _out = run([*cli, command, "--limit", "20"])
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+
+    def med(values: list[float]) -> float | None:
+        return round(statistics.median(values), 1) if values else None
+
+    return {
+        "plain_p50_ms": med(walls["plain"]),
+        "plain_p95_ms": round(pct(walls["plain"], 95), 1),
+        "plain_cpu_p50_ms": med(cpus["plain"]),
+        "no_hits_ms": med(walls["no_hits"]),
+        "no_hits_cpu_ms": med(cpus["no_hits"]),
+        "list_20_ms": med(walls["list"]),
+        "list_20_cpu_ms": med(cpus["list"]),
+        "inbox_20_ms": med(walls["inbox"]),
+        "inbox_20_cpu_ms": med(cpus["inbox"]),
+        "fts5_p50_ms": med(walls["fts5"]),
+        "fts5_cpu_p50_ms": med(cpus["fts5"]),
+        "rounds": args.rounds,
+        "no_hits_output": hints,
+    }
+
+
 PHASES = {
     "build": phase_build,
     "noop": phase_noop,
@@ -351,6 +442,7 @@ PHASES = {
     "fts5": phase_fts5,
     "jsonl": phase_jsonl,
     "triage": phase_triage,
+    "cli": phase_cli,
 }
 
 
@@ -363,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mmap", action="store_true")
     parser.add_argument("--stock", action="store_true", help="query: Whoosh's own paths only")
     parser.add_argument("--warm", action="store_true", help="query: after Library.warm()")
+    parser.add_argument("--fts5", type=Path, help="cli: the FTS5 database of the same corpus")
+    parser.add_argument("--rounds", type=int, default=3, help="cli: runs of every query")
     args = parser.parse_args(argv)
     result = PHASES[args.phase](args)
     import whoosh

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reader import __version__
 
@@ -27,7 +27,9 @@ def _add_dumps(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only` naming a command, the parsers that command needs
+    (what it accepts, its help and its errors are the same)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A keyboard-driven terminal reader for Hugging Face Papers dumps. "
@@ -73,24 +75,65 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("paths", "where paper-reader keeps its data and which dumps it uses")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    from reader.config_cli import add_config_command
+    known = any(only in names for names, _ in _GROUPS)
+    for names, add in _GROUPS:
+        if only is None or (only not in _BUILT_IN and (only in names or not known)):
+            add(sub)
+    return parser
+
+
+#: The commands defined above: a one-off `search` or `list` builds only these parsers.
+_BUILT_IN = frozenset({"index", "list", "search", "similar", "paths"})
+
+
+def _add_fetch(sub: argparse._SubParsersAction) -> None:
     from reader.fetch.cli import add_fetch_command
 
     _add_dumps(add_fetch_command(sub), argparse.SUPPRESS)
 
+
+def _add_config(sub: argparse._SubParsersAction) -> None:
+    from reader.config_cli import add_config_command
+
     _add_dumps(add_config_command(sub), argparse.SUPPRESS)
 
+
+def _add_bookmarks(sub: argparse._SubParsersAction) -> None:
     from reader.bookmarks.cli import add_bookmark_commands
 
     before = set(sub.choices)
     add_bookmark_commands(sub)
     for name in set(sub.choices) - before:
         _add_dumps(sub.choices[name], argparse.SUPPRESS)
+
+
+def _add_triage(sub: argparse._SubParsersAction) -> None:
     from reader.triage_cli import add_triage_commands
 
     for triage_parser in add_triage_commands(sub):
         _add_dumps(triage_parser, argparse.SUPPRESS)
-    return parser
+
+
+#: The other commands' parsers, in `--help` order; their modules import a lot (HTTP, the
+#: config's key table, the bookmark store), so they are added only when they may be needed.
+_GROUPS: tuple[tuple[tuple[str, ...], Callable[[argparse._SubParsersAction], None]], ...] = (
+    (("fetch",), _add_fetch),
+    (("config",), _add_config),
+    (("bookmarks",), _add_bookmarks),
+    (("inbox", "mark", "feeds"), _add_triage),
+)
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command `argv` names, read ahead of argparse (None: none, or an option argparse
+    must judge, such as `-h` or an abbreviated `--dumps`)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--dumps":
+            next(words, None)
+        elif not word.startswith("--dumps="):
+            return None if word.startswith("-") else word
+    return None
 
 
 def _positive(text: str) -> int:
@@ -105,7 +148,8 @@ def _positive(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(command_of(words)).parse_args(words)
     try:
         return _dispatch(args)
     except KeyboardInterrupt:

@@ -137,12 +137,12 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         from reader.search.query import make_parser
 
         try:
-            ix = open_whoosh(self.index_dir)
+            ix, searcher = open_whoosh(self.index_dir)
         except IndexDamaged as exc:
             self._damage = str(exc)
             return
         self._ix = ix
-        self._searcher = ix.searcher()
+        self._searcher = searcher
         self._parser = make_parser(ix.schema)
         self._words_parser = qparser.QueryParser("words", ix.schema, group=qparser.AndGroup)
 

@@ -57,24 +57,29 @@ def storage(index_dir: Path) -> FileStorage:
     return FileStorage(str(index_dir / WHOOSH_DIR), supports_mmap=False)
 
 
-def open_whoosh(index_dir: Path) -> Any:
-    """Open the Whoosh index, raising `IndexDamaged` with a reason if it cannot be read."""
+def open_whoosh(index_dir: Path) -> tuple[Any, Any]:
+    """Open the Whoosh index and a searcher on it, read a little to check both; raises
+    `IndexDamaged` with a reason if they cannot be read."""
     from whoosh import index as windex
 
     wdir = index_dir / WHOOSH_DIR
     if not wdir.is_dir():
         raise IndexDamaged("index folder missing")
+    searcher = None
     try:
         ix = storage(index_dir).open_index()
-        with ix.searcher() as searcher:
-            searcher.doc_count_all()
-            reader = searcher.reader()
-            for _ in zip(range(3), reader.all_terms(), strict=False):
-                pass
-        return ix
+        searcher = ix.searcher()
+        searcher.doc_count_all()
+        reader = searcher.reader()
+        for _ in zip(range(3), reader.all_terms(), strict=False):
+            pass
+        return ix, searcher
     except windex.EmptyIndexError as exc:
         raise IndexDamaged("index is empty or its table of contents is missing") from exc
     except Exception as exc:  # Whoosh raises many types on damaged files
+        if searcher is not None:
+            with suppress(Exception):
+                searcher.close()
         raise IndexDamaged(f"index cannot be read ({type(exc).__name__}: {exc})") from exc
 
 

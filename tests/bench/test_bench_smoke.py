@@ -19,7 +19,7 @@ def test_bench_runs_at_1000_papers(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--size", "1000", "--workdir", str(tmp_path / "work"),
-         "--app", "skip", "--json", str(out_json), "--markdown", str(out_md), "--quiet"],
+         "--app", "skip", "--cli-rounds", "1", "--json", str(out_json), "--markdown", str(out_md), "--quiet"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -43,6 +43,10 @@ def test_bench_runs_at_1000_papers(tmp_path: Path) -> None:
                            "inbox_open_ms", "feed_counts_ms"}  # fmt: skip
     assert triage["feeds"] == 20 and triage["news_papers"] == 1000
     assert triage["inbox_papers"] == 1000 - triage["marks"] > 0
+    cli = doc["cli"]
+    for key in ("plain_p50_ms", "no_hits_ms", "fts5_p50_ms", "list_20_ms", "inbox_20_ms"):
+        assert isinstance(cli[key], float), key
+    assert cli["no_hits_output"]["transfromer"] == "No results. Did you mean: transformer?"
     app = doc["app"]
     assert set(app) >= {
         "start_ms",
@@ -55,3 +59,4 @@ def test_bench_runs_at_1000_papers(tmp_path: Path) -> None:
     table = out_md.read_text()
     assert "| Cold build" in table and "not measured" in table
     assert "| Triage: mark one paper" in table
+    assert "| One-off `search`, whole process" in table
