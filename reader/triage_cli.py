@@ -144,6 +144,10 @@ def run_mark(args: argparse.Namespace, triage: Triage, out: TextIO) -> int:
         if not _DATE.match(args.before):
             raise UserError(f"--before wants a date as YYYY-MM-DD, got {args.before!r}")
         ids = triage.ids_before(args.before)
+    if state is State.SEEN and not args.ids:
+        # A bulk "seen" leaves dismissed papers dismissed (and seen ones as they are).
+        done = triage.reading.seen_ids()
+        ids = [i for i in ids if i not in done]
     step = triage.reading.mark(ids, state, "mark")
     noun = "paper" if step.changed == 1 else "papers"
     out.write(f"{step.changed} {noun} marked {state.value}\n")

@@ -362,9 +362,10 @@ class TriageMixin(_Base):
     def action_mark_list_seen(self) -> None:
         from reader.tui.screens.triage import ConfirmScreen
 
-        ids = list(self.active_list.ids)
+        unread = self.unread  # a dismissed paper stays dismissed; archive papers are never unread
+        ids = [pid for pid in self.active_list.ids if pid in unread]
         if not ids:
-            self.notify("The list is empty.", timeout=2)
+            self.notify("Nothing unread in this list.", timeout=2)
             return
         where = "the inbox" if self.inbox_mode else "this list"
 
@@ -374,7 +375,7 @@ class TriageMixin(_Base):
                 self.notify(f"Marked {len(ids)} papers seen (u undoes)", timeout=3)
 
         self.push_screen(ConfirmScreen(
-            f"Mark all {len(ids)} papers of {where} seen? (u undoes it)", "Mark seen"), done)  # fmt: skip
+            f"Mark the {len(ids)} unread papers of {where} seen? (u undoes it)", "Mark seen"), done)  # fmt: skip
 
     # -- saved searches ------------------------------------------------------------------------
     def saved_filters(self) -> dict[str, Any]:

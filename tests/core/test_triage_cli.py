@@ -62,7 +62,8 @@ def test_a_paper_seen_in_one_dump_stays_seen_when_another_repeats_it(tmp_path: P
 
 def test_mark_by_dump_all_before_and_bad_input(sample_dir: Path) -> None:
     name = next(sample_dir.glob("004_*")).name
-    assert ok("mark", "seen", "--dump", name, dumps=sample_dir) == "60 papers marked seen\n"
+    assert ok("mark", "dismissed", REPEATED, dumps=sample_dir) == "1 paper marked dismissed\n"
+    assert ok("mark", "seen", "--dump", name, dumps=sample_dir) == "59 papers marked seen\n"
     assert ok("inbox", "--count", dumps=sample_dir) == "145\n"
     assert ok("mark", "unread", "--all", dumps=sample_dir) == "60 papers marked unread\n"
     # 002 is dated Mar 14; 000 has no page date (its file date counts) and 004 is Mar 17

@@ -112,21 +112,25 @@ async def test_mark_the_whole_list_seen_after_a_confirmation_and_undo_it(new_app
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("i", "X")
+        await pilot.press("i")
+        await settle(pilot)
+        first = app.results.list.ids[0]
+        await pilot.press("x", "X")  # dismiss the first, then mark the rest seen
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # no: nothing changes
         await settle(pilot)
-        assert not isinstance(app.screen, ConfirmScreen) and not _reading().seen_ids()
+        assert not isinstance(app.screen, ConfirmScreen) and _reading().seen_ids() == {first}
         await pilot.press("X")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
         assert len(_reading().seen_ids()) == 205
+        assert _reading().state(first) is State.DISMISSED  # a bulk mark leaves it dismissed
         assert app.sub_title.endswith("· 0 unread") and _title(app).startswith("Inbox · 0 unread")
         await pilot.press("u")  # one step
         await settle(pilot)
-        assert not _reading().seen_ids() and app.sub_title.endswith("· 205 unread")
+        assert _reading().seen_ids() == {first} and app.sub_title.endswith("· 204 unread")
 
 
 async def test_save_a_search_count_it_run_it_and_rename_and_delete_it(
