@@ -280,6 +280,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
         "state_dir": str(loc.state_dir),
         "index_dir": str(lib.index_dir),
         "bookmarks_file": str(loc.bookmarks_file),
+        "reading_file": str(loc.reading_file),
         "log_file": str(loc.log_file),
         "dumps": {"origin": selection.origin, "paths": [str(p) for p in selection.roots]},
     }
@@ -294,6 +295,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
         "state_dir",
         "index_dir",
         "bookmarks_file",
+        "reading_file",
         "log_file",
     ):
         print(f"{key:<15} {doc[key]}")

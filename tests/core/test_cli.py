@@ -68,8 +68,10 @@ def test_env_dumps_and_default_samples(sample_dir: Path, tmp_path: Path) -> None
         "config_dir",
         "index_dir",
         "bookmarks_file",
+        "reading_file",
         "dumps",
     }
+    assert default["reading_file"] == str(Path(default["data_dir"]) / "reading.sqlite")
     assert default["data_dir"].startswith(str(tmp_path))
     # A non-empty <data dir>/dumps is used when nothing else is given.
     user_dumps = Path(default["data_dir"]) / "dumps"
