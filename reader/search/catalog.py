@@ -91,15 +91,29 @@ class Catalog:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        with self.transaction() as db:
-            db.executescript(_SCHEMA)
+        #: Opened read-only: its folder cannot be written (a read-only cache), so the last
+        #: built catalog is read as it stands, and nothing may change it.
+        self.read_only = False
+        try:
+            with self.transaction() as db:
+                db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc) or not path.exists():
+                raise
+            self.close()
+            self.read_only = True
+            self.connect().execute("SELECT 1 FROM meta LIMIT 1")
 
     def connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -36,6 +37,9 @@ from reader.ingest import (
 from reader.ingest import files as files_mod
 from reader.ingest.dump import DumpInfo
 from reader.model import Paper
+from tests import unprivileged
+
+REPO = Path(__file__).resolve().parents[2]
 
 T = TypeVar("T")
 SAMPLE = "Title one\nAbstract one is about widgets.\nTitle two\nAbstract two is about gadgets.\n"
@@ -138,15 +142,31 @@ def test_a_missing_file(tmp_path: Path) -> None:
     assert one_warning(tmp_path / "gone.txt") == "no such file or directory"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without read permission")
 def test_a_file_without_read_permission(tmp_path: Path) -> None:
+    """Read by a process that file modes bind (also when the suite runs as root)."""
+    if reason := unprivileged.why_modes_cannot_bind():
+        pytest.skip(reason)
     path = tmp_path / "secret.txt"
     path.write_text(SAMPLE)
     path.chmod(0)
+    code = (
+        "import json, sys\n"
+        "from reader.ingest.dump import read_dump\n"
+        "papers, info = read_dump(sys.argv[1])\n"
+        "print(json.dumps([len(papers), info.warnings]))\n"
+    )
     try:
-        assert one_warning(path) == "permission denied"
+        res = unprivileged.run(
+            [sys.executable, "-c", code, str(path)],
+            capture_output=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            timeout=60,
+        )
     finally:
         path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout) == [0, ["permission denied"]]
 
 
 def test_an_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,12 +11,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from reader.locations import resolve_locations
 from reader.search import Library
+from tests import unprivileged
+from tests.unprivileged import run as unprivileged_run
 
 REPO = Path(__file__).resolve().parents[2]
 DUMP = "000_1828332811127e68.txt"  # one sample dump (49 papers): quick to rebuild
@@ -56,13 +59,14 @@ def setup(template: tuple[Path, Path]) -> tuple[Path, Path, Path]:
 
 
 def cli(
-    dumps: Path, *args: str, env: dict[str, str] | None = None
+    dumps: Path, *args: str, env: dict[str, str] | None = None, unprivileged: bool = False
 ) -> subprocess.CompletedProcess[str]:
+    """`paper-reader --dumps DUMPS ARGS`; `unprivileged`: in a process file modes bind."""
     full = dict(os.environ if env is None else env, PYTHONPATH=str(REPO))
-    return subprocess.run(
+    run = unprivileged_run if unprivileged else partial(subprocess.run, text=True)
+    return run(
         [sys.executable, "-m", "reader", "--dumps", str(dumps), *args],
         capture_output=True,
-        text=True,
         env=full,
         timeout=120,
     )
@@ -240,16 +244,18 @@ def test_lock_path_taken_by_a_folder_falls_back(setup: tuple[Path, Path, Path]) 
     assert bookmarks.read_bytes() == BOOKMARK_BYTES
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores chmod")
 def test_read_only_cache_falls_back_to_the_last_index(setup: tuple[Path, Path, Path]) -> None:
+    """The search runs in a process that file modes bind (also when the suite runs as root)."""
+    if reason := unprivileged.why_modes_cannot_bind():
+        pytest.skip(reason)
     dumps, index_dir, bookmarks = setup
     (dumps / DUMP).write_text((dumps / DUMP).read_text() + "\nNew title\nNew abstract.\n")
     modes = {p: p.stat().st_mode for p in (index_dir.parent, index_dir, index_dir / "whoosh")}
     try:
         for p in modes:
             p.chmod(0o500)
-        res = cli(dumps, "search", "diffusion", "--limit", "1")
-        assert res.returncode == 0 and "Diffusion" in res.stdout
+        res = cli(dumps, "search", "diffusion", "--limit", "1", unprivileged=True)
+        assert res.returncode == 0 and "Diffusion" in res.stdout, res.stderr
         assert "using the last built index" in res.stderr
     finally:
         for p, mode in modes.items():
