@@ -21,10 +21,13 @@ def run_in_pty(
     keys: Sequence[tuple[float, bytes]],
     size: tuple[int, int] = (100, 30),
     timeout: float = 60.0,
+    wait_for: bytes | None = None,
 ) -> tuple[bytes, int]:
     """Start `python -m reader ARGS` on a pty; send each key after its delay; return (output, status).
 
-    The last key should quit the app; if it does not exit by `timeout`, it is killed.
+    With `wait_for`, the first key's delay counts from the moment the app has written it
+    (its first frame), not from the start. The last key should quit the app; if it does not
+    exit by `timeout`, it is killed.
     """
     cols, rows = size
     pid, fd = pty.fork()
@@ -38,7 +41,10 @@ def run_in_pty(
     status = None
     try:
         while time.monotonic() < deadline:
-            if pending and time.monotonic() >= next_at:
+            if wait_for is not None and wait_for in out:
+                wait_for = None
+                next_at = time.monotonic() + (pending[0][0] if pending else 0)
+            if pending and wait_for is None and time.monotonic() >= next_at:
                 os.write(fd, pending.pop(0)[1])
                 next_at = time.monotonic() + (pending[0][0] if pending else 0)
             ready, _, _ = select.select([fd], [], [], 0.05)

@@ -12,6 +12,7 @@ from reader.locations import resolve_locations
 from reader.tui import make_app
 
 from ..tui.conftest import _settle as settle
+from ..tui.conftest import palette_settled
 from .conftest import HfServer, sample_items
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_dumps"
@@ -80,7 +81,7 @@ async def test_the_palette_offers_fetch(hf_server: HfServer) -> None:
         await pilot.press("ctrl+p")
         for char in "fetch today":
             await pilot.press("space" if char == " " else char)
-        await pilot.pause(0.3)
+        await palette_settled(pilot, "fetch today")
         palette = app.screen
         assert isinstance(palette, CommandPalette)
         await pilot.press("enter")

@@ -108,6 +108,23 @@ async def _settle(pilot: Pilot[None], rounds: int = 600) -> None:
     raise AssertionError("the app did not settle")
 
 
+async def palette_settled(pilot: Pilot[None], words: str) -> None:
+    """Wait until the command palette has finished searching for what was typed and
+    highlights a command whose name holds `words`' first word."""
+    from textual.command import CommandList
+
+    app = pilot.app
+    first = words.split()[0].casefold()
+    while True:
+        await pilot.pause()
+        commands = app.screen.query_one(CommandList)
+        option = commands.highlighted_option
+        searching = any(w.is_running for w in app.workers)
+        if not searching and option is not None and first in str(option.prompt).casefold():
+            return
+        await pilot.pause(0.01)
+
+
 async def _type_text(pilot: Pilot[None], text: str) -> None:
     """Type characters one by one (space and punctuation by their key names)."""
     names = {" ": "space", ",": "comma", "/": "slash", "?": "question_mark", ":": "colon"}

@@ -11,6 +11,8 @@ from textual.widgets import Input, TextArea
 from reader.tui.keys import all_keys
 from reader.tui.screens import EditNoteScreen, EditTagsScreen, HelpScreen
 
+from .conftest import palette_settled
+
 
 async def test_moving_through_the_list_and_the_read_pane_follows(new_app, settle) -> None:
     app = new_app()
@@ -203,7 +205,7 @@ async def test_command_palette_runs_actions(new_app, settle, type_text, words, c
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, words)
-        await pilot.pause(0.3)
+        await palette_settled(pilot, words)
         await pilot.press("enter")
         await settle(pilot)
         if check == "pane":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from reader.locations import resolve_locations
 from reader.search import Library
 from reader.tui import collector
 from reader.tui.app import PaperReaderApp
+from reader.tui.messages import SyncFinished
 from reader.tui.startup import FirstLook
 from reader.tui.widgets import PaperList
 
@@ -108,16 +109,25 @@ async def test_a_slow_first_look_is_waited_for_not_drawn_as_loading(
     """The catalog check usually ends before the app mounts; when it is late (a busy
     machine), the mount waits for it instead of drawing "Loading…" and laying out again."""
     drawn = _lists_drawn(monkeypatch)
-    run = FirstLook._run
+    run, finished = FirstLook._run, FirstLook.finished
+    mount_waits = threading.Event()
 
-    def slow(self: FirstLook) -> None:
-        time.sleep(0.2)
+    def late(self: FirstLook) -> None:  # starts only once the mount is waiting for it
+        mount_waits.wait(30)
         run(self)
 
-    monkeypatch.setattr(FirstLook, "_run", slow)
+    def waited_for(self: FirstLook, timeout: float | None = 0.0) -> SyncFinished | None:
+        if timeout:
+            mount_waits.set()
+        return finished(self, timeout)
+
+    monkeypatch.setattr(FirstLook, "_run", late)
+    monkeypatch.setattr(FirstLook, "finished", waited_for)
+    monkeypatch.setattr(FirstLook, "MOUNT_WAIT", 30.0)  # a slow machine must not lose the race
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert mount_waits.is_set()
         assert drawn and drawn[0] == app.library.paper_count() > 100
 
 
