@@ -280,3 +280,51 @@ def test_config_archive_papers_reaches_the_inbox(sample_dir: Path) -> None:
     path.write_text("[inbox]\narchive_papers = 50\n", encoding="utf-8")
     after = _run("--dumps", str(sample_dir), "inbox", "--count")
     assert after.returncode == 0 and int(after.stdout) < 205
+
+
+def test_every_binding_in_the_app_has_an_id_from_the_key_table() -> None:
+    """`[keys]` rebinds by binding id: every binding of the app, its widgets and screens has
+    one, and each comes from reader/tui/keys.py (no Binding(...) written elsewhere)."""
+    from reader.tui.app import PaperReaderApp
+    from reader.tui.panes.read import ReadPane
+    from reader.tui.screens.edit import EditNoteScreen, EditTagsScreen
+    from reader.tui.screens.help import HelpScreen
+    from reader.tui.widgets.choices import ChoiceList, Tick
+    from reader.tui.widgets.paper_list import PaperList
+    from reader.tui.widgets.tick_list import TickList
+
+    ids = set()
+    for cls in (PaperReaderApp, ReadPane, EditNoteScreen, EditTagsScreen, HelpScreen, ChoiceList,
+                Tick, PaperList, TickList):  # fmt: skip
+        for binding in cls.BINDINGS:
+            assert getattr(binding, "id", None), (cls.__name__, binding)
+            ids.add(binding.id)
+    assert ids == {k.id for k in all_keys()}
+    tui = Path(__file__).resolve().parents[2] / "reader" / "tui"
+    for source in tui.rglob("*.py"):
+        if source.name != "keys.py":
+            assert "Binding(" not in source.read_text(encoding="utf-8"), source
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TOML_BITS = st.sampled_from([
+    "[keys]\n", "[fetch]\n", "[inbox]\n", "[keys.list]\n", 'bookmark = "z"\n', 'sort = "z"\n',
+    "days = 3\n", "days = 0\n", 'base_url = "http://x"\n', "archive_papers = -1\n",
+    'theme = "nord"\n', "dumps = []\n", 'dumps = ["a"]\n', "max_dump_mb = 1e400\n", "x = 1\n",
+    'down = "j"\n', "= \n", '"\n', "[[keys]]\n", "keys = 1\n", "\x00", "é\n",
+])  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_TOML_BITS, max_size=8) | st.text(max_size=60))
+def test_any_file_gives_settings_or_one_config_error(parts: list[str] | str) -> None:
+    text = parts if isinstance(parts, str) else "".join(parts)
+    path = _write(text)
+    try:
+        load_settings(resolve_locations(), environ={})
+    except ConfigError as exc:
+        assert str(exc).startswith(f"{path}") and "\n" not in str(exc)

@@ -238,3 +238,24 @@ def test_base_url_flag_beats_the_environment(hf_server: HfServer) -> None:
 
 def test_the_samples_folder_is_where_the_tests_say() -> None:
     assert SHARED.name == "hf_api_samples" and SHARED.parent.name == "shared"
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from reader.fetch.http import _parse  # noqa: E402
+
+
+@given(st.binary(max_size=200) | st.builds(lambda v: json.dumps(v).encode(), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+        ["paper", "id", "title"]), inner, max_size=3), max_leaves=8)))  # fmt: skip
+def test_any_answer_is_the_array_of_items_or_a_one_line_cause(body: bytes) -> None:
+    url = "http://127.0.0.1/api/daily_papers?date=2026-01-01"
+    try:
+        items = _parse(body, "application/json", url, url)
+    except FetchFailed as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert isinstance(items, list)
+    assert all(isinstance(i, dict) for i in items)

@@ -88,3 +88,22 @@ async def test_the_palette_offers_fetch(hf_server: HfServer) -> None:
         await _fetched(pilot)
         assert any(n.title == "Fetch" for n in app._notifications)
         assert hf_server.requests  # the command ran the fetch
+
+
+async def test_a_session_on_other_dumps_says_where_the_days_went(
+    hf_server: HfServer, sample_dir: Path
+) -> None:
+    hf_server.days[TODAY] = sample_items()[:2]
+    loc = resolve_locations()
+    loc.config_dir.mkdir(parents=True)
+    (loc.config_dir / "config.toml").write_text(
+        f'[fetch]\nbase_url = "{hf_server.url}"\n', encoding="utf-8"
+    )
+    app = make_app([str(sample_dir)], locations=loc, store=BookmarkStore(loc.bookmarks_file))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await _fetched(pilot)
+        note = next(n.message for n in app._notifications if n.title == "Fetch")
+        assert f"saved in {loc.user_dumps_dir}, which this session does not read" in note
+        assert (loc.user_dumps_dir / "hf-daily" / f"{TODAY}.json").is_file()
