@@ -35,6 +35,11 @@ class FetchMixin(_Base):
         library: Library
         locations: Locations
         settings: Settings
+        inbox_mode: bool
+
+        @property
+        def current_id(self) -> str | None: ...
+        def open_inbox(self, restore: str | None = None) -> None: ...
 
         def show_sync_bar(self, label: str) -> None: ...
         def _post_progress(self, done: int, total: int, label: str) -> None: ...
@@ -64,8 +69,8 @@ class FetchMixin(_Base):
         except (FetchStopped, SyncStopped):
             return  # the app is closing
         except Exception as exc:
-            self.post_message(FetchFinished(f"Fetch failed: {error_message(exc)}", error=True))
             self.post_message(SyncFinished(None, None, *self._overview()))
+            self.post_message(FetchFinished(f"Fetch failed: {error_message(exc)}", error=True))
             return
         sync_report, sync_error = None, None
         if report.fetched and not worker.is_cancelled:
@@ -76,8 +81,11 @@ class FetchMixin(_Base):
                 return
             except Exception as exc:
                 sync_error = f"indexing failed: {error_message(exc)}"
-        self.post_message(FetchFinished(*self._summary(report)))
+        # The sync's end first (the lists, the counts), then the summary, which shows the inbox
+        # again when it is open: the sync's new search would otherwise replace it.
         self.post_message(SyncFinished(sync_report, sync_error, *self._overview()))
+        summary, failed = self._summary(report)
+        self.post_message(FetchFinished(summary, failed, self.inbox_mode and bool(report.fetched)))
 
     def _overview(self) -> tuple[int, list[SourceInfo], bool]:
         lib = self.library
@@ -102,6 +110,8 @@ class FetchMixin(_Base):
         return summary, False
 
     def on_fetch_finished(self, message: FetchFinished) -> None:
+        if message.reopen_inbox:
+            self.open_inbox(restore=self.current_id)
         self.notify(message.summary, title="Fetch", markup=False,
                     severity="error" if message.error else "information",
                     timeout=15 if message.error else 8)  # fmt: skip

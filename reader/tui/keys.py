@@ -142,6 +142,15 @@ EDIT_KEYS: tuple[Key, ...] = (
     Key("escape", "cancel", "Cancel", "tag/note editor: cancel", name="cancel", scope="edit"),
     Key("ctrl+s", "save", "Save", "tag/note editor: save", name="save", scope="edit"),
 )
+CONFIRM_KEYS: tuple[Key, ...] = (
+    Key("y", "answer(True)", "Yes", "a yes/no question: yes", name="yes", scope="confirm"),
+    Key("n,escape", "answer(False)", "No", "a yes/no question: no", name="no",
+        scope="confirm"),
+)
+NAME_KEYS: tuple[Key, ...] = (
+    Key("escape", "cancel", "Cancel", "naming a saved search: cancel", name="cancel",
+        scope="name"),
+)
 HELP_KEYS: tuple[Key, ...] = (
     Key("escape,question_mark,q", "close", "Close", "close this help", name="close",
         scope="help"),
@@ -157,6 +166,8 @@ SCOPES: dict[str, tuple[Key, ...]] = {
     "tick": TICK_KEYS,
     "ticks": TICKS_KEYS,
     "edit": EDIT_KEYS,
+    "confirm": CONFIRM_KEYS,
+    "name": NAME_KEYS,
     "help": HELP_KEYS,
 }
 #: Widgets of the main screen: the app's keys work while one of them has focus, so a key

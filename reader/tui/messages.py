@@ -105,10 +105,12 @@ class SuggestionAccepted(Message):
 
 @dataclass(eq=False, repr=False)
 class FetchFinished(Message):
-    """The app's fetch ended: a line to show, and whether it is an error."""
+    """The app's fetch ended: a line to show, whether it is an error, and whether to show the
+    inbox again (it was open when the fetch ended)."""
 
     summary: str
     error: bool = False
+    reopen_inbox: bool = False
 
 
 @dataclass(eq=False, repr=False)

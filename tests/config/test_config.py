@@ -289,13 +289,14 @@ def test_every_binding_in_the_app_has_an_id_from_the_key_table() -> None:
     from reader.tui.panes.read import ReadPane
     from reader.tui.screens.edit import EditNoteScreen, EditTagsScreen
     from reader.tui.screens.help import HelpScreen
+    from reader.tui.screens.triage import ConfirmScreen, NameScreen
     from reader.tui.widgets.choices import ChoiceList, Tick
     from reader.tui.widgets.paper_list import PaperList
     from reader.tui.widgets.tick_list import TickList
 
     ids = set()
     for cls in (PaperReaderApp, ReadPane, EditNoteScreen, EditTagsScreen, HelpScreen, ChoiceList,
-                Tick, PaperList, TickList):  # fmt: skip
+                Tick, PaperList, TickList, ConfirmScreen, NameScreen):  # fmt: skip
         for binding in cls.BINDINGS:
             assert getattr(binding, "id", None), (cls.__name__, binding)
             ids.add(binding.id)

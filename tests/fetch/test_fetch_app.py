@@ -107,3 +107,22 @@ async def test_a_session_on_other_dumps_says_where_the_days_went(
         note = next(n.message for n in app._notifications if n.title == "Fetch")
         assert f"saved in {loc.user_dumps_dir}, which this session does not read" in note
         assert (loc.user_dumps_dir / "hf-daily" / f"{TODAY}.json").is_file()
+
+
+async def test_fetched_papers_show_in_the_open_inbox(hf_server: HfServer) -> None:
+    items = sample_items()[:3]
+    hf_server.days[TODAY] = items
+    app = _app(hf_server.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.inbox_mode
+        before = set(app.results.list.ids)
+        await pilot.press("ctrl+g")
+        await _fetched(pilot)
+        assert app.inbox_mode
+        ids = set(app.results.list.ids)
+        assert len(ids - before) == 3 and before <= ids
+        new_titles = {row.title for row in app.fetch_result_rows(sorted(ids - before))}
+        assert new_titles == {" ".join(i["paper"]["title"].split()) for i in items}

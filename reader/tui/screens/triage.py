@@ -7,20 +7,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from reader.tui.keys import CONFIRM_KEYS, NAME_KEYS, bindings
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """A question; `y`/enter answers yes, `n`/escape no."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(CONFIRM_KEYS)
 
     def __init__(self, question: str, yes: str = "Yes") -> None:
         super().__init__()
@@ -51,9 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class NameScreen(ModalScreen[str | None]):
     """One line of text (a saved search's name); enter saves, escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="name.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(NAME_KEYS)
 
     def __init__(self, heading: str, value: str = "", hint: str = "") -> None:
         super().__init__()
