@@ -115,6 +115,48 @@ class FusedTokenizer(Tokenizer):
             yield token
 
 
+class PairTokenizer(Tokenizer):
+    """Each two indexed stems at neighbouring positions, as one term (`larg languag`): a
+    word the index skips (a stop word) between them makes no pair. The engine narrows a
+    phrase's candidates with them before it reads positions."""
+
+    def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
+        self.stoplist = stoplist
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PairTokenizer) and other.stoplist == self.stoplist
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        token = Token(False, False, removestops=True, mode=kwargs.get("mode", ""))
+        token.boost = 1.0
+        token.stopped = False
+        previous = None
+        stoplist = self.stoplist
+        for match in _WORD.finditer(value):
+            word = fold(match.group(0))
+            if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE or word in stoplist:
+                previous = None
+                continue
+            current = stem(word)
+            if previous is not None:
+                token.text = pair(previous, current)
+                yield token
+            previous = current
+
+
+def pair(first: str, second: str) -> str:
+    """The pair term of two stems at neighbouring positions."""
+    return f"{first} {second}"
+
+
+def pair_analyzer() -> Analyzer:
+    """Analyzer for the pair fields (neighbouring stems of the title or the abstract)."""
+    return cast(Analyzer, PairTokenizer())
+
+
 def stemming_analyzer() -> Analyzer:
     """Analyzer for title and abstract: folded, stop words removed, Porter-stemmed."""
     return cast(Analyzer, FusedTokenizer(stemming=True))  # a tokenizer alone is an analyzer

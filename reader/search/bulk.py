@@ -27,7 +27,15 @@ from itertools import pairwise
 from typing import IO, Any
 
 from reader.search import compat, termtable
-from reader.search.analysis import _MAX_SIZE, _MIN_SIZE, _WORD, FusedTokenizer, fold, stem
+from reader.search.analysis import (
+    _MAX_SIZE,
+    _MIN_SIZE,
+    _WORD,
+    FusedTokenizer,
+    PairTokenizer,
+    fold,
+    stem,
+)
 from reader.search.blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
 from reader.search.termtable import TermTable
 
@@ -121,8 +129,11 @@ class _Field:
         if format_name in ("Frequency", "Positions") and type(analyzer) is FusedTokenizer:
             self.kind = "words" if format_name == "Frequency" else "positions"
             self.terms = _shared_terms(caches, analyzer.stemming, analyzer.stoplist)
+        elif format_name == "Frequency" and type(analyzer) is PairTokenizer:
+            self.kind = "pairs"
+            self.terms = _shared_terms(caches, True, analyzer.stoplist)
         #: Postings hold a value per posting (positions, Whoosh's own) rather than a count.
-        self.valued = self.kind != "words"
+        self.valued = self.kind not in ("words", "pairs")
         # words: term -> [doc, freq, doc, freq, ...]; positions: term -> [doc, weight, value,
         # ...]; whoosh: bytes -> [doc, weight, value, ...]
         self.postings: dict[Any, list[Any]] = {}
@@ -132,7 +143,10 @@ class _Field:
 def _counted(field: _Field, value: str) -> Counter[str]:
     """Term frequencies of a text value, as the field's analyzer would index it."""
     assert field.terms is not None
-    return Counter(filter(None, map(field.terms.__getitem__, _WORD.findall(value))))
+    terms = map(field.terms.__getitem__, _WORD.findall(value))
+    if field.kind == "pairs":  # neighbours both indexed ("" is a skipped word): analysis.pair
+        return Counter(f"{a} {b}" for a, b in pairwise(terms) if a and b)
+    return Counter(filter(None, terms))
 
 
 def _positioned(field: _Field, value: str) -> dict[str, list[int]]:
@@ -185,7 +199,7 @@ class BulkPostings:
             self.held += len(positioned) + TERM_COST * (len(postings) - new)
             if not field.scorable:
                 length = 0
-        elif field.kind == "words":
+        elif field.kind in ("words", "pairs"):
             counts = _counted(field, value)
             new = len(postings)
             for term, freq in counts.items():

@@ -6,9 +6,9 @@ Here each term's postings are read a block at a time (Whoosh decodes a block in 
 scored in one tight loop into a dict, clauses are combined with set/dict operations, and
 the top k are picked with a heap. The ranking is Whoosh's BM25F (same idf, field lengths,
 B and K1); the total is exact for free. A phrase arrives as `Require(AND of its words,
-positional phrase)` (see `reader.search.query`): scored by its words, then checked against
-the positions, in the field's positional shadow, of the documents holding all its words
-only. Query shapes it does not know (or a Whoosh version whose internals differ) raise
+positional phrase)` (see `reader.search.query`): scored by its words, narrowed by the pair
+terms of its neighbouring words (a two-word phrase is decided there), then checked against
+the positions, in the field's positional shadow, of the remaining documents only. Query shapes it does not know (or a Whoosh version whose internals differ) raise
 `Unsupported` and the caller falls back to Whoosh's searcher.
 """
 
@@ -24,13 +24,15 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from functools import partial
-from itertools import accumulate, repeat
+from itertools import accumulate, pairwise, repeat
 from operator import add, and_, eq, mul, neg, sub
 from typing import Any
 
 from whoosh import query as wq
 
+from reader.search.analysis import pair
 from reader.search.compat import Unsupported
+from reader.search.schema import PHRASE_PAIRS
 
 __all__ = ["Engine", "Unsupported"]
 
@@ -200,7 +202,7 @@ class Engine:
             field, placed = self._phrase_words(q)
             result = self._and([wq.Term(field, w) for _, w in placed], within)
             if result:
-                kept = self._placed_in(field, placed, set(result))
+                kept = self._matching(q, set(result))
                 result = {d: s for d, s in result.items() if d in kept}
         elif isinstance(q, wq.Or) and not getattr(q, "scale", None) and not q.minmatch:
             parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
@@ -250,8 +252,26 @@ class Engine:
         """The candidates `q` matches (its scores unused)."""
         if isinstance(q, (wq.Phrase, wq.SpanNear2)):
             field, placed = self._phrase_words(q)
+            candidates, exact = self._paired(field, placed, candidates)
+            if exact or not candidates:
+                return candidates
             return self._placed_in(field, placed, candidates)
         return set(self.scores(q, candidates))
+
+    def _paired(
+        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
+    ) -> tuple[set[int], bool]:
+        """The candidates holding each pair of the phrase's neighbouring words (short
+        postings, no positions), and whether that alone decides (a two-word phrase)."""
+        pairs_field = PHRASE_PAIRS.get(field)
+        if pairs_field is None or pairs_field not in self.searcher.schema.names():
+            return candidates, False
+        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
+        for first, second in neighbours:
+            if not candidates:
+                break
+            candidates = set(self._term(pairs_field, pair(first, second), candidates))
+        return candidates, len(placed) == 2 and len(neighbours) == 1
 
     def _placed_in(
         self, field: str, placed: list[tuple[int, str]], candidates: set[int]

@@ -6,7 +6,7 @@ from typing import Any
 
 from whoosh import fields
 
-from reader.search.analysis import plain_analyzer, stemming_analyzer
+from reader.search.analysis import pair_analyzer, plain_analyzer, stemming_analyzer
 
 #: Fields a user can name in a query (`title:diffusion`); `source` matches dump names.
 QUERY_FIELDS = ("title", "abstract", "source", "author", "category", "arxiv", "words")
@@ -16,6 +16,9 @@ DEFAULT_FIELDS = ("title", "abstract")
 PHRASE_FIELDS = {
     "title": "title_at", "abstract": "abstract_at", "words": "words_at", "author": "author_at",
 }  # fmt: skip
+#: The pair field (neighbouring stems, no positions) beside a stemmed shadow: a phrase's
+#: pairs narrow its candidates before positions are read (`reader.search.engine`).
+PHRASE_PAIRS = {"title_at": "title_pairs", "abstract_at": "abstract_pairs"}
 #: Joins a paper's authors in the `author` field: a stop word, so it takes a position and
 #: `author:"smith jane"` does not match the authors "John Smith" and "Jane Doe".
 AUTHOR_SEPARATOR = " and "
@@ -28,7 +31,8 @@ def make_schema() -> fields.Schema:
     positions of every posting. Each text field has a positional shadow (`PHRASE_FIELDS`:
     the same text, not scored, positions counting every word, see `reader.search.analysis`)
     that phrases are checked against, so they match their words next to each other, in
-    order. Nothing but the id is stored: the catalog (SQLite) holds the text, which keeps
+    order; the title's and abstract's pair fields (`PHRASE_PAIRS`) narrow the candidates
+    first. Nothing but the id is stored: the catalog (SQLite) holds the text, which keeps
     the index small.
     """
     stem = stemming_analyzer()
@@ -46,7 +50,16 @@ def make_schema() -> fields.Schema:
         abstract_at=_positional(stem),
         words_at=_positional(plain),
         author_at=_positional(plain),
+        title_pairs=_pairs(),
+        abstract_pairs=_pairs(),
     )
+
+
+def _pairs() -> fields.TEXT:
+    """A pair field: neighbouring stems as terms, no positions, no lengths (never scored)."""
+    field = fields.TEXT(analyzer=pair_analyzer(), phrase=False)
+    field.scorable = False
+    return field
 
 
 def _positional(analyzer: Any) -> fields.TEXT:

@@ -19,7 +19,7 @@ from reader.model import Paper
 from reader.search.bulk import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
 from reader.search.plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
-from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS
+from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.types import SyncReport
 from reader.search.writer import tune
 
@@ -57,6 +57,8 @@ def to_document(paper: Paper) -> dict[str, Any]:
     }
     for field, shadow in PHRASE_FIELDS.items():
         document[shadow] = document[field]
+    for shadow, pairs in PHRASE_PAIRS.items():
+        document[pairs] = document[shadow]
     return document
 
 

@@ -18,6 +18,7 @@ import reader.search.bulk as bulk
 import reader.search.sync as sync
 import reader.search.termtable as termtable
 from reader.search import Library
+from reader.search.schema import PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.storage import create_whoosh, storage
 from tests.conftest import SAMPLES
 
@@ -121,6 +122,10 @@ def test_any_documents_index_identically(
     documents = []
     for n, doc in enumerate(docs):
         full = dict(doc, id=f"p{n:04d}", words=f"{doc['title']}\n{doc['abstract']}")
+        for field, shadow in PHRASE_FIELDS.items():
+            full[shadow] = full[field]
+        for shadow, pairs in PHRASE_PAIRS.items():
+            full[pairs] = full[shadow]
         documents.append(full)
     base = tmp_path_factory.mktemp("bulk")
     old = bulk.SPILL_POSTINGS, termtable.HELD_ENTRIES
