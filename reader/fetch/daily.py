@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import UserError
-from reader.fetch.http import Client, FetchFailed, paper_id
+from reader.fetch.http import Cancelled, Client, FetchFailed, paper_id
 from reader.fetch.store import DayStore
 from reader.locations import Locations, choose_dumps
 
@@ -128,16 +128,19 @@ def day_url(base_url: str, day: date, page: int) -> str:
 
 
 def fetch_day(
-    client: Client, base_url: str, day: date, cancelled: Callable[[], bool] = lambda: False
+    client: Client, base_url: str, day: date, cancelled: Callable[[], bool] | None = None
 ) -> list[Any]:
     """Every item of one day: full pages are asked for until one comes back short (or adds
     nothing new: a server that ignores `p`); each paper is kept once, first seen first."""
     items: list[Any] = []
     seen: set[str] = set()
     for page in range(MAX_PAGES):
-        if cancelled():
+        if cancelled is not None and cancelled():
             raise FetchStopped
-        answer = client.get_array(day_url(base_url, day, page))
+        try:
+            answer = client.get_array(day_url(base_url, day, page), cancelled)
+        except Cancelled:
+            raise FetchStopped from None
         added = 0
         for item in answer:
             pid = paper_id(item)
@@ -157,7 +160,7 @@ def fetch_days(
     base_url: str,
     *,
     progress: Progress | None = None,
-    cancelled: Callable[[], bool] = lambda: False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> FetchReport:
     """Fetch and save the planned days, oldest first; stop at the first failure (the days
     saved before it stay)."""

@@ -12,13 +12,15 @@ import email.utils
 import json
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from reader import __version__
 
@@ -29,6 +31,8 @@ RETRY_AFTER_LIMIT = 60.0
 RETRIES = 3
 #: An answer larger than this is refused (a day is well under 1 MB).
 MAX_BODY = 32 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 class FetchFailed(Exception):
@@ -51,17 +55,23 @@ class Client:
         # No proxy surprises beyond the environment's own (urllib reads *_proxy variables).
         self._opener = urllib.request.build_opener()
 
-    def get_array(self, url: str) -> list[Any]:
-        """The JSON array at `url`; raises `FetchFailed`."""
+    def get_array(self, url: str, cancelled: Callable[[], bool] | None = None) -> list[Any]:
+        """The JSON array at `url`; raises `FetchFailed`, or `Cancelled` as soon as
+        `cancelled()` turns true (the request is then left to end in the background)."""
         for attempt in range(RETRIES + 1):
             try:
-                return self._get_once(url)
+                if cancelled is None:
+                    return self._get_once(url)
+                return _abandonable(lambda: self._get_once(url), cancelled)
             except _RateLimited as limited:
                 wait = limited.wait
                 if wait is None or wait > self.retry_after_limit or attempt == RETRIES:
                     asked = f"; the server asks to wait {wait:g} s" if wait is not None else ""
                     raise FetchFailed(f"rate limited (HTTP 429){asked}; try again later") from None
-                self.sleep(wait)
+                if cancelled is None:
+                    self.sleep(wait)
+                else:
+                    _abandonable(partial(self.sleep, wait), cancelled)
         raise AssertionError("unreachable")
 
     def _get_once(self, url: str) -> list[Any]:
@@ -85,6 +95,36 @@ class Client:
         except (ConnectionError, OSError) as exc:
             raise FetchFailed(_network_reason(exc, url)) from None
         return _parse(body, content_type, url, final_url)
+
+
+class Cancelled(Exception):
+    """The caller stopped waiting (the app is closing)."""
+
+
+#: How often a cancellable request checks whether it is still wanted (seconds).
+POLL = 0.05
+
+
+def _abandonable(call: Callable[[], T], cancelled: Callable[[], bool]) -> T:
+    """Run `call` in a daemon thread and wait for it, giving up (`Cancelled`) as soon as
+    `cancelled()` is true: a closing app does not wait out a slow server or a Retry-After."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="fetch-request", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        if cancelled():
+            raise Cancelled
+        thread.join(POLL)
+    if "error" in box:
+        raise box["error"]
+    return cast(T, box.get("value"))
 
 
 class _RateLimited(Exception):

@@ -259,3 +259,25 @@ def test_any_answer_is_the_array_of_items_or_a_one_line_cause(body: bytes) -> No
         return
     assert isinstance(items, list)
     assert all(isinstance(i, dict) for i in items)
+
+
+def test_a_cancelled_fetch_stops_without_waiting_for_the_server(hf_server: HfServer) -> None:
+    """The app closing mid-request must not wait out a slow server: the request is left to
+    end in the background (the server here answers only when the test lets it)."""
+    import threading
+
+    from reader.fetch.daily import FetchStopped
+
+    arrived, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    def blocked(page: int):
+        arrived.set()
+        release.wait(30)
+        answered.set()
+        return json_reply([])
+
+    hf_server.special["2026-01-07"] = blocked
+    with pytest.raises(FetchStopped):
+        fetch_day(Client(60), hf_server.url, date(2026, 1, 7), cancelled=arrived.is_set)
+    assert arrived.is_set() and not answered.is_set()
+    release.set()

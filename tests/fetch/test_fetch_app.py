@@ -126,3 +126,28 @@ async def test_fetched_papers_show_in_the_open_inbox(hf_server: HfServer) -> Non
         assert len(ids - before) == 3 and before <= ids
         new_titles = {row.title for row in app.fetch_result_rows(sorted(ids - before))}
         assert new_titles == {" ".join(i["paper"]["title"].split()) for i in items}
+
+
+async def test_quitting_during_a_fetch_does_not_wait_for_the_server(hf_server: HfServer) -> None:
+    import threading
+
+    arrived, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    def blocked(page: int):
+        arrived.set()
+        release.wait(30)
+        answered.set()
+        return 200, {"Content-Type": "application/json"}, b"[]"
+
+    hf_server.special[TODAY] = blocked
+    app = _app(hf_server.url)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+g")
+            while not arrived.is_set():
+                await pilot.pause(0.02)
+            await pilot.press("q")
+        assert not answered.is_set()  # the app closed while the server still held the answer
+    finally:
+        release.set()
