@@ -61,14 +61,9 @@ def dir_mb(path: Path) -> float:
 
 def library(corpus: Path, index: Path, mmap: bool = False, stock: bool = False) -> Any:
     if stock:  # the ablation: Whoosh's own searcher, expansions and corrector
-        from reader.search.library import Library as Lib
+        from reader.search.compat import FAST_ENV
 
-        def no_fast_path(self: Any) -> Any:
-            raise RuntimeError("stock Whoosh paths requested")
-
-        Lib._engine = no_fast_path  # type: ignore[method-assign]
-        Lib._lexicon = no_fast_path  # type: ignore[method-assign]
-        Lib._query_reader = lambda self: self._searcher.reader()  # type: ignore[method-assign]
+        os.environ[FAST_ENV] = "0"
     if mmap:
         from whoosh.filedb.filestore import FileStorage
 

@@ -10,9 +10,10 @@ unfiltered list, rows, papers and counts, so the app draws its first list withou
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,33 +21,41 @@ from reader.ingest.identity import find_arxiv_id
 from reader.ingest.merge import merge_records
 from reader.model import Paper
 from reader.search.catalog import SCHEMA_VERSION, Catalog, PaperRow
-from reader.search.facets import FacetsMixin
-from reader.search.lexicon import Lexicon
+from reader.search.facets import count_matches, count_rows
+from reader.search.generation import Generation
 from reader.search.news import ARCHIVE_PAPERS, inbox_order, news_sources
-from reader.search.plan import source_infos
+from reader.search.plan import Plan, Progress, plan_sync, source_infos
 from reader.search.storage import (
     CATALOG_FILE,
     IndexDamaged,
     open_whoosh,
+    swap_in,
+    sync_lock,
 )
-from reader.search.suggestions import SuggestMixin
-from reader.search.syncing import SyncingMixin
+from reader.search.syncing import build_beside, unchanged, update, writing
 from reader.search.types import (
+    MAX_QUERY_CHARS,
     Filters,
     Row,
     SearchResult,
     SimilarResult,
     Sort,
     SourceInfo,
+    SyncReport,
 )
-from reader.search.warmup import WarmUpMixin
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
+    from reader.search.lexicon import Lexicon
 
 
-class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
-    """Everything about one dump set's index."""
+class Library:
+    """Everything about one dump set's index.
+
+    State: the catalog (SQLite) and what is read from it for one catalog generation (the
+    ids in dump order, the rows, the per-dump counts), and the `Generation` of the open
+    Whoosh commit (searcher, parsers, engine, vocabulary), replaced whole when it changes.
+    """
 
     def __init__(self, dump_roots: Sequence[Path], index_dir: Path, lock_timeout: float = 60.0):
         self.roots = [Path(p) for p in dump_roots]
@@ -55,29 +64,18 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
         self._lock = threading.RLock()
         #: One loader of every paper row at a time (`_ensure_rows`), without the library lock.
         self._rows_lock = threading.Lock()
-        self._ix: Any = None
         self._catalog: Catalog | None = None
-        self._searcher: Any = None
-        self._parser: Any = None
-        self._words_parser: Any = None
+        #: The open Whoosh commit (None until a query needs it, or when it cannot be read).
+        self._gen: Generation | None = None
         self._damage: str | None = None
         self._cache_gen = -1
         #: Every paper id in dump order, read when first needed (0.15 s at 100k papers: a
         #: one-off search or a short list never needs it).
         self._order_ids: list[str] | None = None
         self._rows: dict[str, PaperRow] | None = None
-        self._docmap_gen = -1
-        self._doc_by_id: dict[str, int] = {}
         self._opened = False
-        self._fast: Engine | None = None
-        self._id_col: Any = None
-        self._lex: tuple[Any, Lexicon] | None = None
-        #: The private searcher a background-loaded vocabulary reads its frequencies from.
-        self._lex_searcher: Any = None
         #: Set when a `warm()` has finished (the benchmark waits for it; nothing else must).
         self.warmed = threading.Event()
-        #: Per docnum, the dumps the paper is in (facet counting), for one generation.
-        self._doc_sources: tuple[Any, int, list[tuple[str, ...]]] | None = None
         self._all_counts: tuple[int, Counter[str]] | None = None
         #: The news papers in inbox order, for one (generation, archive threshold).
         self._news: tuple[tuple[int, int], list[str]] | None = None
@@ -99,9 +97,9 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
             self._catalog = self._open_catalog()
         if self._catalog is None:
             return False
-        if index and self._ix is None and self._damage is None:
+        if index and self._gen is None and self._damage is None:
             self._open_whoosh()
-        return not index or self._ix is not None
+        return not index or self._gen is not None
 
     def _open_catalog(self) -> Catalog | None:
         """The catalog if it exists and is of the current format; else None and `_damage` set."""
@@ -132,29 +130,22 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
 
     def _open_whoosh(self) -> None:
         """Open the Whoosh index beside the open catalog, or set `_damage` saying why not."""
-        from whoosh import qparser
-
-        from reader.search.query import make_parser
-
         try:
             ix, searcher = open_whoosh(self.index_dir)
         except IndexDamaged as exc:
             self._damage = str(exc)
             return
-        self._ix = ix
-        self._searcher = searcher
-        self._parser = make_parser(ix.schema)
-        self._words_parser = qparser.QueryParser("words", ix.schema, group=qparser.AndGroup)
+        self._gen = Generation(ix, searcher)
 
     def _close_handles(self) -> None:
-        self._drop_lexicon()
-        if self._searcher is not None:
-            self._searcher.close()
+        if self._gen is not None:
+            self._gen.close()
         if self._catalog is not None:
             self._catalog.close()
-        self._ix = self._catalog = self._searcher = None
+        self._gen = None
+        self._catalog = None
         self._opened = False
-        self._cache_gen = self._docmap_gen = -1
+        self._cache_gen = -1
         self._rows = None
 
     def close(self) -> None:
@@ -175,18 +166,215 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
             return self._damage
 
     def _reopen_searcher(self) -> None:
-        """A new searcher on the latest commit (whoosh3's `refresh()` can miss deletions)."""
-        self._drop_lexicon()
-        if self._searcher is not None:
-            self._searcher.close()
-            self._searcher = self._ix.searcher()
-        self._cache_gen = self._docmap_gen = -1
+        """A new generation on the latest commit (whoosh3's `refresh()` can miss deletions)."""
+        old = self._gen
+        if old is not None:
+            old.close()
+            self._gen = Generation(old.ix, old.ix.searcher())
+        self._cache_gen = -1
 
-    def _drop_lexicon(self) -> None:
-        self._lex = self._doc_sources = None
-        if self._lex_searcher is not None:
-            self._lex_searcher.close()
-            self._lex_searcher = None
+    # -- for tests and the benchmark: the current generation's parts -----------------
+    @property
+    def _searcher(self) -> Any:
+        return None if self._gen is None else self._gen.searcher
+
+    @property
+    def _parser(self) -> Any:
+        return None if self._gen is None else self._gen.parser
+
+    @property
+    def _fast(self) -> Engine | None:
+        """The engine if one was made on the current generation."""
+        return None if self._gen is None else self._gen.engine_made
+
+    @property
+    def _lex(self) -> Lexicon | None:
+        """The vocabulary if it is loaded on the current generation."""
+        return None if self._gen is None else self._gen.lexicon_loaded
+
+    def _engine(self) -> Engine:
+        assert self._gen is not None
+        return self._gen.engine()
+
+    def _lexicon(self) -> Lexicon:
+        assert self._gen is not None
+        return self._gen.lexicon()
+
+    def _query_reader(self) -> Any:
+        assert self._gen is not None
+        return self._gen.query_reader()
+
+    # -- syncing -----------------------------------------------------------------------
+    def plan(self, verify_index: bool = True) -> Plan | None:
+        """The work a sync would do, or None when the index must be (re)built from scratch.
+
+        `verify_index=False` checks the catalog alone, without opening (or importing) Whoosh:
+        the app's quick start, which verifies the index once its first list is drawn.
+        """
+        with self._lock:
+            if not self._open(index=verify_index):
+                return None
+            assert self._catalog is not None
+            return plan_sync(self._catalog, self.roots)
+
+    def needs_sync(self, verify_index: bool = True) -> bool:
+        plan = self.plan(verify_index)
+        return plan is None or not plan.empty
+
+    def sync(
+        self,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        on_wait: Callable[[], None] | None = None,
+    ) -> SyncReport:
+        """Bring the index up to date with the dumps (a no-op, opening no writer, if it is).
+
+        Raises `IndexBusy` if another process holds the sync lock past the timeout,
+        `LocationError` if the cache folder cannot be made, and `IndexWriteFailed` if the
+        index cannot be written (disk full, read-only): the previous index still answers.
+        """
+        with writing(self.index_dir):
+            return self._sync_locked(progress, rebuild, on_wait)
+
+    def _sync_locked(
+        self, progress: Progress | None, rebuild: bool, on_wait: Callable[[], None] | None
+    ) -> SyncReport:
+        with sync_lock(self.lock_path, self.lock_timeout, on_wait):
+            with self._lock:
+                self._close_handles()  # another process may have synced meanwhile
+                usable = self._open()
+                reason = None if usable else self._damage
+            if rebuild or not usable:
+                report, building = build_beside(self.roots, self.index_dir, progress)
+                with self._lock:
+                    self._close_handles()
+                    swap_in(building, self.index_dir)
+                    self._open()
+                report.rebuilt = True
+                report.rebuild_reason = "requested" if rebuild else reason
+                return report
+            assert self._catalog is not None and self._gen is not None
+            plan = plan_sync(self._catalog, self.roots)
+            if plan.empty:
+                return unchanged(self._catalog, plan)
+            report = update(self._gen.ix, self._catalog, plan, self.index_dir, progress)
+            with self._lock:
+                self._reopen_searcher()
+            return report
+
+    # -- background work -----------------------------------------------------------------
+    def warm(self) -> None:
+        """Load what the first keystrokes would otherwise wait for (rows, ids, vocabulary).
+
+        Meant for a background thread after the index opens. The slow parts (the vocabulary:
+        about 0.6 s at 100k papers) are read through private searchers outside the lock, so
+        searches meanwhile are not held up (`reader.search.warmup`).
+        """
+        try:
+            self._warm()
+        finally:
+            self.warmed.set()
+
+    def _warm(self) -> None:
+        from reader.diagnostics import degraded, unexpected
+        from reader.search.compat import Unsupported, fast
+
+        try:
+            self._ensure_rows()
+            if not fast():
+                return  # the rest primes the fast paths
+            import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
+            from reader.search.warmup import WarmUp
+
+            with self._lock:
+                if not self._fresh():  # opens Whoosh
+                    return
+                gen = self._gen
+            assert gen is not None
+            WarmUp(gen, self._lock, lambda: self._gen, self._source_table).run()
+        except (OSError, sqlite3.Error) as exc:  # a damaged index is reported by its reads
+            degraded("warm-up", f"skipped: the index cannot be read ({exc})")
+        except Unsupported as exc:
+            degraded("warm-up", f"skipped: {exc}")
+        except Exception as exc:
+            unexpected("warm-up", exc)
+
+    # -- counts and suggestions ----------------------------------------------------------
+    def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
+        """Per-dump match counts for a query (ignoring the dump filter itself)."""
+        from reader.diagnostics import degraded, unexpected
+
+        try:
+            self._ensure_rows()  # counting reads every row: load them without the lock
+            with self._lock:
+                return self._facets(query, filters)
+        except (OSError, sqlite3.Error) as exc:  # an index that cannot be read
+            degraded("facet counts", f"none while the index cannot be read ({exc})")
+            return {}
+        except Exception as exc:
+            unexpected("facet counts", exc)
+            return {}
+
+    def _facets(self, query: str, filters: Filters) -> dict[str, int]:
+        if not self._fresh(index=False):
+            return {}
+        base = filters._replace(sources=frozenset())
+        allowed = self._allowed_ids(base) if base.active else None
+        rows = self._all_rows()
+        everything = not query.strip() or query.strip() in ("*", "*:*")
+        if not everything:
+            from reader.search.query import parse
+
+            if not self._open():  # Whoosh cannot be read: no counts
+                return {}
+            gen = self._gen
+            assert gen is not None
+            parsed = parse(query, gen.parser, gen.query_reader())
+            found = count_matches(gen, parsed.query, allowed, rows, self._source_table)
+        elif allowed is None:
+            found = self._all_facets()
+        else:
+            found = count_rows(rows, allowed)
+        assert self._catalog is not None
+        counts = {info.name: 0 for info in source_infos(self._catalog)}
+        for name, count in found.items():
+            counts[name] = counts.get(name, 0) + count
+        return counts
+
+    def _source_table(self) -> list[tuple[str, ...]]:
+        """Per docnum of the current generation, the dumps its paper is in."""
+        assert self._gen is not None
+        rows = self._all_rows()
+        empty: tuple[str, ...] = ()
+        return self._gen.source_table(
+            self._cache_gen, lambda i: rows[i].sources if i in rows else empty
+        )
+
+    def _all_facets(self) -> Counter[str]:
+        """Per-dump counts of the whole library (cached for the catalog generation)."""
+        cached = self._all_counts
+        if cached is None or cached[0] != self._cache_gen:
+            cached = (self._cache_gen, count_rows(self._all_rows(), self._all_rows()))
+            self._all_counts = cached
+        return cached[1]
+
+    def suggest(self, query: str) -> str | None:
+        """ "Did you mean": the query with unknown words corrected, or None."""
+        from reader.diagnostics import degraded, unexpected
+        from reader.search.suggestions import suggest
+
+        try:
+            with self._lock:
+                if not self._fresh():
+                    return None
+                assert self._gen is not None
+                return suggest(self._gen, query[:MAX_QUERY_CHARS])
+        except (OSError, sqlite3.Error) as exc:  # an index that cannot be read
+            degraded("spelling suggestions", f"none while the index cannot be read ({exc})")
+            return None
+        except Exception as exc:
+            unexpected("spelling suggestions", exc)
+            return None
 
     # -- caches ------------------------------------------------------------------------
     def _fresh(self, index: bool = True) -> bool:
@@ -231,15 +419,6 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
             assert self._catalog is not None
             self._rows = {row.id: row for row in self._catalog.paper_rows()}
         return self._rows
-
-    def _docnums(self) -> dict[str, int]:
-        """id -> Whoosh document number for the current searcher."""
-        if self._docmap_gen != self._cache_gen:
-            reader = self._searcher.reader()
-            column = reader.column_reader("id")
-            self._doc_by_id = {column[d]: d for d in reader.all_doc_ids()}
-            self._docmap_gen = self._cache_gen
-        return self._doc_by_id
 
     def has_metadata(self) -> bool:
         """True if any paper has a date, upvotes or an arXiv category (so those filters apply)."""
@@ -384,78 +563,42 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
 
         from reader.search.query import parse
 
-        parsed = parse(query, self._parser, self._query_reader())
+        gen = self._gen
+        assert gen is not None
+        parsed = parse(query, gen.parser, gen.query_reader())
         result.terms = parsed.terms
         result.note = "; ".join(dict.fromkeys(parsed.notes)) or None
         if parsed.query is wq.NullQuery and not result.note:
             result.note = "nothing to search for in that query"
         docmask = None
         if allowed is not None:
-            docnums = self._docnums()
+            docnums = gen.docnums()
             docmask = {docnums[i] for i in allowed if i in docnums}
         if sort is Sort.RELEVANCE:
-            ranked = self._ranked(parsed.query, limit or None, docmask)
+            ranked = gen.ranked(parsed.query, limit or None, docmask)
             if ranked is not None:
                 docs, result.total, scores = ranked
-                column = self._id_column()
+                column = gen.id_column()
                 for d in docs:
                     pid = column[d]
                     result.ids.append(pid)
                     result.scores[pid] = scores[d]
             else:
-                hits = self._searcher.search(parsed.query, limit=limit or None, filter=docmask)
+                hits = gen.searcher.search(parsed.query, limit=limit or None, filter=docmask)
                 result.total = len(hits)
                 for hit in hits:
                     result.ids.append(hit["id"])
                     result.scores[hit["id"]] = float(hit.score or 0.0)
         else:
-            matched = self._matching_ids(parsed.query, docmask)
+            matched = gen.matching_ids(parsed.query, docmask)
             ids = self._sorted(matched, sort)
             result.total = len(ids)
             result.ids = ids[:limit] if limit else ids
         if suggest and result.total == 0 and parsed.query is not wq.NullQuery:
-            result.suggestion = self._suggest(parsed.text)
+            from reader.search.suggestions import suggest as correct_query
+
+            result.suggestion = correct_query(gen, parsed.text)
         return result
-
-    def _matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
-        from reader.search.compat import attempt
-
-        def fast() -> list[str]:
-            engine = self._engine()
-            docs: Iterable[int] = engine.evaluate(q).keys()
-            if docmask is not None:
-                docs = [d for d in docs if d in docmask]
-            return list(map(engine.doc_ids().__getitem__, docs))
-
-        found = attempt("matching papers (fast engine)", fast)
-        if found is not None:
-            return found
-        column = self._id_column()
-        return [
-            column[d] for d in self._searcher.docs_for_query(q) if docmask is None or d in docmask
-        ]
-
-    def _engine(self) -> Engine:
-        """The fast evaluator for the current searcher (rebuilt when the searcher changes)."""
-        from reader.search.engine import Engine
-
-        if self._fast is None or self._fast.searcher is not self._searcher:
-            self._fast = Engine(self._searcher)
-            self._id_col = None
-        return self._fast
-
-    def _id_column(self) -> Any:
-        if self._id_col is None or self._fast is None or self._fast.searcher is not self._searcher:
-            self._id_col = self._searcher.reader().column_reader("id")
-        return self._id_col
-
-    def _ranked(
-        self, q: Any, limit: int | None, docmask: set[int] | None
-    ) -> tuple[list[int], int, dict[int, float]] | None:
-        """Top docnums, total and scores from the fast path; None to use Whoosh's searcher."""
-        from reader.search.compat import attempt
-
-        return attempt("ranking (fast engine)", lambda: self._engine().top(q, limit, docmask))
 
     def _first_ids(self, limit: int | None) -> list[str]:
         """The first `limit` ids in dump order (all with None), without reading every id
@@ -503,8 +646,9 @@ class Library(SyncingMixin, WarmUpMixin, FacetsMixin, SuggestMixin):
                     return SimilarResult(paper_id=key)
                 from reader.search.similar import similar_papers
 
-                own = self._docnums().get(paper.id)
-                return similar_papers(self._searcher, paper, own, limit)
+                assert self._gen is not None
+                own = self._gen.docnums().get(paper.id)
+                return similar_papers(self._gen.searcher, paper, own, limit)
         except Exception:  # an id that is not text (lone surrogates) or a damaged index
             return SimilarResult(paper_id=key)
 

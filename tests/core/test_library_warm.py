@@ -72,7 +72,8 @@ def test_warm_scores_the_most_common_terms_and_answers_stay_the_same(
     queries = ("model", "language models", "diffusion model", '"large language models"')
     before = [sample_library.search(q) for q in queries]
     monkeypatch.setattr(engine, "SCORE_CACHE_MIN", 1)  # the samples have no 5,000-paper term
-    sample_library._fast = None  # a fresh engine, as after a new index generation
+    with sample_library._lock:  # a fresh generation (and engine), as after a sync
+        sample_library._reopen_searcher()
     sample_library.warm()
     primed = sample_library._engine()._scored
     assert any(key[2] == "model" for key in primed)  # the commonest abstract word

@@ -1,0 +1,157 @@
+"""One opened commit of the Whoosh index and everything derived from it.
+
+A `Generation` holds the searcher, the query parsers, the fast engine, the id column, the
+id -> docnum map and the `words` vocabulary of one commit. The library replaces it whole
+when the index changes (a sync, a rebuild) and closes the old one, so nothing derived from
+an old searcher outlives it. Its methods run under the library's lock; `adopt_*` hand it
+what the warm-up computed outside the lock on a private searcher of the same commit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reader.search.compat import attempt, fast
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from reader.search.engine import Engine
+    from reader.search.lexicon import Lexicon
+
+
+class Generation:
+    """The searcher of one index commit and its caches."""
+
+    def __init__(self, ix: Any, searcher: Any) -> None:
+        self.ix = ix
+        self.searcher = searcher
+        self._parser: Any = None
+        self._words_parser: Any = None
+        self._engine: Engine | None = None
+        self._id_column: Any = None
+        self._docnums: dict[str, int] | None = None
+        self._lexicon: Lexicon | None = None
+        #: The private searcher a background-loaded vocabulary reads its frequencies from.
+        self._lexicon_searcher: Any = None
+        #: Per docnum, the dumps its paper is in (facet counting), for one catalog generation.
+        self._sources: tuple[int, list[tuple[str, ...]]] | None = None
+
+    def close(self) -> None:
+        self.drop_lexicon()
+        self.searcher.close()
+
+    # -- parsing -----------------------------------------------------------------------
+    @property
+    def parser(self) -> Any:
+        """The query parser of the search box (`reader.search.query.make_parser`)."""
+        if self._parser is None:
+            from reader.search.query import make_parser
+
+            self._parser = make_parser(self.ix.schema)
+        return self._parser
+
+    @property
+    def words_parser(self) -> Any:
+        """A plain AND parser on the unstemmed `words` field (Whoosh's own corrector)."""
+        if self._words_parser is None:
+            from whoosh import qparser
+
+            self._words_parser = qparser.QueryParser(
+                "words", self.ix.schema, group=qparser.AndGroup
+            )
+        return self._words_parser
+
+    def query_reader(self) -> Any:
+        """The reader queries expand against: `words` expansions use the in-memory lexicon
+        (Whoosh's own term walks when the fast paths are off)."""
+        if not fast():
+            return self.searcher.reader()
+        from reader.search.lexicon import LexiconReader
+
+        return LexiconReader(self.searcher.reader(), self.lexicon)
+
+    # -- documents ---------------------------------------------------------------------
+    def engine(self) -> Engine:
+        """The fast evaluator over this searcher (made on first use)."""
+        if self._engine is None:
+            from reader.search.engine import Engine
+
+            self._engine = Engine(self.searcher)
+        return self._engine
+
+    @property
+    def engine_made(self) -> Engine | None:
+        """The engine if one was made (None: no fast path has run on this generation)."""
+        return self._engine
+
+    def id_column(self) -> Any:
+        """Paper id by docnum (Whoosh's column reader)."""
+        if self._id_column is None:
+            self._id_column = self.searcher.reader().column_reader("id")
+        return self._id_column
+
+    def docnums(self) -> dict[str, int]:
+        """Paper id -> Whoosh document number."""
+        if self._docnums is None:
+            reader = self.searcher.reader()
+            column = reader.column_reader("id")
+            self._docnums = {column[d]: d for d in reader.all_doc_ids()}
+        return self._docnums
+
+    def source_table(self, catalog_generation: int, sources_of: Any) -> list[tuple[str, ...]]:
+        """Per docnum, the dumps its paper is in (`sources_of(id)`), for one catalog
+        generation (the rows it reads change with the catalog)."""
+        if self._sources is None or self._sources[0] != catalog_generation:
+            table = [sources_of(i) for i in self.engine().doc_ids()]
+            self._sources = (catalog_generation, table)
+        return self._sources[1]
+
+    # -- matching ----------------------------------------------------------------------
+    def ranked(
+        self, q: Any, limit: int | None, docmask: set[int] | None
+    ) -> tuple[list[int], int, dict[int, float]] | None:
+        """Top docnums, total and scores from the fast path; None to use Whoosh's searcher."""
+        return attempt("ranking (fast engine)", lambda: self.engine().top(q, limit, docmask))
+
+    def matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
+        """The ids of every paper `q` matches (unscored, in no order)."""
+
+        def quick() -> list[str]:
+            engine = self.engine()
+            docs: Iterable[int] = engine.evaluate(q).keys()
+            if docmask is not None:
+                docs = [d for d in docs if d in docmask]
+            return list(map(engine.doc_ids().__getitem__, docs))
+
+        found = attempt("matching papers (fast engine)", quick)
+        if found is not None:
+            return found
+        column = self.id_column()
+        found = self.searcher.docs_for_query(q)
+        return [column[d] for d in found if docmask is None or d in docmask]
+
+    # -- vocabulary --------------------------------------------------------------------
+    def lexicon(self) -> Lexicon:
+        """The `words` vocabulary (loaded on first use: half a second at 100k papers)."""
+        if self._lexicon is None:
+            from reader.search.lexicon import Lexicon
+
+            self._lexicon = Lexicon(self.searcher.reader(), "words")
+        return self._lexicon
+
+    @property
+    def lexicon_loaded(self) -> Lexicon | None:
+        return self._lexicon
+
+    def adopt_lexicon(self, lexicon: Lexicon, own_searcher: Any) -> None:
+        """Keep a vocabulary loaded elsewhere through `own_searcher` (of the same commit),
+        which it reads its frequencies from and which closes with it."""
+        self.drop_lexicon()
+        self._lexicon, self._lexicon_searcher = lexicon, own_searcher
+
+    def drop_lexicon(self) -> None:
+        self._lexicon = None
+        if self._lexicon_searcher is not None:
+            self._lexicon_searcher.close()
+            self._lexicon_searcher = None
