@@ -40,7 +40,7 @@ def whoosh_mismatch() -> str | None:
 
     name, version = WHOOSH
     # The pinned wheel's own record beside the package answers without importing
-    # importlib.metadata (15 ms, a tenth of a one-off command); anything else asks it.
+    # importlib.metadata (slow to import for a one-off command); anything else asks it.
     site = Path(whoosh.__file__).resolve().parent.parent
     if (site / f"{name}-{version}.dist-info" / "METADATA").is_file():
         return None

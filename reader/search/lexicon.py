@@ -1,9 +1,9 @@
 """The unstemmed vocabulary (`words` field) in memory: prefix, wildcard, fuzzy and spelling.
 
-Whoosh walks its term index in Python for every wildcard, fuzzy term or "did you mean";
-at 100k papers that took most of a second per query. Loaded once per index generation
-(a sorted list, a set, document frequencies, and the words joined in one string so a
-wildcard becomes one C-level regex scan), the same answers take a few milliseconds.
+Whoosh walks its term index in Python for every wildcard, fuzzy term or "did you mean",
+which is slow on a large index. Loaded once per index generation (a sorted list, a set,
+document frequencies, and the words joined in one string so a wildcard becomes one C-level
+regex scan), the same answers come from memory (bench/README.md has the figures).
 """
 
 from __future__ import annotations

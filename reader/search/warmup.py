@@ -86,7 +86,7 @@ class WarmUp:
 
     def _prime_common_terms(self, private: Engine) -> None:
         """Score the most common title and abstract terms ahead of time (`model` is in 90% of
-        abstracts: scoring it cold was most of the slowest keystroke's time). The work runs
+        abstracts: scored cold, it would hold up the first keystrokes that use it). The work runs
         on the private engine of the same segments, outside the lock; only handing the
         scores to the shared engine takes the lock, so searches meanwhile do not wait."""
         from reader.search.schema import DEFAULT_FIELDS
