@@ -113,7 +113,8 @@ class TriageMixin(_Base):
             return
         if self.reading_loaded:
             self.sub_title = f"{new} · {len(self.unread)} unread"
-        self.reading_worker()
+        # After the frame being built (the first one, at start): the load competes for the GIL.
+        self.call_after_refresh(self.reading_worker)
 
     @work(thread=True, exclusive=True, group="reading-load", exit_on_error=False)
     def reading_worker(self) -> None:
