@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from reader.bookmarks.reading import ReadingStore, SavedSearch, State, Step
 from reader.bookmarks.store import BookmarkStore
 from reader.model import Paper
-from reader.search import Filters, Library, Sort
+from reader.search import Filters, Library
 from reader.search.news import ARCHIVE_PAPERS, dump_date
 
 
@@ -100,11 +100,8 @@ class Triage:
     # ----- saved searches ---------------------------------------------------------------
 
     def matches(self, saved: SavedSearch) -> list[str]:
-        """Every paper the saved search finds (its query and filters), best first."""
-        filters = filters_from(saved.filters, self.bookmarks)
-        result = self.library.search(saved.query, filters, Sort.RELEVANCE, limit=None,
-                                     suggest=False)  # fmt: skip
-        return result.ids
+        """Every paper the saved search finds (its query and filters), in no order."""
+        return self.library.matches(saved.query, filters_from(saved.filters, self.bookmarks))
 
     def feed_unread(self, saved: SavedSearch) -> list[str]:
         """The unread news papers the saved search finds, in inbox order."""

@@ -124,8 +124,10 @@ class ReadingStore:
         self._conn: sqlite3.Connection | None = None
         self._problem: str | None = None
         self._read_only: str | None = None
-        #: Every paper seen or dismissed as of the largest `seq` read.
+        #: Every paper seen or dismissed as of the largest `seq` read, and a frozen copy of it
+        #: handed out until it changes.
         self._seen: set[str] = set()
+        self._frozen: frozenset[str] | None = None
         self._seq = 0
         self._version = -1
 
@@ -302,6 +304,7 @@ class ReadingStore:
                 else:
                     seen.add(pid)
             self._seq = rows[-1][2]
+            self._frozen = None
             return True
 
     def _load_all(self, db: sqlite3.Connection, version: int) -> bool:
@@ -318,6 +321,7 @@ class ReadingStore:
             db.execute("COMMIT")
         self._version = version
         self._seen = set(joined.split("\n")) if joined else set()
+        self._frozen = None
         self._seq = top
         return bool(top)
 
@@ -325,7 +329,9 @@ class ReadingStore:
         """Every paper seen or dismissed (as of the last `refresh`, which this calls)."""
         with self._mutex:
             self.refresh()
-            return frozenset(self._seen)
+            if self._frozen is None:
+                self._frozen = frozenset(self._seen)
+            return self._frozen
 
     def state(self, paper_id: str) -> State:
         with self._mutex:

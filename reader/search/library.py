@@ -600,6 +600,39 @@ class Library:
             result.suggestion = correct_query(gen, parsed.text)
         return result
 
+    def matches(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008 - an immutable named tuple
+    ) -> list[str]:
+        """Every paper `search` would find for this query and filters, in no particular order:
+        for counting (a saved search's unread papers), without ranking or sorting them."""
+        try:
+            with self._lock:
+                if not self._fresh(index=False):
+                    return []
+                allowed = self._allowed_ids(filters) if filters.active else None
+                if not query.strip() or query.strip() in ("*", "*:*"):
+                    order = self._order
+                    return list(order) if allowed is None else [i for i in order if i in allowed]
+                if not self._open():
+                    return []
+                from reader.search.query import parse
+
+                gen = self._gen
+                assert gen is not None
+                parsed = parse(query, gen.parser, gen.query_reader())
+                docmask = None
+                if allowed is not None:
+                    docnums = gen.docnums()
+                    docmask = {docnums[i] for i in allowed if i in docnums}
+                return list(gen.matching_ids(parsed.query, docmask))
+        except Exception as exc:  # as `search`: a damaged index must not take the caller down
+            from reader.diagnostics import unexpected
+
+            unexpected("counting the matches of a query", exc)
+            return []
+
     def _first_ids(self, limit: int | None) -> list[str]:
         """The first `limit` ids in dump order (all with None), without reading every id
         when they are not loaded yet."""

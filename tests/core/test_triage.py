@@ -68,3 +68,16 @@ def test_a_bulk_mark_is_undone_as_one_step(triage: Triage) -> None:
     assert triage.unread_count() == 205 - len(set(ids))
     triage.undo()
     assert triage.unread_count() == 204 and triage.reading.state(gone) is State.DISMISSED
+
+
+def test_matches_finds_what_search_finds(triage: Triage) -> None:
+    """The counting path (no ranking) against the plain search, query by query."""
+    from bench.queries import QUERIES
+    from reader.search import Filters
+
+    lib = triage.library
+    some = frozenset(s.name for s in lib.sources()[:2])
+    for _kind, text, _fts in [*QUERIES, ("empty", "", "")]:
+        for filters in (Filters(), Filters(sources=some)):
+            found = set(lib.search(text, filters, limit=None, suggest=False).ids)
+            assert set(lib.matches(text, filters)) == found, (text, filters)
