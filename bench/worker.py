@@ -292,11 +292,12 @@ def phase_triage(args: argparse.Namespace) -> dict[str, Any]:
         t = time.perf_counter()
         store.mark([history[n % len(history)]], State.DISMISSED if n % 2 else State.SEEN)
         marks.append((time.perf_counter() - t) * 1000)
-    loads = []
+    loads, load_cpu = [], []
     for _ in range(5):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         ReadingStore(path).refresh()
         loads.append((time.perf_counter() - t) * 1000)
+        load_cpu.append((time.process_time() - cpu) * 1000)
     inbox_cold: list[float] = []
     inbox_warm: list[float] = []
     for _ in range(3):
@@ -329,6 +330,7 @@ def phase_triage(args: argparse.Namespace) -> dict[str, Any]:
         "mark_one_p50_ms": round(statistics.median(marks), 2),
         "mark_one_p95_ms": round(pct(marks, 95), 2),
         "load_state_ms": round(statistics.median(loads), 1),
+        "load_state_cpu_ms": round(statistics.median(load_cpu), 1),
         "inbox_open_ms": round(statistics.median(inbox_cold), 1),
         "inbox_again_ms": round(statistics.median(inbox_warm), 1),
         "feeds": len(queries),
