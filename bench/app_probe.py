@@ -65,7 +65,7 @@ def app(t0: float, dumps: str) -> dict[str, Any]:
 
     def drawn(self: PaperList, crop: Any) -> Any:
         lines = render_lines(self, crop)
-        if not out and self.id == "results-list" and application.search_shown:
+        if not out and self.id == "results-list" and application.searches.shown:
             # This frame draws the first search's list (empty or not): done when it is out.
             out["papers_listed"] = len(self.ids)
             out["pending"] = True
@@ -115,7 +115,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             out = set_ids(*args, **kwargs)
-            query = queries.get(application.generation)
+            query = queries.get(application.searches.generation)
             if query is not None:
                 finished[query] = time.perf_counter()
             return out
@@ -125,7 +125,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
 
         def painted(*args: Any, **kwargs: Any) -> Any:  # the first frame drawing the new list
             out = render_lines(*args, **kwargs)
-            query = queries.get(application.generation)
+            query = queries.get(application.searches.generation)
             if query is not None and query in finished and query not in shown:
                 shown[query] = time.perf_counter()
             return out
@@ -136,7 +136,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
 
         def noted(*args: Any, **kwargs: Any) -> Any:  # a query that only shows a note
             out = show_note(*args, **kwargs)
-            query = queries.get(application.generation)
+            query = queries.get(application.searches.generation)
             if query is not None:
                 finished[query] = time.perf_counter()
             return out
@@ -150,7 +150,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
     start = time.perf_counter()
     async with application.run_test(size=(120, 40)) as pilot:
         hook_list()
-        while not (application.ready and application.search_shown):
+        while not (application.ready and application.searches.shown):
             await pilot.pause(0.01)
             if time.perf_counter() - start > 600:
                 raise TimeoutError("the app did not become ready")

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from reader.locations import Locations
     from reader.search import Library
     from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane
+    from reader.tui.searching import SearchController
     from reader.tui.widgets import PaperList
 
     _Base = App[None]
@@ -47,10 +48,9 @@ class ActionsMixin(_Base):
         settings: Settings
         ready: bool
         similar_of: str | None
-        suggestion: str | None
         paper: Paper | None
         ui_state: UiState
-        _restore_selection: str | None
+        searches: SearchController
 
         @property
         def filter_pane(self) -> FilterPane: ...
@@ -83,7 +83,9 @@ class ActionsMixin(_Base):
         """Leave "more like this", close the filter overlay, and focus the list."""
         self.screen.remove_class("-show-filters")
         if self.similar_of is not None and self.pane == "results":
-            self._restore_selection = self.similar_of  # back to the paper "m" was pressed on
+            self.searches.restore_selection = (
+                self.similar_of
+            )  # back to the paper "m" was pressed on
             self.similar_of = None
             self.run_search()
         self.active_list.focus()
@@ -115,14 +117,14 @@ class ActionsMixin(_Base):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+d is "did you mean" only while there is a suggestion (else the input's delete)."""
         if action == "accept_suggestion":
-            return bool(self.suggestion)
+            return bool(self.searches.suggestion)
         return True
 
     def action_accept_suggestion(self) -> None:
-        if not self.suggestion:
+        if not self.searches.suggestion:
             self.notify("No suggestion to accept.", timeout=3)
             return
-        self.query_one("#query", Input).value = self.suggestion
+        self.query_one("#query", Input).value = self.searches.suggestion
         self.run_search()
 
     async def action_quit(self) -> None:
@@ -252,7 +254,7 @@ class ActionsMixin(_Base):
         def more_like(paper: Paper) -> None:
             self.show_pane("results")
             self.similar_of = paper.id
-            self._restore_selection = None
+            self.searches.restore_selection = None
             self.run_search()
 
         self.with_current_paper(more_like)

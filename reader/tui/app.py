@@ -23,7 +23,7 @@ from reader.bookmarks.reading import ReadingStore
 from reader.config import Settings, default_settings
 from reader.locations import Locations
 from reader.model import Paper
-from reader.search import Filters, Library, Sort
+from reader.search import Library, Sort
 from reader.triage import Triage
 from reader.tui import collector
 from reader.tui.actions import ActionsMixin
@@ -37,7 +37,7 @@ from reader.tui.messages import (
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
 from reader.tui.screens.main import MainScreen
-from reader.tui.searching import SearchMixin
+from reader.tui.searching import SearchController, SearchMixin
 from reader.tui.startup import FirstLook, SyncMixin
 from reader.tui.state import load_state
 from reader.tui.triage import TriageMixin
@@ -93,25 +93,15 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         self.first_look = FirstLook(library, self.ui_state.query, self.first_sort)
         self.ready = False
         self._index_verified = False
-        self.generation = 0
+        #: Search as you type: numbered searches, their timers, what the last one found.
+        self.searches = SearchController(self, self.ui_state.selected)
         self.read_generation = 0
-        #: The generations last shown (equal to the above when nothing is in flight).
-        self.search_shown = 0
+        #: The read pane's generation last shown (equal to the above when none is loading).
         self.read_shown = 0
-        self.terms: frozenset[tuple[str, str]] = frozenset()
-        self.suggestion: str | None = None
         self.similar_of: str | None = None
         self.bookmarked: frozenset[str] = frozenset()
         self.paper: Paper | None = None
-        self._debounce: Timer | None = None
-        #: When the search in flight started (None: none is), and whether keys came meanwhile.
-        self._searching: float | None = None
-        self._search_pending = False
-        self._search_filters = Filters()
-        self._facets_timer: Timer | None = None
         self._read_timer: Timer | None = None
-        self._restore_selection: str | None = self.ui_state.selected
-        self._has_results = False
 
     # -- layout ----------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
@@ -271,7 +261,7 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         if paper is None:
             self.read_pane.show_message("This paper is no longer in the index.")
             return
-        terms = self.terms if self.pane == "results" else frozenset()
+        terms = self.searches.terms if self.pane == "results" else frozenset()
         lib = self.library
 
         def spans(text: str, field: str) -> list[tuple[int, int]]:

@@ -1,17 +1,19 @@
 """Search as you type: the query and filters to a search in a worker, its list, then the
 per-dump counts and "did you mean" once typing pauses.
 
-A mixin for `PaperReaderApp`, kept apart so each module stays small. Searches are numbered
-(`generation`); an answer for an older one than the newest is dropped.
+`SearchController` owns it all: the numbered searches (`generation`, the newest asked for;
+`shown`, the newest drawn: an answer for an older one than the newest is dropped), the
+debounce and details timers, the search in flight, and what the last answer found (its
+terms, its suggestion). `SearchMixin` only routes the app's messages and events to it.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Input
@@ -32,12 +34,8 @@ from reader.tui.widgets import ListRow
 if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
-    from textual.worker import Worker
 
-    from reader.bookmarks import BookmarkStore
-    from reader.search import Library
-    from reader.tui.panes import FilterPane, ResultsPane, SearchBar
-    from reader.tui.startup import FirstLook
+    from reader.tui.app import PaperReaderApp
     from reader.tui.widgets import PaperList
 
     _Base = App[None]
@@ -61,47 +59,48 @@ def row_meta(row: Row) -> str:
     return f"{date:>6} {stem}"
 
 
-class SearchMixin(_Base):
+class SearchController:
     """Searching as the query, filters and sort change, and showing what was found."""
 
-    if TYPE_CHECKING:  # provided by PaperReaderApp
-        library: Library
-        store: BookmarkStore
-        ready: bool
-        first_look: FirstLook
-        generation: int
-        search_shown: int
-        terms: frozenset[tuple[str, str]]
-        suggestion: str | None
-        similar_of: str | None
-        bookmarked: frozenset[str]
-        _debounce: Timer | None
-        _searching: float | None
-        _search_pending: bool
-        _search_filters: Filters
-        _facets_timer: Timer | None
-        _read_timer: Timer | None
-        _restore_selection: str | None
-        _has_results: bool
+    def __init__(self, app: PaperReaderApp, restore_selection: str | None = None) -> None:
+        self.app = app
+        #: The newest search asked for, and the newest whose list is drawn.
+        self.generation = 0
+        self.shown = 0
+        #: What the shown answer matched (highlights) and its "did you mean".
+        self.terms: frozenset[tuple[str, str]] = frozenset()
+        self.suggestion: str | None = None
+        #: The paper to select in the next list drawn (else the list keeps its cursor).
+        self.restore_selection = restore_selection
+        self.debounce: Timer | None = None
+        self.details_timer: Timer | None = None
+        #: When the search in flight started (None: none is), and whether keys came meanwhile.
+        self._searching: float | None = None
+        self._pending = False
+        self._filters = Filters()
+        self._has_results = False
 
-        @property
-        def filter_pane(self) -> FilterPane: ...
-        @property
-        def search_bar(self) -> SearchBar: ...
-        @property
-        def results(self) -> ResultsPane: ...
-        @property
-        def active_list(self) -> PaperList: ...
-        def warm_worker(self) -> Worker[None]: ...
-        def action_accept_suggestion(self) -> None: ...
+    @property
+    def settled(self) -> bool:
+        """No search waits, runs or has its details pending."""
+        return (
+            self.debounce is None and self.details_timer is None and self.shown == self.generation
+        )
 
-    def current_filters(self) -> Filters:
-        fp = self.filter_pane
+    def supersede(self) -> None:
+        """Something else replaces the list (the inbox): a search in flight must not draw."""
+        self.generation += 1
+        self.shown = self.generation
+
+    def base_filters(self) -> Filters:
+        """The filter pane's restrictions (the app's `current_filters` may add its own)."""
+        app = self.app
+        fp = app.filter_pane
         ids: frozenset[str] | None = None
         if fp.tags:
-            ids = frozenset().union(*(self.store.ids_with_tag(t) for t in fp.tags))
+            ids = frozenset().union(*(app.store.ids_with_tag(t) for t in fp.tags))
         elif fp.bookmarked_only:
-            ids = self.store.ids()
+            ids = app.store.ids()
         extra = fp.extra_values(only_shown=True)
         upvotes = extra["min-upvotes"]
         return Filters(
@@ -113,73 +112,81 @@ class SearchMixin(_Base):
             category=extra["category"] or None,
         )
 
-    def schedule_search(self) -> None:
+    def schedule(self) -> None:
         """Search for what was typed: at once if no search is running (a key answers without
         waiting), else when the running one has drawn its list (typing faster than searches
         answer runs one search per answer, for the newest text)."""
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        if self.debounce is not None:
+            self.debounce.stop()
+            self.debounce = None
         if self._searching is not None and time.monotonic() - self._searching < SEARCH_STUCK:
-            self._search_pending = True
+            self._pending = True
             return
-        self._debounce = self.set_timer(DEBOUNCE, self.run_search)
+        self.debounce = self.app.set_timer(DEBOUNCE, self.run)
 
-    def run_search(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        if not self.ready:
+    def run(self) -> None:
+        if self.debounce is not None:
+            self.debounce.stop()
+            self.debounce = None
+        app = self.app
+        if not app.ready:
             return
         try:
-            query = self.query_one("#query", Input).value
+            query = app.query_one("#query", Input).value
         except NoMatches:  # shutting down
             return
         self.generation += 1
-        self._searching, self._search_pending = time.monotonic(), False
-        self._search_filters = filters = self.current_filters()
-        sort = self.filter_pane.sort
-        first = self.first_look.take(query, filters, sort) if self.similar_of is None else None
+        self._searching, self._pending = time.monotonic(), False
+        self._filters = filters = app.current_filters()
+        sort = app.filter_pane.sort
+        first = app.first_look.take(query, filters, sort) if app.similar_of is None else None
         if first is not None:  # worked out while the app started: no worker round trip
-            self.on_search_finished(SearchFinished(self.generation, first))
+            app.on_search_finished(SearchFinished(self.generation, first))
             return
-        self.search_worker(self.generation, query, filters, sort, self.similar_of)
+        self.start_worker(self.generation, query, filters, sort, app.similar_of)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search_worker(
+    def start_worker(
         self, generation: int, query: str, filters: Filters, sort: Sort, similar_of: str | None
     ) -> None:
-        lib = self.library
+        """Search in a thread worker (one at a time: a newer one cancels the older)."""
+        work = partial(self._search, generation, query, filters, sort, similar_of)
+        self.app.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
+
+    def _search(
+        self, generation: int, query: str, filters: Filters, sort: Sort, similar_of: str | None
+    ) -> None:
+        app, lib = self.app, self.app.library
         try:
             if similar_of is not None:
                 similar = lib.similar(similar_of)
                 paper = lib.get(similar_of)
                 title = paper.title if paper else similar_of
-                self.post_message(SearchFinished(generation, None, similar, title))
+                app.post_message(SearchFinished(generation, None, similar, title))
                 return
             if generation != self.generation:
                 return  # the user typed on: a newer search is queued
             result = lib.search(query, filters, sort, suggest=False)
             # The list only: per-dump counts and "did you mean" are asked for once typing
-            # pauses (`details_worker`), so they never hold up the next key's search.
-            self.post_message(SearchFinished(generation, result))
+            # pauses (`_search_details`), so they never hold up the next key's search.
+            app.post_message(SearchFinished(generation, result))
         except Exception as exc:
-            self.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
-            self.post_message(SearchFinished(generation, None))
+            app.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
+            app.post_message(SearchFinished(generation, None))
 
-    def on_search_finished(self, message: SearchFinished) -> None:
+    def finished(self, message: SearchFinished) -> None:
         if message.generation != self.generation:
             return  # a newer search is under way
+        app = self.app
         self._searching = None
-        if self._search_pending:  # typed on while it ran: search the newest text now
-            self._search_pending = False
-            self.run_search()
+        if self._pending:  # typed on while it ran: search the newest text now
+            self._pending = False
+            self.run()
             return
-        if not self.search_shown:  # the first list: warm up once it is drawn
-            self.call_after_refresh(self.warm_worker)
-        self.search_shown = message.generation
-        paper_list, bar = self.results.list, self.search_bar
-        keep, self._restore_selection = self._restore_selection, None
+        if not self.shown:  # the first list: warm up once it is drawn
+            app.call_after_refresh(app.warm_worker)
+        self.shown = message.generation
+        paper_list, bar = app.results.list, app.search_bar
+        keep, self.restore_selection = self.restore_selection, None
         if message.similar is not None:
             sim = message.similar
             self.terms = frozenset(("words", t.casefold()) for t in sim.key_terms)
@@ -188,7 +195,7 @@ class SearchMixin(_Base):
             title = Content.assemble(("More like this: ", "bold"), message.similar_title)
             if sim.key_terms:
                 title = Content.assemble(title, ("  key terms: ", "dim"), ", ".join(sim.key_terms))
-            self.results.set_title(Content.assemble(title, ("  (esc returns)", "dim")))
+            app.results.set_title(Content.assemble(title, ("  (esc returns)", "dim")))
             bar.show_count(f"{len(sim.ids)} similar")
             return
         result = message.result
@@ -207,52 +214,55 @@ class SearchMixin(_Base):
         shown = len(result.ids)
         count = f"{result.total} results" if shown == result.total else f"{shown} of {result.total}"
         bar.show_count(count)
-        sort = self.filter_pane.sort
-        self.results.set_title(
+        sort = app.filter_pane.sort
+        app.results.set_title(
             Content.assemble(("Results", "bold"), f" · {count} · by {sort.value}")
         )
 
     def _schedule_details(self, generation: int, result: SearchResult) -> None:
         """Count per-dump matches (and find "did you mean" for an empty result) once typing
         pauses: counting hundreds of dumps per key would hold up the list."""
-        if self._facets_timer is not None:
-            self._facets_timer.stop()
-        filters = self._search_filters
+        if self.details_timer is not None:
+            self.details_timer.stop()
+        filters = self._filters
         zero = result.total == 0 and bool(result.query.strip())
 
         def start() -> None:
-            self._facets_timer = None
-            if generation == self.generation == self.search_shown:
-                self.details_worker(generation, result.query, filters, zero)
+            self.details_timer = None
+            if generation == self.generation == self.shown:
+                work = partial(self._search_details, generation, result.query, filters, zero)
+                self.app.run_worker(
+                    work, thread=True, exclusive=True, group="details", exit_on_error=False
+                )
 
-        self._facets_timer = self.set_timer(FACETS_DELAY, start)
+        self.details_timer = self.app.set_timer(FACETS_DELAY, start)
 
-    @work(thread=True, exclusive=True, group="details", exit_on_error=False)
-    def details_worker(self, generation: int, query: str, filters: Filters, zero: bool) -> None:
-        lib = self.library
+    def _search_details(self, generation: int, query: str, filters: Filters, zero: bool) -> None:
+        app, lib = self.app, self.app.library
         try:
             if generation != self.generation:
                 return
-            self.post_message(FacetsCounted(generation, lib.facets(query, filters)))
+            app.post_message(FacetsCounted(generation, lib.facets(query, filters)))
             if zero and generation == self.generation:
                 suggestion = lib.suggest(query)
                 if suggestion:
-                    self.post_message(SuggestionFound(generation, suggestion))
+                    app.post_message(SuggestionFound(generation, suggestion))
         except Exception as exc:
-            self.notify(f"counting failed: {error_message(exc)}", severity="error", markup=False)
+            app.notify(f"counting failed: {error_message(exc)}", severity="error", markup=False)
 
-    def on_facets_counted(self, message: FacetsCounted) -> None:
-        if message.generation == self.generation == self.search_shown:
-            self.filter_pane.set_facets(message.facets)
+    def facets_counted(self, message: FacetsCounted) -> None:
+        if message.generation == self.generation == self.shown:
+            self.app.filter_pane.set_facets(message.facets)
 
-    def on_suggestion_found(self, message: SuggestionFound) -> None:
-        if message.generation == self.generation == self.search_shown:
+    def suggestion_found(self, message: SuggestionFound) -> None:
+        if message.generation == self.generation == self.shown:
             self.suggestion = message.suggestion
-            self.search_bar.show_suggestion(message.suggestion)
+            self.app.search_bar.show_suggestion(message.suggestion)
 
-    def fetch_result_rows(self, ids: Sequence[str]) -> list[ListRow]:
+    def result_rows(self, ids: Sequence[str]) -> list[ListRow]:
         """Rows for the visible window of the results list."""
-        lib, terms, marked = self.library, self.terms, self.bookmarked
+        app = self.app
+        lib, terms, marked = app.library, self.terms, app.bookmarked
         return [
             ListRow(
                 id=row.id,
@@ -264,6 +274,43 @@ class SearchMixin(_Base):
             )
             for row in lib.rows(ids)
         ]
+
+
+class SearchMixin(_Base):
+    """Routes the app's search messages and query-box events to its `SearchController`."""
+
+    if TYPE_CHECKING:  # provided by PaperReaderApp
+        searches: SearchController
+        similar_of: str | None
+        _read_timer: Timer | None
+
+        def action_accept_suggestion(self) -> None: ...
+        @property
+        def active_list(self) -> PaperList: ...
+
+    def run_search(self) -> None:
+        """Search now for the query box, filters and sort."""
+        self.searches.run()
+
+    def schedule_search(self) -> None:
+        """Search once typing pauses (or the running search answers)."""
+        self.searches.schedule()
+
+    def current_filters(self) -> Filters:
+        """What a search is restricted to (the triage adds unread-only)."""
+        return self.searches.base_filters()
+
+    def fetch_result_rows(self, ids: Sequence[str]) -> list[ListRow]:
+        return self.searches.result_rows(ids)
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        self.searches.finished(message)
+
+    def on_facets_counted(self, message: FacetsCounted) -> None:
+        self.searches.facets_counted(message)
+
+    def on_suggestion_found(self, message: SuggestionFound) -> None:
+        self.searches.suggestion_found(message)
 
     # Handlers by name, not `@on(..., "#query")`: Textual collects `@on` handlers from the
     # classes its metaclass builds, and this mixin is not one of them.
@@ -280,18 +327,18 @@ class SearchMixin(_Base):
             self.similar_of = None
         if self._read_timer is not None:  # the read pane waits for a pause in typing
             self._read_timer.reset()
-        self.schedule_search()
+        self.searches.schedule()
 
     def query_submitted(self) -> None:
-        self.run_search()
+        self.searches.run()
         self.active_list.focus()
 
     def on_filters_changed(self, _message: FiltersChanged) -> None:
-        self.schedule_search()
+        self.searches.schedule()
 
     def on_suggestion_accepted(self, _message: SuggestionAccepted) -> None:
         self.action_accept_suggestion()
 
     def on_empty_list_clicked(self, message: EmptyListClicked) -> None:
-        if message.list_id == "results-list" and self.suggestion:
+        if message.list_id == "results-list" and self.searches.suggestion:
             self.action_accept_suggestion()

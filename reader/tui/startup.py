@@ -89,6 +89,7 @@ if TYPE_CHECKING:
 
     from reader.search import Library
     from reader.tui.panes import FilterPane
+    from reader.tui.searching import SearchController
     from reader.tui.state import UiState
 
     _Base = App[None]
@@ -111,7 +112,7 @@ class SyncMixin(_Base):
         def filter_pane(self) -> FilterPane: ...
         def run_search(self) -> None: ...
 
-        search_shown: int
+        searches: SearchController
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def startup_worker(self, verify_index: bool = False) -> None:
@@ -206,6 +207,6 @@ class SyncMixin(_Base):
         fp.set_sources(message.sources, self.ui_state.sources)
         fp.set_extra(message.has_extra_filters)
         self.ready = True
-        if report is not None and report.rebuilt and self.search_shown:
+        if report is not None and report.rebuilt and self.searches.shown:
             self.warm_worker()  # rebuilt after the first list (an unreadable index): warm it
         self.run_search()

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from reader.model import Paper
     from reader.search import Library
     from reader.tui.panes import ReadPane, ResultsPane, SearchBar
+    from reader.tui.searching import SearchController
     from reader.tui.state import UiState
     from reader.tui.widgets import PaperList
 
@@ -62,11 +63,9 @@ class TriageMixin(_Base):
         store: BookmarkStore
         ui_state: UiState
         ready: bool
-        generation: int
-        search_shown: int
+        searches: SearchController
         similar_of: str | None
         paper: Paper | None
-        _restore_selection: str | None
 
         @property
         def filter_pane(self) -> FilterPane: ...
@@ -216,8 +215,7 @@ class TriageMixin(_Base):
     def on_inbox_ready(self, message: InboxReady) -> None:
         self._set_inbox_mode(True)
         self.similar_of = None
-        self.generation += 1  # a search still in flight must not replace the inbox
-        self.search_shown = self.generation
+        self.searches.supersede()  # a search still in flight must not replace the inbox
         if self.pane != "results":
             self.show_pane("results")
         paper_list = self.results.list
@@ -234,14 +232,14 @@ class TriageMixin(_Base):
 
     def leave_inbox(self) -> None:
         self._set_inbox_mode(False)
-        self._restore_selection = self._inbox_back
+        self.searches.restore_selection = self._inbox_back
         self.run_search()
         self.results.list.focus()
 
     def on_search_finished(self, message: SearchFinished) -> None:
         """A search (typed, or a filter) replaces the inbox. The app also calls this directly
         (the first list), so it hands on to the search's own handler itself, once."""
-        if message.generation == self.generation and self.inbox_mode:
+        if message.generation == self.searches.generation and self.inbox_mode:
             self._set_inbox_mode(False)
         super().on_search_finished(message)  # type: ignore[misc]
         message.prevent_default()

@@ -94,10 +94,8 @@ async def _settle(pilot: Pilot[None], rounds: int = 600) -> None:
         await pilot.pause()
         quiet = (
             app.ready
-            and app._debounce is None
-            and app._facets_timer is None
+            and app.searches.settled
             and app._read_timer is None
-            and app.search_shown == app.generation
             and app.read_shown == app.read_generation
             and not any(w.is_running for w in app.workers)
         )

@@ -31,7 +31,7 @@ async def test_search_as_you_type_shows_ranked_results_with_highlights(new_app, 
         await settle(pilot)
         expected = app.library.search("diffusion")
         assert app.results.list.ids == expected.ids
-        assert app.generation >= 1
+        assert app.searches.generation >= 1
         rows = app.fetch_result_rows(expected.ids[:3])
         assert all(row.title_spans for row in rows)  # the query word is highlighted
         assert f"{expected.total} results" in str(app.results.query_one("#results-title").render())
@@ -46,15 +46,15 @@ async def test_typing_runs_few_searches_and_drops_stale_results(
     app = new_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        before = app.generation
+        before = app.searches.generation
         await pilot.press("slash")
         await type_text(pilot, "model")
         await settle(pilot)
-        assert app.generation - before < 3  # debounced: not one search per key
+        assert app.searches.generation - before < 3  # debounced: not one search per key
         assert app.results.list.ids == app.library.search("model").ids
         ids = list(app.results.list.ids)
         old = app.library.search("zebra")
-        app.post_message(SearchFinished(app.generation - 1, old))
+        app.post_message(SearchFinished(app.searches.generation - 1, old))
         await pilot.pause()
         assert app.results.list.ids == ids
 
@@ -192,11 +192,13 @@ async def test_a_search_overtaken_by_typing_is_skipped_not_run(new_app, settle) 
             return search(query, *args, **kwargs)  # type: ignore[arg-type]
 
         app.library.search = spy  # type: ignore[method-assign]
-        app.generation += 1  # the user typed on after this search was queued
-        app.search_worker(app.generation - 1, "zebra", Filters(), Sort.RELEVANCE, None)
+        app.searches.generation += 1  # the user typed on after this search was queued
+        app.searches.start_worker(
+            app.searches.generation - 1, "zebra", Filters(), Sort.RELEVANCE, None
+        )
         await app.workers.wait_for_complete()
         assert calls == []
-        app.search_shown = app.generation  # nothing else is pending
+        app.searches.shown = app.searches.generation  # nothing else is pending
 
 
 async def test_the_read_pane_follows_the_list_once_typing_pauses(
@@ -212,7 +214,9 @@ async def test_the_read_pane_follows_the_list_once_typing_pauses(
         await pilot.press("slash")
         await type_text(pilot, "diffusion")
         # Until the list for the typed text is drawn (the test timeout bounds the wait).
-        while not (app.search_shown == app.generation and app.results.list.ids[:1] != [first]):
+        while not (
+            app.searches.shown == app.searches.generation and app.results.list.ids[:1] != [first]
+        ):
             await pilot.pause(0.005)
         top = app.results.list.ids[0]
         assert top != first
