@@ -250,6 +250,8 @@ class Engine:
 
     def _matching(self, q: Any, candidates: set[int]) -> set[int]:
         """The candidates `q` matches (its scores unused)."""
+        if isinstance(q, wq.Phrase) and q.slop > 1:
+            return self._near_in(q.fieldname, [str(w) for w in q.words], q.slop, candidates)
         if isinstance(q, (wq.Phrase, wq.SpanNear2)):
             field, placed = self._phrase_words(q)
             candidates, exact = self._paired(field, placed, candidates)
@@ -272,6 +274,49 @@ class Engine:
                 break
             candidates = set(self._term(pairs_field, pair(first, second), candidates))
         return candidates, len(placed) == 2 and len(neighbours) == 1
+
+    def _near_in(self, field: str, words: list[str], slop: int, candidates: set[int]) -> set[int]:
+        """The candidates where each word follows the span of the previous ones within
+        `slop` positions (1 to `slop` after its end), in order: Whoosh's sloppy phrase
+        (`SpanNear2(ordered=True, mindist=1)`), span by span."""
+        from reader.search.query import has_positions
+
+        if not has_positions(self.searcher.schema, field):
+            raise Unsupported("phrase on a field without positions")
+        docs = sorted(candidates)
+        kept: set[int] = set()
+        decode = _starts(0)
+        for leaf, (_reader, base) in enumerate(self.leaves):
+            lo = bisect.bisect_left(docs, base)
+            hi = bisect.bisect_left(docs, self._ends[leaf], lo)
+            if lo == hi:
+                continue
+            local = [d - base for d in docs[lo:hi]]
+            spans: list[set[tuple[int, int]]] | None = None
+            for word in words:
+                found = self.placed(field, word).get(leaf)
+                if found is None:
+                    spans = None
+                    break
+                ids, values = found
+                found_at = list(map(partial(bisect.bisect_left, ids), local))
+                held = list(map(eq, map(ids.__getitem__, found_at), local))
+                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
+                places = map(decode.__getitem__, map(values.__getitem__, where))
+                if spans is None:
+                    spans = [{(p, p) for p in at} for at in places]
+                else:
+                    spans = [
+                        {(a, p) for a, e in held_spans for p in at if e < p <= e + slop}
+                        if held_spans
+                        else held_spans
+                        for held_spans, at in zip(spans, places, strict=True)
+                    ]
+            if spans is not None:
+                kept.update(
+                    d + base for d, held_spans in zip(local, spans, strict=True) if held_spans
+                )
+        return kept
 
     def _placed_in(
         self, field: str, placed: list[tuple[int, str]], candidates: set[int]

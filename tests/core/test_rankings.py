@@ -77,7 +77,8 @@ def _texts(lib: Library) -> list[str]:
 @st.composite
 def queries(draw: st.DrawFn, words: list[str], texts: list[str]) -> str:
     """A query of one to three clauses: words, fields, prefixes, fuzzy terms, phrases
-    (with stop words too), joined by AND or OR, with NOT on a clause after the first."""
+    (with stop words too, some with slop), joined by AND or OR, with NOT on a clause after the
+    first."""
 
     def clause() -> str:
         kind = draw(
@@ -97,7 +98,8 @@ def queries(draw: st.DrawFn, words: list[str], texts: list[str]) -> str:
             start = draw(st.integers(0, max(0, len(run) - 2)))
             phrase = " ".join(run[start : start + draw(st.integers(2, 3))])
             field = draw(st.sampled_from(["", "", "title:", "abstract:", "words:"]))
-            return f'{field}"{phrase}"'
+            slop = draw(st.sampled_from(["", "", "", "~2", "~4"]))
+            return f'{field}"{phrase}"{slop}'
         if kind == "group":
             return f"({word} OR {draw(st.sampled_from(words))})"
         return word
@@ -139,6 +141,7 @@ FIXED = [
     "title:diffusion", 'title:"language model"', "diffusion NOT image", "neural OR graph",
     "model*", "gen*tion", "difusion~", "transfromer~2", "author:wang", '"early in training"',
     "(vision OR image) transformer NOT diffusion", "words:models", 'words:"language models"',
+    '"language models"~3', 'title:"models language"~4', '"state of the art"~2',
 ]  # fmt: skip
 
 
