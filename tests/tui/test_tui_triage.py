@@ -243,3 +243,20 @@ def test_snapshot_inbox_80x24(snap_compare, new_app, settle) -> None:
 
 def test_snapshot_inbox_120x40(snap_compare, new_app, settle) -> None:
     assert snap_compare(new_app(), terminal_size=(120, 40), run_before=_inbox_runner(settle))
+
+
+async def test_a_corrupt_reading_state_is_moved_aside_with_a_message(new_app, settle) -> None:
+    path = resolve_locations().reading_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"garbage, not SQLite\x00" * 100)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("moved to" in m and "reading.sqlite.corrupt-" in m for m in messages)
+        assert app.sub_title.endswith("· 205 unread")  # a fresh state: everything unread
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.sub_title.endswith("· 204 unread")
+    aside = [p for p in path.parent.iterdir() if ".corrupt-" in p.name]
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"garbage")
