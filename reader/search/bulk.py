@@ -140,21 +140,18 @@ class _Field:
         self.lengths = array("I")  # quantised field length per docnum (0: none)
 
 
-def _counted(field: _Field, value: str) -> Counter[str]:
-    """Term frequencies of a text value, as the field's analyzer would index it."""
-    assert field.terms is not None
-    terms = map(field.terms.__getitem__, _WORD.findall(value))
+def _counted(field: _Field, terms: list[str]) -> Counter[str]:
+    """Term frequencies of a text value (its words mapped to terms by `field.terms`)."""
     if field.kind == "pairs":  # neighbours both indexed ("" is a skipped word): analysis.pair
         return Counter(f"{a} {b}" for a, b in pairwise(terms) if a and b)
     return Counter(filter(None, terms))
 
 
-def _positioned(field: _Field, value: str) -> dict[str, list[int]]:
-    """Term -> positions of a text value, as the field's analyzer would index it (every
-    word takes a position, indexed or not)."""
-    assert field.terms is not None
+def _positioned(terms: list[str]) -> dict[str, list[int]]:
+    """Term -> positions of a text value (its words mapped to terms; "" for a word the index
+    skips, which still takes a position)."""
     found: dict[str, list[int]] = {}
-    for pos, term in enumerate(map(field.terms.__getitem__, _WORD.findall(value))):
+    for pos, term in enumerate(terms):
         if term:
             held = found.get(term)
             if held is None:
@@ -176,6 +173,10 @@ class BulkPostings:
         self.runs: list[IO[bytes]] = []
         self.tables: list[TermTable] = []  # closed with the writer's term table
         self.held = 0
+        #: The current document's values mapped to terms, per (value, term map): a field and
+        #: its shadow and pair fields hold the same text, analysed once.
+        self._mapped: dict[tuple[int, int], tuple[str, list[str]]] = {}
+        self._mapped_doc = -1
         self._quantised = [byte_to_length(length_to_byte(n)) for n in range(1024)]
         self._quantise = lambda n: byte_to_length(length_to_byte(n))
 
@@ -184,8 +185,10 @@ class BulkPostings:
         """Add one field value of document `docnum`; return its length (tokens, if scorable)."""
         postings = field.postings
         length = 0
+        if field.kind != "whoosh":
+            terms = self._terms_of(field, value, docnum)
         if field.kind == "positions":
-            positioned = _positioned(field, value)
+            positioned = _positioned(terms)
             new = len(postings)
             boost = field.boost
             for term, positions in positioned.items():
@@ -200,7 +203,7 @@ class BulkPostings:
             if not field.scorable:
                 length = 0
         elif field.kind in ("words", "pairs"):
-            counts = _counted(field, value)
+            counts = _counted(field, terms)
             new = len(postings)
             for term, freq in counts.items():
                 found = postings.get(term)
@@ -232,6 +235,21 @@ class BulkPostings:
         if self.held >= SPILL_POSTINGS:
             self.spill()
         return length
+
+    def _terms_of(self, field: _Field, value: str, docnum: int) -> list[str]:
+        """The words of `value` mapped by the field's term map, for document `docnum`."""
+        if docnum != self._mapped_doc:
+            self._mapped.clear()
+            self._mapped_doc = docnum
+        assert field.terms is not None
+        key = (id(value), id(field.terms))
+        found = self._mapped.get(key)
+        if found is None or found[0] is not value:
+            found = self._mapped[key] = (
+                value,
+                list(map(field.terms.__getitem__, _WORD.findall(value))),
+            )
+        return found[1]
 
     # -- runs ----------------------------------------------------------------------------
     def _records(self) -> Iterator[tuple[str, bytes, array[int], Any, Any]]:
