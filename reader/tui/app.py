@@ -121,7 +121,7 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
             yield ResultsPane(id="results")  # the centre: results or bookmarks, one shown
             yield BookmarksPane(id="bookmarks")
             yield ReadPane(id="read")
-        yield KeyFooter()
+        yield KeyFooter(hides=self.footer_hides)
 
     @property
     def filter_pane(self) -> FilterPane:

@@ -51,8 +51,8 @@ APP_KEYS: tuple[Key, ...] = (
     Key("slash", "focus_search", "Search", "focus the search box (type to search)", display="/",
         name="search"),
     Key("escape", "back_to_list", "Back", "back to the list (leave the inbox or 'more like this', "
-        "close filters)", show=False, display="esc", name="back"),
-    Key("b", "toggle_bookmark", "Bookmark", "bookmark the paper (seen) or remove it; "
+        "close filters)", display="esc", name="back"),
+    Key("b", "toggle_bookmark", "Keep", "bookmark the paper (seen) or remove it; "
         "in the inbox: keep it and move on", name="bookmark"),
     Key("B", "show_bookmarks", "Bookmarks", "show the bookmarks pane", display="B",
         name="bookmarks"),
@@ -82,12 +82,12 @@ APP_KEYS: tuple[Key, ...] = (
         "and move on", name="dismiss"),
     Key("u", "undo", "Undo", "undo the last triage action (keep, dismiss, mark; repeatable)",
         name="undo"),
-    Key("r", "toggle_read", "Seen/unread", "toggle the current paper between seen and unread",
-        show=False, name="toggle_read"),
+    Key("r", "toggle_read", "Seen", "toggle the current paper between seen and unread",
+        name="toggle_read"),
     Key("X", "mark_list_seen", "All seen", "mark every paper of the current list seen (asks first)",
-        display="X", show=False, name="mark_list_seen"),
-    Key("S", "save_search", "Save search", "save the current query and filters under a name",
-        display="S", show=False, name="save_search"),
+        display="X", name="mark_list_seen"),
+    Key("S", "save_search", "Save", "save the current query and filters under a name",
+        display="S", name="save_search"),
     Key("question_mark", "help", "Help", "show this help", display="?"),
     Key("q", "quit", "Quit", "quit (the query, filters and selection are restored next time)"),
 )
@@ -156,6 +156,14 @@ HELP_KEYS: tuple[Key, ...] = (
         scope="help"),
 )
 # fmt: on
+
+#: The footer's hints by mode (every key works in both; `?` and the palette list them all):
+#: the inbox shows the triage keys, the results the browsing keys, so each fits one line at
+#: 120 columns. The search box teaches `/` with its own hint line.
+INBOX_HIDES = frozenset(
+    {"search", "bookmarks", "filters", "sort", "similar", "inbox", "save_search"}
+)
+RESULTS_HIDES = frozenset({"search", "dismiss", "back"})
 
 #: Every rebindable key table, by scope.
 SCOPES: dict[str, tuple[Key, ...]] = {

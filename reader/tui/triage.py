@@ -24,6 +24,7 @@ from reader.bookmarks.reading import SavedSearch, State
 from reader.errors import error_message
 from reader.search import Filters
 from reader.triage import Action, Triage
+from reader.tui.keys import INBOX_HIDES, RESULTS_HIDES
 from reader.tui.messages import (
     FeedsCounted,
     InboxReady,
@@ -36,6 +37,7 @@ from reader.tui.widgets.paper_list import ListRow
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.binding import Binding
 
     from reader.bookmarks import BookmarkStore
     from reader.model import Paper
@@ -185,6 +187,12 @@ class TriageMixin(_Base):
             return self.inbox_mode
         result: bool | None = super().check_action(action, parameters)
         return result
+
+    def footer_hides(self, binding: Binding) -> bool:
+        """The footer shows the triage keys in the inbox and the browsing keys elsewhere, so
+        each mode's keys fit on one line at 120 columns; every key works in both."""
+        hidden = INBOX_HIDES if self.inbox_mode else RESULTS_HIDES
+        return binding.id in hidden
 
     def _set_inbox_mode(self, value: bool) -> None:
         if self.inbox_mode != value:

@@ -29,7 +29,7 @@ async def test_a_rebound_key_runs_its_action_and_the_old_key_does_not(new_app, s
         await settle(pilot)
         assert app.store.get(ids[1]) is not None
         footer = app.screen.query_one("KeyFooter")
-        assert " z Bookmark" in footer.render().plain
+        assert " z Keep" in footer.render().plain
         await pilot.press("question_mark")
         text = app.screen.query_one("#help-text").render().plain
         assert isinstance(app.screen, HelpScreen)

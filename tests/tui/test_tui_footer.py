@@ -15,16 +15,16 @@ async def test_hints_follow_the_focused_pane(new_app, settle) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         line = _line(app)
-        assert "b Bookmark" in line and "q Quit" in line
+        assert "b Keep" in line and "q Quit" in line
         assert line.rstrip().endswith("^p palette")
-        assert line.index("b Bookmark") < line.index("q Quit")
+        assert line.index("b Keep") < line.index("q Quit")
         await pilot.press("slash")
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "query"
-        assert "b Bookmark" not in _line(app)  # typing 'b' types a b
+        assert "b Keep" not in _line(app)  # typing 'b' types a b
         await pilot.press("escape")
         await pilot.pause()
-        assert "b Bookmark" in _line(app)
+        assert "b Keep" in _line(app)
 
 
 async def test_hints_that_do_not_fit_are_left_out_whole(new_app, settle) -> None:
@@ -50,3 +50,47 @@ async def test_clicking_a_hint_presses_its_key(new_app, settle) -> None:
         await settle(pilot)
         assert app.pane == "bookmarks" and app.bookmarks_pane.display
         assert footer.key_at(0) is None  # the gap before the first hint
+
+
+async def test_each_mode_shows_all_its_keys_at_120_columns(new_app, settle) -> None:
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        line = _line(app)
+        for hint in (
+            "⏎ Read",
+            "b Keep",
+            "B Bookmarks",
+            "f Filters",
+            "s Sort",
+            "m Similar",
+            "i Inbox",
+            "r Seen",
+            "X All seen",
+            "u Undo",
+            "S Save",
+            "? Help",
+            "q Quit",
+        ):
+            assert hint in line, (hint, line)
+        assert "x Dismiss" not in line  # x works in the inbox only
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.inbox_mode
+        line = _line(app)
+        for hint in (
+            "⏎ Read",
+            "esc Back",
+            "b Keep",
+            "x Dismiss",
+            "u Undo",
+            "r Seen",
+            "X All seen",
+            "? Help",
+            "q Quit",
+        ):
+            assert hint in line, (hint, line)
+        assert "m Similar" not in line and "s Sort" not in line
+        await pilot.press("s")  # the hidden keys still work
+        await settle(pilot)
+        assert not app.inbox_mode

@@ -3,11 +3,13 @@
 Textual's `Footer` mounts a widget per key and mounts them all again whenever the bindings
 change (every focus change): about a fifth of the app's start-up went into styling them.
 This draws the same hints (first key per action, disabled ones dimmed, the command palette
-key on the right) as one line, and a click on a hint presses its key.
+key on the right) as one line, and a click on a hint presses its key. The app may hide
+hints that do not belong to its current mode (`hides`), so the ones that do fit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -52,9 +54,17 @@ class KeyFooter(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None, show_command_palette: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        show_command_palette: bool = True,
+        hides: Callable[[Binding], bool] | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.show_command_palette = show_command_palette
+        #: True for a binding whose hint the current mode leaves out (the key still works).
+        self.hides = hides
         #: (first column, last column + 1, key) of each hint drawn, for clicks.
         self._spans: list[tuple[int, int, str]] = []
 
@@ -81,6 +91,8 @@ class KeyFooter(Widget):
                     palette = (binding, enabled)
                 continue
             if binding.show and binding.action not in actions:
+                if self.hides is not None and self.hides(binding):
+                    continue
                 actions.add(binding.action)
                 shown.append((binding, enabled))
         return shown, palette
