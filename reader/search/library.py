@@ -695,14 +695,10 @@ class Library:
 def highlight_spans(
     text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
 ) -> list[tuple[int, int]]:
-    """Spans of `text` whose tokens match `terms` in `field` (stemmed) or `words` (unstemmed)."""
-    stems = {t for f, t in terms if f == field}
-    words = {t for f, t in terms if f == "words"}
-    if not stems and not words:
-        return []
-    from reader.search.analysis import token_spans
+    """Spans of `text` the query matched in `field` (see `reader.search.highlight`)."""
+    from reader.search.highlight import highlight_spans as spans
 
-    return [(s, e) for word, st, s, e in token_spans(text) if st in stems or word in words]
+    return spans(text, terms, field)
 
 
 def _row(r: PaperRow) -> Row:

@@ -16,6 +16,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from reader.search.analysis import _WORD
+from reader.search.highlight import query_terms
 from reader.search.schema import DEFAULT_FIELDS, PHRASE_FIELDS
 from reader.search.types import MAX_QUERY_CHARS
 
@@ -68,7 +69,7 @@ def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
         except Exception:
             q = wq.NullQuery
     _preload_wide_ors(q)
-    return ParsedQuery(text=text, query=q, notes=notes, terms=frozenset(positive_terms(q)))
+    return ParsedQuery(text=text, query=q, notes=notes, terms=query_terms(q))
 
 
 def _unbalanced(text: str) -> list[str]:
@@ -222,20 +223,3 @@ def _expand_terms(
         )
         scanned = scanned[:MAX_EXPANSION]
     return wq.Or([wq.Term(fieldname, t) for t in scanned])
-
-
-def positive_terms(q: Any) -> set[tuple[str, str]]:
-    """(field, term) pairs a match can contain: everything outside NOT, for highlighting."""
-    found: set[tuple[str, str]] = set()
-    if q is None or q is wq.NullQuery or isinstance(q, wq.Not):
-        return found
-    if isinstance(q, (wq.AndNot, wq.Require)):
-        return positive_terms(q.a)
-    if isinstance(q, wq.Term):
-        found.add((q.fieldname, str(q.text)))
-    elif isinstance(q, wq.Phrase):
-        found.update((q.fieldname, str(w)) for w in q.words)
-    elif not q.is_leaf():
-        for child in q.children():
-            found |= positive_terms(child)
-    return found
