@@ -24,7 +24,6 @@ from reader.search.catalog import SCHEMA_VERSION, Catalog, PaperRow
 from reader.search.facets import count_matches, count_rows
 from reader.search.generation import Generation
 from reader.search.news import ARCHIVE_PAPERS, inbox_order, news_sources
-from reader.search.plan import Plan, Progress, plan_sync, source_infos
 from reader.search.storage import (
     CATALOG_FILE,
     IndexDamaged,
@@ -32,7 +31,8 @@ from reader.search.storage import (
     swap_in,
     sync_lock,
 )
-from reader.search.syncing import build_beside, unchanged, update, writing
+from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
+from reader.search.sync_steps import build_beside, unchanged, update, writing
 from reader.search.types import (
     MAX_QUERY_CHARS,
     Filters,

@@ -30,7 +30,7 @@ from reader.search import compat
 from reader.search.bulk import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog
 from reader.search.storage import CATALOG_FILE, WHOOSH_DIR, create_whoosh, storage
-from reader.search.sync import FileState, Plan, Progress, Syncer, source_infos, to_document
+from reader.search.sync_apply import FileState, Plan, Progress, Syncer, source_infos, to_document
 from reader.search.types import SyncReport
 
 #: Processes for a large build (None: one per CPU, at most MAX_PROCESSES).

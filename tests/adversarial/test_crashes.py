@@ -23,7 +23,7 @@ import pytest
 from reader.locations import resolve_locations
 from reader.locking import CrossProcessLock, LockBusy
 from reader.search import IndexWriteFailed, Library
-from reader.search import sync as sync_module
+from reader.search import sync_apply as sync_module
 from reader.search.storage import sync_lock
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reader.search.bulk as bulk
-import reader.search.sync as sync
+import reader.search.sync_apply as sync
 import reader.search.termtable as termtable
 from reader.search import Library
 from reader.search.schema import PHRASE_FIELDS, PHRASE_PAIRS

@@ -83,7 +83,7 @@ def test_a_failed_process_keeps_the_previous_index(
 
 
 def test_small_builds_stay_in_one_process() -> None:
-    from reader.search.sync import FileState, Plan
+    from reader.search.sync_apply import FileState, Plan
 
     states = [FileState(f"/d/{n}.txt", 100_000, 1, True) for n in range(10)]
     assert parallel.split(Plan(states=states, changed=states)) is None  # 1 MB in all

@@ -24,7 +24,7 @@ from whoosh.lang.porter import stem as porter
 
 from reader.search import Library
 from reader.search.query import parse
-from reader.search.sync import to_document
+from reader.search.sync_apply import to_document
 from tests.conftest import SAMPLES
 
 HF_SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "hf_api_samples"

@@ -1,9 +1,10 @@
 """The steps of `Library.sync()`: report an unchanged index, update it in place, or build
 a new one beside it; and the errors of writing turned into the user's `IndexWriteFailed`.
 
-`reader.search.plan` says what changed (stats only); `reader.search.sync` re-reads changed
-dumps into one open index; `reader.search.parallel` builds a large index in parts. These
-functions know nothing of `Library`: it holds the locks and swaps what they build in.
+`reader.search.sync_plan` says what changed (stats only); `reader.search.sync_apply` applies
+that plan to one open index, re-reading changed dumps; `reader.search.parallel` builds a large
+index in parts. These functions know nothing of `Library`: it holds the locks and swaps what
+they build in.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 
 from reader.locations import LocationError, ensure_dir
 from reader.search.catalog import Catalog
-from reader.search.plan import Plan, Progress, plan_sync, source_infos
 from reader.search.storage import (
     CATALOG_FILE,
     IndexWriteFailed,
@@ -26,6 +26,7 @@ from reader.search.storage import (
     remove_leftovers,
     remove_orphans,
 )
+from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
 from reader.search.types import SyncReport
 
 
@@ -65,7 +66,7 @@ def update(
     ix: Any, catalog: Catalog, plan: Plan, index_dir: Path, progress: Progress | None
 ) -> SyncReport:
     """Re-read the changed dumps into the open index (a failed write leaves no orphans)."""
-    from reader.search.sync import Syncer
+    from reader.search.sync_apply import Syncer
 
     try:
         return Syncer(ix, catalog, progress).run(plan)
@@ -80,7 +81,7 @@ def build_beside(
     """Build a fresh index of the dumps in a folder beside `index_dir`; (its report, the
     folder), for the caller to swap in. A failed build leaves nothing behind."""
     from reader.search import parallel
-    from reader.search.sync import Syncer
+    from reader.search.sync_apply import Syncer
 
     building = index_dir.with_name(index_dir.name + ".new")
     remove_leftovers(index_dir)

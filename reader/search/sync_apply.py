@@ -1,4 +1,4 @@
-"""Sync the index with the dump set: re-read only new or changed dumps, drop what left.
+"""Apply a sync plan to one open index: re-read only new or changed dumps, drop what left.
 
 A dump is fingerprinted by (path, size, mtime) and, when those change, its content hash:
 a touched but identical file is not re-read. Work happens in three passes so that a paper
@@ -18,8 +18,8 @@ from reader.ingest import DumpInfo, date_key, iter_dump, merge_records
 from reader.model import Paper
 from reader.search.bulk import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
-from reader.search.plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
 from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS, PHRASE_PAIRS
+from reader.search.sync_plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
 from reader.search.types import SyncReport
 from reader.search.writer import tune
 
