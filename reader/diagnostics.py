@@ -5,17 +5,20 @@ that catches it (a worker, a fast path, the CLI's `main`) calls `unexpected()`, 
 traceback to the log (`paper-reader paths` names it) and, when `PAPER_READER_STRICT=1` (the
 test suite sets it), raises it again so nothing is hidden from the tests. A feature that keeps
 working in a lesser way (a fast path turned off, facet counts skipped) says so with
-`degraded()`, once per cause. Importing this module does no I/O; the log file is opened on the
-first message.
+`degraded()`, once per cause. Importing this module does no I/O and does not import `logging`
+(with `logging.handlers` and `socket`, 5-10 ms of every one-off command's start): both come
+with the first message, which opens the log file.
 """
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
 
 STRICT_ENV = "PAPER_READER_STRICT"
 _LOG_BYTES = 1_000_000
@@ -46,6 +49,9 @@ def logger() -> logging.Logger:
     state directory cannot be created or written, messages go nowhere rather than onto the
     terminal the app draws on; the caller's own one-line message still reaches the user.
     """
+    import logging
+    import logging.handlers
+
     from reader.locations import LocationError
 
     global _logger, _logger_path
