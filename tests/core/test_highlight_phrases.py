@@ -129,6 +129,8 @@ def test_every_phrase_highlight_is_an_occurrence_of_the_phrase(
     def check(case: tuple[str, str]) -> None:
         prefix, phrase = case
         result = library.search(f'{prefix}"{phrase}"', limit=None)
+        if not getattr(result.terms, "phrases", ()):
+            return  # one indexed word: a word query, marked as words are
         for pid in result.ids[:20]:
             paper = library.get(pid)
             assert paper is not None
