@@ -27,7 +27,7 @@ from typing import Any
 
 from reader.ingest import date_key, merge_records
 from reader.search import compat
-from reader.search.bulk import install as install_bulk
+from reader.search.bulk_writer import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog
 from reader.search.storage import CATALOG_FILE, WHOOSH_DIR, create_whoosh, storage
 from reader.search.sync_apply import FileState, Plan, Progress, Syncer, source_infos, to_document

@@ -16,16 +16,16 @@ from typing import Any
 
 from reader.ingest import DumpInfo, date_key, iter_dump, merge_records
 from reader.model import Paper
-from reader.search.bulk import install as install_bulk
+from reader.search.bulk_writer import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
 from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.sync_plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
+from reader.search.tuned_writer import tune
 from reader.search.types import SyncReport
-from reader.search.writer import tune
 
 __all__ = ["FileState", "Plan", "Progress", "Syncer", "plan_sync", "source_infos", "to_document"]
 
-#: Index a fresh build through `reader.search.bulk` (False: Whoosh's own writer, for comparison).
+#: Index a fresh build through `reader.search.bulk_writer` (False: Whoosh's own writer, to compare).
 BULK_BUILD = True
 
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import reader.search.bulk as bulk
+import reader.search.bulk_term_table as termtable
+import reader.search.bulk_writer as bulk
 import reader.search.sync_apply as sync
-import reader.search.termtable as termtable
 from reader.search import Library
 from reader.search.schema import PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.storage import create_whoosh, storage

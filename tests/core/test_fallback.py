@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.search.bulk as bulk
+import reader.search.bulk_writer as bulk
 from reader.diagnostics import log_path
 from reader.search import Library, compat
 from reader.search.types import SearchResult
@@ -138,8 +138,8 @@ def test_fast_path_modules_import_without_whoosh_private_names() -> None:
         "whoosh.writing": ["SegmentWriter"],
     }  # fmt: skip
     modules = [
-        "engine", "bulk", "blocks", "termtable", "writer", "parallel", "lexicon",
-        "suggestions", "warmup", "facets", "query", "compat", "library",
+        "engine", "bulk_writer", "bulk_blocks", "bulk_term_table", "tuned_writer", "parallel",
+        "lexicon", "suggestions", "warmup", "facets", "query", "compat", "library",
     ]  # fmt: skip
     code = (
         "import importlib, sys\n"

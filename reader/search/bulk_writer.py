@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import IO, Any
 
-from reader.search import compat, termtable
+from reader.search import bulk_term_table, compat
 from reader.search.analysis import (
     _MAX_SIZE,
     _MIN_SIZE,
@@ -36,8 +36,8 @@ from reader.search.analysis import (
     fold,
     stem,
 )
-from reader.search.blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
-from reader.search.termtable import TermTable
+from reader.search.bulk_blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
+from reader.search.bulk_term_table import TermTable
 
 #: Memory held before a sorted run is written to disk, in postings (about 20 bytes each);
 #: a new term counts as TERM_COST postings (its string, list and table slot: about 200
@@ -355,7 +355,7 @@ class BulkPostings:
                 table.buckets[number].extend(pair)
         table.offsets.extend(tindex.index)
         hashfn, buckets, offsets = tindex.hashfn, table.buckets, table.offsets
-        index_append, held = offsets.append, termtable.HELD_ENTRIES
+        index_append, held = offsets.append, bulk_term_table.HELD_ENTRIES
         pack_lengths = _pack_lengths
         terms_out: list[bytes] = []
         posts_out: list[bytes] = []

@@ -1,4 +1,4 @@
-"""One term's postings as Whoosh W3 blocks, encoded a block at a time (for `bulk.py`).
+"""One term's postings as Whoosh W3 blocks, encoded a block at a time (for `bulk_writer.py`).
 
 Byte for byte what Whoosh's `W3PostingsWriter` writes posting by posting
 (`tests/core/test_bulk_writer.py` compares), with C-level array, pickle and zlib calls.
@@ -17,7 +17,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reader.search.bulk import _Field
+    from reader.search.bulk_writer import _Field
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _dumps = pickle.dumps
@@ -27,7 +27,7 @@ MAGIC = b"W3Bl"
 TERMINFO = struct.Struct("!BfIBBfII")
 pack_int = struct.Struct("!i").pack
 pack_long = struct.Struct("!q").pack
-# The installed Whoosh's settings, bound by `configure` when `bulk.install` accepts a writer.
+# The installed Whoosh's settings, bound by `configure` when `bulk_writer.install` accepts a writer.
 _COMPRESS_MIN = 80
 _l2b: Any = None
 

@@ -115,7 +115,7 @@ class _Offsets:
     """The term offsets as `OrderedHashWriter._write_extras` reads its `GrowableArray`."""
 
     def __init__(self, table: TermTable) -> None:
-        from whoosh.util.numlists import GrowableArray  # only after `bulk.install` checked
+        from whoosh.util.numlists import GrowableArray  # only after `bulk_writer.install` checked
 
         self.table = table
         widest = GrowableArray("H")  # as OrderedHashWriter starts it: Whoosh's own widening
