@@ -2,9 +2,9 @@
 a new one beside it; and the errors of writing turned into the user's `IndexWriteFailed`.
 
 `reader.search.sync_plan` says what changed (stats only); `reader.search.sync_apply` applies
-that plan to one open index, re-reading changed dumps; `reader.search.parallel` builds a large
-index in parts. These functions know nothing of `Library`: it holds the locks and swaps what
-they build in.
+that plan to one open index, re-reading changed dumps; `reader.search.parallel_build` builds
+a large index in parts. These functions know nothing of `Library`: it holds the locks and
+swaps what they build in.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def build_beside(
 ) -> tuple[SyncReport, Path]:
     """Build a fresh index of the dumps in a folder beside `index_dir`; (its report, the
     folder), for the caller to swap in. A failed build leaves nothing behind."""
-    from reader.search import parallel
+    from reader.search import parallel_build
     from reader.search.sync_apply import Syncer
 
     building = index_dir.with_name(index_dir.name + ".new")
@@ -92,9 +92,9 @@ def build_beside(
         ix = create_whoosh(building)
         try:
             plan = plan_sync(catalog, roots)
-            parts = parallel.split(plan)
+            parts = parallel_build.split(plan)
             if parts:
-                report = parallel.build(building, catalog, ix, plan, parts, progress)
+                report = parallel_build.build(building, catalog, ix, plan, parts, progress)
             else:
                 report = Syncer(ix, catalog, progress).run(plan)
         finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.search.parallel as parallel
+import reader.search.parallel_build as parallel
 from reader.search import IndexWriteFailed, Library
 
 QUERIES = ["diffusion", "model", "language models", '"large language"', "title:vision",

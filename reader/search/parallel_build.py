@@ -3,7 +3,7 @@ indexed by its own spawned process into its own folder (catalog + one Whoosh seg
 then the parts are joined: their segments listed in one table of contents, their catalogs
 copied into one, and papers found in several parts merged as an incremental sync would.
 
-Separate interpreters (`python -m reader.search.parallel`, the job on stdin, progress as
+Separate interpreters (`python -m reader.search.parallel_build`, the job on stdin, progress as
 JSON lines on stdout), never forks: the app syncs from a thread, and forking a threaded
 process is unsafe. Small builds stay in one process (starting one costs about 0.3 s).
 """
@@ -115,7 +115,7 @@ def build(
         part = waiting.pop(0)
         job = json.dumps({"folder": str(part.folder), "states": [s._asdict() for s in part.states]})
         part.process = subprocess.Popen(
-            [sys.executable, "-m", "reader.search.parallel"],
+            [sys.executable, "-m", "reader.search.parallel_build"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, text=True,
         )  # fmt: skip
