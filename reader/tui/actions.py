@@ -19,8 +19,9 @@ from reader.diagnostics import unexpected
 from reader.errors import error_message
 from reader.model import Paper
 from reader.tui.bookmark_writes import BookmarkWrites, Change, Describe
-from reader.tui.messages import BookmarksReloaded, BookmarksWritten, PaperFetched
-from reader.tui.state import UiState, save_state
+from reader.tui.messages import BookmarksReloaded, BookmarksWritten, PaperFetched, StateSaved
+from reader.tui.state import UiState
+from reader.tui.state_writes import StateWrites
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -131,18 +132,43 @@ class ActionsMixin(_Base):
         self.save_state()
         self.exit()
 
-    def save_state(self) -> None:
-        """Remember query, filters, sort, selection, pane and theme for the next launch."""
+    @property
+    def state_writes(self) -> StateWrites:
+        writes: StateWrites | None = getattr(self, "_state_writes", None)
+        if writes is None:
+            writes = self._state_writes = StateWrites(self.locations.state_file)
+        return writes
+
+    def state_to_save(self) -> UiState:
+        """Query, filters, sort, selection, pane and theme, as the next launch restores them."""
         if not self.ready:
             state = self.ui_state
             state.theme = self.theme
         else:
             state = self.current_state()
         self.ui_state = state
-        try:
-            save_state(self.locations.state_file, state)
-        except OSError as exc:
-            self.notify(f"cannot save the UI state: {exc}", severity="warning", markup=False)
+        return state
+
+    def save_state(self) -> None:
+        """Remember the state for the next launch, written on this thread: quit calls it,
+        and the file must be complete before the process exits."""
+        problem = self.state_writes.write_now(self.state_to_save())
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+
+    def save_state_soon(self) -> None:
+        """Remember the state for the next launch, written by a worker (the UI thread never
+        waits on the disk while the app runs)."""
+        self.state_writes.submit(self.state_to_save())
+        self.state_save_worker()
+
+    @work(thread=True, group="state-save", exit_on_error=False)
+    def state_save_worker(self) -> None:
+        self.post_message(StateSaved(self.state_writes.write_latest()))
+
+    def on_state_saved(self, message: StateSaved) -> None:
+        if message.error:
+            self.notify(message.error, severity="warning", markup=False)
 
     # -- the current paper ---------------------------------------------------------------------
     def with_current_paper(self, then: Callable[[Paper], None]) -> None:

@@ -169,7 +169,7 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
     def on_mount(self) -> None:
         state = self.ui_state
         self.apply_theme()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state())
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state_soon())
         self.sub_title = "opening the index…"
         if self._state_problem:
             self.notify(self._state_problem, severity="warning", markup=False)

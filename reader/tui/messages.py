@@ -158,3 +158,17 @@ class FeedsCounted(Message):
     """The saved searches, each with its unread count."""
 
     feeds: list[tuple[str, int]]
+
+
+@dataclass(eq=False, repr=False)
+class StateSaved(Message):
+    """A UI state save worker finished: the problem to show, or None."""
+
+    error: str | None
+
+
+@dataclass(eq=False, repr=False)
+class BookmarksLoaded(Message):
+    """The startup worker read the bookmarks file: what it found wrong, or None."""
+
+    problem: str | None

@@ -1,0 +1,50 @@
+"""UI state saves, off the UI thread and in order.
+
+The app hands each state to `submit` and starts a thread worker that runs `write_latest`:
+a write takes the newest state submitted and writes it (atomically, `reader.tui.state`)
+while holding a lock, so two workers never race and an older state never lands after a
+newer one. `write_now` is for quit: it writes on the caller's thread, after any write in
+flight, because the file must be complete before the process exits.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from reader.tui import state as state_file
+from reader.tui.state import UiState
+
+
+class StateWrites:
+    """The newest UI state not yet written, and the lock that orders the writes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._pending: UiState | None = None
+        self._order = threading.Lock()
+
+    def submit(self, state: UiState) -> None:
+        self._pending = state
+
+    def write_latest(self) -> str | None:
+        """Write the newest submitted state, if a write before this one has not already
+        written it; a one-line problem when the write fails."""
+        with self._order:
+            state, self._pending = self._pending, None
+            if state is None:
+                return None
+            return self._write(state)
+
+    def write_now(self, state: UiState) -> str | None:
+        """Write `state` on this thread (after any write in flight); a problem or None."""
+        with self._order:
+            self._pending = None
+            return self._write(state)
+
+    def _write(self, state: UiState) -> str | None:
+        try:
+            state_file.save_state(self.path, state)
+        except OSError as exc:
+            return f"cannot save the UI state: {exc}"
+        return None

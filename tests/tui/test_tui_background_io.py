@@ -1,0 +1,61 @@
+"""The UI thread never waits on the disk: the theme's state save and the bookmarks' first
+load run in workers and post their results back."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.locations import resolve_locations
+from reader.tui import state as state_module
+from reader.tui.state import UiState
+
+
+async def test_a_theme_change_saves_the_state_off_the_ui_thread(
+    new_app, settle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = state_module.save_state
+    writers: list[threading.Thread] = []
+
+    def recording(path: Path, state: UiState) -> None:
+        writers.append(threading.current_thread())
+        real(path, state)
+
+    monkeypatch.setattr(state_module, "save_state", recording)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ui_thread = threading.current_thread()
+        assert writers == []
+        app.theme = "nord"
+        await settle(pilot)
+        assert len(writers) == 1 and writers[0] is not ui_thread
+        saved = json.loads(resolve_locations().state_file.read_text())
+        assert saved["theme"] == "nord"
+        app.theme = "dracula"
+        await settle(pilot)
+        assert len(writers) == 2 and writers[1] is not ui_thread
+        assert json.loads(resolve_locations().state_file.read_text())["theme"] == "dracula"
+        await pilot.press("q")
+    assert writers[-1] is ui_thread  # quit writes at once: the file is whole before exit
+    assert json.loads(resolve_locations().state_file.read_text())["theme"] == "dracula"
+
+
+async def test_a_failed_theme_save_is_a_notice(
+    new_app, settle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(path: Path, state: UiState) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(state_module, "save_state", failing)
+        app.theme = "nord"
+        await settle(pilot)
+        assert any("cannot save the UI state" in str(n.message) for n in app._notifications)
+        monkeypatch.undo()
+        await pilot.press("q")
