@@ -86,6 +86,11 @@ class Triage:
         seen = self.reading.seen_ids()
         return [i for i in self.news_ids() if i not in seen]
 
+    def inbox_head(self, limit: int) -> tuple[list[str], int]:
+        """The first `limit` papers of `inbox()` and its length, without reading every news
+        paper's id when the library can stop early (a one-off `inbox --limit N`)."""
+        return self.library.inbox_head(limit, self.reading.seen_ids(), self.archive_papers)
+
     def unread_count(self) -> int:
         return len(self.news_set() - self.reading.seen_ids())
 

@@ -95,10 +95,14 @@ def run_inbox(args: argparse.Namespace, triage: Triage, out: TextIO, paper_json:
         if saved is None:
             raise UserError(f"no saved search named {args.feed!r} (see 'paper-reader feeds list')")
         ids = triage.feed_unread(saved)
+        total = len(ids)
+    elif args.limit and not args.count:
+        ids, total = triage.inbox_head(args.limit)
     else:
         ids = triage.inbox()
+        total = len(ids)
     if args.count:
-        out.write(f"{len(ids)}\n")
+        out.write(f"{total}\n")
         return 0
     shown = ids[: args.limit] if args.limit else ids
     lib = triage.library
@@ -112,8 +116,8 @@ def run_inbox(args: argparse.Namespace, triage: Triage, out: TextIO, paper_json:
         return 0
     for row in lib.rows(shown):
         out.write(f"{row.id}  {row.title}  [{row.first_source}]\n")
-    if len(shown) < len(ids):
-        out.write(f"\n{len(shown)} of {len(ids)} unread\n")
+    if len(shown) < total:
+        out.write(f"\n{len(shown)} of {total} unread\n")
     return 0
 
 

@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -221,6 +222,43 @@ class Catalog:
                 if len(seen) >= limit:
                     return list(seen)
         return list(seen)
+
+    def first_unlisted(self, paths: Sequence[str], limit: int, skip: AbstractSet[str]) -> list[str]:
+        """The first `limit` ids, in the order of `paths` then page order, each once and none
+        of `skip`, reading file by file and stopping there (a one-off `inbox --limit 20`)."""
+        conn = self.connect()
+        met: set[str] = set()
+        out: list[str] = []
+        for path in paths:
+            for (pid,) in conn.execute("SELECT id FROM records WHERE path=? ORDER BY seq", (path,)):
+                if pid in met:
+                    continue
+                met.add(pid)
+                if pid not in skip:
+                    out.append(pid)
+                    if len(out) >= limit:
+                        return out
+        return out
+
+    def count_papers_among(self, ids: Iterable[str]) -> int:
+        """How many of `ids` (distinct) are papers of the index."""
+        conn = self.connect()
+        chunk: list[str] = []
+        found = 0
+
+        def flush() -> int:
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT COUNT(*) FROM papers WHERE id IN ({marks})"
+            return int(conn.execute(sql, chunk).fetchone()[0])
+
+        for pid in ids:
+            chunk.append(pid)
+            if len(chunk) >= 500:
+                found += flush()
+                chunk.clear()
+        if chunk:
+            found += flush()
+        return found
 
     # -- papers -----------------------------------------------------------------------
     def put_paper(self, db: sqlite3.Connection, paper: Paper, date_key: str) -> None:

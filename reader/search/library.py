@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -464,6 +465,29 @@ class Library:
             ids = inbox_order(sources, self._catalog.ids_by_file([s.path for s in sources]))
             self._news = ((self._cache_gen, archive_papers), ids)
             return ids
+
+    def inbox_head(
+        self, limit: int, seen: AbstractSet[str], archive_papers: int = ARCHIVE_PAPERS
+    ) -> tuple[list[str], int]:
+        """The first `limit` news papers not in `seen`, in inbox order, and how many there are
+        in all: `[i for i in news_ids() if i not in seen]`, its head and its length.
+
+        When every dump is news (no archives) and the news ids are not loaded yet, it reads
+        the news dumps only until `limit` are found and counts the rest in SQLite: the news
+        papers are then every paper of the index."""
+        with self._lock:
+            if not self._fresh(index=False):
+                return [], 0
+            assert self._catalog is not None
+            infos = source_infos(self._catalog)
+            sources = news_sources(infos, archive_papers)
+            loaded = self._news is not None and self._news[0] == (self._cache_gen, archive_papers)
+            if loaded or len(sources) != sum(1 for s in infos if s.papers > 0):
+                unread = [i for i in self.news_ids(archive_papers) if i not in seen]
+                return unread[:limit], len(unread)
+            head = self._catalog.first_unlisted([s.path for s in sources], limit, seen)
+            total = self._catalog.paper_count() - self._catalog.count_papers_among(seen)
+            return head, total
 
     def resolve_id(self, key: str) -> str | None:
         """A paper id from a paper id or an arXiv id (`2405.07960`, `arXiv:2405.07960v2`)."""

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,3 +148,60 @@ def _lexicon(lib: Library) -> Lexicon:
     if id(lib) not in _LEXICONS:
         _LEXICONS[id(lib)] = Lexicon(lib._searcher.reader(), "words")
     return _LEXICONS[id(lib)]
+
+
+def test_inbox_with_a_limit_is_the_start_of_the_whole_inbox(sample_dir: Path) -> None:
+    """`inbox --limit N` reads the news dumps only until N unread are found; its papers and
+    its "N of M unread" equal the whole inbox's, before and after papers are marked."""
+    dumps = ("--dumps", str(sample_dir))
+    assert run(*dumps, "index").returncode == 0
+
+    def check() -> None:
+        whole = run(*dumps, "inbox").stdout.splitlines()
+        count = int(run(*dumps, "inbox", "--count").stdout)
+        assert len(whole) == count > 0
+        for limit in (1, 2, 20, count - 1, count, count + 1, 999):
+            res = run(*dumps, "inbox", "--limit", str(limit))
+            assert res.returncode == 0 and res.stderr == "", res.stderr
+            lines = res.stdout.splitlines()
+            assert lines[: min(limit, count)] == whole[:limit]
+            footer = ["", f"{limit} of {count} unread"] if limit < count else []
+            assert lines[min(limit, count) :] == footer
+            listed = json.loads(run(*dumps, "inbox", "--json", "--limit", str(limit)).stdout)
+            assert [p["id"] for p in listed] == [line.split("  ")[0] for line in whole[:limit]]
+
+    check()
+    first = [line.split("  ")[0] for line in run(*dumps, "inbox").stdout.splitlines()]
+    # Seen papers at the start, in the middle and the whole first dump.
+    assert run(*dumps, "mark", "seen", *first[:3], *first[40:45]).returncode == 0
+    check()
+    newest = next(sample_dir.glob("004_*")).name
+    assert run(*dumps, "mark", "dismissed", "--dump", newest).returncode == 0
+    check()
+
+
+@pytest.mark.parametrize("archive_papers", [2000, 60])
+def test_inbox_head_equals_the_whole_inbox(sample_library: Library, archive_papers: int) -> None:
+    """`Library.inbox_head` (its short cut when every dump is news; the whole list when some
+    dump is an archive) against the plain inbox, for seen sets with papers of several dumps,
+    papers the index does not have, and every paper."""
+    news = sample_library.news_ids(archive_papers)
+    every = sample_library.search("", limit=None).ids
+    seen_sets = [
+        frozenset(),
+        frozenset(news[:5]),
+        frozenset(news[::7]) | {"not-a-paper", "2401.99999"},
+        frozenset(every[-30:]),
+        frozenset(every),
+    ]
+    for seen in seen_sets:
+        unread = [i for i in news if i not in seen]
+        for limit in (1, 3, 20, 49, 50, 51, len(unread) or 1, 999):
+            fresh = Library(sample_library.roots, sample_library.index_dir)
+            try:
+                head = fresh.inbox_head(limit, seen, archive_papers)
+                assert head == (unread[:limit], len(unread)), (sorted(seen), limit)
+                # The short cut, taken when every dump is news, never loads every news id.
+                assert (fresh._news is None) == (archive_papers == 2000)
+            finally:
+                fresh.close()
