@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +186,8 @@ def _read(path: Path) -> tuple[dict[str, Any], str | None]:
         raise ConfigError(
             f"{path}: line {line}: not UTF-8 text; expected a UTF-8 TOML file"
         ) from None
+    import tomllib  # only with a config file: most one-off commands run without one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
