@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reader.bookmarks import BookmarkStore
-from reader.locations import Locations, choose_dumps, resolve_locations
-from reader.search import Library
-from reader.tui import collector
-
+# What `make_app` needs is imported when it runs: the command line imports `reader.tui.keys`
+# (the config validates [keys] with its table), and a one-off command must not pay for the
+# bookmark store or the app's modules through this package.
 if TYPE_CHECKING:
+    from reader.bookmarks import BookmarkStore
     from reader.config import Settings
+    from reader.locations import Locations
+    from reader.search import Library
     from reader.tui.app import PaperReaderApp
 
 
@@ -27,8 +28,13 @@ def make_app(
     The garbage collector is paused from here until the app's first frame is out
     (`reader.tui.collector`).
     """
+    from reader.tui import collector
+
     collector.pause_for_start()
+    from reader.bookmarks import BookmarkStore
     from reader.config import ConfigError, apply_environment, load_settings
+    from reader.locations import choose_dumps, resolve_locations
+    from reader.search import Library
     from reader.tui.app import PaperReaderApp
 
     loc = locations or resolve_locations()
