@@ -65,6 +65,7 @@ class BookmarkStore:
         self._clock = clock
         self._mutex = threading.RLock()
         self._loaded = False
+        self._defer_reads = False
         self._entries: Entries = {}
         self._stamp: Stamp | None = None
         self._problem: str | None = None
@@ -86,8 +87,27 @@ class BookmarkStore:
         self._ensure_loaded()
         return self._read_only_reason is not None
 
+    @property
+    def loaded(self) -> bool:
+        """True once the file has been read."""
+        return self._loaded
+
+    def defer_loading(self) -> None:
+        """Reads answer from memory, empty, until `load` (or a change) has read the file:
+        for an app whose UI thread must never wait on the file or its cross-process lock
+        (a corrupt file is recovered under it); the app calls `load` in a worker."""
+        self._defer_reads = True
+
+    def load(self) -> None:
+        """Read the file now, if it has not been read."""
+        with self._mutex:
+            if not self._loaded:
+                self._load()
+
     def _ensure_loaded(self) -> None:
         if self._loaded:  # reads come from memory: they never wait for a change being written
+            return
+        if self._defer_reads:
             return
         with self._mutex:
             if not self._loaded:
@@ -96,12 +116,12 @@ class BookmarkStore:
     def _set(self, entries: Entries, stamp: Stamp | None) -> None:
         self._entries = entries
         self._stamp = stamp
-        self._loaded = True
         ascending = sorted(entries.values(), key=lambda b: b.added)
         self._newest_first = ascending[::-1]
         self._ids = frozenset(entries)
         counts = Counter(tag for b in ascending for tag in b.tags)
         self._tag_counts = dict(sorted(counts.items(), key=lambda kv: (kv[0].casefold(), kv[0])))
+        self._loaded = True  # last: reads from other threads do not take the mutex
 
     def _go_read_only(self, message: str) -> None:
         self._problem = message
@@ -270,7 +290,8 @@ class BookmarkStore:
     def _mutate(self, change: Callable[[Entries], T]) -> T:
         """Lock, re-read, apply `change` to what is on disk, write atomically if it changed."""
         with self._mutex:
-            self._ensure_loaded()
+            if not self._loaded:  # a change reads the file even while reads are deferred
+                self._load()
             if self._read_only_reason is not None:
                 raise BookmarkError(self._read_only_reason)
             ensure_private_dir(self.path.parent)

@@ -16,10 +16,16 @@ from textual import work
 from textual.widgets import Input
 
 from reader.diagnostics import unexpected
-from reader.errors import error_message
+from reader.errors import error_message, is_expected
 from reader.model import Paper
 from reader.tui.bookmark_writes import BookmarkWrites, Change, Describe
-from reader.tui.messages import BookmarksReloaded, BookmarksWritten, PaperFetched, StateSaved
+from reader.tui.messages import (
+    BookmarksLoaded,
+    BookmarksReloaded,
+    BookmarksWritten,
+    PaperFetched,
+    StateSaved,
+)
 from reader.tui.state import UiState
 from reader.tui.state_writes import StateWrites
 
@@ -310,14 +316,34 @@ class ActionsMixin(_Base):
         self.with_current_paper(copy)
 
     # -- bookmarks ---------------------------------------------------------------------------
-    def refresh_bookmarks(self) -> None:
-        """Markers, the bookmarks pane, tag counts and the read pane after a change."""
+    @work(thread=True, group="bookmark-load", exit_on_error=False)
+    def load_bookmarks_worker(self) -> None:
+        """Read the bookmarks file (a corrupt one is recovered under the cross-process lock)."""
+        try:
+            self.store.load()
+            problem = self.store.problem
+        except Exception as exc:
+            if not is_expected(exc):
+                unexpected("loading the bookmarks", exc)
+            problem = f"bookmarks: {error_message(exc)}"
+        self.post_message(BookmarksLoaded(problem))
+
+    def on_bookmarks_loaded(self, message: BookmarksLoaded) -> None:
+        if message.problem:
+            self.notify(message.problem, title="Bookmarks", severity="error", markup=False,
+                        timeout=15)  # fmt: skip
+        self.refresh_bookmarks(tags=getattr(self, "start_tags", None))
+
+    def refresh_bookmarks(self, tags: list[str] | None = None) -> None:
+        """Markers, the bookmarks pane, tag counts and the read pane after a change; `tags`
+        are ticked in the filter pane (the start's, once the bookmarks are read)."""
         store = self.store
         self.bookmarked = store.ids()
         self.results.list.invalidate()
         self.bookmarks_pane.show(store.all(), keep=self.bookmarks_pane.current_id)
-        self.filter_pane.set_tags(store.tag_counts(), self.ui_state.tags if not self.ready
-                                  else self.filter_pane.tags)  # fmt: skip
+        if tags is None:
+            tags = self.ui_state.tags if not self.ready else self.filter_pane.tags
+        self.filter_pane.set_tags(store.tag_counts(), tags)
         if self.paper is not None:
             self.read_pane.show_bookmark(store.get(self.paper.id))
         fp = self.filter_pane

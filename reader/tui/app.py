@@ -77,6 +77,7 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         super().__init__()
         self.library = library
         self.store = store
+        store.defer_loading()  # read by `load_bookmarks_worker`, off the UI thread
         self.locations = locations
         #: The config file's settings (the defaults when it is broken: `config_problem` says why).
         self.settings = settings or default_settings(locations)
@@ -173,9 +174,6 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         self.sub_title = "opening the index…"
         if self._state_problem:
             self.notify(self._state_problem, severity="warning", markup=False)
-        if self.store.problem:
-            self.notify(self.store.problem, title="Bookmarks", severity="error", markup=False,
-                        timeout=15)  # fmt: skip
         self.results.list.set_ids([], fetch=self.fetch_result_rows)
         self.results.list.empty_text = "Loading…"
         self.results.set_title(Content.styled("Results", "bold"))
@@ -186,7 +184,8 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         fp.set_unread_only(state.unread_only)
         fp.set_extra(False, {"date-from": state.date_from, "date-to": state.date_to,
                              "min-upvotes": state.min_upvotes, "category": state.category})  # fmt: skip
-        self.refresh_bookmarks()
+        self.start_tags = list(state.tags)
+        self.load_bookmarks_worker()
         self.read_pane.show_message("Nothing selected.")
         if state.pane == "bookmarks":
             self.set_pane("bookmarks")

@@ -59,3 +59,48 @@ async def test_a_failed_theme_save_is_a_notice(
         assert any("cannot save the UI state" in str(n.message) for n in app._notifications)
         monkeypatch.undo()
         await pilot.press("q")
+
+
+async def test_the_bookmarks_are_read_off_the_ui_thread(
+    new_app, settle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.bookmarks import BookmarkStore
+
+    seed = new_app()
+    paper = next(iter(seed.library.iter_papers()))
+    BookmarkStore(resolve_locations().bookmarks_file).add(paper, tags=["later"])
+    path = resolve_locations().bookmarks_file
+    path.write_text(path.read_text()[:-5])  # corrupt: recovered under the cross-process lock
+    real = BookmarkStore._load
+    readers: list[threading.Thread] = []
+
+    def recording(self: BookmarkStore) -> None:
+        readers.append(threading.current_thread())
+        real(self)
+
+    monkeypatch.setattr(BookmarkStore, "_load", recording)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ui_thread = threading.current_thread()
+        assert readers and all(t is not ui_thread for t in readers)
+        assert any("Bookmarks" == n.title for n in app._notifications)
+        await pilot.press("q")
+
+
+async def test_bookmarks_read_in_a_worker_restore_markers_and_the_tag_filter(
+    new_app, settle
+) -> None:
+    from reader.bookmarks import BookmarkStore
+
+    seed = new_app()
+    paper = next(iter(seed.library.iter_papers()))
+    BookmarkStore(resolve_locations().bookmarks_file).add(paper, tags=["later"])
+    state_module.save_state(resolve_locations().state_file, UiState(tags=["later"]))
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert paper.id in app.bookmarked
+        assert app.filter_pane.tags == ["later"]
+        assert app.results.list.ids == [paper.id]
+        await pilot.press("q")
