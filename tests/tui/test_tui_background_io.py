@@ -84,7 +84,7 @@ async def test_the_bookmarks_are_read_off_the_ui_thread(
         await settle(pilot)
         ui_thread = threading.current_thread()
         assert readers and all(t is not ui_thread for t in readers)
-        assert any("Bookmarks" == n.title for n in app._notifications)
+        assert any(n.title == "Bookmarks" for n in app._notifications)
         await pilot.press("q")
 
 
