@@ -96,7 +96,9 @@ def run_inbox(args: argparse.Namespace, triage: Triage, out: TextIO, paper_json:
             raise UserError(f"no saved search named {args.feed!r} (see 'paper-reader feeds list')")
         ids = triage.feed_unread(saved)
         total = len(ids)
-    elif args.limit and not args.count:
+    elif args.count:
+        ids, total = triage.inbox_head(0)
+    elif args.limit:
         ids, total = triage.inbox_head(args.limit)
     else:
         ids = triage.inbox()

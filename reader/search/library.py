@@ -470,7 +470,8 @@ class Library:
         self, limit: int, seen: AbstractSet[str], archive_papers: int = ARCHIVE_PAPERS
     ) -> tuple[list[str], int]:
         """The first `limit` news papers not in `seen`, in inbox order, and how many there are
-        in all: `[i for i in news_ids() if i not in seen]`, its head and its length.
+        in all: `[i for i in news_ids() if i not in seen]`, its head and its length (`limit`
+        0: the count alone).
 
         When every dump is news (no archives) and the news ids are not loaded yet, it reads
         the news dumps only until `limit` are found and counts the rest in SQLite: the news
@@ -485,7 +486,8 @@ class Library:
             if loaded or len(sources) != sum(1 for s in infos if s.papers > 0):
                 unread = [i for i in self.news_ids(archive_papers) if i not in seen]
                 return unread[:limit], len(unread)
-            head = self._catalog.first_unlisted([s.path for s in sources], limit, seen)
+            paths = [s.path for s in sources]
+            head = self._catalog.first_unlisted(paths, limit, seen) if limit > 0 else []
             total = self._catalog.paper_count() - self._catalog.count_papers_among(seen)
             return head, total
 

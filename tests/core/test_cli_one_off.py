@@ -160,6 +160,7 @@ def test_inbox_with_a_limit_is_the_start_of_the_whole_inbox(sample_dir: Path) ->
         whole = run(*dumps, "inbox").stdout.splitlines()
         count = int(run(*dumps, "inbox", "--count").stdout)
         assert len(whole) == count > 0
+        assert int(run(*dumps, "inbox", "--count", "--limit", "3").stdout) == count
         for limit in (1, 2, 20, count - 1, count, count + 1, 999):
             res = run(*dumps, "inbox", "--limit", str(limit))
             assert res.returncode == 0 and res.stderr == "", res.stderr
@@ -196,7 +197,7 @@ def test_inbox_head_equals_the_whole_inbox(sample_library: Library, archive_pape
     ]
     for seen in seen_sets:
         unread = [i for i in news if i not in seen]
-        for limit in (1, 3, 20, 49, 50, 51, len(unread) or 1, 999):
+        for limit in (0, 1, 3, 20, 49, 50, 51, len(unread) or 1, 999):
             fresh = Library(sample_library.roots, sample_library.index_dir)
             try:
                 head = fresh.inbox_head(limit, seen, archive_papers)
