@@ -28,6 +28,7 @@ from reader.search.news import ARCHIVE_PAPERS, inbox_order, news_sources
 from reader.search.storage import (
     CATALOG_FILE,
     IndexDamaged,
+    damage_errors,
     open_whoosh,
     swap_in,
     sync_lock,
@@ -116,10 +117,18 @@ class Library:
         try:
             catalog = Catalog(self.index_dir / CATALOG_FILE)
             version = catalog.get_meta("schema_version")
-        except Exception as exc:  # a damaged catalog raises sqlite3 errors
+        except (sqlite3.Error, OSError) as exc:  # a damaged or unreadable catalog
             if catalog is not None:
                 catalog.close()
             self._damage = f"index catalog cannot be read ({exc})"
+            return None
+        except Exception as exc:
+            from reader.diagnostics import unexpected
+
+            if catalog is not None:
+                catalog.close()
+            self._damage = f"index catalog cannot be read ({type(exc).__name__}: {exc})"
+            unexpected("opening the index catalog", exc)
             return None
         if version != str(SCHEMA_VERSION):
             catalog.close()
@@ -559,10 +568,13 @@ class Library:
         try:
             with self._lock:
                 return self._search(query, filters, sort, limit, suggest)
+        except damage_errors() as exc:  # an index damaged on disk since it was opened
+            return _failed(query, exc)
         except Exception as exc:
-            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-            note = f"search failed ({reason}); if this persists, run 'paper-reader index --rebuild'"
-            return SearchResult(query=query, note=note)
+            from reader.diagnostics import unexpected
+
+            unexpected("searching", exc)
+            return _failed(query, exc)
 
     def _search(
         self, query: str, filters: Filters, sort: Sort, limit: int | None, suggest: bool = True
@@ -653,7 +665,12 @@ class Library:
                     docnums = gen.docnums()
                     docmask = {docnums[i] for i in allowed if i in docnums}
                 return list(gen.matching_ids(parsed.query, docmask))
-        except Exception as exc:  # as `search`: a damaged index must not take the caller down
+        except damage_errors() as exc:  # as `search`: a damaged index finds nothing
+            from reader.diagnostics import degraded
+
+            degraded("counting the matches of a query", f"none: the index cannot be read ({exc})")
+            return []
+        except Exception as exc:
             from reader.diagnostics import unexpected
 
             unexpected("counting the matches of a query", exc)
@@ -708,7 +725,12 @@ class Library:
                 assert self._gen is not None
                 own = self._gen.docnums().get(paper.id)
                 return similar_papers(self._gen.searcher, paper, own, limit)
-        except Exception:  # an id that is not text (lone surrogates) or a damaged index
+        except damage_errors():  # an index damaged on disk since it was opened
+            return SimilarResult(paper_id=key)
+        except Exception as exc:
+            from reader.diagnostics import unexpected
+
+            unexpected("finding similar papers", exc)
             return SimilarResult(paper_id=key)
 
     def highlight_spans(
@@ -725,6 +747,13 @@ def highlight_spans(
     from reader.search.highlight import highlight_spans as spans
 
     return spans(text, terms, field)
+
+
+def _failed(query: str, exc: BaseException) -> SearchResult:
+    """No results, and a note with the reason and what to do."""
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    note = f"search failed ({reason}); if this persists, run 'paper-reader index --rebuild'"
+    return SearchResult(query=query, note=note)
 
 
 def _row(r: PaperRow) -> Row:

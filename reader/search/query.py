@@ -14,10 +14,13 @@ from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.qparser.common import QueryParserError
 
+from reader.diagnostics import unexpected
 from reader.search.analysis import _WORD
 from reader.search.highlight import query_terms
 from reader.search.schema import DEFAULT_FIELDS, PHRASE_FIELDS
+from reader.search.storage import damage_errors
 from reader.search.types import MAX_QUERY_CHARS
 
 #: Words a prefix, wildcard, fuzzy term or range is searched for: every word it matches up
@@ -50,8 +53,20 @@ def make_parser(schema: Any, fields: tuple[str, ...] = DEFAULT_FIELDS) -> qparse
     return parser
 
 
+#: What Whoosh's parser and the expansions raise on a query they cannot read: its own parser
+#: and query errors, and UnicodeError for text Whoosh cannot encode (lone surrogates from
+#: undecodable command-line bytes reach `fields.py`'s `encode("utf-8")`). Anything else is a
+#: bug, logged by `diagnostics.unexpected`; the query is then searched as plain words all the
+#: same. A damaged index is not caught here: `Library.search` says it needs a rebuild.
+PARSE_ERRORS: tuple[type[BaseException], ...] = (
+    QueryParserError,
+    wq.QueryError,
+    UnicodeError,
+)
+
+
 def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
-    """Parse and bound a query; on any parser error fall back to the plain words."""
+    """Parse and bound a query; on a parser error fall back to the plain words."""
     notes: list[str] = []
     text = " ".join(text.split())
     if len(text) > MAX_QUERY_CHARS:
@@ -61,15 +76,27 @@ def parse(text: str, parser: qparser.QueryParser, reader: Any) -> ParsedQuery:
     try:
         q = parser.parse(text)
         q = _bound(q, reader, notes, text)
-    except Exception as exc:  # Whoosh's parser and expansions raise many types
-        plain = " ".join(_OPERATOR_CHARS.sub(" ", text).split())
-        notes.append(f"could not read the query ({type(exc).__name__}); searched the plain words")
-        try:
-            q = _bound(parser.parse(plain), reader, notes, plain) if plain else wq.NullQuery
-        except Exception:
-            q = wq.NullQuery
+    except PARSE_ERRORS as exc:
+        q = _plain(text, parser, reader, notes, exc)
+    except damage_errors():
+        raise
+    except Exception as exc:
+        unexpected("parsing a query", exc)
+        q = _plain(text, parser, reader, notes, exc)
     _preload_wide_ors(q)
     return ParsedQuery(text=text, query=q, notes=notes, terms=query_terms(q))
+
+
+def _plain(
+    text: str, parser: qparser.QueryParser, reader: Any, notes: list[str], exc: BaseException
+) -> Any:
+    """The query's words without operators, after `exc` stopped it being read as typed."""
+    plain = " ".join(_OPERATOR_CHARS.sub(" ", text).split())
+    notes.append(f"could not read the query ({type(exc).__name__}); searched the plain words")
+    try:
+        return _bound(parser.parse(plain), reader, notes, plain) if plain else wq.NullQuery
+    except PARSE_ERRORS:
+        return wq.NullQuery
 
 
 def _unbalanced(text: str) -> list[str]:

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 import shutil
+import sqlite3
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -31,6 +35,54 @@ class IndexBusy(Exception):
 
 class IndexDamaged(Exception):
     """The index exists but cannot be opened; the message says why."""
+
+
+#: What reading a damaged index raises (found by truncating and garbling each file of a sample
+#: index: tests/adversarial/test_index_damage.py and a fuzz run). Anything else is a bug.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # a file missing, unreadable, or a folder where a file should be
+    sqlite3.Error,  # the catalog: "file is not a database", a malformed page
+    IndexDamaged,  # our own checks said so
+    EOFError,  # a truncated file read past its end (Whoosh's struct files, pickle)
+    struct.error,  # a short read unpacked as a fixed-size number
+    zlib.error,  # a garbled compressed posting block
+    pickle.UnpicklingError,  # a garbled table of contents or segment record
+)
+
+#: What opening a damaged Whoosh index adds to `DAMAGE_ERRORS`: the table of contents and
+#: segment records are pickles, and unpickling garbage raises almost anything (the pickle
+#: docs name AttributeError, EOFError, ImportError and IndexError; the fuzz run also saw
+#: UnicodeDecodeError and ValueError), and Whoosh reads a varint from an empty read as
+#: `ord(b"")`, a TypeError. Caught only around the open and its first reads, which run
+#: Whoosh's code alone; Whoosh's own format errors are added where it is imported.
+OPEN_ERRORS: tuple[type[BaseException], ...] = (
+    *DAMAGE_ERRORS,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    TypeError,
+    ValueError,
+)
+
+
+def whoosh_format_errors() -> tuple[type[BaseException], ...]:
+    """Whoosh's own "this file is not what I expect" errors (imports Whoosh)."""
+    from whoosh.filedb.filetables import FileFormatError
+    from whoosh.index import IndexError as WhooshIndexError
+    from whoosh.reading import CorruptIndexError
+
+    return (FileFormatError, WhooshIndexError, CorruptIndexError)
+
+
+def damage_errors() -> tuple[type[BaseException], ...]:
+    """`DAMAGE_ERRORS` plus Whoosh's format errors once Whoosh is loaded (for an `except`
+    around code that may or may not have opened Whoosh: evaluated only when one is raised)."""
+    import sys
+
+    if "whoosh" not in sys.modules:
+        return DAMAGE_ERRORS
+    return DAMAGE_ERRORS + whoosh_format_errors()
 
 
 class IndexWriteFailed(Exception):
@@ -76,9 +128,9 @@ def open_whoosh(index_dir: Path) -> tuple[Any, Any]:
         return ix, searcher
     except windex.EmptyIndexError as exc:
         raise IndexDamaged("index is empty or its table of contents is missing") from exc
-    except Exception as exc:  # Whoosh raises many types on damaged files
+    except (*OPEN_ERRORS, *whoosh_format_errors()) as exc:  # see OPEN_ERRORS
         if searcher is not None:
-            with suppress(Exception):
+            with suppress(*OPEN_ERRORS):
                 searcher.close()
         raise IndexDamaged(f"index cannot be read ({type(exc).__name__}: {exc})") from exc
 
@@ -100,14 +152,29 @@ def clear_index_dir(index_dir: Path) -> None:
 
 
 def remove_orphans(index_dir: Path) -> None:
-    """Best effort: delete Whoosh files no commit refers to (left by a failed or killed sync)."""
+    """Best effort: delete Whoosh files no commit refers to (left by a failed or killed sync).
+
+    Whoosh has no public call for it, so this is a fast path: it runs through the compat
+    switch (`reader.search.compat.attempt`) on the Whoosh it was written for. Otherwise the
+    orphans stay, costing disk space, never correctness, and the log says so once.
+    """
+    from reader.diagnostics import degraded
+    from reader.search.compat import attempt, fast
+
+    if not fast():
+        degraded("removing files a failed sync left", "skipped: the fast paths are off")
+        return
+    attempt("removing files a failed sync left", lambda: _clean_whoosh_files(index_dir))
+
+
+def _clean_whoosh_files(index_dir: Path) -> None:
     from whoosh import index as windex
 
     try:
         store = storage(index_dir)
         toc = windex.TOC.read(store, windex._DEF_INDEX_NAME)
         windex.clean_files(store, windex._DEF_INDEX_NAME, toc.generation, toc.segments)
-    except Exception:  # cleanup must never mask the real outcome
+    except (*OPEN_ERRORS, *whoosh_format_errors()):  # a damaged index: the next sync rebuilds
         return
 
 
