@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from reader.atomic import fsync_dir
 from reader.errors import UserError
 from reader.ingest.files import DEFAULT_MAX_DUMP_MB, MAX_DUMP_ENV
 from reader.locations import DUMPS_ENV, Locations
@@ -444,17 +445,4 @@ def write_starter(path: Path) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)

@@ -1,19 +1,14 @@
-"""Atomic file replacement: temp file in the same folder, fsync, rename over, fsync the folder.
-
-A reader (or a crash at any instant) sees either the old file or the new one, never a
-mix; a failed write (disk full, permission) leaves the old file untouched.
-"""
+"""The bookmarks' files: private folders, atomic writes (`reader.atomic`) with one-line
+`BookmarkError`s, stale temp files, and the modes of exports."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
+from reader.atomic import TEMP_SUFFIX, replace_atomic, temp_prefix
 from reader.bookmarks.model import BookmarkError
-
-TEMP_SUFFIX = ".tmp"
 
 
 def _reason(exc: OSError) -> str:
@@ -33,53 +28,16 @@ def ensure_private_dir(folder: Path) -> None:
         raise BookmarkError(f"cannot create the bookmarks folder {folder}: {_reason(exc)}") from exc
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (best effort where directories cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def temp_prefix(path: Path) -> str:
-    return f".{path.name}."
-
-
 def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> os.stat_result:
     """Replace `path` with `data` atomically and durably; return the new file's stat.
 
     Raises `BookmarkError` with a one-line message; on failure the old file is untouched
     and the temp file is removed.
     """
-    folder = path.parent
-    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
-        try:
-            os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        tmp = None
-        fsync_dir(folder)
-        return os.stat(path)
+        return replace_atomic(path, data, mode)
     except OSError as exc:
         raise BookmarkError(f"cannot save {path}: {_reason(exc)}") from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def remove_stale_temps(path: Path) -> None:

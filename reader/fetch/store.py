@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from reader.atomic import replace_atomic
 from reader.locations import Locations
 from reader.locking import CrossProcessLock
 
@@ -92,26 +91,6 @@ class DayStore:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename over `path`, fsync the folder."""
+    """Create `path`'s folder if needed, then replace `path` atomically (`reader.atomic`)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    replace_atomic(path, data)

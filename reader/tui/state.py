@@ -5,13 +5,12 @@ Plain JSON at `Locations.state_file`, written atomically. No Textual here.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from reader.atomic import replace_atomic
 
 PANES = ("results", "bookmarks")
 
@@ -80,17 +79,7 @@ def load_state(path: Path) -> tuple[UiState, str | None]:
 
 
 def save_state(path: Path, state: UiState) -> None:
-    """Write atomically (temp file, fsync, rename); raises `OSError` on failure."""
+    """Write atomically (`reader.atomic`); raises `OSError` on failure."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = json.dumps(state.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    replace_atomic(path, data)
