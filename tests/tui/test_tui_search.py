@@ -228,3 +228,32 @@ async def test_the_read_pane_follows_the_list_once_typing_pauses(
         assert app._read_timer is None  # moving in the list loads at once, no waiting
         await settle(pilot)
         assert app.read_pane.paper_id == app.results.list.ids[1]
+
+
+async def test_a_phrase_is_highlighted_only_where_it_occurs(
+    new_app, settle, type_text, monkeypatch
+):
+    import re
+
+    from reader.tui.panes import read
+
+    shown: list[str] = []
+    real = read.highlighted
+
+    def recording(text, spans, base=""):
+        shown.extend(text[s:e] for s, e in spans)
+        return real(text, spans, base)
+
+    monkeypatch.setattr(read, "highlighted", recording)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, '"data model"')
+        await settle(pilot)
+        assert app.results.list.ids and app.read_pane.paper_id == app.results.list.ids[0]
+        assert shown  # the read pane marked the phrase ...
+        assert all(re.fullmatch(r"(?i)data\W+models?", piece) for piece in shown), shown
+        for row in app.fetch_result_rows(app.results.list.ids):  # ... and so does the list
+            pieces = [row.title[s:e] for s, e in row.title_spans]
+            assert all(re.fullmatch(r"(?i)data\W+models?", piece) for piece in pieces), pieces
