@@ -49,12 +49,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON report")
 
     p = command("list", "every paper in the index, in dump order")
-    p.add_argument("--limit", type=_positive, help="only the first N papers")
+    p.add_argument("--limit", type=positive_int, help="only the first N papers")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("search", "search the index (Whoosh query syntax)")
     p.add_argument("query", help="e.g. 'title:diffusion AND NOT \"language model\"'")
-    p.add_argument("--limit", type=_positive, default=20, help="how many results (default 20)")
+    p.add_argument("--limit", type=positive_int, default=20, help="how many results (default 20)")
     p.add_argument("--source", action="append", metavar="NAME", help="only papers from this dump")
     p.add_argument("--sort", choices=list(_SORTS), default="relevance")
     p.add_argument(
@@ -69,7 +69,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     p = command("similar", "papers similar to one paper")
     p.add_argument("id", help="a paper id or an arXiv id")
-    p.add_argument("--limit", type=_positive, default=10, help="how many results (default 10)")
+    p.add_argument("--limit", type=positive_int, default=10, help="how many results (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("paths", "where paper-reader keeps its data and which dumps it uses")
@@ -136,7 +136,8 @@ def command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:

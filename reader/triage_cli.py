@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from reader.cli import positive_int
+
 if TYPE_CHECKING:
     from reader.triage import Triage
 
@@ -31,7 +33,7 @@ def add_triage_commands(sub: argparse._SubParsersAction) -> list[argparse.Argume
         "of more than 2,000 papers are archives), newest dump first, then in page order.",
     )
     p.add_argument("--feed", metavar="NAME", help="only what this saved search finds")
-    p.add_argument("--limit", type=_positive, metavar="N", help="at most N papers")
+    p.add_argument("--limit", type=positive_int, metavar="N", help="at most N papers")
     p.add_argument("--count", action="store_true", help="print the number only")
     p.add_argument("--json", action="store_true", help="print a JSON array (as `list --json`)")
     made.append(p)
@@ -72,16 +74,6 @@ def add_triage_commands(sub: argparse._SubParsersAction) -> list[argparse.Argume
     q.add_argument("name", metavar="NAME")
     made.append(p)
     return made
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 PaperJson = Callable[[Any], dict[str, Any]]

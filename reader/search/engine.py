@@ -22,7 +22,7 @@ import struct
 import zlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from itertools import accumulate, pairwise, repeat
 from operator import add, and_, eq, mul, neg, sub
@@ -113,6 +113,15 @@ class Engine:
             self._lengths[key] = raw
         return self._lengths[key], self._norms[key]
 
+    def _matchers(self, field: str, text: str) -> Iterator[tuple[int, Any]]:
+        """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
+        fieldobj = self.searcher.schema[field]
+        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+        for leaf, (reader, _base) in enumerate(self.leaves):
+            terms = reader._terms
+            if (field, btext) in terms:
+                yield leaf, terms.matcher(field, btext, fieldobj.format, scorer=None)
+
     def postings(self, field: str, text: str) -> list[tuple[int, Any, Any]]:
         """Per segment: (leaf, ids, weights) for one term (cached)."""
         key = (field, text)
@@ -122,14 +131,8 @@ class Engine:
             cache.move_to_end(key)
             return found
         out = []
-        fieldobj = self.searcher.schema[field]
-        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
         size = 0
-        for leaf, (reader, _base) in enumerate(self.leaves):
-            terms = reader._terms
-            if (field, btext) not in terms:
-                continue
-            m = terms.matcher(field, btext, fieldobj.format, scorer=None)
+        for leaf, m in self._matchers(field, text):
             ids, weights = _read_all(m)
             size += len(ids)
             out.append((leaf, array("I", ids), array("f", weights)))
@@ -156,14 +159,8 @@ class Engine:
             cache.move_to_end(key)
             return found
         out: dict[int, tuple[Any, Any]] = {}
-        fieldobj = self.searcher.schema[field]
-        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
         size = 0
-        for leaf, (reader, _base) in enumerate(self.leaves):
-            terms = reader._terms
-            if (field, btext) not in terms:
-                continue
-            m = terms.matcher(field, btext, fieldobj.format, scorer=None)
+        for leaf, m in self._matchers(field, text):
             ids, values = _read_placed(m)
             size += len(ids)
             ids.append(_SENTINEL)
