@@ -2,10 +2,10 @@
 
 Whoosh's `OrderedHashWriter` keeps, until it closes, a `(hash, offset)` tuple per term in
 256 bucket lists (about 130 bytes a term) and an array of term offsets: memory that grows
-with the vocabulary, which an arXiv snapshot keeps growing (3.1M terms at 300k records,
-400 MB of tuples). Here both live in int64 arrays that go to a temporary file every
-`HELD_ENTRIES` terms, and are handed to the writer's `close` as objects it iterates as
-before, a bucket at a time, so the files written are unchanged.
+with the vocabulary, which an arXiv snapshot keeps growing with every record. Here both
+live in int64 arrays that go to a temporary file every `HELD_ENTRIES` terms, and are handed
+to the writer's `close` as objects it iterates as it does its own lists, a bucket at a time,
+so the files written are the same.
 """
 
 from __future__ import annotations

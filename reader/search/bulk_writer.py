@@ -47,8 +47,8 @@ TERM_COST = 10
 #: Words remembered by each word -> term cache (cleared when full: a vocabulary that
 #: keeps growing, as an arXiv snapshot's does, must not grow memory with it).
 CACHE_WORDS = 200_000
-#: Postings bytes gathered before a write (a field of few terms, such as a stemmed abstract
-#: at 300k papers, is over 100 MB of blocks).
+#: Postings bytes gathered before a write, so a field of few, very common terms (a stemmed
+#: abstract) never holds all its blocks in memory at once.
 WRITE_BYTES = 8 << 20
 #: Postings per pickled batch in a run file (a record's arrays count; its term counts 10):
 #: the merge holds one batch per run, so this bounds its memory (about 1 MB a run).

@@ -1,7 +1,7 @@
 """A term-at-a-time BM25F evaluator over Whoosh's own postings: fast, exact top-k and counts.
 
 Whoosh scores document-at-a-time through a tree of Python matcher objects: several method
-calls per document per query node, which at 100k papers costs seconds for common words.
+calls per document per query node, far too slow for common words at the everyday size.
 Here each term's postings are read a block at a time (Whoosh decodes a block in C) and
 scored in one tight loop into a dict, clauses are combined with set/dict operations, and
 the top k are picked with a heap. The ranking is Whoosh's BM25F (same idf, field lengths,

@@ -133,7 +133,7 @@ class Generation:
 
     # -- vocabulary --------------------------------------------------------------------
     def lexicon(self) -> Lexicon:
-        """The `words` vocabulary (loaded on first use: half a second at 100k papers)."""
+        """The `words` vocabulary (loaded on first use: the warm-up reads it ahead)."""
         if self._lexicon is None:
             from reader.search.lexicon import Lexicon
 

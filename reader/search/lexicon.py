@@ -22,7 +22,7 @@ class Lexicon:
     def __init__(self, reader: Any, field: str = "words") -> None:
         known: set[str] = set()
         # Segment by segment: a multi-segment reader merges term infos per term (slow), and
-        # the terms alone (no term infos) read twice as fast; frequencies come on demand.
+        # the terms alone (no term infos) read much faster; frequencies come on demand.
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
         for leaf in self._leaves:

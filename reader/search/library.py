@@ -71,8 +71,8 @@ class Library:
         self._gen: Generation | None = None
         self._damage: str | None = None
         self._cache_gen = -1
-        #: Every paper id in dump order, read when first needed (0.15 s at 100k papers: a
-        #: one-off search or a short list never needs it).
+        #: Every paper id in dump order, read when first needed (a read of the whole
+        #: catalog: a one-off search or a short list never needs it).
         self._order_ids: list[str] | None = None
         self._rows: dict[str, PaperRow] | None = None
         self._opened = False
@@ -276,8 +276,8 @@ class Library:
     def warm(self) -> None:
         """Load what the first keystrokes would otherwise wait for (rows, ids, vocabulary).
 
-        Meant for a background thread after the index opens. The slow parts (the vocabulary:
-        about 0.6 s at 100k papers) are read through private searchers outside the lock, so
+        Meant for a background thread after the index opens. The slow parts (the vocabulary
+        above all) are read through private searchers outside the lock, so
         searches meanwhile are not held up (`reader.search.warmup`).
         """
         try:
@@ -411,7 +411,7 @@ class Library:
         return self._order_ids
 
     def _ensure_rows(self) -> None:
-        """Load every paper row (half a second at 100k papers) without holding the library
+        """Load every paper row (a read of the whole catalog) without holding the library
         lock, so searches and the list's drawing do not wait for it; then install it."""
         with self._rows_lock:
             with self._lock:

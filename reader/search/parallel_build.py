@@ -5,7 +5,7 @@ copied into one, and papers found in several parts merged as an incremental sync
 
 Separate interpreters (`python -m reader.search.parallel_build`, the job on stdin, progress as
 JSON lines on stdout), never forks: the app syncs from a thread, and forking a threaded
-process is unsafe. Small builds stay in one process (starting one costs about 0.3 s).
+process is unsafe. Small builds stay in one process (starting one costs more than it saves).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ PROCESSES: int | None = None
 MAX_PROCESSES = 4
 #: Dump bytes a process must have to be worth starting (about 5,000 papers).
 MIN_BYTES_PER_PROCESS = 8 << 20
-#: Largest part (about 20,000 papers: 7M postings and 430k terms, under the spill limit).
+#: Largest part: sized so a part's postings and terms stay under the bulk writer's spill limit.
 MAX_BYTES_PER_PART = 32 << 20
 
 

@@ -124,7 +124,7 @@ def _unbalanced(text: str) -> list[str]:
 
 def _preload_wide_ors(q: Any) -> None:
     """Make wide Ors (expansions, merged by `normalize`) preload their matches: Whoosh's
-    default binary tree of union matchers takes seconds for ~100 terms on 10k papers."""
+    default binary tree of union matchers is slow for a hundred terms or more."""
     if isinstance(q, wq.Or) and len(q.subqueries) > WIDE_OR:
         q.matcher_type = wq.Or.ARRAY_MATCHER
     if q is not None and q is not wq.NullQuery and not q.is_leaf():

@@ -2,8 +2,8 @@
 Whoosh's term index on demand: a one-off command need not load the whole vocabulary.
 
 `lexicon.correct` keeps only corrections that share the misspelt word's first letter, so
-the words starting with that letter are all it needs: at 100k papers a few thousand
-terms read in tens of milliseconds, where the whole vocabulary takes half a second.
+the words starting with that letter are all it needs: a small part of the vocabulary,
+read far faster than the whole of it.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from reader.search.generation import Generation
 
 #: The warm-up scores the most frequent terms of each default field (at most PRIME_TERMS
-#: each) until PRIME_POSTINGS scores are kept (about 40 MB at 100k papers).
+#: each) until PRIME_POSTINGS scores are kept: a bounded amount of memory.
 PRIME_TERMS = 12
 PRIME_POSTINGS = 400_000
 
@@ -62,8 +62,8 @@ class WarmUp:
             own.close()
 
     def _adopt_doc_ids(self, private: Engine) -> None:
-        """Read the paper id of every docnum through the private engine (0.1 s at 100k
-        papers) and hand it to the shared engine if it reads the same segments."""
+        """Read the paper id of every docnum through the private engine and hand it to the
+        shared engine if it reads the same segments."""
         ids = private.doc_ids()
         with self.lock:
             shared = self.gen.engine()
@@ -85,7 +85,7 @@ class WarmUp:
                 own.close()
 
     def _prime_common_terms(self, private: Engine) -> None:
-        """Score the most common title and abstract terms ahead of time (`model` is in 90% of
+        """Score the most common title and abstract terms ahead of time (`model` is in most
         abstracts: scored cold, it would hold up the first keystrokes that use it). The work runs
         on the private engine of the same segments, outside the lock; only handing the
         scores to the shared engine takes the lock, so searches meanwhile do not wait."""
@@ -100,8 +100,8 @@ class WarmUp:
         if private.segment_ids() != segments:
             return  # a sync committed meanwhile: the next warm() primes the new index
         own: Any = private.searcher
-        # The abstract's commonest terms (0.9 s at 100k papers) stand for the title's too:
-        # the same words lead both.
+        # The abstract's commonest terms stand for the title's too (the same words lead
+        # both), so the costly scoring runs once.
         top = [text for _freq, text in own.reader().most_frequent_terms("abstract", PRIME_TERMS)]
         common = sorted(
             (
