@@ -302,7 +302,7 @@ class Library:
                 gen = self._gen
             assert gen is not None
             WarmUp(gen, self._lock, lambda: self._gen, self._source_table).run()
-        except (OSError, sqlite3.Error) as exc:  # a damaged index is reported by its reads
+        except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")
         except Unsupported as exc:
             degraded("warm-up", f"skipped: {exc}")
@@ -318,7 +318,7 @@ class Library:
             self._ensure_rows()  # counting reads every row: load them without the lock
             with self._lock:
                 return self._facets(query, filters)
-        except (OSError, sqlite3.Error) as exc:  # an index that cannot be read
+        except damage_errors() as exc:  # an index that cannot be read
             degraded("facet counts", f"none while the index cannot be read ({exc})")
             return {}
         except Exception as exc:
@@ -379,7 +379,7 @@ class Library:
                     return None
                 assert self._gen is not None
                 return suggest(self._gen, query[:MAX_QUERY_CHARS])
-        except (OSError, sqlite3.Error) as exc:  # an index that cannot be read
+        except damage_errors() as exc:  # an index that cannot be read
             degraded("spelling suggestions", f"none while the index cannot be read ({exc})")
             return None
         except Exception as exc:

@@ -135,3 +135,19 @@ def test_orphan_removal_goes_through_the_compat_switch(
     again = Library([dumps], tmp_path / "index")
     assert again.search("diffusion").total > 0
     again.close()
+
+
+def test_counts_and_suggestions_degrade_on_a_damaged_index_without_a_bug_report(
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def garbled(*args: Any, **kwargs: Any) -> Any:
+        raise EOFError("a posting block ends early")
+
+    monkeypatch.setenv(diagnostics.STRICT_ENV, "1")
+    monkeypatch.setattr(diagnostics, "_said", set())
+    monkeypatch.setattr(query_module, "parse", garbled)
+    assert sample_library.facets("diffusion") == {}
+    assert sample_library.matches("diffusion") == []
+    log = _log()
+    assert "unexpected error" not in log
+    assert "facet counts: none while the index cannot be read (a posting block ends early)" in log
