@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import errno
 import os
-import pickle
 import shutil
 import sqlite3
-import struct
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -37,26 +34,24 @@ class IndexDamaged(Exception):
     """The index exists but cannot be opened; the message says why."""
 
 
-#: What reading a damaged index raises (found by truncating and garbling each file of a sample
-#: index: tests/adversarial/test_index_damage.py and a fuzz run). Anything else is a bug.
+#: What reading a damaged index raises, found by truncating and garbling each file of a
+#: sample index (tests/adversarial/test_index_damage.py and a fuzz run). Anything else is a
+#: bug. Whoosh's readers add `whoosh_read_errors()`, named there so that importing this
+#: module (every one-off command does) loads nothing Whoosh would not.
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,  # a file missing, unreadable, or a folder where a file should be
     sqlite3.Error,  # the catalog: "file is not a database", a malformed page
     IndexDamaged,  # our own checks said so
     EOFError,  # a truncated file read past its end (Whoosh's struct files, pickle)
-    struct.error,  # a short read unpacked as a fixed-size number
-    zlib.error,  # a garbled compressed posting block
-    pickle.UnpicklingError,  # a garbled table of contents or segment record
 )
 
-#: What opening a damaged Whoosh index adds to `DAMAGE_ERRORS`: the table of contents and
-#: segment records are pickles, and unpickling garbage raises almost anything (the pickle
-#: docs name AttributeError, EOFError, ImportError and IndexError; the fuzz run also saw
+#: What opening a damaged Whoosh index adds: the table of contents and segment records are
+#: pickles, and unpickling garbage raises almost anything (the pickle docs name
+#: AttributeError, EOFError, ImportError and IndexError; the fuzz run also saw
 #: UnicodeDecodeError and ValueError), and Whoosh reads a varint from an empty read as
 #: `ord(b"")`, a TypeError. Caught only around the open and its first reads, which run
-#: Whoosh's code alone; Whoosh's own format errors are added where it is imported.
+#: Whoosh's code alone.
 OPEN_ERRORS: tuple[type[BaseException], ...] = (
-    *DAMAGE_ERRORS,
     AttributeError,
     ImportError,
     IndexError,
@@ -66,23 +61,35 @@ OPEN_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def whoosh_format_errors() -> tuple[type[BaseException], ...]:
-    """Whoosh's own "this file is not what I expect" errors (imports Whoosh)."""
+def whoosh_read_errors() -> tuple[type[BaseException], ...]:
+    """What Whoosh's file readers raise on garbled bytes, beyond `DAMAGE_ERRORS` (imports
+    Whoosh, which loads these modules anyway)."""
+    import pickle
+    import struct
+    import zlib
+
     from whoosh.filedb.filetables import FileFormatError
     from whoosh.index import IndexError as WhooshIndexError
     from whoosh.reading import CorruptIndexError
 
-    return (FileFormatError, WhooshIndexError, CorruptIndexError)
+    return (
+        struct.error,  # a short read unpacked as a fixed-size number
+        zlib.error,  # a garbled compressed posting block
+        pickle.UnpicklingError,  # a garbled table of contents or segment record
+        FileFormatError,  # a table file whose header is not Whoosh's
+        WhooshIndexError,  # a table of contents of an unknown version or format
+        CorruptIndexError,
+    )
 
 
 def damage_errors() -> tuple[type[BaseException], ...]:
-    """`DAMAGE_ERRORS` plus Whoosh's format errors once Whoosh is loaded (for an `except`
-    around code that may or may not have opened Whoosh: evaluated only when one is raised)."""
+    """`DAMAGE_ERRORS`, plus `whoosh_read_errors()` once Whoosh is loaded: for an `except`
+    around code that may or may not have opened Whoosh (evaluated only when one is raised)."""
     import sys
 
     if "whoosh" not in sys.modules:
         return DAMAGE_ERRORS
-    return DAMAGE_ERRORS + whoosh_format_errors()
+    return DAMAGE_ERRORS + whoosh_read_errors()
 
 
 class IndexWriteFailed(Exception):
@@ -128,9 +135,9 @@ def open_whoosh(index_dir: Path) -> tuple[Any, Any]:
         return ix, searcher
     except windex.EmptyIndexError as exc:
         raise IndexDamaged("index is empty or its table of contents is missing") from exc
-    except (*OPEN_ERRORS, *whoosh_format_errors()) as exc:  # see OPEN_ERRORS
+    except (*DAMAGE_ERRORS, *whoosh_read_errors(), *OPEN_ERRORS) as exc:  # see OPEN_ERRORS
         if searcher is not None:
-            with suppress(*OPEN_ERRORS):
+            with suppress(*DAMAGE_ERRORS, *OPEN_ERRORS):
                 searcher.close()
         raise IndexDamaged(f"index cannot be read ({type(exc).__name__}: {exc})") from exc
 
@@ -174,7 +181,7 @@ def _clean_whoosh_files(index_dir: Path) -> None:
         store = storage(index_dir)
         toc = windex.TOC.read(store, windex._DEF_INDEX_NAME)
         windex.clean_files(store, windex._DEF_INDEX_NAME, toc.generation, toc.segments)
-    except (*OPEN_ERRORS, *whoosh_format_errors()):  # a damaged index: the next sync rebuilds
+    except (*DAMAGE_ERRORS, *whoosh_read_errors(), *OPEN_ERRORS):  # damaged: the next sync rebuilds
         return
 
 
