@@ -231,13 +231,15 @@ def library_roots(
 
 
 def count_new(library: Any, report: FetchReport) -> None:
-    """Fill in `new_papers`: a day's papers that no other dump in the library held, nor the
-    day's own file before this fetch (and, for the whole run, the fetched days' papers that
-    no dump outside them held before)."""
+    """Fill in `new_papers`. Days are counted in date order: a day's new papers are those that
+    no dump outside this run's days held, nor the day's own file before this fetch, nor an
+    earlier day of this run; the run's total is their sum, so the lines add up."""
     from reader.search import Filters
 
     sources = library.sources()
-    fetched = [d for d in report.fetched if d.file is not None and d.papers]
+    fetched = sorted(
+        (d for d in report.fetched if d.file is not None and d.papers), key=lambda d: d.day
+    )
     fetched_paths = {str(d.file) for d in fetched}
 
     def ids_in(names: set[str]) -> set[str]:
@@ -246,15 +248,13 @@ def count_new(library: Any, report: FetchReport) -> None:
         result = library.search("", Filters(sources=frozenset(names)), limit=None, suggest=False)
         return set(result.ids)
 
-    union: set[str] = set()
-    held_before: set[str] = set()
+    known = ids_in({s.name for s in sources if s.path not in fetched_paths})
+    total = 0
     for d in fetched:
         own = {s.name for s in sources if s.path == str(d.file)}
-        others = {s.name for s in sources if s.path != str(d.file)} - own
         before = {pid for pid in map(library.resolve_id, sorted(d.before)) if pid}
-        day_ids = ids_in(own) - before
-        d.new_papers = len(day_ids - ids_in(others))
-        union |= day_ids
-        held_before |= before
-    outside = {s.name for s in sources if s.path not in fetched_paths}
-    report.new_papers = len(union - ids_in(outside) - held_before)
+        day_ids = ids_in(own)
+        d.new_papers = len(day_ids - before - known)
+        total += d.new_papers
+        known |= day_ids
+    report.new_papers = total

@@ -110,6 +110,16 @@ def test_new_papers_leave_out_what_other_dumps_held(hf_server: HfServer) -> None
     assert doc["days"][0]["new_papers"] == doc["new_papers"] == 6
 
 
+def test_a_paper_two_days_list_is_new_on_the_first_day_only(hf_server: HfServer) -> None:
+    items = sample_items()[:8]
+    hf_server.days[day(3)] = items[:6]
+    hf_server.days[day(2)] = items[2:]  # repeats four of the day before
+    doc = json.loads(run(hf_server, "--since", day(3), "--json").stdout)
+    new = {d["date"]: d["new_papers"] for d in doc["days"]}
+    assert new[day(3)] == 6 and new[day(2)] == 2
+    assert doc["new_papers"] == sum(new.values()) == 8
+
+
 @pytest.mark.parametrize(
     ("reply", "cause"),
     [
