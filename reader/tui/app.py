@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -231,7 +232,10 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
 
     def load_current(self) -> None:
         self._read_timer = None
-        pid = self.current_id
+        try:
+            pid = self.current_id
+        except NoMatches:  # a timer or refresh callback firing while the app closes its panes
+            return
         self.read_generation += 1
         if pid is None:
             self.read_shown = self.read_generation

@@ -81,6 +81,7 @@ async def test_did_you_mean_is_offered_and_accepted_with_ctrl_d(new_app, settle,
         app.query_one("#query", Input).cursor_position = 0
         await pilot.press("ctrl+d")
         assert app.query_one("#query", Input).value == "iffusion"
+        await settle(pilot)  # the search for "iffusion" ends before the app closes
 
 
 async def test_invalid_query_shows_a_message_and_keeps_the_last_results(new_app, settle, type_text):
