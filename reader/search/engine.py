@@ -520,12 +520,13 @@ class _Factors(dict[tuple[float, int], float]):
         return value
 
 
-def _read_extent(m: Any) -> tuple[list[int], list[float]]:
-    """All postings (ids, weights) of a W3 posting list from one read of its whole extent.
+def _blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:
+    """Each block of a W3 posting list, from one read of its whole extent: (count, id deltas,
+    weights, values).
 
     Walking the blocks through the matcher costs a dozen small file reads per block and a
     Python generator per id; here the extent is read at once and each block is unpickled
-    (and decompressed) in C, ids rebuilt with `accumulate`. Same format as the matcher reads.
+    (and decompressed) in C. Same format as the matcher reads.
     """
     if m._byteids:
         raise Unsupported("byte ids")
@@ -534,22 +535,27 @@ def _read_extent(m: Any) -> tuple[list[int], list[float]]:
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unsupported("unexpected postings header")
     stream = io.BytesIO(buf)
-    stream.seek(4)
-    ids: list[int] = []
-    weights: list[float] = []
-    while True:
-        start = stream.tell()
-        if start >= len(buf):
-            break
+    start = 4
+    while start < len(buf):
         (length,) = _INT.unpack(buf[start : start + 4])
-        last = length < 0
         end = start + 4 + abs(length)
         stream.seek(start + 4)
         count, _maxid, _maxw, compression, _mn, _mx = pickle.load(stream)
         data = buf[stream.tell() : end]
         if compression:
             data = zlib.decompress(data)
-        block_ids, block_weights, _values = pickle.loads(data)
+        block_ids, block_weights, block_values = pickle.loads(data)
+        yield count, block_ids, block_weights, block_values
+        if length < 0:
+            break
+        start = end
+
+
+def _read_extent(m: Any) -> tuple[list[int], list[float]]:
+    """All postings (ids, weights) of a W3 posting list; ids rebuilt with `accumulate`."""
+    ids: list[int] = []
+    weights: list[float] = []
+    for count, block_ids, block_weights, _values in _blocks(m):
         ids.extend(accumulate(block_ids))
         if block_weights is None:
             weights.extend(repeat(1.0, count))
@@ -557,40 +563,18 @@ def _read_extent(m: Any) -> tuple[list[int], list[float]]:
             weights.extend(repeat(block_weights, count))
         else:
             weights.extend(block_weights)
-        if last:
-            break
-        stream.seek(end)
     return ids, weights
 
 
 def _read_placed(m: Any) -> tuple[list[int], list[bytes]]:
     """All postings (ids, encoded values) of a W3 posting list, a block at a time."""
-    if m._byteids:
-        raise Unsupported("byte ids")
-    length = m._length[0] if isinstance(m._length, tuple) else m._length
-    buf = m._postfile.get(m._startoffset, length)
-    if buf[:4] != WHOOSH3_HEADER_MAGIC:
-        raise Unsupported("unexpected postings header")
-    stream = io.BytesIO(buf)
     ids: list[int] = []
     values: list[bytes] = []
-    start = 4
-    while start < len(buf):
-        (length,) = _INT.unpack(buf[start : start + 4])
-        end = start + 4 + abs(length)
-        stream.seek(start + 4)
-        _count, _maxid, _maxw, compression, _mn, _mx = pickle.load(stream)
-        data = buf[stream.tell() : end]
-        if compression:
-            data = zlib.decompress(data)
-        block_ids, _weights, block_values = pickle.loads(data)
+    for _count, block_ids, _weights, block_values in _blocks(m):
         if not isinstance(block_values, tuple) or len(block_values) != len(block_ids):
             raise Unsupported("postings without a value per posting")
         ids.extend(accumulate(block_ids))
         values.extend(block_values)
-        if length < 0:
-            break
-        start = end
     return ids, values
 
 
