@@ -18,11 +18,13 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from reader.bookmarks.model import BookmarkError
     from reader.ingest.files import DumpFileError
     from reader.locations import LocationError
+    from reader.locking import LockBusy
     from reader.search.storage import IndexBusy, IndexDamaged, IndexWriteFailed
 
     return (
         UserError,
         LocationError,
+        LockBusy,
         IndexBusy,
         IndexDamaged,
         IndexWriteFailed,
@@ -37,6 +39,21 @@ def expected_errors() -> tuple[type[BaseException], ...]:
 def is_expected(exc: BaseException) -> bool:
     """True for the failures `expected_errors()` lists; anything else is a bug to log."""
     return isinstance(exc, expected_errors())
+
+
+def note_unexpected(what: str, exc: BaseException) -> None:
+    """At a boundary that degrades (a worker, a fallback): log `exc` if it is a bug (and raise
+    it when strict, `reader.diagnostics`); an expected failure is left to the caller's message."""
+    if not is_expected(exc):
+        from reader.diagnostics import unexpected
+
+        unexpected(what, exc)
+
+
+def failure_message(what: str, exc: BaseException) -> str:
+    """`what: <one line>` for a failure caught at a boundary, after `note_unexpected`."""
+    note_unexpected(what, exc)
+    return f"{what}: {error_message(exc)}"
 
 
 def error_message(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ from textual import work
 from textual.widgets import Input
 
 from reader.diagnostics import unexpected
-from reader.errors import error_message, is_expected
+from reader.errors import failure_message, is_expected
 from reader.model import Paper
 from reader.tui.bookmark_writes import BookmarkWrites, Change, Describe
 from reader.tui.messages import (
@@ -325,7 +325,7 @@ class ActionsMixin(_Base):
         except Exception as exc:
             if not is_expected(exc):
                 unexpected("loading the bookmarks", exc)
-            problem = f"bookmarks: {error_message(exc)}"
+            problem = failure_message("bookmarks", exc)
         self.post_message(BookmarksLoaded(problem))
 
     def on_bookmarks_loaded(self, message: BookmarksLoaded) -> None:
@@ -359,7 +359,7 @@ class ActionsMixin(_Base):
         try:
             changed = self.store.reload_if_changed()
         except Exception as exc:
-            self.notify(f"bookmarks: {error_message(exc)}", severity="error", markup=False)
+            self.notify(failure_message("bookmarks", exc), severity="error", markup=False)
             return
         if changed:
             self.post_message(BookmarksReloaded())

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.errors import error_message
+from reader.errors import error_message, failure_message
 from reader.tui.messages import FetchFinished, SyncFinished
 from reader.tui.startup import SyncStopped
 
@@ -80,7 +80,7 @@ class FetchMixin(_Base):
             except SyncStopped:
                 return
             except Exception as exc:
-                sync_error = f"indexing failed: {error_message(exc)}"
+                sync_error = failure_message("indexing failed", exc)
         # The sync's end first (the lists, the counts), then the summary, which shows the inbox
         # again when it is open: the sync's new search would otherwise replace it.
         self.post_message(SyncFinished(sync_report, sync_error, *self._overview()))

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
-from reader.errors import error_message
+from reader.errors import failure_message
 from reader.search import Filters, SearchResult, Sort
 from reader.search.types import Row
 from reader.tui.messages import (
@@ -170,7 +170,7 @@ class SearchController:
             # pauses (`_search_details`), so they never hold up the next key's search.
             app.post_message(SearchFinished(generation, result))
         except Exception as exc:
-            app.notify(f"search failed: {error_message(exc)}", severity="error", markup=False)
+            app.notify(failure_message("search failed", exc), severity="error", markup=False)
             app.post_message(SearchFinished(generation, None))
 
     def finished(self, message: SearchFinished) -> None:
@@ -248,7 +248,7 @@ class SearchController:
                 if suggestion:
                     app.post_message(SuggestionFound(generation, suggestion))
         except Exception as exc:
-            app.notify(f"counting failed: {error_message(exc)}", severity="error", markup=False)
+            app.notify(failure_message("counting failed", exc), severity="error", markup=False)
 
     def facets_counted(self, message: FacetsCounted) -> None:
         if message.generation == self.generation == self.shown:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.errors import error_message
+from reader.errors import failure_message
 from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
 from reader.tui import collector
 from reader.tui.messages import SyncFinished, SyncProgress
@@ -142,13 +142,13 @@ class SyncMixin(_Base):
         except IndexBusy as exc:
             error = f"{exc}; using the last committed index"
         except Exception as exc:
-            error = f"indexing failed: {error_message(exc)}"
+            error = failure_message("indexing failed", exc)
         try:
             papers, sources = lib.paper_count(), lib.sources()
             extra = lib.has_metadata()
         except Exception as exc:
             papers, sources, extra = 0, [], False
-            error = error or f"cannot read the index: {error_message(exc)}"
+            error = error or failure_message("cannot read the index", exc)
         self.post_message(SyncFinished(report, error, papers, sources, extra))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)

@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList
 
 from reader.bookmarks.reading import SavedSearch, State
-from reader.errors import error_message
+from reader.errors import error_message, failure_message
 from reader.search import Filters
 from reader.triage import Action, Triage
 from reader.tui.keys import INBOX_HIDES, RESULTS_HIDES
@@ -123,7 +123,7 @@ class TriageMixin(_Base):
             problem = self.triage.reading.problem
             unread = self.triage.unread_ids()
         except Exception as exc:
-            self.notify(f"reading state: {error_message(exc)}", severity="error", markup=False)
+            self.notify(failure_message("reading state", exc), severity="error", markup=False)
             return
         self.post_message(ReadingChanged(unread, note=problem))
         self.feeds_worker()
@@ -216,7 +216,7 @@ class TriageMixin(_Base):
             if restore is not None and restore not in ids:
                 keep = _next_unread(self.triage.news_ids(), restore, set(ids))
         except Exception as exc:
-            self.notify(f"inbox: {error_message(exc)}", severity="error", markup=False)
+            self.notify(failure_message("inbox", exc), severity="error", markup=False)
             return
         self.post_message(InboxReady(ids, keep))
 
@@ -282,13 +282,13 @@ class TriageMixin(_Base):
                 try:
                     message = job()
                 except Exception as exc:
-                    self.notify(f"reading state: {error_message(exc)}", severity="error",
+                    self.notify(failure_message("reading state", exc), severity="error",
                                 markup=False)  # fmt: skip
                     message = None
                 try:
                     unread = self.triage.unread_ids()
                 except Exception as exc:
-                    self.notify(f"reading state: {error_message(exc)}", severity="error",
+                    self.notify(failure_message("reading state", exc), severity="error",
                                 markup=False)  # fmt: skip
                     continue
                 if message is None:
@@ -455,7 +455,7 @@ class TriageMixin(_Base):
             searches = self.triage.reading.searches()
             counts = self.triage.feed_counts(searches)
         except Exception as exc:
-            self.notify(f"saved searches: {error_message(exc)}", severity="error", markup=False)
+            self.notify(failure_message("saved searches", exc), severity="error", markup=False)
             return
         self.post_message(FeedsCounted([(s.name, counts[s.name]) for s in searches]))
 

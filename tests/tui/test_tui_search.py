@@ -258,3 +258,36 @@ async def test_a_phrase_is_highlighted_only_where_it_occurs(
         for row in app.fetch_result_rows(app.results.list.ids):  # ... and so does the list
             pieces = [row.title[s:e] for s, e in row.title_spans]
             assert all(re.fullmatch(r"(?i)data\W+models?", piece) for piece in pieces), pieces
+
+
+async def test_a_failing_search_is_one_notification_and_a_bug_is_logged(
+    new_app, settle, type_text, monkeypatch
+) -> None:
+    from reader.locations import resolve_locations
+
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(app.library, "search", broken)
+        await pilot.press("slash")
+        await type_text(pilot, "diffusion")
+        await settle(pilot)
+        notes = [str(n.message) for n in app._notifications]
+        assert "search failed: input/output error" in notes
+        log = resolve_locations().log_file
+        assert not log.exists() or "unexpected error" not in log.read_text(encoding="utf-8")
+        monkeypatch.setenv("PAPER_READER_STRICT", "0")
+
+        def buggy(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise ZeroDivisionError("a bug")
+
+        monkeypatch.setattr(app.library, "search", buggy)
+        await type_text(pilot, "s")
+        await settle(pilot)
+        notes = [str(n.message) for n in app._notifications]
+        assert "search failed: a bug" in notes
+        assert "ZeroDivisionError: a bug" in log.read_text(encoding="utf-8")
