@@ -22,6 +22,7 @@ from textual.widgets import Input
 from reader.bookmarks import BookmarkStore
 from reader.bookmarks.reading import ReadingStore
 from reader.config import Settings, default_settings
+from reader.errors import note_unexpected
 from reader.locations import Locations
 from reader.model import Paper
 from reader.search import Library, Sort
@@ -248,7 +249,8 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
     def load_paper_worker(self, generation: int, paper_id: str) -> None:
         try:
             paper = self.library.get(paper_id)
-        except Exception:
+        except Exception as exc:  # the read pane says the paper cannot be shown
+            note_unexpected("loading a paper for the read pane", exc)
             paper = None
         self.post_message(PaperLoaded(generation, paper if paper else None))
 

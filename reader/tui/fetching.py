@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.errors import error_message, failure_message
+from reader.errors import error_message, failure_message, note_unexpected
 from reader.tui.messages import FetchFinished, SyncFinished
 from reader.tui.startup import SyncStopped
 
@@ -91,7 +91,8 @@ class FetchMixin(_Base):
         lib = self.library
         try:
             return lib.paper_count(), lib.sources(), lib.has_metadata()
-        except Exception:
+        except Exception as exc:
+            note_unexpected("counting the papers after a fetch", exc)
             return 0, [], False
 
     def _summary(self, report: FetchReport) -> tuple[str, bool]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.errors import failure_message
+from reader.errors import failure_message, note_unexpected
 from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
 from reader.tui import collector
 from reader.tui.messages import SyncFinished, SyncProgress
@@ -62,7 +62,8 @@ class FirstLook:
             self.overview = Overview(lib.paper_count(), lib.sources(), lib.has_metadata())
             if not self.query.strip():  # the catalog's list; a query would need Whoosh
                 self._result = lib.search(self.query, Filters(), self.sort, suggest=False)
-        except Exception:
+        except Exception as exc:  # the list comes from the sync instead
+            note_unexpected("the first look at the catalog", exc)
             self.overview = None
         finally:
             self._done.set()
