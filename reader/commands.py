@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable
@@ -363,10 +364,22 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from reader.tui import make_app
+    """Run the app (it reads the config file: a broken one is a notification), then end the
+    process at once.
 
-    make_app(_dumps(args)).run()  # it reads the config file (a broken one is a notification)
-    return 0
+    Quitting abandons the app's read-only background work (the index warm-up, a search, a
+    sync: a cut sync leaves the previous index in use) once the user's data is written
+    (`reader.tui.exiting.run`). Python would join those threads at exit, minutes at a million
+    papers, so while any is alive the process ends with `os._exit`, after flushing the output
+    streams and the log's handlers (atexit handlers are skipped: the app registers none).
+    """
+    from reader.tui import exiting, make_app
+
+    status = exiting.run(make_app(_dumps(args)))
+    if exiting.abandoned_threads():
+        exiting.flush_output()
+        os._exit(status)
+    return status
 
 
 def cmd_config(args: argparse.Namespace) -> int:

@@ -211,17 +211,17 @@ class ActionsMixin(_Base):
     def bookmark_writes(self) -> BookmarkWrites:
         writes: BookmarkWrites | None = getattr(self, "_bookmark_writes", None)
         if writes is None:
-            writes = self._bookmark_writes = BookmarkWrites()
+            writes = self._bookmark_writes = BookmarkWrites(self.post_message)
         return writes
 
     def write_bookmarks(self, change: Change, describe: Describe = lambda _result: None) -> None:
         """Save a change to the bookmarks in a worker, after every change made before it."""
-        self.bookmark_writes.submit(change, describe)
+        self.bookmark_writes.submit_change(change, describe)
         self.bookmark_write_worker()
 
     @work(thread=True, group="bookmark-writes", exit_on_error=False)
     def bookmark_write_worker(self) -> None:
-        self.bookmark_writes.drain(self.post_message)
+        self.bookmark_writes.drain()
 
     def on_bookmarks_written(self, message: BookmarksWritten) -> None:
         if message.error is not None:

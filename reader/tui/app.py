@@ -8,6 +8,7 @@ reading to the Library.
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from textual import work
@@ -214,6 +215,18 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         theme = configured or self.ui_state.theme
         if theme and theme in self.available_themes:
             self.theme = theme
+
+    # -- exit --------------------------------------------------------------------------------
+    def flush_user_data(self, timeout: float) -> list[str]:
+        """Once the app has closed: make the user-data writes still queued or in flight
+        (bookmarks, reading state and saved searches, UI state), waiting at most `timeout`
+        seconds in all; the problems, one line each (`reader.tui.exiting`)."""
+        deadline = time.monotonic() + timeout
+        return [
+            *self.bookmark_writes.flush(deadline),
+            *self.reading_writes.flush(deadline),
+            *self.state_writes.flush(deadline),
+        ]
 
     # -- the current paper -----------------------------------------------------------------
     def on_cursor_moved(self, message: CursorMoved) -> None:

@@ -1,16 +1,13 @@
-"""Bookmark changes, written in order and off the UI thread.
+"""Bookmark changes, written in order and off the UI thread (a `WriteQueue`).
 
-The app queues each change (`submit`) and starts a thread worker that `drain`s the queue.
-Changes run one at a time, in the order they were made, whichever worker thread gets to
-them; each posts a `BookmarksWritten` back. A write takes the bookmarks' cross-process lock
+The app queues each change (`submit`) and starts a thread worker that `drain`s the queue;
+each change posts a `BookmarksWritten` back. A write takes the bookmarks' cross-process lock
 and syncs the file to disk, so it may wait seconds while another paper-reader writes: the
-app keeps answering keys meanwhile.
+app keeps answering keys meanwhile. At exit, `flush` writes the changes still queued.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -18,33 +15,27 @@ from reader.bookmarks import BookmarkError
 from reader.diagnostics import unexpected
 from reader.errors import error_message
 from reader.tui.messages import BookmarksWritten
+from reader.tui.write_queue import WriteQueue
 
 #: A change to the store, and what to tell the user once it is saved (from its result).
 Change = Callable[[], Any]
 Describe = Callable[[Any], str | None]
 
 
-class BookmarkWrites:
+class BookmarkWrites(WriteQueue):
     """The queue of bookmark changes not yet written."""
 
-    def __init__(self) -> None:
-        self._queue: deque[tuple[Change, Describe]] = deque()
-        self._order = threading.Lock()
+    def __init__(self, post: Callable[[BookmarksWritten], object]) -> None:
+        super().__init__("bookmark changes")
+        self._post = post
 
-    def submit(self, change: Change, describe: Describe) -> None:
-        self._queue.append((change, describe))
+    def submit_change(self, change: Change, describe: Describe) -> None:
+        def job() -> str | None:
+            written = _write(change, describe)
+            self._post(written)
+            return written.error
 
-    @property
-    def pending(self) -> int:
-        """Changes queued and not yet started."""
-        return len(self._queue)
-
-    def drain(self, post: Callable[[BookmarksWritten], object]) -> None:
-        """Write every queued change, oldest first (run in a worker thread)."""
-        with self._order:
-            while self._queue:
-                change, describe = self._queue.popleft()
-                post(_write(change, describe))
+        self.submit(job)
 
 
 def _write(change: Change, describe: Describe) -> BookmarksWritten:

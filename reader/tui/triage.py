@@ -10,8 +10,6 @@ waits on the disk or on another process's transaction.
 from __future__ import annotations
 
 import re
-import threading
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +24,7 @@ from reader.search import Filters
 from reader.triage import Action, Triage
 from reader.tui.keys import INBOX_HIDES, RESULTS_HIDES
 from reader.tui.messages import (
+    BookmarksReloaded,
     FeedsCounted,
     InboxReady,
     ReadingChanged,
@@ -34,6 +33,7 @@ from reader.tui.messages import (
 )
 from reader.tui.panes import FilterPane
 from reader.tui.widgets.paper_list import ListRow
+from reader.tui.write_queue import WriteQueue
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -100,8 +100,8 @@ class TriageMixin(_Base):
     def setup_triage(self, triage: Triage) -> None:
         self.triage = triage
         self.feeds = []
-        self._jobs: deque[Callable[[], ReadingChanged | None]] = deque()
-        self._jobs_lock = threading.Lock()
+        #: Marks, keeps, undos and saved-search changes, written in key order (flushed at exit).
+        self.reading_writes = WriteQueue("reading-state changes")
         self._feeds_timer: Timer | None = None
         self._inbox_back: str | None = None
         self._inbox_ids: frozenset[str] = frozenset()
@@ -271,30 +271,36 @@ class TriageMixin(_Base):
 
     # -- marking (every write in the worker, in key order) --------------------------------
     def _queue(self, job: Callable[[], ReadingChanged | None]) -> None:
-        self._jobs.append(job)
+        """Write a change to the reading state, then show the unread papers it leaves."""
+        writes = self.reading_writes
+
+        def write() -> str | None:
+            problem = None
+            try:
+                message = job()
+            except Exception as exc:
+                problem = failure_message("reading state", exc)
+                self.notify(problem, severity="error", markup=False)
+                message = None
+            if writes.closing:  # the app is gone: nothing to show the count on
+                return problem
+            try:
+                unread = self.triage.unread_ids()
+            except Exception as exc:
+                self.notify(failure_message("reading state", exc), severity="error", markup=False)
+                return problem
+            if message is None:
+                message = ReadingChanged(unread)
+            message.unread = unread
+            self.post_message(message)
+            return problem
+
+        writes.submit(write)
         self.writer_worker()
 
     @work(thread=True, group="reading-write", exit_on_error=False)
     def writer_worker(self) -> None:
-        with self._jobs_lock:
-            while self._jobs:
-                job = self._jobs.popleft()
-                try:
-                    message = job()
-                except Exception as exc:
-                    self.notify(failure_message("reading state", exc), severity="error",
-                                markup=False)  # fmt: skip
-                    message = None
-                try:
-                    unread = self.triage.unread_ids()
-                except Exception as exc:
-                    self.notify(failure_message("reading state", exc), severity="error",
-                                markup=False)  # fmt: skip
-                    continue
-                if message is None:
-                    message = ReadingChanged(unread)
-                message.unread = unread
-                self.post_message(message)
+        self.reading_writes.drain()
 
     def _mark(self, action: Callable[[Triage], Action]) -> None:
         triage = self.triage
@@ -320,7 +326,7 @@ class TriageMixin(_Base):
         def keep(paper: Paper) -> None:
             def job() -> ReadingChanged | None:
                 self.triage.keep(paper)
-                self.call_from_thread(self.refresh_bookmarks)
+                self.post_message(BookmarksReloaded())
                 return None
 
             self._queue(job)
@@ -350,7 +356,7 @@ class TriageMixin(_Base):
             self._mark(lambda t: t.mark_seen(pid))
 
     def action_undo(self) -> None:
-        if not self.triage.can_undo and not self._jobs:
+        if not self.triage.can_undo and not self.reading_writes.pending:
             self.notify("Nothing to undo.", timeout=2)
             return
 
@@ -359,7 +365,7 @@ class TriageMixin(_Base):
             if action is None:
                 return ReadingChanged(frozenset(), note=None)
             if action.bookmarked is not None:
-                self.call_from_thread(self.refresh_bookmarks)
+                self.post_message(BookmarksReloaded())
             what = {"keep": "keep", "dismiss": "dismiss", "bulk": f"{action.changed} marks"}
             self.notify(f"Undone: {what.get(action.label, action.label)}", timeout=2)
             return ReadingChanged(frozenset(), focus=action.paper_id)
@@ -428,16 +434,24 @@ class TriageMixin(_Base):
 
         self.push_screen(ConfirmScreen(f"Delete the saved search {name!r}?", "Delete"), done)
 
-    @work(thread=True, group="feeds-write", exit_on_error=False)
     def feed_write_worker(self, change: Callable[[Any], object], done: str) -> None:
-        try:
-            change(self.triage.reading)
-        except Exception as exc:
-            self.notify(error_message(exc), title="Saved searches", severity="error",
-                        markup=False)  # fmt: skip
-            return
-        self.notify(done, timeout=3, markup=False)
-        self.feeds_worker()
+        """Change the saved searches (in the reading state's queue), then count them again."""
+        writes = self.reading_writes
+
+        def write() -> str | None:
+            try:
+                change(self.triage.reading)
+            except Exception as exc:
+                problem = error_message(exc)
+                self.notify(problem, title="Saved searches", severity="error", markup=False)
+                return f"saved searches: {problem}"
+            self.notify(done, timeout=3, markup=False)
+            if not writes.closing:
+                self.feeds_worker()
+            return None
+
+        writes.submit(write)
+        self.writer_worker()
 
     def _schedule_feeds(self) -> None:
         if self._feeds_timer is not None:
