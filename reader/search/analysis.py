@@ -116,9 +116,11 @@ class FusedTokenizer(Tokenizer):
 
 
 class PairTokenizer(Tokenizer):
-    """Each two indexed stems at neighbouring positions, as one term (`larg languag`): a
-    word the index skips (a stop word) between them makes no pair. The engine narrows a
-    phrase's candidates with them before it reads positions."""
+    """Each two indexed stems at neighbouring positions, as one term (`larg languag`), at
+    the position of the first (positions count every word, as `FusedTokenizer`'s do): a
+    word the index skips (a stop word) between them makes no pair. The engine checks a
+    phrase's neighbouring words through their pairs' postings, which are far shorter than
+    its words' (`reader.search.engine`)."""
 
     def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
         self.stoplist = stoplist
@@ -129,13 +131,17 @@ class PairTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self).__name__)
 
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
-        token = Token(False, False, removestops=True, mode=kwargs.get("mode", ""))
+    def __call__(
+        self, value: str, positions: bool = False, start_pos: int = 0, **kwargs: Any
+    ) -> Iterator[Token]:
+        token = Token(positions, False, removestops=True, mode=kwargs.get("mode", ""))
         token.boost = 1.0
         token.stopped = False
         previous = None
         stoplist = self.stoplist
+        pos = start_pos - 1
         for match in _WORD.finditer(value):
+            pos += 1
             word = fold(match.group(0))
             if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE or word in stoplist:
                 previous = None
@@ -143,6 +149,8 @@ class PairTokenizer(Tokenizer):
             current = stem(word)
             if previous is not None:
                 token.text = pair(previous, current)
+                if positions:
+                    token.pos = pos - 1
                 yield token
             previous = current
 

@@ -129,27 +129,28 @@ class _Field:
         if format_name in ("Frequency", "Positions") and type(analyzer) is FusedTokenizer:
             self.kind = "words" if format_name == "Frequency" else "positions"
             self.terms = _shared_terms(caches, analyzer.stemming, analyzer.stoplist)
-        elif format_name == "Frequency" and type(analyzer) is PairTokenizer:
+        elif format_name == "Positions" and type(analyzer) is PairTokenizer:
             self.kind = "pairs"
             self.terms = _shared_terms(caches, True, analyzer.stoplist)
         #: Postings hold a value per posting (positions, Whoosh's own) rather than a count.
-        self.valued = self.kind not in ("words", "pairs")
+        self.valued = self.kind != "words"
         # words: term -> [doc, freq, doc, freq, ...]; positions: term -> [doc, weight, value,
         # ...]; whoosh: bytes -> [doc, weight, value, ...]
         self.postings: dict[Any, list[Any]] = {}
         self.lengths = array("I")  # quantised field length per docnum (0: none)
 
 
-def _counted(field: _Field, terms: list[str]) -> Counter[str]:
-    """Term frequencies of a text value (its words mapped to terms by `field.terms`)."""
-    if field.kind == "pairs":  # neighbours both indexed ("" is a skipped word): analysis.pair
-        return Counter(f"{a} {b}" for a, b in pairwise(terms) if a and b)
+def _counted(terms: list[str]) -> Counter[str]:
+    """Term frequencies of a text value (its words mapped to terms by `_Field.terms`)."""
     return Counter(filter(None, terms))
 
 
-def _positioned(terms: list[str]) -> dict[str, list[int]]:
+def _positioned(terms: list[str], pairs: bool = False) -> dict[str, list[int]]:
     """Term -> positions of a text value (its words mapped to terms; "" for a word the index
-    skips, which still takes a position)."""
+    skips, which still takes a position). `pairs`: the terms are the pairs of neighbouring
+    indexed words, at the first one's position (`analysis.PairTokenizer`)."""
+    if pairs:
+        terms = [f"{a} {b}" if a and b else "" for a, b in pairwise(terms)]
     found: dict[str, list[int]] = {}
     for pos, term in enumerate(terms):
         if term:
@@ -187,8 +188,8 @@ class BulkPostings:
         length = 0
         if field.kind != "whoosh":
             terms = self._terms_of(field, value, docnum)
-        if field.kind == "positions":
-            positioned = _positioned(terms)
+        if field.kind in ("positions", "pairs"):
+            positioned = _positioned(terms, pairs=field.kind == "pairs")
             new = len(postings)
             boost = field.boost
             for term, positions in positioned.items():
@@ -202,8 +203,8 @@ class BulkPostings:
             self.held += len(positioned) + TERM_COST * (len(postings) - new)
             if not field.scorable:
                 length = 0
-        elif field.kind in ("words", "pairs"):
-            counts = _counted(field, terms)
+        elif field.kind == "words":
+            counts = _counted(terms)
             new = len(postings)
             for term, freq in counts.items():
                 found = postings.get(term)

@@ -22,7 +22,7 @@ from reader.model import Paper, Source
 
 #: The index format: bump when the Whoosh schema, analysis or catalog layout changes; a
 #: mismatch rebuilds the index. Kept here so opening the catalog needs no Whoosh import.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);

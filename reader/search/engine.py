@@ -6,9 +6,11 @@ Here each term's postings are read a block at a time (Whoosh decodes a block in 
 scored in one tight loop into a dict, clauses are combined with set/dict operations, and
 the top k are picked with a heap. The ranking is Whoosh's BM25F (same idf, field lengths,
 B and K1); the total is exact for free. A phrase arrives as `Require(AND of its words,
-positional phrase)` (see `reader.search.query`): scored by its words, narrowed by the pair
-terms of its neighbouring words (a two-word phrase is decided there), then checked against
-the positions, in the field's positional shadow, of the remaining documents only. Query shapes it does not know (or a Whoosh version whose internals differ) raise
+positional phrase)` (see `reader.search.query`): its candidates are the documents holding
+the pair terms of its neighbouring words (short postings; a two-word phrase is decided
+there), its words are scored on those only, and the positions of its pairs (and of words
+in no pair, in the field's positional shadow) are checked for the remaining documents.
+Query shapes it does not know (or a Whoosh version whose internals differ) raise
 `Unsupported` and the caller falls back to Whoosh's searcher.
 """
 
@@ -191,10 +193,17 @@ class Engine:
         elif isinstance(q, wq.And):
             result = self._and(q.children(), within)
         elif isinstance(q, wq.Require):  # scored by its first query, filtered by its second
-            result = self.scores(q.a, within)
-            if result:
-                kept = self._matching(q.b, set(result))
-                result = {d: s for d, s in result.items() if d in kept}
+            narrowed = self._pair_candidates(q.b, within)
+            if narrowed is not None and narrowed is not within:
+                # A phrase with pairs: matched on their candidates first, then only the
+                # documents it matches are scored.
+                matched = self._matching(q.b, narrowed) if narrowed else set()
+                result = self.scores(q.a, matched) if matched else {}
+            else:
+                result = self.scores(q.a, within)
+                if result:
+                    kept = self._matching(q.b, set(result))
+                    result = {d: s for d, s in result.items() if d in kept}
         elif isinstance(q, (wq.Phrase, wq.SpanNear2)):
             field, placed = self._phrase_words(q)
             result = self._and([wq.Term(field, w) for _, w in placed], within)
@@ -257,13 +266,46 @@ class Engine:
             return self._placed_in(field, placed, candidates)
         return set(self.scores(q, candidates))
 
+    def _pairs_field(self, field: str) -> str | None:
+        """The pair field beside a positional shadow, if the index has one with positions."""
+        from reader.search.query import has_positions
+
+        pairs_field = PHRASE_PAIRS.get(field)
+        if pairs_field is None or not has_positions(self.searcher.schema, pairs_field):
+            return None
+        return pairs_field
+
+    def _pair_candidates(self, q: Any, within: set[int] | None) -> set[int] | None:
+        """For a phrase of neighbouring words, the documents holding each pair of them
+        (`within` if given), read before the words are scored: the pairs' postings are
+        short, so the words are then scored on those documents only. `within` unchanged
+        when the phrase has no pairs (a stop word between each two words)."""
+        if not isinstance(q, (wq.Phrase, wq.SpanNear2)) or (
+            isinstance(q, wq.Phrase) and q.slop != 1
+        ):
+            return within  # a sloppy phrase's words need not be neighbours
+        field, placed = self._phrase_words(q)
+        pairs_field = self._pairs_field(field)
+        if pairs_field is None:
+            return within
+        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
+        if not neighbours:
+            return within
+        neighbours.sort(key=lambda ab: self.searcher.doc_frequency(pairs_field, pair(*ab)))
+        candidates = within
+        for first, second in neighbours:
+            candidates = set(self._term(pairs_field, pair(first, second), candidates))
+            if not candidates:
+                break
+        return candidates
+
     def _paired(
         self, field: str, placed: list[tuple[int, str]], candidates: set[int]
     ) -> tuple[set[int], bool]:
-        """The candidates holding each pair of the phrase's neighbouring words (short
-        postings, no positions), and whether that alone decides (a two-word phrase)."""
-        pairs_field = PHRASE_PAIRS.get(field)
-        if pairs_field is None or pairs_field not in self.searcher.schema.names():
+        """The candidates holding each pair of the phrase's neighbouring words, and whether
+        that alone decides (a two-word phrase)."""
+        pairs_field = self._pairs_field(field)
+        if pairs_field is None:
             return candidates, False
         neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
         for first, second in neighbours:
@@ -319,33 +361,52 @@ class Engine:
         self, field: str, placed: list[tuple[int, str]], candidates: set[int]
     ) -> set[int]:
         """The candidates where each word stands at its offset from the first; positions
-        are read for the candidates only."""
+        are read for the candidates only. Two neighbouring words are checked through their
+        pair's positions (`_parts`), which are far fewer than the words'."""
         docs = sorted(candidates)
         kept: set[int] = set()
+        parts = self._parts(field, placed)
         for leaf, (_reader, base) in enumerate(self.leaves):
             lo = bisect.bisect_left(docs, base)
             hi = bisect.bisect_left(docs, self._ends[leaf], lo)
             if lo == hi:
                 continue
             local = [d - base for d in docs[lo:hi]]
-            # Per candidate, the places the phrase could start: each word's positions moved
+            # Per candidate, the places the phrase could start: each part's positions moved
             # back by its offset, intersected (decoded sets are shared: values repeat a lot).
             starts: Any = None
-            for offset, word in placed:
-                found = self.placed(field, word).get(leaf)
+            for offset, part_field, text in parts:
+                found = self.placed(part_field, text).get(leaf)
                 if found is None:
                     starts = None
                     break
                 ids, values = found
                 found_at = list(map(partial(bisect.bisect_left, ids), local))
-                held = list(map(eq, map(ids.__getitem__, found_at), local))  # the word is there
-                # A document without the word reads the last value (b"": nowhere).
+                held = list(map(eq, map(ids.__getitem__, found_at), local))  # the term is there
+                # A document without the term reads the last value (b"": nowhere).
                 where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
                 moved = map(_starts(offset).__getitem__, map(values.__getitem__, where))
                 starts = list(moved) if starts is None else list(map(and_, starts, moved))
             if starts is not None:
                 kept.update(d + base for d, s in zip(local, starts, strict=True) if s)
         return kept
+
+    def _parts(self, field: str, placed: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
+        """What a phrase's positions are read from: (offset, field, term) for each pair of
+        neighbouring words in the pair field, and each word in no pair in the shadow field.
+        A pair at offset o holds its first word at o and its second at o + 1, so the parts
+        hold every word at its offset exactly when the words do."""
+        pairs_field = self._pairs_field(field)
+        if pairs_field is None:
+            return [(offset, field, word) for offset, word in placed]
+        parts: list[tuple[int, str, str]] = []
+        paired: set[int] = set()
+        for (i, a), (j, b) in pairwise(placed):
+            if j == i + 1:
+                parts.append((i, pairs_field, pair(a, b)))
+                paired.update((i, j))
+        parts.extend((i, field, word) for i, word in placed if i not in paired)
+        return parts
 
     def evaluate(self, q: Any) -> dict[int, float]:
         """`scores(q)`, remembered for the last few queries (the app asks for a query's
@@ -401,17 +462,18 @@ class Engine:
 
     def _term(self, field: str, text: str, within: set[int] | None = None) -> dict[int, float]:
         """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings
-        (or, when `within` is much smaller than the postings, for those documents only)."""
+        (or, unless they are scored already, for the documents of `within` only when they
+        are fewer than half the postings)."""
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
         idf = self.searcher.idf(field, text) if scorable else 1.0
         for leaf, ids, weights in self.postings(field, text):
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
-            if within is not None and 4 * len(within) < len(ids):
-                result.update(self._term_within(leaf, field, ids, weights, idf, scorable, within))
-                continue
             key = (leaf, field, text)
             part = self._scored.get(key)
+            if part is None and within is not None and 2 * len(within) < len(ids):
+                result.update(self._term_within(leaf, field, ids, weights, idf, scorable, within))
+                continue
             if part is None:
                 if scorable:
                     raw, table = self._table(leaf, field)

@@ -16,8 +16,9 @@ DEFAULT_FIELDS = ("title", "abstract")
 PHRASE_FIELDS = {
     "title": "title_at", "abstract": "abstract_at", "words": "words_at", "author": "author_at",
 }  # fmt: skip
-#: The pair field (neighbouring stems, no positions) beside a stemmed shadow: a phrase's
-#: pairs narrow its candidates before positions are read (`reader.search.engine`).
+#: The pair field beside a stemmed shadow: each two neighbouring stems as one term, at the
+#: first one's position. A phrase's neighbouring words are checked through their pairs,
+#: whose postings are far shorter than the words' (`reader.search.engine`).
 PHRASE_PAIRS = {"title_at": "title_pairs", "abstract_at": "abstract_pairs"}
 #: Joins a paper's authors in the `author` field: a stop word, so it takes a position and
 #: `author:"smith jane"` does not match the authors "John Smith" and "Jane Doe".
@@ -31,8 +32,9 @@ def make_schema() -> fields.Schema:
     positions of every posting. Each text field has a positional shadow (`PHRASE_FIELDS`:
     the same text, not scored, positions counting every word, see `reader.search.analysis`)
     that phrases are checked against, so they match their words next to each other, in
-    order; the title's and abstract's pair fields (`PHRASE_PAIRS`) narrow the candidates
-    first. Nothing but the id is stored: the catalog (SQLite) holds the text, which keeps
+    order; the title's and abstract's pair fields (`PHRASE_PAIRS`) hold the neighbouring
+    words' places, so most phrases read the short postings of their pairs instead of the
+    long ones of their words. Nothing but the id is stored: the catalog (SQLite) holds the text, which keeps
     the index small.
     """
     stem = stemming_analyzer()
@@ -56,8 +58,8 @@ def make_schema() -> fields.Schema:
 
 
 def _pairs() -> fields.TEXT:
-    """A pair field: neighbouring stems as terms, no positions, no lengths (never scored)."""
-    field = fields.TEXT(analyzer=pair_analyzer(), phrase=False)
+    """A pair field: neighbouring stems as terms, with positions, no lengths (never scored)."""
+    field = fields.TEXT(analyzer=pair_analyzer(), phrase=True)
     field.scorable = False
     return field
 

@@ -36,6 +36,12 @@ AUTHORS = [
     {"id": "2401.10003", "title": "Gamma", "summary": "Third.", "authors": ["Smith John"]},
     {"id": "2401.10004", "title": "Delta", "summary": "Fourth.", "authors": ["Mary John", "Smith Lee"]},
 ]  # fmt: skip
+#: Both pairs of "large language models" in each abstract, in a row only in the second.
+PAIRS = [
+    {"id": "2401.10005", "title": "Epsilon", "summary": "Large language tools; language models.", "authors": ["Ann Lee"]},
+    {"id": "2401.10006", "title": "Zeta", "summary": "We train large language models today.", "authors": ["Ann Lee"]},
+    {"id": "2401.10007", "title": "Eta", "summary": "Models of large language: language models large.", "authors": ["Ann Lee"]},
+]  # fmt: skip
 
 
 def _fold(word: str) -> str:
@@ -121,7 +127,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     if HF_SAMPLES.is_dir():
         for path in HF_SAMPLES.glob("daily_*.json"):
             shutil.copy(path, dumps / path.name)
-    (dumps / "authors.json").write_text(json.dumps(AUTHORS), encoding="utf-8")
+    (dumps / "authors.json").write_text(json.dumps(AUTHORS + PAIRS), encoding="utf-8")
     lib = Library([dumps], root / "index")
     lib.sync()
     yield lib
@@ -165,6 +171,21 @@ def test_a_stop_word_in_a_phrase_stands_for_any_word(library: Library) -> None:
     assert exact and exact == searched(library, '"state in an art"')
     assert not searched(library, '"state of art"') & exact - brute_ids(
         library, "state of art", ("title", "abstract")
+    )
+
+
+def test_a_phrase_needs_its_pairs_in_a_row(library: Library) -> None:
+    """Three words are checked through the places of their two pairs: both pairs in one
+    abstract, apart, are not the phrase."""
+
+    def titles(query: str) -> set[str]:
+        return {row.title for row in library.rows(sorted(searched(library, query)))}
+
+    assert {"Epsilon", "Zeta", "Eta"} <= titles("abstract:large abstract:language abstract:models")
+    found = titles('abstract:"large language models"')
+    assert "Zeta" in found and not found & {"Epsilon", "Eta"}
+    assert whoosh_ids(library, 'abstract:"large language models"') == searched(
+        library, 'abstract:"large language models"'
     )
 
 
