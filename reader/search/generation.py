@@ -69,7 +69,7 @@ class Generation:
             return self.searcher.reader()
         from reader.search.lexicon import LexiconReader
 
-        return LexiconReader(self.searcher.reader(), self.lexicon)
+        return LexiconReader(self.searcher.reader(), self.lexicon, lambda: self._lexicon)
 
     # -- documents ---------------------------------------------------------------------
     def engine(self) -> Engine:

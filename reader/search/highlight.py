@@ -149,13 +149,20 @@ def highlight_spans(
         return []
     tokens = list(_positions(text))
     spans: list[tuple[int, int]] = []
+    # A stem begins with its word's first letter (Porter only rewrites endings), so only
+    # the words sharing an initial with a wanted stem are stemmed.
     if stems or words:
+        initials = {t[:1] for t in stems}
         for word, _, start, end in tokens:  # stop words too, as highlights always did
-            if word is not None and (stem(word) in stems or word in words):
+            if word is not None and (
+                word in words or (word[:1] in initials and stem(word) in stems)
+            ):
                 spans.append((start, end))
     if mine:
         folded = [None if stop else w for w, stop, _, _ in tokens]
-        stemmed = [stem(w) if w is not None else None for w in folded]
+        wanted = {t[:1] for p in mine for _, t in p.placed}
+        # A word whose initial no phrase term has cannot match: kept unstemmed.
+        stemmed = [stem(w) if w is not None and w[:1] in wanted else w for w in folded]
         for phrase in mine:
             terms_at = folded if phrase.field in _UNSTEMMED else stemmed
             for first, last in _occurrences(phrase, terms_at):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -57,11 +57,9 @@ class Lexicon:
     def wildcard(self, pattern: str) -> Iterator[str]:
         """Words matching a `*`/`?` pattern (a literal head narrows the scan by bisection)."""
         head = re.split(r"[*?]", pattern, maxsplit=1)[0]
-        body = "".join(
-            "[^\n]*" if ch == "*" else "[^\n]" if ch == "?" else re.escape(ch) for ch in pattern
-        )
+        body = _body(pattern)
         if head:
-            regex = re.compile(body + r"\Z")
+            regex = _pattern(pattern)
             yield from (w for w in self.prefix(head) if regex.match(w))
             return
         if self._blob is None:
@@ -99,6 +97,17 @@ class Lexicon:
     def correct(self, word: str, maxdist: int = 2) -> str | None:
         """The most common known word nearest to an unknown `word` (None if none is close)."""
         return correct(word, self.known.__contains__, self.df, lambda: self, maxdist)
+
+
+def _body(pattern: str) -> str:
+    """A `*`/`?` pattern as a regular expression over one word (no newlines)."""
+    return "".join(
+        "[^\n]*" if ch == "*" else "[^\n]" if ch == "?" else re.escape(ch) for ch in pattern
+    )
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(_body(pattern) + r"\Z")
 
 
 def correct(word: str, known: Any, df: Any, lexicon: Any, maxdist: int = 2) -> str | None:
@@ -158,11 +167,20 @@ def _distance_within(a: str, b: str, k: int) -> bool:
 
 
 class LexiconReader:
-    """A Whoosh reader whose term expansions on the lexicon's field use the in-memory lexicon."""
+    """A Whoosh reader whose term expansions on the lexicon's field use the in-memory lexicon.
 
-    def __init__(self, reader: Any, lexicon: Any) -> None:
+    A prefix (or a wildcard that starts with letters) walks Whoosh's term index from that
+    prefix while the lexicon is not loaded (a one-off command, an app before its warm-up):
+    the same words in the same order, without reading the whole vocabulary. A fuzzy term or
+    a wildcard that starts with `*` or `?` needs the whole vocabulary and loads it.
+    """
+
+    def __init__(
+        self, reader: Any, lexicon: Callable[[], Lexicon], loaded: Callable[[], Lexicon | None]
+    ) -> None:
         self._reader = reader
-        self._get = lexicon  # a callable: the lexicon loads on the first expansion only
+        self._get = lexicon  # loads the lexicon on first use
+        self._loaded = loaded  # the lexicon if it is loaded, else None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._reader, name)
@@ -171,6 +189,10 @@ class LexiconReader:
         lex: Lexicon = self._get()
         return lex if lex.field == field else None
 
+    def _lex_if_loaded(self, field: str) -> Lexicon | None:
+        lex = self._loaded()
+        return lex if lex is not None and lex.field == field else None
+
     def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 0) -> Any:
         lex = self._lex(field)
         if lex is None:
@@ -178,13 +200,18 @@ class LexiconReader:
         return lex.fuzzy(text, maxdist, prefix)
 
     def expand_prefix(self, field: str, prefix: str) -> Any:
-        lex = self._lex(field)
+        lex = self._lex_if_loaded(field)
         if lex is None:
             return self._reader.expand_prefix(field, prefix)
         return (w.encode("utf-8") for w in lex.prefix(prefix))
 
     def wildcard(self, field: str, pattern: str) -> Any:
         """Matching terms as str, or None when this field has no in-memory lexicon."""
+        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        if head and self._lex_if_loaded(field) is None:
+            regex = _pattern(pattern)
+            found = (t.decode("utf-8") for t in self._reader.expand_prefix(field, head))
+            return (w for w in found if regex.match(w))
         lex = self._lex(field)
         return None if lex is None else lex.wildcard(pattern)
 

@@ -206,3 +206,25 @@ def test_inbox_head_equals_the_whole_inbox(sample_library: Library, archive_pape
                 assert (fresh._news is None) == (archive_papers == 2000)
             finally:
                 fresh.close()
+
+
+@pytest.mark.parametrize("query", ["optim*", "gen*", "gen*tion", "qu?nt*", "trans*er", "s*"])
+def test_prefixes_without_the_vocabulary_equal_those_with_it(sample_dir: Path, query: str) -> None:
+    """A prefix or a wildcard that starts with letters walks the term index while the
+    vocabulary is not loaded (a one-off command): same words, same results."""
+    cold, _ = open_library([str(sample_dir)])
+    cold.sync()
+    try:
+        before = cold.search(query, limit=None)
+        gen = cold._gen
+        assert gen is not None and gen.lexicon_loaded is None  # nothing loaded the vocabulary
+        warm = _synced_library(sample_dir)
+        try:
+            after = warm.search(query, limit=None)
+        finally:
+            warm.close()
+    finally:
+        cold.close()
+    assert before.total > 0
+    assert (before.ids, before.total, before.note) == (after.ids, after.total, after.note)
+    assert before.scores == pytest.approx(after.scores)

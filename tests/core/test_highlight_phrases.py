@@ -11,10 +11,11 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh.analysis.filters import STOP_WORDS
 
 from reader.search import Library, highlight_spans
-from reader.search.analysis import token_spans
-from reader.search.highlight import QueryTerms
+from reader.search.analysis import fold, stem, token_spans
+from reader.search.highlight import PhraseTerm, QueryTerms
 from tests.conftest import SAMPLES
 from tests.core.test_phrases import brute_match
 
@@ -88,8 +89,8 @@ def test_plain_words_beside_a_phrase_mark_everywhere(library: Library) -> None:
         paper = library.get(pid)
         assert paper is not None
         spans = highlight_spans(paper.abstract, result.terms)
-        for _word, stem, start, end in token_spans(paper.abstract):
-            if stem == "model":  # every "model", inside the phrase or not
+        for _word, word_stem, start, end in token_spans(paper.abstract):
+            if word_stem == "model":  # every "model", inside the phrase or not
                 assert any(s <= start and end <= e for s, e in spans), paper.abstract
         data = [(s, e) for w, _, s, e in token_spans(paper.abstract) if w == "data"]
         for start, end in data:  # "data" only as part of the phrase
@@ -176,3 +177,58 @@ def test_word_queries_highlight_as_before(library: Library, texts: list[dict[str
                 assert new == old_highlight_spans(text, result.terms, field), query
 
     check()
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "Nd")), min_size=1, max_size=30))
+def test_a_stem_begins_with_its_words_first_letter(word: str) -> None:
+    """What lets highlighting stem only the words that share an initial with a query stem."""
+    folded = fold(word)
+    assert stem(folded)[:1] == folded[:1]
+
+
+_SAMPLE_WORDS = sorted(
+    {w for path in SAMPLES.glob("*.txt") for w in re.findall(r"\w+", path.read_text("utf-8"))[:400]}
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(_SAMPLE_WORDS), min_size=1, max_size=60),
+    st.lists(st.sampled_from(_SAMPLE_WORDS), min_size=1, max_size=4),
+)
+def test_word_highlights_equal_stemming_every_word(text_words: list[str], query: list[str]) -> None:
+    """Highlights skip stemming words of other initials; the spans are those of stemming
+    every word of the text."""
+    text = " ".join(text_words)
+    terms = frozenset(("abstract", stem(fold(w))) for w in query)
+    expected = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)
+                if 2 <= len(fold(m.group(0))) <= 40 and stem(fold(m.group(0))) in
+                {t for _, t in terms}]  # fmt: skip
+    assert highlight_spans(text, terms) == _joined(expected)
+    phrase = QueryTerms((), [PhraseTerm("abstract", tuple(enumerate(t for _, t in terms)))])
+    words = [fold(m.group(0)) for m in re.finditer(r"\w+", text)]
+    assert highlight_spans(text, phrase) == highlight_spans_reference(text, phrase, words)
+
+
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def highlight_spans_reference(
+    text: str, phrase: QueryTerms, words: list[str]
+) -> list[tuple[int, int]]:
+    """The phrase's occurrences found with every word stemmed."""
+    (p,) = phrase.phrases
+    matches = list(re.finditer(r"\w+", text))
+    at = [None if (len(w) < 2 or len(w) > 40 or w in STOP_WORDS) else stem(w) for w in words]
+    spans = []
+    for start in range(len(at)):
+        if all(start + off < len(at) and at[start + off] == t for off, t in p.placed):
+            spans.append((matches[start].start(), matches[start + p.placed[-1][0]].end()))
+    return _joined(spans)
