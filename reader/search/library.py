@@ -301,7 +301,7 @@ class Library:
                     return
                 gen = self._gen
             assert gen is not None
-            WarmUp(gen, self._lock, lambda: self._gen, self._source_table).run()
+            WarmUp(gen, self._lock, lambda: self._gen, self._source_table, self._titles).run()
         except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")
         except Unsupported as exc:
@@ -423,6 +423,12 @@ class Library:
             with self._lock:
                 if self._cache_gen == generation and self._rows is None:
                     self._rows = rows
+
+    def _titles(self) -> list[str]:
+        """Every paper's title, from the rows `_ensure_rows` loaded (none if it has not)."""
+        with self._lock:
+            rows = self._rows
+        return [] if rows is None else [row.title for row in rows.values()]
 
     def _all_rows(self) -> dict[str, PaperRow]:
         if self._rows is None:

@@ -9,24 +9,40 @@ handed to the generation under it, so searches typed meanwhile never wait for th
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from reader.search.analysis import stemming_analyzer
 from reader.search.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
     from reader.search.generation import Generation
 
-#: The warm-up scores the most frequent terms of each default field (at most PRIME_TERMS
-#: each) until PRIME_POSTINGS scores are kept: a bounded amount of memory.
+#: The warm-up scores the title and abstract postings of the words most common in a sample
+#: of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) until PRIME_POSTINGS scores
+#: are kept: bounded time and memory at any size.
 PRIME_TERMS = 12
 PRIME_POSTINGS = 400_000
+SAMPLE_TITLES = 2_000
+
+
+def common_stems(titles: Sequence[str], count: int) -> list[str]:
+    """The `count` stems found in the most of `titles` (every n-th title of a large list
+    is read, at most `SAMPLE_TITLES`): the words queries use most and the commonest in the
+    index (whose postings cost the most to score)."""
+    step = max(1, len(titles) // SAMPLE_TITLES)
+    seen: Counter[str] = Counter()
+    for title in titles[::step]:
+        seen.update({token.text for token in stemming_analyzer()(title)})
+    return [stem for stem, _n in seen.most_common(count)]
 
 
 class WarmUp:
     """Warms `gen` while `current()` still returns it, taking `lock` only to hand results
-    over; `source_table()` (called under the lock) builds the facet counts' table."""
+    over; `source_table()` (called under the lock) builds the facet counts' table;
+    `titles()` gives the papers' titles (the common words are read from a sample)."""
 
     def __init__(
         self,
@@ -34,11 +50,13 @@ class WarmUp:
         lock: threading.RLock,
         current: Callable[[], Generation | None],
         source_table: Callable[[], object],
+        titles: Callable[[], Sequence[str]] = list,
     ) -> None:
         self.gen = gen
         self.lock = lock
         self.current = current
         self.source_table = source_table
+        self.titles = titles
 
     def run(self) -> None:
         from reader.search.engine import Engine
@@ -100,9 +118,7 @@ class WarmUp:
         if private.segment_ids() != segments:
             return  # a sync committed meanwhile: the next warm() primes the new index
         own: Any = private.searcher
-        # The abstract's commonest terms stand for the title's too (the same words lead
-        # both), so the costly scoring runs once.
-        top = [text for _freq, text in own.reader().most_frequent_terms("abstract", PRIME_TERMS)]
+        top = common_stems(self.titles(), PRIME_TERMS)
         common = sorted(
             (
                 (own.doc_frequency(field, text), field, text)
