@@ -1,50 +1,68 @@
-"""The Textual app: layout, startup sync, search as you type, and the list/read/bookmarks flow.
+"""The Textual app: the layout, and the objects it is composed of.
 
-The startup sync lives in `reader.tui.startup`, search as you type in `reader.tui.searching`,
-the user's actions (bookmark, tags, note, open, copy, sort, more like this) and the
-bookmark/state upkeep in `reader.tui.actions`; this module lays out the screen and wires
-reading to the Library.
+Each part of the app is an object that owns its state: the startup sync and warm-up
+(`reader.tui.startup.SyncController`), search as you type (`reader.tui.searching`), the read
+pane's paper (`reader.tui.read_view`), the bookmarks (`reader.tui.bookmarking`), the triage
+and the inbox (`reader.tui.triage`), saved searches (`reader.tui.saved_searches`), fetching
+(`reader.tui.fetching`), the other keys (`reader.tui.actions`) and the UI state
+(`reader.tui.state_keeper`). Textual looks for `action_*` methods and for the workers'
+message handlers on the app, so those are here, each handing on to its object; the widgets'
+messages are handled by `MainScreen`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import ClassVar
 
-from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.timer import Timer
-from textual.widgets import Input
 
 from reader.bookmarks import BookmarkStore
 from reader.bookmarks.reading import ReadingStore
 from reader.config import Settings, default_settings
-from reader.errors import note_unexpected
 from reader.locations import Locations
 from reader.model import Paper
-from reader.search import Library, Sort
+from reader.search import Filters, Library, Sort
 from reader.triage import Triage
 from reader.tui import collector
-from reader.tui.actions import ActionsMixin
+from reader.tui.actions import Actions
+from reader.tui.bookmarking import BookmarkController
 from reader.tui.commands import PaperCommands, SavedSearchCommands
-from reader.tui.fetching import FetchMixin
+from reader.tui.fetching import FetchController
 from reader.tui.keys import APP_KEYS
 from reader.tui.messages import (
-    CursorMoved,
+    BookmarksLoaded,
+    BookmarksReloaded,
+    BookmarksWritten,
+    FacetsCounted,
+    FeedsCounted,
+    FetchFinished,
+    InboxReady,
+    PaperFetched,
     PaperLoaded,
-    RowChosen,
+    ReadingChanged,
+    SavedSearchesChanged,
+    SearchFinished,
+    StateSaved,
+    SuggestionFound,
+    SyncFinished,
+    SyncProgress,
 )
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
+from reader.tui.read_view import ReadController
+from reader.tui.saved_searches import SavedSearchController
 from reader.tui.screens.main import MainScreen
-from reader.tui.searching import SearchController, SearchMixin
-from reader.tui.startup import FirstLook, SyncMixin
-from reader.tui.state import load_state
-from reader.tui.triage import TriageMixin
-from reader.tui.widgets import KeyFooter, PaperList, TitleBar
+from reader.tui.searching import SearchController
+from reader.tui.startup import FirstLook, SyncController
+from reader.tui.state import UiState, load_state
+from reader.tui.state_keeper import StateKeeper
+from reader.tui.triage import TriageController
+from reader.tui.widgets import KeyFooter, ListRow, PaperList, TitleBar
 
 #: While a query is typed, seconds of pause before the read pane shows the top paper (each
 #: key's list is drawn first; the abstract's layout would hold up the next key's).
@@ -59,7 +77,7 @@ def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> dict[s
     return {name: name == on for _, name in breakpoints}
 
 
-class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMixin, App[None]):
+class PaperReaderApp(App[None]):
     """Search, read and bookmark papers from Hugging Face Papers dumps."""
 
     CSS_PATH = "app.tcss"
@@ -80,14 +98,15 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         super().__init__()
         self.library = library
         self.store = store
-        store.defer_loading()  # read by `load_bookmarks_worker`, off the UI thread
+        store.defer_loading()  # read by `BookmarkController.load`, off the UI thread
         self.locations = locations
         #: The config file's settings (the defaults when it is broken: `config_problem` says why).
         self.settings = settings or default_settings(locations)
         self.config_problem = config_problem
         self.set_keymap(self.settings.keymap)
+        # Opened by its first use, in `TriageController.load`'s worker after the first frame.
         reading = reading or ReadingStore(locations.reading_file)
-        self.setup_triage(Triage(library, reading, store, self.settings.archive_papers.value))
+        self.triage = Triage(library, reading, store, self.settings.archive_papers.value)
         self.ui_state, self._state_problem = load_state(locations.state_file)
         sorts = {s.value for s in Sort}
         self.first_sort = (
@@ -96,16 +115,18 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         #: Started now, so the first frame can already show the dumps and the papers.
         self.first_look = FirstLook(library, self.ui_state.query, self.first_sort)
         self.ready = False
-        self._index_verified = False
+        self.similar_of: str | None = None
+        # The parts of the app, each owning its state.
+        self.reading = ReadController(self, READ_WHILE_TYPING_DELAY)
+        self.syncing = SyncController(self, self.first_look)
         #: Search as you type: numbered searches, their timers, what the last one found.
         self.searches = SearchController(self, self.ui_state.selected)
-        self.read_generation = 0
-        #: The read pane's generation last shown (equal to the above when none is loading).
-        self.read_shown = 0
-        self.similar_of: str | None = None
-        self.bookmarked: frozenset[str] = frozenset()
-        self.paper: Paper | None = None
-        self._read_timer: Timer | None = None
+        self.actions = Actions(self)
+        self.bookmarking = BookmarkController(self)
+        self.triaging = TriageController(self, self.triage)
+        self.saved = SavedSearchController(self, self.triaging)
+        self.fetching = FetchController(self, self.syncing)
+        self.keeper = StateKeeper(self)
 
     # -- layout ----------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
@@ -171,26 +192,18 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         collector.resume_after_start()  # closed before its first frame was out
 
     def on_mount(self) -> None:
-        state = self.ui_state
-        self.apply_theme()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self.save_state_soon())
+        self.keeper.apply_theme()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.keeper.save_soon())
         self.sub_title = "opening the index…"
         if self._state_problem:
             self.notify(self._state_problem, severity="warning", markup=False)
         self.results.list.set_ids([], fetch=self.fetch_result_rows)
         self.results.list.empty_text = "Loading…"
         self.results.set_title(Content.styled("Results", "bold"))
-        self.query_one("#query", Input).value = state.query
-        fp = self.filter_pane
-        fp.set_sort(self.first_sort)
-        fp.set_bookmarked_only(state.bookmarked_only)
-        fp.set_unread_only(state.unread_only)
-        fp.set_extra(False, {"date-from": state.date_from, "date-to": state.date_to,
-                             "min-upvotes": state.min_upvotes, "category": state.category})  # fmt: skip
-        self.start_tags = list(state.tags)
-        self.load_bookmarks_worker()
+        self.keeper.restore_filters(self.first_sort)
+        self.bookmarking.load()
         self.read_pane.show_message("Nothing selected.")
-        if state.pane == "bookmarks":
+        if self.ui_state.pane == "bookmarks":
             self.set_pane("bookmarks")
         self.active_list.focus()
         self.set_interval(2.0, self.poll_store)
@@ -198,23 +211,7 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         if finished is not None:  # the catalog is current: show it in the first frame
             self.on_sync_finished(finished)
         else:
-            self.startup_worker()
-
-    def apply_theme(self) -> None:
-        """The config file's theme when it sets one (at every start), else the one last
-        picked in the palette; a broken config file or an unknown theme is a notification."""
-        if self.config_problem:
-            self.notify(f"{self.config_problem}. Using the default settings.", title="Config",
-                        severity="error", markup=False, timeout=20)  # fmt: skip
-        configured = self.settings.theme.value
-        if configured and configured not in self.available_themes:
-            self.notify(f"{self.settings.path}: theme = \"{configured}\": expected one of "
-                        f"{', '.join(sorted(self.available_themes))}", title="Config",
-                        severity="warning", markup=False, timeout=20)  # fmt: skip
-            configured = None
-        theme = configured or self.ui_state.theme
-        if theme and theme in self.available_themes:
-            self.theme = theme
+            self.syncing.start()
 
     # -- exit --------------------------------------------------------------------------------
     def flush_user_data(self, timeout: float) -> list[str]:
@@ -223,69 +220,202 @@ class PaperReaderApp(TriageMixin, SyncMixin, SearchMixin, ActionsMixin, FetchMix
         seconds in all; the problems, one line each (`reader.tui.exiting`)."""
         deadline = time.monotonic() + timeout
         return [
-            *self.bookmark_writes.flush(deadline),
-            *self.reading_writes.flush(deadline),
-            *self.state_writes.flush(deadline),
+            *self.bookmarking.writes.flush(deadline),
+            *self.triaging.writes.flush(deadline),
+            *self.keeper.writes.flush(deadline),
         ]
 
-    # -- the current paper -----------------------------------------------------------------
-    def on_cursor_moved(self, message: CursorMoved) -> None:
-        if message.list_id != self.active_list.id:
-            return
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-        focused = self.focused
-        if focused is not None and focused.id == "query":
-            self._read_timer = self.set_timer(READ_WHILE_TYPING_DELAY, self.load_current)
-            return
-        if not self.read_generation:  # the first paper: after the first frame, not during it
-            self.call_after_refresh(self.load_current)
-            return
-        self.load_current()
+    # -- what the controllers share -------------------------------------------------------------
+    @property
+    def bookmarked(self) -> frozenset[str]:
+        return self.bookmarking.ids
 
-    def load_current(self) -> None:
-        self._read_timer = None
-        try:
-            pid = self.current_id
-        except NoMatches:  # a timer or refresh callback firing while the app closes its panes
-            return
-        self.read_generation += 1
-        if pid is None:
-            self.read_shown = self.read_generation
-            self.paper = None
-            self.read_pane.show_message("Nothing selected.")
-            return
-        self.load_paper_worker(self.read_generation, pid)
+    @property
+    def inbox_mode(self) -> bool:
+        return self.triaging.inbox_mode
 
-    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
-    def load_paper_worker(self, generation: int, paper_id: str) -> None:
-        try:
-            paper = self.library.get(paper_id)
-        except Exception as exc:  # the read pane says the paper cannot be shown
-            note_unexpected("loading a paper for the read pane", exc)
-            paper = None
-        self.post_message(PaperLoaded(generation, paper if paper else None))
+    @property
+    def feeds(self) -> list[tuple[str, int]]:
+        return self.saved.feeds
+
+    def run_search(self) -> None:
+        """Search now for the query box, filters and sort."""
+        self.searches.run()
+
+    def schedule_search(self) -> None:
+        """Search once typing pauses (or the running search answers)."""
+        self.searches.schedule()
+
+    def current_filters(self) -> Filters:
+        """What a search is restricted to: the filter pane's choices and unread only."""
+        return self.triaging.restrict(self.searches.base_filters())
+
+    def fetch_result_rows(self, ids: Sequence[str]) -> list[ListRow]:
+        """Rows for the visible window of the results list, the unread ones marked."""
+        return self.triaging.mark_rows(self.searches.result_rows(ids))
+
+    def current_state(self) -> UiState:
+        return self.keeper.current()
+
+    def footer_hides(self, binding: Binding) -> bool:
+        return self.triaging.footer_hides(binding)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`x` (dismiss) belongs to the inbox: hidden from the footer, and inactive, elsewhere;
+        ctrl+d is "did you mean" only while there is a suggestion."""
+        if action == "dismiss":
+            return self.triaging.inbox_mode
+        return self.actions.check(action)
+
+    def show_sync_bar(self, label: str) -> None:
+        self.syncing.show_bar(label)
+
+    def refresh_bookmarks(self, tags: list[str] | None = None) -> None:
+        self.bookmarking.refresh(tags)
+
+    def poll_store(self) -> None:
+        """Pick up bookmarks changed by another paper-reader (CLI or a second app)."""
+        self.bookmarking.poll()
+
+    def delete_search(self, name: str) -> None:
+        self.saved.delete(name)
+
+    def watch_sub_title(self, _old: str, new: str) -> None:
+        self.triaging.sub_title_changed(new)
+
+    # -- the keys (APP_KEYS) ------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.actions.focus_search()
+
+    def action_focus_filters(self) -> None:
+        self.actions.focus_filters()
+
+    def action_back_to_list(self) -> None:
+        self.triaging.back_to_list()
+
+    def action_show_bookmarks(self) -> None:
+        self.actions.show_pane("bookmarks")
+
+    def action_show_results(self) -> None:
+        self.triaging.show_results()
+
+    def action_help(self) -> None:
+        self.actions.help()
+
+    def action_cycle_sort(self) -> None:
+        self.actions.cycle_sort()
+
+    def action_accept_suggestion(self) -> None:
+        self.actions.accept_suggestion()
+
+    def action_toggle_bookmark(self) -> None:
+        self.triaging.toggle_bookmark()
+
+    def action_edit_tags(self) -> None:
+        self.bookmarking.edit_tags()
+
+    def action_edit_note(self) -> None:
+        self.bookmarking.edit_note()
+
+    def action_more_like_this(self) -> None:
+        self.actions.more_like_this()
+
+    def action_open_paper(self) -> None:
+        self.actions.open_paper()
+
+    def action_copy_paper(self) -> None:
+        self.actions.copy_paper()
+
+    def action_fetch(self) -> None:
+        self.fetching.start()
+
+    def action_inbox(self) -> None:
+        self.triaging.open_inbox()
+
+    def action_dismiss(self) -> None:
+        self.triaging.dismiss()
+
+    def action_undo(self) -> None:
+        self.triaging.undo()
+
+    def action_toggle_read(self) -> None:
+        self.triaging.toggle_read()
+
+    def action_mark_list_seen(self) -> None:
+        self.triaging.mark_list_seen()
+
+    def action_save_search(self) -> None:
+        self.saved.save()
+
+    async def action_quit(self) -> None:
+        self.keeper.save()
+        self.exit()
+
+    # -- the workers' messages ----------------------------------------------------------------
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        self.syncing.progress(message)
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.syncing.finished(message)
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        """A search's list (the searches also call this directly with the first list)."""
+        self.triaging.search_finished(message)
+        self.searches.finished(message)
+
+    def on_facets_counted(self, message: FacetsCounted) -> None:
+        self.searches.facets_counted(message)
+
+    def on_suggestion_found(self, message: SuggestionFound) -> None:
+        self.searches.suggestion_found(message)
+
+    def on_paper_fetched(self, message: PaperFetched) -> None:
+        self.actions.paper_fetched(message)
+
+    def on_bookmarks_loaded(self, message: BookmarksLoaded) -> None:
+        self.bookmarking.loaded(message, self.keeper.start_tags)
+
+    def on_bookmarks_written(self, message: BookmarksWritten) -> None:
+        self.bookmarking.written(message)
+
+    def on_bookmarks_reloaded(self, _message: BookmarksReloaded) -> None:
+        self.bookmarking.refresh()
+
+    def on_reading_changed(self, message: ReadingChanged) -> None:
+        self.triaging.reading_changed(message)
+
+    def on_inbox_ready(self, message: InboxReady) -> None:
+        self.triaging.inbox_ready(message)
+
+    def on_feeds_counted(self, message: FeedsCounted) -> None:
+        self.saved.counted(message)
+
+    def on_saved_searches_changed(self, _message: SavedSearchesChanged) -> None:
+        self.saved.count()
+
+    def on_fetch_finished(self, message: FetchFinished) -> None:
+        self.fetching.finished(message)
+
+    def on_state_saved(self, message: StateSaved) -> None:
+        self.keeper.saved(message)
+
+    # -- the read pane -------------------------------------------------------------------------
+    @property
+    def paper(self) -> Paper | None:
+        """The paper the read pane shows."""
+        return self.reading.paper
+
+    @property
+    def read_generation(self) -> int:
+        return self.reading.generation
+
+    @property
+    def read_shown(self) -> int:
+        return self.reading.shown
+
+    @property
+    def _read_timer(self) -> Timer | None:
+        return self.reading.timer
 
     def on_paper_loaded(self, message: PaperLoaded) -> None:
-        if message.generation != self.read_generation:
-            return
-        self.read_shown = message.generation
-        pid = self.current_id
-        paper = message.paper
-        if paper is None and pid is not None and (bookmark := self.store.get(pid)):
-            paper = bookmark.paper  # its dump is gone: show the bookmark's snapshot
-        self.paper = paper
-        if paper is None:
-            self.read_pane.show_message("This paper is no longer in the index.")
-            return
-        terms = self.searches.terms if self.pane == "results" else frozenset()
-        lib = self.library
-
-        def spans(text: str, field: str) -> list[tuple[int, int]]:
-            return lib.highlight_spans(text, terms, field) if terms else []
-
-        self.read_pane.show_paper(paper, self.store.get(paper.id), spans)
-
-    def on_row_chosen(self, _message: RowChosen) -> None:
-        self.read_pane.focus()
+        self.reading.loaded(message)

@@ -46,14 +46,12 @@ class SavedSearchCommands(Provider):
     """Run, rename or delete a saved search, by name."""
 
     def _entries(self) -> list[tuple[str, Callable[[], Any]]]:
-        app: Any = self.app
+        saved: Any = getattr(self.app, "saved", None)  # the app's `SavedSearchController`
         out: list[tuple[str, Callable[[], Any]]] = []
-        for name, count in getattr(app, "feeds", []):
-            out.append(
-                (f"Saved search: {name} · {count} unread", partial(app.run_saved_search, name))
-            )
-            out.append((f"Rename saved search: {name}", partial(app.rename_search, name)))
-            out.append((f"Delete saved search: {name}", partial(app.delete_search, name)))
+        for name, count in saved.feeds if saved is not None else []:
+            out.append((f"Saved search: {name} · {count} unread", partial(saved.run, name)))
+            out.append((f"Rename saved search: {name}", partial(saved.rename, name)))
+            out.append((f"Delete saved search: {name}", partial(saved.delete, name)))
         return out
 
     async def discover(self) -> Hits:

@@ -160,6 +160,10 @@ class FeedsCounted(Message):
     feeds: list[tuple[str, int]]
 
 
+class SavedSearchesChanged(Message):
+    """A saved search was saved, renamed or deleted: count them again."""
+
+
 @dataclass(eq=False, repr=False)
 class StateSaved(Message):
     """A UI state save worker finished: the problem to show, or None."""

@@ -4,7 +4,7 @@ per-dump counts and "did you mean" once typing pauses.
 `SearchController` owns it all: the numbered searches (`generation`, the newest asked for;
 `shown`, the newest drawn: an answer for an older one than the newest is dropped), the
 debounce and details timers, the search in flight, and what the last answer found (its
-terms, its suggestion). `SearchMixin` only routes the app's messages and events to it.
+terms, its suggestion). The app routes its messages and the query box's events to it.
 """
 
 from __future__ import annotations
@@ -21,26 +21,14 @@ from textual.widgets import Input
 from reader.errors import failure_message
 from reader.search import Filters, SearchResult, Sort
 from reader.search.types import Row
-from reader.tui.messages import (
-    EmptyListClicked,
-    FacetsCounted,
-    FiltersChanged,
-    SearchFinished,
-    SuggestionAccepted,
-    SuggestionFound,
-)
+from reader.tui.messages import FacetsCounted, SearchFinished, SuggestionFound
 from reader.tui.widgets import ListRow
+from reader.tui.workers import in_thread
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.timer import Timer
 
     from reader.tui.app import PaperReaderApp
-    from reader.tui.widgets import PaperList
-
-    _Base = App[None]
-else:
-    _Base = object
 
 #: Seconds of typing pause before searching (stale searches are also skipped in the worker).
 DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before searching
@@ -150,7 +138,7 @@ class SearchController:
     ) -> None:
         """Search in a thread worker (one at a time: a newer one cancels the older)."""
         work = partial(self._search, generation, query, filters, sort, similar_of)
-        self.app.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
+        in_thread(self.app, work, "search", exclusive=True)
 
     def _search(
         self, generation: int, query: str, filters: Filters, sort: Sort, similar_of: str | None
@@ -183,7 +171,7 @@ class SearchController:
             self.run()
             return
         if not self.shown:  # the first list: warm up once it is drawn
-            app.call_after_refresh(app.warm_worker)
+            app.call_after_refresh(app.syncing.warm)
         self.shown = message.generation
         paper_list, bar = app.results.list, app.search_bar
         keep, self.restore_selection = self.restore_selection, None
@@ -231,9 +219,7 @@ class SearchController:
             self.details_timer = None
             if generation == self.generation == self.shown:
                 work = partial(self._search_details, generation, result.query, filters, zero)
-                self.app.run_worker(
-                    work, thread=True, exclusive=True, group="details", exit_on_error=False
-                )
+                in_thread(self.app, work, "details", exclusive=True)
 
         self.details_timer = self.app.set_timer(FACETS_DELAY, start)
 
@@ -249,6 +235,16 @@ class SearchController:
                     app.post_message(SuggestionFound(generation, suggestion))
         except Exception as exc:
             app.notify(failure_message("counting failed", exc), severity="error", markup=False)
+
+    def query_changed(self) -> None:
+        """The query box changed: leave "more like this" and search once typing pauses."""
+        self.app.similar_of = None
+        self.app.reading.postpone()  # the read pane waits for a pause in typing
+        self.schedule()
+
+    def query_submitted(self) -> None:
+        self.run()
+        self.app.active_list.focus()
 
     def facets_counted(self, message: FacetsCounted) -> None:
         if message.generation == self.generation == self.shown:
@@ -274,71 +270,3 @@ class SearchController:
             )
             for row in lib.rows(ids)
         ]
-
-
-class SearchMixin(_Base):
-    """Routes the app's search messages and query-box events to its `SearchController`."""
-
-    if TYPE_CHECKING:  # provided by PaperReaderApp
-        searches: SearchController
-        similar_of: str | None
-        _read_timer: Timer | None
-
-        def action_accept_suggestion(self) -> None: ...
-        @property
-        def active_list(self) -> PaperList: ...
-
-    def run_search(self) -> None:
-        """Search now for the query box, filters and sort."""
-        self.searches.run()
-
-    def schedule_search(self) -> None:
-        """Search once typing pauses (or the running search answers)."""
-        self.searches.schedule()
-
-    def current_filters(self) -> Filters:
-        """What a search is restricted to (the triage adds unread-only)."""
-        return self.searches.base_filters()
-
-    def fetch_result_rows(self, ids: Sequence[str]) -> list[ListRow]:
-        return self.searches.result_rows(ids)
-
-    def on_search_finished(self, message: SearchFinished) -> None:
-        self.searches.finished(message)
-
-    def on_facets_counted(self, message: FacetsCounted) -> None:
-        self.searches.facets_counted(message)
-
-    def on_suggestion_found(self, message: SuggestionFound) -> None:
-        self.searches.suggestion_found(message)
-
-    # Handlers by name, not `@on(..., "#query")`: Textual collects `@on` handlers from the
-    # classes its metaclass builds, and this mixin is not one of them.
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "query":
-            self.query_changed()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "query":
-            self.query_submitted()
-
-    def query_changed(self) -> None:
-        if self.similar_of is not None:
-            self.similar_of = None
-        if self._read_timer is not None:  # the read pane waits for a pause in typing
-            self._read_timer.reset()
-        self.searches.schedule()
-
-    def query_submitted(self) -> None:
-        self.searches.run()
-        self.active_list.focus()
-
-    def on_filters_changed(self, _message: FiltersChanged) -> None:
-        self.searches.schedule()
-
-    def on_suggestion_accepted(self, _message: SuggestionAccepted) -> None:
-        self.action_accept_suggestion()
-
-    def on_empty_list_clicked(self, message: EmptyListClicked) -> None:
-        if message.list_id == "results-list" and self.searches.suggestion:
-            self.action_accept_suggestion()

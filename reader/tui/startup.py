@@ -1,16 +1,17 @@
 """Opening the index: the startup sync (with a progress bar) in a worker, then the first search.
 
-A mixin for `PaperReaderApp`; the sync runs in a thread and reports through messages.
-`FirstLook` works out the first frame's counts and list while Textual starts.
+`SyncController` runs the sync in a thread, which reports through messages, and the warm-up
+after the first list. `FirstLook` works out the first frame's counts and list while Textual
+starts.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.worker import get_current_worker
 
 from reader.errors import failure_message, note_unexpected
@@ -18,6 +19,11 @@ from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
 from reader.tui import collector
 from reader.tui.messages import SyncFinished, SyncProgress
 from reader.tui.widgets import SyncBar
+from reader.tui.workers import in_thread
+
+if TYPE_CHECKING:
+    from reader.search import Library
+    from reader.tui.app import PaperReaderApp
 
 
 class SyncStopped(Exception):
@@ -85,57 +91,41 @@ class FirstLook:
         return result
 
 
-if TYPE_CHECKING:
-    from textual.app import App
+class SyncController:
+    """Syncs the index if the dumps changed (with the progress bar), warms it up once the
+    first list is drawn, and reports what is there (`SyncFinished`)."""
 
-    from reader.search import Library
-    from reader.tui.panes import FilterPane
-    from reader.tui.searching import SearchController
-    from reader.tui.state import UiState
-
-    _Base = App[None]
-else:
-    _Base = object
-
-
-class SyncMixin(_Base):
-    """Sync the index if the dumps changed, show progress, then report what is there."""
-
-    if TYPE_CHECKING:  # provided by PaperReaderApp
-        library: Library
-        ui_state: UiState
-        ready: bool
-        first_look: FirstLook
+    def __init__(self, app: PaperReaderApp, first_look: FirstLook) -> None:
+        self.app = app
+        self.first_look = first_look
         #: Set once the Whoosh index has been opened and checked (or rebuilt) after the start.
-        _index_verified: bool
+        self.index_verified = False
 
-        @property
-        def filter_pane(self) -> FilterPane: ...
-        def run_search(self) -> None: ...
+    def start(self, verify_index: bool = False) -> None:
+        """Sync in a worker (a newer sync replaces one still running)."""
+        in_thread(self.app, partial(self._startup, verify_index), "sync", exclusive=True)
 
-        searches: SearchController
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def startup_worker(self, verify_index: bool = False) -> None:
+    def _startup(self, verify_index: bool) -> None:
         """Sync the index if the dumps changed (with a progress bar), then report what is there.
 
         At start the catalog alone is checked (`verify_index=False`): the first list needs no
-        Whoosh, whose import and opening would delay it; `warm_worker` opens and checks the
-        index right after, and brings it back here to rebuild it if it cannot be read.
+        Whoosh, whose import and opening would delay it; `warm` opens and checks the index
+        right after, and brings it back here to rebuild it if it cannot be read.
         """
-        lib, report, error = self.library, None, None
+        app = self.app
+        lib, report, error = app.library, None, None
         if not verify_index:
             finished = self.first_look.finished(timeout=None)
             if finished is not None:  # nothing to sync: say what is there
-                self.post_message(finished)
+                app.post_message(finished)
                 return
         try:
             if lib.needs_sync(verify_index=verify_index):
-                self.call_from_thread(self.show_sync_bar, "Indexing…")
+                app.call_from_thread(self.show_bar, "Indexing…")
                 report = lib.sync(
-                    progress=self._post_progress,
-                    on_wait=lambda: self.call_from_thread(
-                        self.show_sync_bar, "Waiting for another paper-reader to finish indexing…"
+                    progress=self.post_progress,
+                    on_wait=lambda: app.call_from_thread(
+                        self.show_bar, "Waiting for another paper-reader to finish indexing…"
                     ),
                 )
         except SyncStopped:
@@ -150,64 +140,70 @@ class SyncMixin(_Base):
         except Exception as exc:
             papers, sources, extra = 0, [], False
             error = error or failure_message("cannot read the index", exc)
-        self.post_message(SyncFinished(report, error, papers, sources, extra))
+        app.post_message(SyncFinished(report, error, papers, sources, extra))
 
-    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
-    def warm_worker(self) -> None:
-        """Open the index, load the vocabulary and score common terms, so the first keystrokes
-        do not wait for them; started once the first list is drawn, which it would otherwise
-        slow. An index that cannot be read is rebuilt (once), with the progress bar."""
-        self.library.warm()
-        if self.library.damage and not self._index_verified:
-            self._index_verified = True
-            self.call_from_thread(self.startup_worker, True)
+    def warm(self) -> None:
+        """Open the index, load the vocabulary and score common terms in a worker, so the
+        first keystrokes do not wait for them; started once the first list is drawn, which
+        it would otherwise slow. An index that cannot be read is rebuilt (once), with the
+        progress bar."""
+        in_thread(self.app, self._warm, "warm", exclusive=True)
+
+    def _warm(self) -> None:
+        library = self.app.library
+        library.warm()
+        if library.damage and not self.index_verified:
+            self.index_verified = True
+            self.app.call_from_thread(self.start, True)
             return
-        self._index_verified = True
+        self.index_verified = True
         collector.settle_after_warmup()
 
-    def _post_progress(self, done: int, total: int, file_name: str) -> None:
+    def post_progress(self, done: int, total: int, file_name: str) -> None:
+        """A sync's or a fetch's progress, from its worker (`SyncStopped` once cancelled)."""
         if get_current_worker().is_cancelled:
             raise SyncStopped  # quitting must not wait for a long build to end
-        self.post_message(SyncProgress(done, total, file_name))
+        self.app.post_message(SyncProgress(done, total, file_name))
 
-    def _sync_bar(self) -> SyncBar:
+    def _bar(self) -> SyncBar:
         """The progress bar under the search bar, mounted the first time an index is built
         (most starts build none)."""
-        found = self.query("#sync-bar")
+        app = self.app
+        found = app.query("#sync-bar")
         if found:
             return found.first(SyncBar)
         bar = SyncBar(id="sync-bar")
-        search_bar = self.query_one("#search-bar")  # its own screen, not a modal one on top
+        search_bar = app.query_one("#search-bar")  # its own screen, not a modal one on top
         search_bar.screen.mount(bar, after=search_bar)
         return bar
 
-    def show_sync_bar(self, label: str) -> None:
-        bar = self._sync_bar()
+    def show_bar(self, label: str) -> None:
+        bar = self._bar()
         bar.display = True
         bar.show(label)
-        self.sub_title = "indexing…"
+        self.app.sub_title = "indexing…"
 
-    def on_sync_progress(self, message: SyncProgress) -> None:
+    def progress(self, message: SyncProgress) -> None:
         label = message.file_name or "indexing"
-        bar = self._sync_bar()
-        bar.show(label[:1].upper() + label[1:], message.done, message.total)
+        self._bar().show(label[:1].upper() + label[1:], message.done, message.total)
         percent = 100 * message.done // max(message.total, 1)
-        self.sub_title = f"indexing… {percent}%"
+        self.app.sub_title = f"indexing… {percent}%"
 
-    def on_sync_finished(self, message: SyncFinished) -> None:
-        for bar in self.query("#sync-bar"):
+    def finished(self, message: SyncFinished) -> None:
+        app = self.app
+        for bar in app.query("#sync-bar"):
             bar.display = False
         dumps = len(message.sources)
-        self.sub_title = f"{message.papers} papers · {dumps} dump{'s' if dumps != 1 else ''}"
+        app.sub_title = f"{message.papers} papers · {dumps} dump{'s' if dumps != 1 else ''}"
         if message.error:
-            self.notify(message.error, title="Index", severity="error", markup=False, timeout=15)
+            app.notify(message.error, title="Index", severity="error", markup=False, timeout=15)
         report = message.report
         for problem in report.problems if report else []:
-            self.notify(problem, title="Dumps", severity="warning", markup=False, timeout=10)
-        fp = self.filter_pane
-        fp.set_sources(message.sources, self.ui_state.sources)
+            app.notify(problem, title="Dumps", severity="warning", markup=False, timeout=10)
+        fp = app.filter_pane
+        fp.set_sources(message.sources, app.ui_state.sources)
         fp.set_extra(message.has_extra_filters)
-        self.ready = True
-        if report is not None and report.rebuilt and self.searches.shown:
-            self.warm_worker()  # rebuilt after the first list (an unreadable index): warm it
-        self.run_search()
+        app.ready = True
+        if report is not None and report.rebuilt and app.searches.shown:
+            self.warm()  # rebuilt after the first list (an unreadable index): warm it
+        app.run_search()

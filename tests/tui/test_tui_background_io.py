@@ -104,3 +104,25 @@ async def test_bookmarks_read_in_a_worker_restore_markers_and_the_tag_filter(
         assert app.filter_pane.tags == ["later"]
         assert app.results.list.ids == [paper.id]
         await pilot.press("q")
+
+
+async def test_the_reading_state_is_read_off_the_ui_thread(
+    new_app, settle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.bookmarks.reading import ReadingStore
+
+    real = ReadingStore._open
+    openers: list[threading.Thread] = []
+
+    def recording(self: ReadingStore):  # type: ignore[no-untyped-def]
+        openers.append(threading.current_thread())
+        return real(self)
+
+    monkeypatch.setattr(ReadingStore, "_open", recording)
+    app = new_app()
+    assert openers == []  # making the app reads nothing of it
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.triaging.reading_loaded
+        assert openers and threading.current_thread() not in openers
+        await pilot.press("q")
