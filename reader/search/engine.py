@@ -16,31 +16,23 @@ Query shapes it does not know (or a Whoosh version whose internals differ) raise
 
 from __future__ import annotations
 
-import bisect
 import heapq
-import io
-import pickle
-import struct
-import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from functools import partial
-from itertools import accumulate, pairwise, repeat
-from operator import add, and_, eq, mul, neg, sub
+from itertools import repeat
+from operator import add, mul, neg, sub
 from typing import Any
 
 from whoosh import query as wq
 
-from reader.search.analysis import pair
 from reader.search.compat import Unsupported
-from reader.search.schema import PHRASE_PAIRS
+from reader.search.phrases import PhraseMatcher
+from reader.search.postings import SENTINEL, deleted_docs, read_all, read_placed
 
 __all__ = ["Engine", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-WHOOSH3_HEADER_MAGIC = b"W3Bl"
-_INT = struct.Struct("!i")
 #: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
 CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
@@ -68,7 +60,7 @@ class Engine:
         self._lenfield = _lenfield
         self._lencol = LENGTHS_COLUMN
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
-        self._deleted = [frozenset(_deleted(r)) for r, _ in self.leaves]
+        self._deleted = [frozenset(deleted_docs(r)) for r, _ in self.leaves]
         self._cache: OrderedDict[tuple[str, str], list[tuple[int, Any, Any]]] = OrderedDict()
         self._cached = 0
         self._placed: OrderedDict[tuple[str, str], dict[int, tuple[Any, Any]]] = OrderedDict()
@@ -80,6 +72,7 @@ class Engine:
         self._scored: OrderedDict[tuple[int, str, str], dict[int, float]] = OrderedDict()
         self._scored_size = 0
         self._ids: list[str] | None = None
+        self.phrases = PhraseMatcher(self)
 
     def segment_ids(self) -> list[str]:
         """The segments this engine reads, in order (two engines agree on docnums iff equal)."""
@@ -135,7 +128,7 @@ class Engine:
         out = []
         size = 0
         for leaf, m in self._matchers(field, text):
-            ids, weights = _read_all(m)
+            ids, weights = read_all(m)
             size += len(ids)
             out.append((leaf, array("I", ids), array("f", weights)))
         self._remember_postings(key, out, size)
@@ -163,9 +156,9 @@ class Engine:
         out: dict[int, tuple[Any, Any]] = {}
         size = 0
         for leaf, m in self._matchers(field, text):
-            ids, values = _read_placed(m)
+            ids, values = read_placed(m)
             size += len(ids)
-            ids.append(_SENTINEL)
+            ids.append(SENTINEL)
             values.append(b"")
             out[leaf] = (array("I", ids), values)
         cache[key] = out
@@ -193,7 +186,7 @@ class Engine:
         elif isinstance(q, wq.And):
             result = self._and(q.children(), within)
         elif isinstance(q, wq.Require):  # scored by its first query, filtered by its second
-            narrowed = self._pair_candidates(q.b, within)
+            narrowed = self.phrases.pair_candidates(q.b, within)
             if narrowed is not None and narrowed is not within:
                 # A phrase with pairs: matched on their candidates first, then only the
                 # documents it matches are scored.
@@ -205,7 +198,7 @@ class Engine:
                     kept = self._matching(q.b, set(result))
                     result = {d: s for d, s in result.items() if d in kept}
         elif isinstance(q, (wq.Phrase, wq.SpanNear2)):
-            field, placed = self._phrase_words(q)
+            field, placed = self.phrases.places(q)
             result = self._and([wq.Term(field, w) for _, w in placed], within)
             if result:
                 kept = self._matching(q, set(result))
@@ -224,189 +217,15 @@ class Engine:
             result = {d: s * boost for d, s in result.items()}
         return result
 
-    def _phrase_words(self, q: Any) -> tuple[str, list[tuple[int, str]]]:
-        """A phrase's field and (offset, word) pairs: a consecutive `Phrase`, or a chain of
-        `SpanNear2([a, Term], slop=d, mindist=d)` (each word exactly d after the previous)."""
-        if isinstance(q, wq.Phrase):
-            if q.slop != 1:
-                raise Unsupported("sloppy phrase")
-            field, placed = q.fieldname, [(i, str(w)) for i, w in enumerate(q.words)]
-        elif isinstance(q, wq.Term):
-            field, placed = q.fieldname, [(0, str(q.text))]
-        elif (
-            isinstance(q, wq.SpanNear2)
-            and q.ordered
-            and q.slop == q.mindist >= 1
-            and len(q.qs) == 2
-            and isinstance(q.qs[1], wq.Term)
-            and all(getattr(c, "boost", 1.0) == 1.0 for c in q.qs)
-        ):
-            first, last = q.qs
-            field, placed = self._phrase_words(first)
-            if last.fieldname != field:
-                raise Unsupported("span across fields")
-            placed = [*placed, (placed[-1][0] + q.slop, str(last.text))]
-        else:
-            raise Unsupported(f"span query {type(q).__name__}")
-        from reader.search.query import has_positions
-
-        if not has_positions(self.searcher.schema, field):
-            raise Unsupported("phrase on a field without positions")
-        return field, placed
-
     def _matching(self, q: Any, candidates: set[int]) -> set[int]:
         """The candidates `q` matches (its scores unused)."""
-        if isinstance(q, wq.Phrase) and q.slop > 1:
-            return self._near_in(q.fieldname, [str(w) for w in q.words], q.slop, candidates)
         if isinstance(q, (wq.Phrase, wq.SpanNear2)):
-            field, placed = self._phrase_words(q)
-            candidates, exact = self._paired(field, placed, candidates)
-            if exact or not candidates:
-                return candidates
-            return self._placed_in(field, placed, candidates)
+            return self.phrases.matching(q, candidates)
         return set(self.scores(q, candidates))
 
-    def _pairs_field(self, field: str) -> str | None:
-        """The pair field beside a positional shadow, if the index has one with positions."""
-        from reader.search.query import has_positions
-
-        pairs_field = PHRASE_PAIRS.get(field)
-        if pairs_field is None or not has_positions(self.searcher.schema, pairs_field):
-            return None
-        return pairs_field
-
-    def _pair_candidates(self, q: Any, within: set[int] | None) -> set[int] | None:
-        """For a phrase of neighbouring words, the documents holding each pair of them
-        (`within` if given), read before the words are scored: the pairs' postings are
-        short, so the words are then scored on those documents only. `within` unchanged
-        when the phrase has no pairs (a stop word between each two words)."""
-        if not isinstance(q, (wq.Phrase, wq.SpanNear2)) or (
-            isinstance(q, wq.Phrase) and q.slop != 1
-        ):
-            return within  # a sloppy phrase's words need not be neighbours
-        field, placed = self._phrase_words(q)
-        pairs_field = self._pairs_field(field)
-        if pairs_field is None:
-            return within
-        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
-        if not neighbours:
-            return within
-        neighbours.sort(key=lambda ab: self.searcher.doc_frequency(pairs_field, pair(*ab)))
-        candidates = within
-        for first, second in neighbours:
-            candidates = set(self._term(pairs_field, pair(first, second), candidates))
-            if not candidates:
-                break
-        return candidates
-
-    def _paired(
-        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
-    ) -> tuple[set[int], bool]:
-        """The candidates holding each pair of the phrase's neighbouring words, and whether
-        that alone decides (a two-word phrase)."""
-        pairs_field = self._pairs_field(field)
-        if pairs_field is None:
-            return candidates, False
-        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
-        for first, second in neighbours:
-            if not candidates:
-                break
-            candidates = set(self._term(pairs_field, pair(first, second), candidates))
-        return candidates, len(placed) == 2 and len(neighbours) == 1
-
-    def _near_in(self, field: str, words: list[str], slop: int, candidates: set[int]) -> set[int]:
-        """The candidates where each word follows the span of the previous ones within
-        `slop` positions (1 to `slop` after its end), in order: Whoosh's sloppy phrase
-        (`SpanNear2(ordered=True, mindist=1)`), span by span."""
-        from reader.search.query import has_positions
-
-        if not has_positions(self.searcher.schema, field):
-            raise Unsupported("phrase on a field without positions")
-        docs = sorted(candidates)
-        kept: set[int] = set()
-        decode = _starts(0)
-        for leaf, (_reader, base) in enumerate(self.leaves):
-            lo = bisect.bisect_left(docs, base)
-            hi = bisect.bisect_left(docs, self._ends[leaf], lo)
-            if lo == hi:
-                continue
-            local = [d - base for d in docs[lo:hi]]
-            spans: list[set[tuple[int, int]]] | None = None
-            for word in words:
-                found = self.placed(field, word).get(leaf)
-                if found is None:
-                    spans = None
-                    break
-                ids, values = found
-                found_at = list(map(partial(bisect.bisect_left, ids), local))
-                held = list(map(eq, map(ids.__getitem__, found_at), local))
-                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
-                places = map(decode.__getitem__, map(values.__getitem__, where))
-                if spans is None:
-                    spans = [{(p, p) for p in at} for at in places]
-                else:
-                    spans = [
-                        {(a, p) for a, e in held_spans for p in at if e < p <= e + slop}
-                        if held_spans
-                        else held_spans
-                        for held_spans, at in zip(spans, places, strict=True)
-                    ]
-            if spans is not None:
-                kept.update(
-                    d + base for d, held_spans in zip(local, spans, strict=True) if held_spans
-                )
-        return kept
-
-    def _placed_in(
-        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
-    ) -> set[int]:
-        """The candidates where each word stands at its offset from the first; positions
-        are read for the candidates only. Two neighbouring words are checked through their
-        pair's positions (`_parts`), which are far fewer than the words'."""
-        docs = sorted(candidates)
-        kept: set[int] = set()
-        parts = self._parts(field, placed)
-        for leaf, (_reader, base) in enumerate(self.leaves):
-            lo = bisect.bisect_left(docs, base)
-            hi = bisect.bisect_left(docs, self._ends[leaf], lo)
-            if lo == hi:
-                continue
-            local = [d - base for d in docs[lo:hi]]
-            # Per candidate, the places the phrase could start: each part's positions moved
-            # back by its offset, intersected (decoded sets are shared: values repeat a lot).
-            starts: Any = None
-            for offset, part_field, text in parts:
-                found = self.placed(part_field, text).get(leaf)
-                if found is None:
-                    starts = None
-                    break
-                ids, values = found
-                found_at = list(map(partial(bisect.bisect_left, ids), local))
-                held = list(map(eq, map(ids.__getitem__, found_at), local))  # the term is there
-                # A document without the term reads the last value (b"": nowhere).
-                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
-                moved = map(_starts(offset).__getitem__, map(values.__getitem__, where))
-                starts = list(moved) if starts is None else list(map(and_, starts, moved))
-            if starts is not None:
-                kept.update(d + base for d, s in zip(local, starts, strict=True) if s)
-        return kept
-
-    def _parts(self, field: str, placed: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
-        """What a phrase's positions are read from: (offset, field, term) for each pair of
-        neighbouring words in the pair field, and each word in no pair in the shadow field.
-        A pair at offset o holds its first word at o and its second at o + 1, so the parts
-        hold every word at its offset exactly when the words do."""
-        pairs_field = self._pairs_field(field)
-        if pairs_field is None:
-            return [(offset, field, word) for offset, word in placed]
-        parts: list[tuple[int, str, str]] = []
-        paired: set[int] = set()
-        for (i, a), (j, b) in pairwise(placed):
-            if j == i + 1:
-                parts.append((i, pairs_field, pair(a, b)))
-                paired.update((i, j))
-        parts.extend((i, field, word) for i, word in placed if i not in paired)
-        return parts
+    def spans(self) -> list[tuple[int, int]]:
+        """Per segment, in order: (its first docnum, one past its last)."""
+        return [(base, end) for (_reader, base), end in zip(self.leaves, self._ends, strict=True)]
 
     def evaluate(self, q: Any) -> dict[int, float]:
         """`scores(q)`, remembered for the last few queries (the app asks for a query's
@@ -459,6 +278,13 @@ class Engine:
         if isinstance(q, wq.Or):
             return sum(self._estimate(c) for c in q.children())
         return 1 << 40
+
+    def term_scores(
+        self, field: str, text: str, within: set[int] | None = None
+    ) -> dict[int, float]:
+        """Docnum -> score of one term (its weight on an unscored field), for every document
+        holding it, or only those in `within`."""
+        return self._term(field, text, within)
 
     def _term(self, field: str, text: str, within: set[int] | None = None) -> dict[int, float]:
         """Docnum -> BM25F score of one term, computed with C-level map/zip over the postings
@@ -580,131 +406,3 @@ class _Factors(dict[tuple[float, int], float]):
         w, b = key
         value = self[key] = w * (K1 + 1) / (w + self.norm[b])
         return value
-
-
-def _blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:
-    """Each block of a W3 posting list, from one read of its whole extent: (count, id deltas,
-    weights, values).
-
-    Walking the blocks through the matcher costs a dozen small file reads per block and a
-    Python generator per id; here the extent is read at once and each block is unpickled
-    (and decompressed) in C. Same format as the matcher reads.
-    """
-    if m._byteids:
-        raise Unsupported("byte ids")
-    length = m._length[0] if isinstance(m._length, tuple) else m._length  # whoosh3 keeps a 1-tuple
-    buf = m._postfile.get(m._startoffset, length)
-    if buf[:4] != WHOOSH3_HEADER_MAGIC:
-        raise Unsupported("unexpected postings header")
-    stream = io.BytesIO(buf)
-    start = 4
-    while start < len(buf):
-        (length,) = _INT.unpack(buf[start : start + 4])
-        end = start + 4 + abs(length)
-        stream.seek(start + 4)
-        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(stream)
-        data = buf[stream.tell() : end]
-        if compression:
-            data = zlib.decompress(data)
-        block_ids, block_weights, block_values = pickle.loads(data)
-        yield count, block_ids, block_weights, block_values
-        if length < 0:
-            break
-        start = end
-
-
-def _read_extent(m: Any) -> tuple[list[int], list[float]]:
-    """All postings (ids, weights) of a W3 posting list; ids rebuilt with `accumulate`."""
-    ids: list[int] = []
-    weights: list[float] = []
-    for count, block_ids, block_weights, _values in _blocks(m):
-        ids.extend(accumulate(block_ids))
-        if block_weights is None:
-            weights.extend(repeat(1.0, count))
-        elif isinstance(block_weights, float):
-            weights.extend(repeat(block_weights, count))
-        else:
-            weights.extend(block_weights)
-    return ids, weights
-
-
-def _read_placed(m: Any) -> tuple[list[int], list[bytes]]:
-    """All postings (ids, encoded values) of a W3 posting list, a block at a time."""
-    ids: list[int] = []
-    values: list[bytes] = []
-    for _count, block_ids, _weights, block_values in _blocks(m):
-        if not isinstance(block_values, tuple) or len(block_values) != len(block_ids):
-            raise Unsupported("postings without a value per posting")
-        ids.extend(accumulate(block_ids))
-        values.extend(block_values)
-    return ids, values
-
-
-_SENTINEL = (1 << 32) - 1
-_NOWHERE: frozenset[int] = frozenset()
-
-
-class _Starts(dict[bytes, frozenset[int]]):
-    """A posting's value (Whoosh's `Positions` format: a 4-byte count, then the pickled
-    list of deltas) -> its positions less `offset`, decoded on first use."""
-
-    def __init__(self, offset: int) -> None:
-        super().__init__()
-        self.offset = offset
-
-    def __missing__(self, value: bytes) -> frozenset[int]:
-        if not value:
-            return _NOWHERE
-        if len(self) >= _STARTS_HELD:
-            self.clear()
-        positions = accumulate(pickle.loads(value[4:]))
-        offset = self.offset
-        found = self[value] = frozenset(
-            map(sub, positions, repeat(offset)) if offset else positions
-        )
-        return found
-
-
-#: Decoded values remembered per offset (most postings hold one of a few hundred values).
-_STARTS_HELD = 100_000
-_STARTS: dict[int, _Starts] = {}
-
-
-def _starts(offset: int) -> _Starts:
-    found = _STARTS.get(offset)
-    if found is None:
-        found = _STARTS[offset] = _Starts(offset)
-    return found
-
-
-def _read_all(m: Any) -> tuple[list[int], list[float]]:
-    """All postings (ids, weights) of a matcher, a block at a time when the codec allows it."""
-    if hasattr(m, "_startoffset") and hasattr(m, "_postfile"):
-        try:
-            return _read_extent(m)
-        except Unsupported:  # a layout this reader does not know: the matcher's own walk
-            pass
-    ids: list[int] = []
-    weights: list[float] = []
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            m._next_block()
-        return ids, weights
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    return ids, weights
-
-
-def _deleted(reader: Any) -> Iterable[int]:
-    if not reader.has_deletions():
-        return ()
-    found = getattr(reader, "deleted_docs_set", None)
-    if found is not None:
-        return found
-    return (d for d in range(reader.doc_count_all()) if reader.is_deleted(d))

@@ -96,31 +96,14 @@ def _collect(q: Any, plain: set[tuple[str, str]], phrases: list[PhraseTerm]) -> 
 
 
 def _phrase(q: Any) -> PhraseTerm | None:
-    """The phrase a positional query checks (see `reader.search.query._phrase`), or None."""
-    from whoosh import query as wq
+    """The phrase a positional query checks (`reader.search.phrases.phrase_places`), on the
+    field the user named (a shadow field stands for its text field), or None."""
+    from reader.search.phrases import phrase_places
 
-    if isinstance(q, wq.Phrase):
-        field = _SHADOW_OF.get(q.fieldname, q.fieldname)
-        placed = tuple((i, str(w)) for i, w in enumerate(q.words))
-        return PhraseTerm(field, placed, max(1, int(q.slop))) if placed else None
-    if isinstance(q, wq.Term):
-        return PhraseTerm(_SHADOW_OF.get(q.fieldname, q.fieldname), ((0, str(q.text)),))
-    if (
-        isinstance(q, wq.SpanNear2)
-        and q.ordered
-        and q.slop == q.mindist >= 1
-        and len(q.qs) == 2
-        and isinstance(q.qs[1], wq.Term)
-    ):
-        first = _phrase(q.qs[0])
-        last = q.qs[1]
-        if first is None or first.slop != 1:
-            return None
-        if _SHADOW_OF.get(last.fieldname, last.fieldname) != first.field:
-            return None
-        offset = first.placed[-1][0] + q.slop
-        return PhraseTerm(first.field, (*first.placed, (offset, str(last.text))))
-    return None
+    found = phrase_places(q)
+    if found is None:
+        return None
+    return PhraseTerm(_SHADOW_OF.get(found.field, found.field), found.placed, found.slop)
 
 
 def _positions(text: str) -> Iterator[tuple[str | None, bool, int, int]]:

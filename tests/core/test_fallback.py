@@ -138,7 +138,8 @@ def test_fast_path_modules_import_without_whoosh_private_names() -> None:
         "whoosh.writing": ["SegmentWriter"],
     }  # fmt: skip
     modules = [
-        "engine", "bulk_writer", "bulk_blocks", "bulk_term_table", "tuned_writer",
+        "engine", "postings", "phrases", "bulk_writer", "bulk_blocks", "bulk_term_table",
+        "tuned_writer",
         "parallel_build", "lexicon", "suggestions", "warmup", "facets", "query", "compat",
         "library",
     ]  # fmt: skip

@@ -1,0 +1,242 @@
+"""Phrases: the shape of a parsed phrase, and matching it against the index's positions.
+
+`reader.search.query` turns a quoted phrase into Whoosh's positional queries on the field's
+shadow (`Phrase`, or a chain of `SpanNear2` where stop words stand between the words);
+`phrase_places` reads such a query back as (field, (offset, word) pairs, slop), for the
+engine and for highlighting alike. `PhraseMatcher` decides which documents hold a phrase:
+the pair terms of its neighbouring words narrow the candidates (their postings are short;
+a two-word phrase is decided there), then the positions of its pairs, and of the words in
+no pair, are read for the remaining candidates only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import partial
+from itertools import pairwise, repeat
+from operator import add, and_, eq, mul, sub
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from whoosh import query as wq
+
+from reader.search.analysis import pair
+from reader.search.compat import Unsupported
+from reader.search.postings import starts
+from reader.search.schema import PHRASE_PAIRS
+
+if TYPE_CHECKING:
+    from reader.search.engine import Engine
+
+
+class Places(NamedTuple):
+    """A phrase query read back: its field, each word at its offset from the first, and its
+    slop (1: each word exactly at its offset)."""
+
+    field: str
+    placed: tuple[tuple[int, str], ...]
+    slop: int
+
+
+def phrase_places(q: Any) -> Places | None:
+    """The phrase a positional query checks: a `Phrase` (any slop), a `Term` (one word) or a
+    chain of `SpanNear2([a, Term], slop=d, mindist=d)` (each word exactly d after the
+    previous, on one field); None for any other query."""
+    if isinstance(q, wq.Phrase):
+        placed = tuple((i, str(w)) for i, w in enumerate(q.words))
+        return Places(q.fieldname, placed, max(1, int(q.slop))) if placed else None
+    if isinstance(q, wq.Term):
+        return Places(q.fieldname, ((0, str(q.text)),), 1)
+    if (
+        isinstance(q, wq.SpanNear2)
+        and q.ordered
+        and q.slop == q.mindist >= 1
+        and len(q.qs) == 2
+        and isinstance(q.qs[1], wq.Term)
+    ):
+        first, last = phrase_places(q.qs[0]), q.qs[1]
+        if first is None or first.slop != 1 or last.fieldname != first.field:
+            return None
+        offset = first.placed[-1][0] + q.slop
+        return Places(first.field, (*first.placed, (offset, str(last.text))), 1)
+    return None
+
+
+def _boosted(q: Any) -> bool:
+    """True if a span chain boosts any part (the engine's phrase checks ignore boosts)."""
+    if isinstance(q, wq.SpanNear2):
+        return any(getattr(c, "boost", 1.0) != 1.0 or _boosted(c) for c in q.qs)
+    return False
+
+
+class PhraseMatcher:
+    """Which documents of an engine's index hold a phrase (see the module docstring)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.schema = engine.searcher.schema
+
+    def places(self, q: Any) -> tuple[str, list[tuple[int, str]]]:
+        """The field and (offset, word) pairs of an exact phrase on a field with positions;
+        raises `Unsupported` for anything else."""
+        found = phrase_places(q)
+        if found is None or _boosted(q):
+            raise Unsupported(f"span query {type(q).__name__}")
+        if found.slop != 1:
+            raise Unsupported("sloppy phrase")
+        if not self._has_positions(found.field):
+            raise Unsupported("phrase on a field without positions")
+        return found.field, list(found.placed)
+
+    def matching(self, q: Any, candidates: set[int]) -> set[int]:
+        """The candidates the phrase `q` matches (a sloppy `Phrase`, an exact one, a chain)."""
+        if isinstance(q, wq.Phrase) and q.slop > 1:
+            return self._near_in(q.fieldname, [str(w) for w in q.words], q.slop, candidates)
+        field, placed = self.places(q)
+        candidates, exact = self._paired(field, placed, candidates)
+        if exact or not candidates:
+            return candidates
+        return self._placed_in(field, placed, candidates)
+
+    def pair_candidates(self, q: Any, within: set[int] | None) -> set[int] | None:
+        """For a phrase of neighbouring words, the documents holding each pair of them
+        (among `within` if given), read before the words are scored: the pairs' postings
+        are short, so the words are then scored on those documents only. `within`, the same
+        object, when the phrase has no pairs (a stop word between each two words, a slop)."""
+        if not isinstance(q, (wq.Phrase, wq.SpanNear2)) or (
+            isinstance(q, wq.Phrase) and q.slop != 1
+        ):
+            return within  # a sloppy phrase's words need not be neighbours
+        field, placed = self.places(q)
+        pairs_field = self._pairs_field(field)
+        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
+        if pairs_field is None or not neighbours:
+            return within
+        searcher = self.engine.searcher
+        neighbours.sort(key=lambda ab: searcher.doc_frequency(pairs_field, pair(*ab)))
+        candidates = within
+        for first, second in neighbours:
+            candidates = set(self.engine.term_scores(pairs_field, pair(first, second), candidates))
+            if not candidates:
+                break
+        return candidates
+
+    # -- the steps ---------------------------------------------------------------------
+    def _has_positions(self, field: str) -> bool:
+        from reader.search.query import has_positions
+
+        return has_positions(self.schema, field)
+
+    def _pairs_field(self, field: str) -> str | None:
+        """The pair field beside a positional shadow, if the index has one with positions."""
+        pairs_field = PHRASE_PAIRS.get(field)
+        if pairs_field is None or not self._has_positions(pairs_field):
+            return None
+        return pairs_field
+
+    def _paired(
+        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
+    ) -> tuple[set[int], bool]:
+        """The candidates holding each pair of the phrase's neighbouring words, and whether
+        that alone decides (a two-word phrase)."""
+        pairs_field = self._pairs_field(field)
+        if pairs_field is None:
+            return candidates, False
+        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
+        for first, second in neighbours:
+            if not candidates:
+                break
+            found = self.engine.term_scores(pairs_field, pair(first, second), candidates)
+            candidates = set(found)
+        return candidates, len(placed) == 2 and len(neighbours) == 1
+
+    def _leaf_candidates(self, candidates: set[int]) -> list[tuple[int, int, list[int]]]:
+        """Per segment holding candidates: (leaf number, its first docnum, the candidates'
+        docnums within it, sorted)."""
+        docs = sorted(candidates)
+        out = []
+        for leaf, (base, end) in enumerate(self.engine.spans()):
+            lo = bisect.bisect_left(docs, base)
+            hi = bisect.bisect_left(docs, end, lo)
+            if lo != hi:
+                out.append((leaf, base, [d - base for d in docs[lo:hi]]))
+        return out
+
+    def _near_in(self, field: str, words: list[str], slop: int, candidates: set[int]) -> set[int]:
+        """The candidates where each word follows the span of the previous ones within
+        `slop` positions (1 to `slop` after its end), in order: Whoosh's sloppy phrase
+        (`SpanNear2(ordered=True, mindist=1)`), span by span."""
+        if not self._has_positions(field):
+            raise Unsupported("phrase on a field without positions")
+        kept: set[int] = set()
+        decode = starts(0)
+        for leaf, base, local in self._leaf_candidates(candidates):
+            spans: list[set[tuple[int, int]]] | None = None
+            for word in words:
+                found = self.engine.placed(field, word).get(leaf)
+                if found is None:
+                    spans = None
+                    break
+                ids, values = found
+                found_at = list(map(partial(bisect.bisect_left, ids), local))
+                held = list(map(eq, map(ids.__getitem__, found_at), local))
+                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
+                places = map(decode.__getitem__, map(values.__getitem__, where))
+                if spans is None:
+                    spans = [{(p, p) for p in at} for at in places]
+                else:
+                    spans = [
+                        {(a, p) for a, e in held_spans for p in at if e < p <= e + slop}
+                        if held_spans
+                        else held_spans
+                        for held_spans, at in zip(spans, places, strict=True)
+                    ]
+            if spans is not None:
+                kept.update(
+                    d + base for d, held_spans in zip(local, spans, strict=True) if held_spans
+                )
+        return kept
+
+    def _placed_in(
+        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
+    ) -> set[int]:
+        """The candidates where each word stands at its offset from the first; positions
+        are read for the candidates only. Two neighbouring words are checked through their
+        pair's positions (`_parts`), which are far fewer than the words'."""
+        kept: set[int] = set()
+        parts = self._parts(field, placed)
+        for leaf, base, local in self._leaf_candidates(candidates):
+            # Per candidate, the places the phrase could start: each part's positions moved
+            # back by its offset, intersected (decoded sets are shared: values repeat a lot).
+            begins: Any = None
+            for offset, part_field, text in parts:
+                found = self.engine.placed(part_field, text).get(leaf)
+                if found is None:
+                    begins = None
+                    break
+                ids, values = found
+                found_at = list(map(partial(bisect.bisect_left, ids), local))
+                held = list(map(eq, map(ids.__getitem__, found_at), local))  # the term is there
+                # A document without the term reads the last value (b"": nowhere).
+                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
+                moved = map(starts(offset).__getitem__, map(values.__getitem__, where))
+                begins = list(moved) if begins is None else list(map(and_, begins, moved))
+            if begins is not None:
+                kept.update(d + base for d, s in zip(local, begins, strict=True) if s)
+        return kept
+
+    def _parts(self, field: str, placed: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
+        """What a phrase's positions are read from: (offset, field, term) for each pair of
+        neighbouring words in the pair field, and each word in no pair in the shadow field.
+        A pair at offset o holds its first word at o and its second at o + 1, so the parts
+        hold every word at its offset exactly when the words do."""
+        pairs_field = self._pairs_field(field)
+        if pairs_field is None:
+            return [(offset, field, word) for offset, word in placed]
+        parts: list[tuple[int, str, str]] = []
+        paired: set[int] = set()
+        for (i, a), (j, b) in pairwise(placed):
+            if j == i + 1:
+                parts.append((i, pairs_field, pair(a, b)))
+                paired.update((i, j))
+        parts.extend((i, field, word) for i, word in placed if i not in paired)
+        return parts

@@ -1,0 +1,152 @@
+"""Reading Whoosh's W3 posting lists a block at a time, and decoding their positions.
+
+Walking a posting list through Whoosh's matcher costs a dozen small file reads per block
+and a Python generator per document; here a term's whole extent is read at once and each
+block is unpickled (and decompressed) in C, in the format the matcher reads. A layout this
+does not know raises `Unsupported` (the engine then falls back to the matcher's own walk,
+or the library to Whoosh's searcher).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, repeat
+from operator import sub
+from typing import Any
+
+from reader.search.compat import Unsupported
+
+WHOOSH3_HEADER_MAGIC = b"W3Bl"
+_INT = struct.Struct("!i")
+
+
+def blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:
+    """Each block of a W3 posting list, from one read of its whole extent: (count, id deltas,
+    weights, values).
+
+    Walking the blocks through the matcher costs a dozen small file reads per block and a
+    Python generator per id; here the extent is read at once and each block is unpickled
+    (and decompressed) in C. Same format as the matcher reads.
+    """
+    if m._byteids:
+        raise Unsupported("byte ids")
+    length = m._length[0] if isinstance(m._length, tuple) else m._length  # whoosh3 keeps a 1-tuple
+    buf = m._postfile.get(m._startoffset, length)
+    if buf[:4] != WHOOSH3_HEADER_MAGIC:
+        raise Unsupported("unexpected postings header")
+    stream = io.BytesIO(buf)
+    start = 4
+    while start < len(buf):
+        (length,) = _INT.unpack(buf[start : start + 4])
+        end = start + 4 + abs(length)
+        stream.seek(start + 4)
+        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(stream)
+        data = buf[stream.tell() : end]
+        if compression:
+            data = zlib.decompress(data)
+        block_ids, block_weights, block_values = pickle.loads(data)
+        yield count, block_ids, block_weights, block_values
+        if length < 0:
+            break
+        start = end
+
+
+def read_extent(m: Any) -> tuple[list[int], list[float]]:
+    """All postings (ids, weights) of a W3 posting list; ids rebuilt with `accumulate`."""
+    ids: list[int] = []
+    weights: list[float] = []
+    for count, block_ids, block_weights, _values in blocks(m):
+        ids.extend(accumulate(block_ids))
+        if block_weights is None:
+            weights.extend(repeat(1.0, count))
+        elif isinstance(block_weights, float):
+            weights.extend(repeat(block_weights, count))
+        else:
+            weights.extend(block_weights)
+    return ids, weights
+
+
+def read_placed(m: Any) -> tuple[list[int], list[bytes]]:
+    """All postings (ids, encoded values) of a W3 posting list, a block at a time."""
+    ids: list[int] = []
+    values: list[bytes] = []
+    for _count, block_ids, _weights, block_values in blocks(m):
+        if not isinstance(block_values, tuple) or len(block_values) != len(block_ids):
+            raise Unsupported("postings without a value per posting")
+        ids.extend(accumulate(block_ids))
+        values.extend(block_values)
+    return ids, values
+
+
+SENTINEL = (1 << 32) - 1
+NOWHERE: frozenset[int] = frozenset()
+
+
+class Starts(dict[bytes, frozenset[int]]):
+    """A posting's value (Whoosh's `Positions` format: a 4-byte count, then the pickled
+    list of deltas) -> its positions less `offset`, decoded on first use."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__()
+        self.offset = offset
+
+    def __missing__(self, value: bytes) -> frozenset[int]:
+        if not value:
+            return NOWHERE
+        if len(self) >= STARTS_HELD:
+            self.clear()
+        positions = accumulate(pickle.loads(value[4:]))
+        offset = self.offset
+        found = self[value] = frozenset(
+            map(sub, positions, repeat(offset)) if offset else positions
+        )
+        return found
+
+
+#: Decoded values remembered per offset (most postings hold one of a few hundred values).
+STARTS_HELD = 100_000
+_STARTS_BY_OFFSET: dict[int, Starts] = {}
+
+
+def starts(offset: int) -> Starts:
+    found = _STARTS_BY_OFFSET.get(offset)
+    if found is None:
+        found = _STARTS_BY_OFFSET[offset] = Starts(offset)
+    return found
+
+
+def read_all(m: Any) -> tuple[list[int], list[float]]:
+    """All postings (ids, weights) of a matcher, a block at a time when the codec allows it."""
+    if hasattr(m, "_startoffset") and hasattr(m, "_postfile"):
+        try:
+            return read_extent(m)
+        except Unsupported:  # a layout this reader does not know: the matcher's own walk
+            pass
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            m._next_block()
+        return ids, weights
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    return ids, weights
+
+
+def deleted_docs(reader: Any) -> Iterable[int]:
+    if not reader.has_deletions():
+        return ()
+    found = getattr(reader, "deleted_docs_set", None)
+    if found is not None:
+        return found
+    return (d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
