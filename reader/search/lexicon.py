@@ -93,11 +93,6 @@ class Lexicon:
                     if _distance_within(text, word, maxdist):
                         yield word
 
-    # -- spelling ----------------------------------------------------------------------
-    def correct(self, word: str, maxdist: int = 2) -> str | None:
-        """The most common known word nearest to an unknown `word` (None if none is close)."""
-        return correct(word, self.known.__contains__, self.df, lambda: self, maxdist)
-
 
 def _body(pattern: str) -> str:
     """A `*`/`?` pattern as a regular expression over one word (no newlines)."""
