@@ -32,8 +32,9 @@ FLUSH_TIMEOUT = 10.0
 
 
 def run(app: PaperReaderApp) -> int:
-    """Run the app until it quits, then write the user's data still queued; 1 (after one line
-    per problem on stderr) when some of it could not be written, else 0."""
+    """Run the app until it quits, then write the user's data still queued (also when the
+    run fails); 1 when the app failed or some of the data could not be written (one line per
+    problem on stderr), else 0."""
     loop = asyncio.new_event_loop()
     executor = ThreadPoolExecutor(thread_name_prefix="paper-reader-worker")
     loop.set_default_executor(executor)
@@ -49,10 +50,10 @@ def run(app: PaperReaderApp) -> int:
             executor.shutdown(wait=False, cancel_futures=True)
             asyncio.set_event_loop(None)
             loop.close()
-    problems = app.flush_user_data(FLUSH_TIMEOUT)
-    for problem in problems:
-        print(f"paper-reader: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+        problems = app.flush_user_data(FLUSH_TIMEOUT)
+        for problem in problems:
+            print(f"paper-reader: {problem}", file=sys.stderr)
+    return 1 if problems or app.return_code else 0
 
 
 def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
