@@ -119,9 +119,11 @@ def build(
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, text=True,
         )  # fmt: skip
+        # The job is one line; stdin then stays open until the build ends, so a part sees
+        # it close (end of file) if this process dies, and stops (`_exit_with_parent`).
         with contextlib.suppress(BrokenPipeError):  # a process that died: reported below
-            part.process.stdin.write(job)
-            part.process.stdin.close()
+            part.process.stdin.write(job + "\n")
+            part.process.stdin.flush()
         threading.Thread(
             target=_relay, args=(part.number, part.process, messages), daemon=True
         ).start()
@@ -161,6 +163,8 @@ def build(
     finally:
         for part in every:
             if part.process is not None:
+                with contextlib.suppress(OSError):  # BrokenPipeError: the part is gone
+                    part.process.stdin.close()
                 if part.process.poll() is None:
                     part.process.kill()
                 part.process.wait()
@@ -183,7 +187,8 @@ def main() -> int:
         sys.stdout.flush()
 
     try:
-        job = json.loads(sys.stdin.read())
+        job = json.loads(sys.stdin.readline())
+        threading.Thread(target=_exit_with_parent, daemon=True).start()
         part = Path(job["folder"])
         states = [FileState(**s) for s in job["states"]]
         shutil.rmtree(part, ignore_errors=True)
@@ -210,6 +215,15 @@ def main() -> int:
         strerror = exc.strerror if isinstance(exc, OSError) else None
         say({"error": [kind, errno, strerror, detail]})
         return 1
+
+
+def _exit_with_parent() -> None:
+    """In a child process: end at once when stdin closes, which happens when the build ends
+    or the parent dies (killed, or an app that quit without waiting for it): a part left
+    running would only write a folder nobody reads. Pipes close on every platform, unlike
+    a check of the parent's process id."""
+    sys.stdin.read()
+    os._exit(3)
 
 
 def _error(kind: str, errno: int | None, strerror: str | None, detail: str) -> Exception:

@@ -7,7 +7,10 @@ merged, once, as in a one-process build.
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -113,3 +116,55 @@ def test_a_stopped_build_kills_its_processes_and_keeps_the_old_index(
     assert started
     assert lib.search("model").total == total
     assert not (tmp_path / "index.new").exists()
+
+
+_ORPHAN_SCRIPT = """
+import os, sys
+from pathlib import Path
+import reader.search.parallel_build as parallel
+from reader.search import Library
+
+parallel.PROCESSES = 3
+parallel.MIN_BYTES_PER_PROCESS = 1
+told = []
+
+def progress(done, total, label):
+    if told:
+        return
+    kids = [int(p) for p in os.listdir("/proc") if p.isdigit()
+            and open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
+    if not kids:
+        return
+    told.append(kids)
+    print(" ".join(map(str, kids)), flush=True)
+    sys.stdin.read()  # held here until the test kills this process
+
+Library([Path(sys.argv[1])], Path(sys.argv[2])).sync(progress=progress, rebuild=True)
+"""
+
+
+@pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and hasattr(os, "pidfd_open")), reason="Linux /proc"
+)
+def test_indexing_processes_end_when_their_parent_is_killed(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    """A build's part processes stop when the process that started them dies (kill -9, or an
+    app that quit without waiting for them): they see their stdin close."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT, str(sample_dir), str(tmp_path / "index")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert parent.stdout is not None
+    kids = [int(p) for p in parent.stdout.readline().split()]
+    assert kids, "the build started no part process"
+    handles = [os.pidfd_open(pid) for pid in kids]
+    parent.kill()
+    parent.wait()
+    try:
+        for handle in handles:  # a pidfd turns readable when its process ends
+            ready, _, _ = select.select([handle], [], [], 30)
+            assert ready, "a part process outlived its parent"
+    finally:
+        for handle in handles:
+            os.close(handle)
