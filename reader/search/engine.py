@@ -85,6 +85,11 @@ class Engine:
             self._ids = list(self.searcher.reader().column_reader("id"))
         return self._ids
 
+    @property
+    def ids_loaded(self) -> bool:
+        """True once the docnum -> paper id list is in memory."""
+        return self._ids is not None
+
     def adopt_ids(self, ids: list[str]) -> None:
         """Take the docnum -> paper id list another engine on the same segments read."""
         if self._ids is None:

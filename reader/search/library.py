@@ -622,9 +622,7 @@ class Library:
             ranked = gen.ranked(parsed.query, limit or None, docmask)
             if ranked is not None:
                 docs, result.total, scores = ranked
-                column = gen.id_column()
-                for d in docs:
-                    pid = column[d]
+                for d, pid in zip(docs, gen.paper_ids(docs), strict=True):
                     result.ids.append(pid)
                     result.scores[pid] = scores[d]
             else:

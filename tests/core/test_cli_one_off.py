@@ -228,3 +228,35 @@ def test_prefixes_without_the_vocabulary_equal_those_with_it(sample_dir: Path, q
     assert before.total > 0
     assert (before.ids, before.total, before.note) == (after.ids, after.total, after.note)
     assert before.scores == pytest.approx(after.scores)
+
+
+def test_result_ids_from_stored_fields_equal_the_id_column(sample_dir: Path) -> None:
+    """A page of results reads its ids from the documents' stored fields while no id list
+    is loaded: the same ids as the column's, also after syncs that deleted documents and
+    added a segment."""
+    lib, _ = open_library([str(sample_dir)])
+    lib.sync()
+    first = sorted(sample_dir.iterdir())[0]
+    moved = first.read_bytes()
+    first.unlink()
+    lib.sync()  # deletions
+    first.write_bytes(moved)
+    lib.sync()  # a second segment
+    warm = _synced_library(sample_dir)  # its id list loaded by the warm-up
+    try:
+        assert warm._gen is not None and warm._gen.engine().ids_loaded
+        for query in ("model", "diffusion", "language models", '"large language"', "gen*"):
+            fresh, _ = open_library([str(sample_dir)])
+            try:
+                paged = fresh.search(query, limit=20)
+                gen = fresh._gen
+                assert gen is not None and not gen.engine().ids_loaded
+                assert gen._id_column is None  # read from the stored fields
+                assert paged.ids and paged.ids == warm.search(query, limit=20).ids
+                everything = fresh.search(query, limit=None)  # past FEW_IDS: the column
+                assert everything.ids[:20] == paged.ids
+            finally:
+                fresh.close()
+    finally:
+        warm.close()
+        lib.close()
