@@ -6,33 +6,26 @@ see an empty library. Thread-safe: searches serialise on one cached searcher.
 
 Whoosh is opened (and imported) only when a query needs it: the catalog alone answers the
 unfiltered list, rows, papers and counts, so the app draws its first list without it.
+
+The library composes its parts and owns the lock they run under: `OpenIndex` (the open
+catalog and Whoosh generation), `CatalogView` (what is read from one catalog generation:
+ids, rows, sorting, filters, counts, the inbox) and `reader.search.querying` (queries).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.ingest.identity import find_arxiv_id
-from reader.ingest.merge import merge_records
 from reader.model import Paper
-from reader.search.catalog import SCHEMA_VERSION, Catalog, PaperRow
-from reader.search.facets import count_matches, count_rows
-from reader.search.generation import Generation
-from reader.search.news import ARCHIVE_PAPERS, inbox_order, news_sources
-from reader.search.storage import (
-    CATALOG_FILE,
-    IndexDamaged,
-    damage_errors,
-    open_whoosh,
-    swap_in,
-    sync_lock,
-)
+from reader.search import querying
+from reader.search.catalog_view import list_row
+from reader.search.news import ARCHIVE_PAPERS, news_sources
+from reader.search.open_index import OpenIndex
+from reader.search.storage import damage_errors, swap_in, sync_lock
 from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
 from reader.search.sync_steps import build_beside, unchanged, update, writing
 from reader.search.types import (
@@ -47,16 +40,18 @@ from reader.search.types import (
 )
 
 if TYPE_CHECKING:
+    from reader.search.catalog import Catalog, PaperRow
+    from reader.search.catalog_view import CatalogView
     from reader.search.engine import Engine
+    from reader.search.generation import Generation
     from reader.search.lexicon import Lexicon
 
 
 class Library:
     """Everything about one dump set's index.
 
-    State: the catalog (SQLite) and what is read from it for one catalog generation (the
-    ids in dump order, the rows, the per-dump counts), and the `Generation` of the open
-    Whoosh commit (searcher, parsers, engine, vocabulary), replaced whole when it changes.
+    State: the `OpenIndex` of the index folder (the catalog, the `CatalogView` of its
+    current generation, the Whoosh `Generation`), and the lock every use of it runs under.
     """
 
     def __init__(self, dump_roots: Sequence[Path], index_dir: Path, lock_timeout: float = 60.0):
@@ -66,21 +61,9 @@ class Library:
         self._lock = threading.RLock()
         #: One loader of every paper row at a time (`_ensure_rows`), without the library lock.
         self._rows_lock = threading.Lock()
-        self._catalog: Catalog | None = None
-        #: The open Whoosh commit (None until a query needs it, or when it cannot be read).
-        self._gen: Generation | None = None
-        self._damage: str | None = None
-        self._cache_gen = -1
-        #: Every paper id in dump order, read when first needed (a read of the whole
-        #: catalog: a one-off search or a short list never needs it).
-        self._order_ids: list[str] | None = None
-        self._rows: dict[str, PaperRow] | None = None
-        self._opened = False
+        self._index = OpenIndex(self.index_dir)
         #: Set when a `warm()` has finished (the benchmark waits for it; nothing else must).
         self.warmed = threading.Event()
-        self._all_counts: tuple[int, Counter[str]] | None = None
-        #: The news papers in inbox order, for one (generation, archive threshold).
-        self._news: tuple[tuple[int, int], list[str]] | None = None
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -88,79 +71,16 @@ class Library:
         return self.index_dir.with_name(self.index_dir.name + ".lock")
 
     def _open(self, index: bool = True) -> bool:
-        """Open the catalog and, with `index`, the Whoosh index; remember why not if unusable.
+        """Open the catalog and, with `index`, the Whoosh index (see `OpenIndex.open`)."""
+        return self._index.open(index)
 
-        `index=False` opens the catalog alone (no Whoosh import): enough for the unfiltered
-        list, rows, papers and counts. A damaged Whoosh index is found when it is first needed.
-        """
-        if not self._opened:
-            self._opened = True
-            self._damage = None
-            self._catalog = self._open_catalog()
-        if self._catalog is None:
-            return False
-        if index and self._gen is None and self._damage is None:
-            self._open_whoosh()
-        return not index or self._gen is not None
-
-    def _open_catalog(self) -> Catalog | None:
-        """The catalog if it exists and is of the current format; else None and `_damage` set."""
-        if not self.index_dir.exists() and not self.index_dir.is_symlink():
-            return None
-        if not self.index_dir.is_dir():
-            self._damage = "the index path is not a folder"
-            return None
-        if not (self.index_dir / CATALOG_FILE).is_file():
-            self._damage = "the index catalog is missing"
-            return None
-        catalog: Catalog | None = None
-        try:
-            catalog = Catalog(self.index_dir / CATALOG_FILE)
-            version = catalog.get_meta("schema_version")
-        except (sqlite3.Error, OSError) as exc:  # a damaged or unreadable catalog
-            if catalog is not None:
-                catalog.close()
-            self._damage = f"index catalog cannot be read ({exc})"
-            return None
-        except Exception as exc:
-            from reader.diagnostics import unexpected
-
-            if catalog is not None:
-                catalog.close()
-            self._damage = f"index catalog cannot be read ({type(exc).__name__}: {exc})"
-            unexpected("opening the index catalog", exc)
-            return None
-        if version != str(SCHEMA_VERSION):
-            catalog.close()
-            self._damage = (
-                f"index format {version or 'unknown'} is not the current {SCHEMA_VERSION}"
-            )
-            return None
-        return catalog
-
-    def _open_whoosh(self) -> None:
-        """Open the Whoosh index beside the open catalog, or set `_damage` saying why not."""
-        try:
-            ix, searcher = open_whoosh(self.index_dir)
-        except IndexDamaged as exc:
-            self._damage = str(exc)
-            return
-        self._gen = Generation(ix, searcher)
-
-    def _close_handles(self) -> None:
-        if self._gen is not None:
-            self._gen.close()
-        if self._catalog is not None:
-            self._catalog.close()
-        self._gen = None
-        self._catalog = None
-        self._opened = False
-        self._cache_gen = -1
-        self._rows = None
+    def _fresh(self, index: bool = True) -> CatalogView | None:
+        """Open, and the view of the catalog's current generation; None without an index."""
+        return self._index.fresh(index)
 
     def close(self) -> None:
         with self._lock:
-            self._close_handles()
+            self._index.close()
 
     @property
     def available(self) -> bool:
@@ -173,17 +93,27 @@ class Library:
         """Why the index on disk cannot be used (it will be rebuilt by `sync`)."""
         with self._lock:
             self._open()
-            return self._damage
+            return self._index.damage
 
     def _reopen_searcher(self) -> None:
-        """A new generation on the latest commit (whoosh3's `refresh()` can miss deletions)."""
-        old = self._gen
-        if old is not None:
-            old.close()
-            self._gen = Generation(old.ix, old.ix.searcher())
-        self._cache_gen = -1
+        """A new generation on the latest commit, and a new catalog view."""
+        self._index.reopen_searcher()
 
-    # -- for tests and the benchmark: the current generation's parts -----------------
+    # -- for tests and the benchmark: the open parts -----------------------------------
+    @property
+    def _catalog(self) -> Catalog | None:
+        return self._index.catalog
+
+    @property
+    def _gen(self) -> Generation | None:
+        return self._index.gen
+
+    @property
+    def _rows(self) -> dict[str, PaperRow] | None:
+        """Every paper row if the current view has loaded them."""
+        view = self._index.view
+        return None if view is None else view.rows_loaded
+
     @property
     def _searcher(self) -> Any:
         return None if self._gen is None else self._gen.searcher
@@ -251,13 +181,13 @@ class Library:
     ) -> SyncReport:
         with sync_lock(self.lock_path, self.lock_timeout, on_wait):
             with self._lock:
-                self._close_handles()  # another process may have synced meanwhile
+                self._index.close()  # another process may have synced meanwhile
                 usable = self._open()
-                reason = None if usable else self._damage
+                reason = None if usable else self._index.damage
             if rebuild or not usable:
                 report, building = build_beside(self.roots, self.index_dir, progress)
                 with self._lock:
-                    self._close_handles()
+                    self._index.close()
                     swap_in(building, self.index_dir)
                     self._open()
                 report.rebuilt = True
@@ -297,7 +227,7 @@ class Library:
             from reader.search.warmup import WarmUp
 
             with self._lock:
-                if not self._fresh():  # opens Whoosh
+                if self._fresh() is None:  # opens Whoosh
                     return
                 gen = self._gen
             assert gen is not None
@@ -309,6 +239,33 @@ class Library:
         except Exception as exc:
             unexpected("warm-up", exc)
 
+    def _source_table(self) -> list[tuple[str, ...]]:
+        """Per docnum of the current generation, the dumps its paper is in (under the lock,
+        with the view and the generation the last `_fresh` made current)."""
+        view, gen = self._index.view, self._gen
+        assert view is not None and gen is not None
+        return view.source_table(gen)
+
+    def _ensure_rows(self) -> None:
+        """Load every paper row (a read of the whole catalog) without holding the library
+        lock, so searches and the list's drawing do not wait for it; then install it."""
+        with self._rows_lock:
+            with self._lock:
+                view = self._fresh(index=False)
+                if view is None or view.rows_loaded is not None:
+                    return
+            rows = view.read_rows()
+            with self._lock:
+                current = self._index.view
+                if current is not None and current.generation == view.generation:
+                    current.install_rows(rows)
+
+    def _titles(self) -> list[str]:
+        """Every paper's title, from the rows `_ensure_rows` loaded (none if it has not)."""
+        with self._lock:
+            rows = self._rows
+        return [] if rows is None else [row.title for row in rows.values()]
+
     # -- counts and suggestions ----------------------------------------------------------
     def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
         """Per-dump match counts for a query (ignoring the dump filter itself)."""
@@ -317,56 +274,13 @@ class Library:
         try:
             self._ensure_rows()  # counting reads every row: load them without the lock
             with self._lock:
-                return self._facets(query, filters)
+                return querying.facet_counts(self._index, query, filters)
         except damage_errors() as exc:  # an index that cannot be read
             degraded("facet counts", f"none while the index cannot be read ({exc})")
             return {}
         except Exception as exc:
             unexpected("facet counts", exc)
             return {}
-
-    def _facets(self, query: str, filters: Filters) -> dict[str, int]:
-        if not self._fresh(index=False):
-            return {}
-        base = filters._replace(sources=frozenset())
-        allowed = self._allowed_ids(base) if base.active else None
-        rows = self._all_rows()
-        everything = not query.strip() or query.strip() in ("*", "*:*")
-        if not everything:
-            from reader.search.query import parse
-
-            if not self._open():  # Whoosh cannot be read: no counts
-                return {}
-            gen = self._gen
-            assert gen is not None
-            parsed = parse(query, gen.parser, gen.query_reader())
-            found = count_matches(gen, parsed.query, allowed, rows, self._source_table)
-        elif allowed is None:
-            found = self._all_facets()
-        else:
-            found = count_rows(rows, allowed)
-        assert self._catalog is not None
-        counts = {info.name: 0 for info in source_infos(self._catalog)}
-        for name, count in found.items():
-            counts[name] = counts.get(name, 0) + count
-        return counts
-
-    def _source_table(self) -> list[tuple[str, ...]]:
-        """Per docnum of the current generation, the dumps its paper is in."""
-        assert self._gen is not None
-        rows = self._all_rows()
-        empty: tuple[str, ...] = ()
-        return self._gen.source_table(
-            self._cache_gen, lambda i: rows[i].sources if i in rows else empty
-        )
-
-    def _all_facets(self) -> Counter[str]:
-        """Per-dump counts of the whole library (cached for the catalog generation)."""
-        cached = self._all_counts
-        if cached is None or cached[0] != self._cache_gen:
-            cached = (self._cache_gen, count_rows(self._all_rows(), self._all_rows()))
-            self._all_counts = cached
-        return cached[1]
 
     def suggest(self, query: str) -> str | None:
         """ "Did you mean": the query with unknown words corrected, or None."""
@@ -375,7 +289,7 @@ class Library:
 
         try:
             with self._lock:
-                if not self._fresh():
+                if self._fresh() is None:
                     return None
                 assert self._gen is not None
                 return suggest(self._gen, query[:MAX_QUERY_CHARS])
@@ -386,80 +300,23 @@ class Library:
             unexpected("spelling suggestions", exc)
             return None
 
-    # -- caches ------------------------------------------------------------------------
-    def _fresh(self, index: bool = True) -> bool:
-        """Open and make the per-generation caches current; False if there is no index.
-
-        `index=False`: the catalog is enough (Whoosh stays unopened if it is not yet open).
-        """
-        if not self._open(index):
-            return False
-        assert self._catalog is not None
-        gen = self._catalog.generation()
-        if gen != self._cache_gen:
-            self._cache_gen = gen
-            self._order_ids = None
-            self._rows = None
-        return True
-
-    @property
-    def _order(self) -> list[str]:
-        """Every paper id in dump order, for the generation `_fresh` made current."""
-        if self._order_ids is None:
-            assert self._catalog is not None
-            self._order_ids = self._catalog.ordered_ids()
-        return self._order_ids
-
-    def _ensure_rows(self) -> None:
-        """Load every paper row (a read of the whole catalog) without holding the library
-        lock, so searches and the list's drawing do not wait for it; then install it."""
-        with self._rows_lock:
-            with self._lock:
-                if not self._fresh(index=False) or self._rows is not None:
-                    return
-                generation, catalog = self._cache_gen, self._catalog
-            assert catalog is not None
-            rows = {row.id: row for row in catalog.paper_rows()}
-            with self._lock:
-                if self._cache_gen == generation and self._rows is None:
-                    self._rows = rows
-
-    def _titles(self) -> list[str]:
-        """Every paper's title, from the rows `_ensure_rows` loaded (none if it has not)."""
-        with self._lock:
-            rows = self._rows
-        return [] if rows is None else [row.title for row in rows.values()]
-
-    def _all_rows(self) -> dict[str, PaperRow]:
-        if self._rows is None:
-            assert self._catalog is not None
-            self._rows = {row.id: row for row in self._catalog.paper_rows()}
-        return self._rows
-
     def has_metadata(self) -> bool:
         """True if any paper has a date, upvotes or an arXiv category (so those filters apply)."""
         with self._lock:
-            if not self._fresh(index=False):
-                return False
-            assert self._catalog is not None
-            return self._catalog.has_metadata()  # one query: the rows load later, if needed
+            view = self._fresh(index=False)
+            # One query: the rows load later, if needed.
+            return False if view is None else view.catalog.has_metadata()
 
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
         with self._lock:
-            if not self._fresh(index=False):
-                return 0
-            if self._order_ids is not None:
-                return len(self._order_ids)
-            assert self._catalog is not None
-            return self._catalog.paper_count()
+            view = self._fresh(index=False)
+            return 0 if view is None else view.paper_count()
 
     def sources(self) -> list[SourceInfo]:
         with self._lock:
-            if not self._fresh(index=False):
-                return []
-            assert self._catalog is not None
-            return source_infos(self._catalog)
+            view = self._fresh(index=False)
+            return [] if view is None else source_infos(view.catalog)
 
     def news_sources(self, archive_papers: int = ARCHIVE_PAPERS) -> list[SourceInfo]:
         """The news dumps (not archives: see `reader.search.news`), newest first."""
@@ -470,16 +327,8 @@ class Library:
 
         Cached per index generation and threshold."""
         with self._lock:
-            if not self._fresh(index=False):
-                return []
-            cached = self._news
-            if cached is not None and cached[0] == (self._cache_gen, archive_papers):
-                return cached[1]
-            assert self._catalog is not None
-            sources = news_sources(source_infos(self._catalog), archive_papers)
-            ids = inbox_order(sources, self._catalog.ids_by_file([s.path for s in sources]))
-            self._news = ((self._cache_gen, archive_papers), ids)
-            return ids
+            view = self._fresh(index=False)
+            return [] if view is None else view.news_ids(archive_papers)
 
     def inbox_head(
         self, limit: int, seen: AbstractSet[str], archive_papers: int = ARCHIVE_PAPERS
@@ -492,42 +341,19 @@ class Library:
         the news dumps only until `limit` are found and counts the rest in SQLite: the news
         papers are then every paper of the index."""
         with self._lock:
-            if not self._fresh(index=False):
-                return [], 0
-            assert self._catalog is not None
-            infos = source_infos(self._catalog)
-            sources = news_sources(infos, archive_papers)
-            loaded = self._news is not None and self._news[0] == (self._cache_gen, archive_papers)
-            if loaded or len(sources) != sum(1 for s in infos if s.papers > 0):
-                unread = [i for i in self.news_ids(archive_papers) if i not in seen]
-                return unread[:limit], len(unread)
-            paths = [s.path for s in sources]
-            head = self._catalog.first_unlisted(paths, limit, seen) if limit > 0 else []
-            total = self._catalog.paper_count() - self._catalog.count_papers_among(seen)
-            return head, total
+            view = self._fresh(index=False)
+            return ([], 0) if view is None else view.inbox_head(limit, seen, archive_papers)
 
     def resolve_id(self, key: str) -> str | None:
         """A paper id from a paper id or an arXiv id (`2405.07960`, `arXiv:2405.07960v2`)."""
         with self._lock:
-            if not self._fresh(index=False):
-                return None
-            assert self._catalog is not None
-            key = key.strip()
-            if _unencodable(key):
-                return None
-            if (self._rows is not None and key in self._rows) or self._catalog.has_paper(key):
-                return key
-            arxiv = find_arxiv_id(key)
-            return self._catalog.id_for_arxiv(arxiv) if arxiv else None
+            view = self._fresh(index=False)
+            return None if view is None else view.resolve_id(key)
 
     def get(self, key: str) -> Paper | None:
         with self._lock:
-            pid = self.resolve_id(key)
-            if pid is None:
-                return None
-            assert self._catalog is not None
-            records = self._catalog.records_for(pid)
-            return merge_records(records) if records else None
+            view = self._fresh(index=False)
+            return None if view is None else view.paper(key)
 
     def rows(self, ids: Sequence[str]) -> list[Row]:
         """List rows for `ids`, in the same order (ids no longer in the index are skipped)."""
@@ -535,23 +361,16 @@ class Library:
         if loaded is not None:
             # No lock: the list draws its visible rows on the UI thread and must not wait for
             # a search in progress, which holds the lock for a frame or more while typing.
-            return [_row(loaded[i]) for i in ids if i in loaded]
+            return [list_row(loaded[i]) for i in ids if i in loaded]
         with self._lock:
-            if not self._fresh(index=False):
-                return []
-            assert self._catalog is not None
-            if self._rows is None and len(ids) > 2000:  # one table scan beats chunked lookups
-                self._all_rows()
-            if self._rows is not None:
-                found = {i: self._rows[i] for i in ids if i in self._rows}
-            else:
-                found = {r.id: r for r in self._catalog.paper_rows(list(ids))}
-            return [_row(found[i]) for i in ids if i in found]
+            view = self._fresh(index=False)
+            return [] if view is None else view.rows(ids)
 
     def iter_papers(self, limit: int | None = None) -> Iterable[Paper]:
         """Every paper (or the first `limit`), merged, in dump order."""
         with self._lock:
-            order = self._first_ids(limit) if self._fresh(index=False) else []
+            view = self._fresh(index=False)
+            order = [] if view is None else view.first_ids(limit)
         for pid in order:
             paper = self.get(pid)
             if paper is not None:
@@ -573,74 +392,14 @@ class Library:
         """
         try:
             with self._lock:
-                return self._search(query, filters, sort, limit, suggest)
+                return querying.search(self._index, query, filters, sort, limit, suggest)
         except damage_errors() as exc:  # an index damaged on disk since it was opened
-            return _failed(query, exc)
+            return querying.failed(query, exc)
         except Exception as exc:
             from reader.diagnostics import unexpected
 
             unexpected("searching", exc)
-            return _failed(query, exc)
-
-    def _search(
-        self, query: str, filters: Filters, sort: Sort, limit: int | None, suggest: bool = True
-    ) -> SearchResult:
-        result = SearchResult(query=query)
-        if not self._fresh(index=False):
-            result.note = "the index is not built yet"
-            return result
-        allowed = self._allowed_ids(filters) if filters.active else None
-        if not query.strip() or query.strip() in ("*", "*:*"):
-            if allowed is None and sort is Sort.RELEVANCE and limit:
-                result.ids = self._first_ids(limit)
-                result.total = self.paper_count()
-                return result
-            ids = self._order if allowed is None else [i for i in self._order if i in allowed]
-            ids = self._sorted(ids, sort)
-            result.total = len(ids)
-            result.ids = ids[:limit] if limit else list(ids)
-            return result
-        if not self._open():  # a query needs Whoosh (opened on first use)
-            result.note = f"the search index cannot be read ({self._damage}); it needs a rebuild"
-            return result
-        from whoosh import query as wq
-
-        from reader.search.query import parse
-
-        gen = self._gen
-        assert gen is not None
-        parsed = parse(query, gen.parser, gen.query_reader())
-        result.terms = parsed.terms
-        result.note = "; ".join(dict.fromkeys(parsed.notes)) or None
-        if parsed.query is wq.NullQuery and not result.note:
-            result.note = "nothing to search for in that query"
-        docmask = None
-        if allowed is not None:
-            docnums = gen.docnums()
-            docmask = {docnums[i] for i in allowed if i in docnums}
-        if sort is Sort.RELEVANCE:
-            ranked = gen.ranked(parsed.query, limit or None, docmask)
-            if ranked is not None:
-                docs, result.total, scores = ranked
-                for d, pid in zip(docs, gen.paper_ids(docs), strict=True):
-                    result.ids.append(pid)
-                    result.scores[pid] = scores[d]
-            else:
-                hits = gen.searcher.search(parsed.query, limit=limit or None, filter=docmask)
-                result.total = len(hits)
-                for hit in hits:
-                    result.ids.append(hit["id"])
-                    result.scores[hit["id"]] = float(hit.score or 0.0)
-        else:
-            matched = gen.matching_ids(parsed.query, docmask)
-            ids = self._sorted(matched, sort)
-            result.total = len(ids)
-            result.ids = ids[:limit] if limit else ids
-        if suggest and result.total == 0 and parsed.query is not wq.NullQuery:
-            from reader.search.suggestions import suggest as correct_query
-
-            result.suggestion = correct_query(gen, parsed.text)
-        return result
+            return querying.failed(query, exc)
 
     def matches(
         self,
@@ -651,24 +410,7 @@ class Library:
         for counting (a saved search's unread papers), without ranking or sorting them."""
         try:
             with self._lock:
-                if not self._fresh(index=False):
-                    return []
-                allowed = self._allowed_ids(filters) if filters.active else None
-                if not query.strip() or query.strip() in ("*", "*:*"):
-                    order = self._order
-                    return list(order) if allowed is None else [i for i in order if i in allowed]
-                if not self._open():
-                    return []
-                from reader.search.query import parse
-
-                gen = self._gen
-                assert gen is not None
-                parsed = parse(query, gen.parser, gen.query_reader())
-                docmask = None
-                if allowed is not None:
-                    docnums = gen.docnums()
-                    docmask = {docnums[i] for i in allowed if i in docnums}
-                return list(gen.matching_ids(parsed.query, docmask))
+                return querying.matches(self._index, query, filters)
         except damage_errors() as exc:  # as `search`: a damaged index finds nothing
             from reader.diagnostics import degraded
 
@@ -680,49 +422,12 @@ class Library:
             unexpected("counting the matches of a query", exc)
             return []
 
-    def _first_ids(self, limit: int | None) -> list[str]:
-        """The first `limit` ids in dump order (all with None), without reading every id
-        when they are not loaded yet."""
-        if self._order_ids is not None or not limit:
-            return list(self._order[:limit])
-        assert self._catalog is not None
-        return self._catalog.first_ids(limit)
-
-    def _sorted(self, ids: list[str], sort: Sort) -> list[str]:
-        if sort is Sort.RELEVANCE:
-            return list(ids)
-        rows = self._all_rows()
-        if sort is Sort.TITLE:
-            return sorted(ids, key=lambda i: rows[i].title_key if i in rows else "")
-        if sort is Sort.UPVOTES:
-            voted = [i for i in ids if i in rows and rows[i].upvotes is not None]
-            unvoted = [i for i in ids if not (i in rows and rows[i].upvotes is not None)]
-            return sorted(voted, key=lambda i: -(rows[i].upvotes or 0)) + unvoted
-        dated = [i for i in ids if i in rows and rows[i].date_key]
-        undated = [i for i in ids if not (i in rows and rows[i].date_key)]
-        return sorted(dated, key=lambda i: rows[i].date_key, reverse=True) + undated
-
-    def _allowed_ids(self, f: Filters) -> set[str]:
-        rows = self._all_rows()
-        allowed = set(rows) if f.ids is None else {i for i in f.ids if i in rows}
-        if f.sources:
-            allowed = {i for i in allowed if not f.sources.isdisjoint(rows[i].sources)}
-        if f.date_from or f.date_to:
-            lo, hi = f.date_from or "", (f.date_to or "9999") + "\uffff"
-            allowed = {i for i in allowed if rows[i].date_key and lo <= rows[i].date_key <= hi}
-        if f.min_upvotes is not None:
-            allowed = {i for i in allowed if (rows[i].upvotes or 0) >= f.min_upvotes}
-        if f.category:
-            cat = f.category.casefold()
-            allowed = {i for i in allowed if cat in (c.casefold() for c in rows[i].categories)}
-        return allowed
-
     def similar(self, key: str, limit: int = 50) -> SimilarResult:
         """Papers like this one (more like this), with the key terms that drove it."""
         try:
             with self._lock:
                 paper = self.get(key)
-                if paper is None or not self._fresh():
+                if paper is None or self._fresh() is None:
                     return SimilarResult(paper_id=key)
                 from reader.search.similar import similar_papers
 
@@ -751,26 +456,3 @@ def highlight_spans(
     from reader.search.highlight import highlight_spans as spans
 
     return spans(text, terms, field)
-
-
-def _failed(query: str, exc: BaseException) -> SearchResult:
-    """No results, and a note with the reason and what to do."""
-    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    note = f"search failed ({reason}); if this persists, run 'paper-reader index --rebuild'"
-    return SearchResult(query=query, note=note)
-
-
-def _row(r: PaperRow) -> Row:
-    return Row(
-        id=r.id, title=r.title, first_source=r.first_source, page_date=r.page_date,
-        published=r.published, upvotes=r.upvotes, arxiv_id=r.arxiv_id,
-    )  # fmt: skip
-
-
-def _unencodable(text: str) -> bool:
-    """Lone surrogates (from undecodable command-line bytes) cannot be looked up in SQLite."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False

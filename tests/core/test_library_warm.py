@@ -111,7 +111,7 @@ def test_searches_do_not_wait_while_every_row_loads(
     without holding the library lock: a keystroke's search meanwhile answers at once."""
     import threading
 
-    sample_library._rows = None
+    sample_library._index.view = None  # the catalog's caches (every row) forgotten
     release = threading.Event()
     original = Catalog.paper_rows
 
