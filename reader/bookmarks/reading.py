@@ -1,117 +1,46 @@
 """`ReadingStore`: which papers the user has seen or dismissed, the undo journal, saved searches.
 
-One SQLite file in the user data directory (`Locations.reading_file`), private (0600):
-WAL mode, a busy timeout, and every change in one `BEGIN IMMEDIATE` transaction, so a
-kill -9 loses at most the change in flight and several processes marking at once lose
-nothing (SQLite's own locking serialises them). No Textual, no Whoosh.
+One SQLite file in the user data directory (`Locations.reading_file`), opened by
+`ReadingFile` (private, WAL, a busy timeout; a corrupt file moved aside): every change is
+one `BEGIN IMMEDIATE` transaction, so a kill -9 loses at most the change in flight and
+several processes marking at once lose nothing (SQLite's own locking serialises them).
+No Textual, no Whoosh.
 
 A paper with no row is unread; a row may also say "unread" explicitly (after an undo or an
 import), so the newest change per paper can win a merge. Rows are never deleted: each write
 takes the next `seq`, and a reader brings its in-memory map up to date by reading only the
-rows with a larger `seq`. A file that is not a readable database is moved aside (never
-overwritten) and a fresh one started; `problem` says so.
+rows with a larger `seq`. `problem` says what opening found wrong.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from reader.bookmarks.atomic import ensure_private_dir
-from reader.bookmarks.model import BookmarkError, clean_field
+from reader.bookmarks.model import clean_field
+from reader.bookmarks.reading_file import ReadingFile
+from reader.bookmarks.reading_import import parse_marks, parse_searches, reading_part
+from reader.bookmarks.reading_model import (
+    ReadingError,
+    SavedSearch,
+    State,
+    Step,
+    clean_filters,
+    clean_name,
+    now_iso,
+    stored_filters,
+)
 
-#: The layout of the file; a file with a larger `user_version` is opened read-only.
-SCHEMA_VERSION = 1
-#: SQLite's `application_id` for this file ("PRrd"), so a foreign database is not taken for ours.
-APPLICATION_ID = 0x50527264
-#: How long a write waits for another process's transaction (SQLite's busy timeout).
-BUSY_TIMEOUT_MS = 10_000
+__all__ = ["ReadingError", "ReadingStore", "SavedSearch", "State", "Step", "reading_part"]
+
 #: Undo steps kept in the journal (older ones are dropped as new ones are written).
 JOURNAL_STEPS = 200
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS marks(
-    id TEXT PRIMARY KEY, state TEXT NOT NULL, updated REAL NOT NULL, seq INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS marks_seq ON marks(seq);
-CREATE TABLE IF NOT EXISTS steps(
-    step INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT NOT NULL, created REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS journal(
-    step INTEGER NOT NULL, id TEXT NOT NULL, before TEXT, after TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS journal_step ON journal(step);
-CREATE TABLE IF NOT EXISTS searches(
-    name TEXT PRIMARY KEY, query TEXT NOT NULL, filters TEXT NOT NULL, created TEXT NOT NULL,
-    updated REAL NOT NULL);
-"""
-
-
-class ReadingError(BookmarkError):
-    """A reading-state operation failed; the message is one line for the user."""
-
-
-class State(StrEnum):
-    """A paper's reading state."""
-
-    UNREAD = "unread"
-    SEEN = "seen"
-    DISMISSED = "dismissed"
-
-
-class Step(NamedTuple):
-    """One undoable change: its journal step (None when nothing changed) and how many changed."""
-
-    step: int | None
-    changed: int
-
-
-class SavedSearch(NamedTuple):
-    """A named query with its filters (a plain mapping: sources, tags, dates, ...)."""
-
-    name: str
-    query: str
-    filters: dict[str, Any]
-    created: str
-
-
-def _now_iso(moment: float) -> str:
-    return datetime.fromtimestamp(moment, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def clean_name(name: str) -> str:
-    """A saved search's name: one clean line, not empty."""
-    text = clean_field(name)
-    if not text:
-        raise ReadingError("a saved search needs a name")
-    if len(text) > 80:
-        raise ReadingError("a saved search's name is at most 80 characters")
-    return text
-
-
-def clean_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    """Filters as stored: lists of clean strings, strings and booleans; empty values dropped."""
-    out: dict[str, Any] = {}
-    for key, value in filters.items():
-        if isinstance(value, bool):
-            if value:
-                out[str(key)] = True
-        elif isinstance(value, str):
-            if clean_field(value):
-                out[str(key)] = clean_field(value)
-        elif isinstance(value, int):
-            out[str(key)] = value
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            items = sorted({clean_field(v) for v in value if isinstance(v, str) and clean_field(v)})
-            if items:
-                out[str(key)] = items
-    return out
 
 
 class ReadingStore:
@@ -121,9 +50,7 @@ class ReadingStore:
         self.path = Path(path)
         self._clock = clock
         self._mutex = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-        self._problem: str | None = None
-        self._read_only: str | None = None
+        self._file = ReadingFile(self.path)
         #: Every paper seen or dismissed as of the largest `seq` read, and a frozen copy of it
         #: handed out until it changes.
         self._seen: set[str] = set()
@@ -138,132 +65,22 @@ class ReadingStore:
         """What opening found wrong (a corrupt file moved aside, a newer format), else None."""
         with self._mutex:
             self._db()
-            return self._problem
+            return self._file.problem
 
     def _db(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = self._open()
-        return self._conn
-
-    def _open(self) -> sqlite3.Connection:
-        ensure_private_dir(self.path.parent)
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
-                raise ReadingError(
-                    f"{self.path} is busy (another paper-reader is writing)"
-                ) from exc
-            return self._recover(exc)
-
-    def _recover(self, first: sqlite3.DatabaseError) -> sqlite3.Connection:
-        """Under the cross-process lock (so two instances never move each other's fresh file
-        aside): look again, move the bad file aside if it is still bad, start a fresh one."""
-        from reader.locking import CrossProcessLock, LockBusy
-
-        lock = CrossProcessLock(self.path.with_name(self.path.name + ".lock"), timeout=10.0)
-        try:
-            with lock:
-                try:
-                    return self._connect()  # another instance repaired it meanwhile
-                except sqlite3.DatabaseError as exc:
-                    if isinstance(exc, sqlite3.OperationalError) and _busy(exc):
-                        raise ReadingError(f"{self.path} is busy: {exc}") from exc
-                    first = exc
-                aside = self._move_aside(first)
-                self._problem = (
-                    f"{self.path} could not be read ({first}); it was moved to {aside} and "
-                    "the reading state starts empty"
-                )
-                try:
-                    return self._connect()
-                except sqlite3.DatabaseError as again:
-                    raise ReadingError(f"cannot open {self.path}: {again}") from again
-        except LockBusy as exc:
-            raise ReadingError(f"{self.path} could not be read ({first}); {exc}") from exc
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        except OSError as exc:
-            raise ReadingError(f"cannot open {self.path}: {exc.strerror or exc}") from exc
-        os.close(fd)
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
-        )  # fmt: skip
-        try:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables and app_id != APPLICATION_ID:
-                raise sqlite3.DatabaseError("not a paper-reader reading-state database")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            if version > SCHEMA_VERSION:
-                self._read_only = self._problem = (
-                    f"{self.path} was written by a newer paper-reader (schema version "
-                    f"{version}); the reading state is read-only"
-                )
-                return conn
-            if version < SCHEMA_VERSION:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                    conn.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                    raise
-            conn.execute("SELECT count(*) FROM marks WHERE seq < 0").fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                os.chmod(f"{self.path}{suffix}", 0o600)
-        return conn
-
-    def _move_aside(self, why: Exception) -> Path:
-        """Rename the unreadable file (and its WAL) to `<name>.corrupt-<time>`; never delete."""
-        stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            n += 1
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-        try:
-            os.rename(self.path, aside)
-        except FileNotFoundError:
-            return aside  # another instance moved it meanwhile
-        except OSError as exc:
-            raise ReadingError(
-                f"{self.path} could not be read ({why}) and could not be moved aside: "
-                f"{exc.strerror or exc}"
-            ) from exc
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                os.rename(f"{self.path}{suffix}", f"{aside}{suffix}")
-        return aside
+        return self._file.connection()
 
     def close(self) -> None:
         with self._mutex:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._file.close()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One immediate transaction (waits for other writers up to the busy timeout)."""
         with self._mutex:
             db = self._db()
-            if self._read_only:
-                raise ReadingError(self._read_only)
+            if self._file.read_only:
+                raise ReadingError(self._file.read_only)
             try:
                 db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -435,7 +252,7 @@ class ReadingStore:
             rows = (
                 self._db().execute("SELECT name, query, filters, created FROM searches").fetchall()
             )
-        out = [SavedSearch(n, q, _filters(f), c) for n, q, f, c in rows]
+        out = [SavedSearch(n, q, stored_filters(f), c) for n, q, f, c in rows]
         return sorted(out, key=lambda s: (s.name.casefold(), s.name))
 
     def search(self, name: str) -> SavedSearch | None:
@@ -454,7 +271,7 @@ class ReadingStore:
             old = db.execute("SELECT created FROM searches WHERE name=?", (clean,)).fetchone()
             if old and not replace:
                 raise ReadingError(f"there is already a saved search named {clean!r}")
-            created = old[0] if old else _now_iso(now)
+            created = old[0] if old else now_iso(now)
             db.execute(
                 "INSERT OR REPLACE INTO searches(name, query, filters, created, updated)"
                 " VALUES (?,?,?,?,?)",
@@ -493,10 +310,10 @@ class ReadingStore:
                 "SELECT name, query, filters, created, updated FROM searches ORDER BY name"
             ).fetchall()
         return {
-            "reading": [{"id": i, "state": s, "updated": _now_iso(u), "updated_ts": u}
+            "reading": [{"id": i, "state": s, "updated": now_iso(u), "updated_ts": u}
                         for i, s, u in marks],
             "saved_searches": [
-                {"name": n, "query": q, "filters": _filters(f), "created": c, "updated_ts": u}
+                {"name": n, "query": q, "filters": stored_filters(f), "created": c, "updated_ts": u}
                 for n, q, f, c, u in searches
             ],
         }  # fmt: skip
@@ -506,8 +323,8 @@ class ReadingStore:
 
         Returns (papers changed, saved searches changed). Raises `ReadingError` on bad shapes.
         """
-        marks = _parse_marks(data.get("reading", []))
-        searches = _parse_searches(data.get("saved_searches", []))
+        marks = parse_marks(data.get("reading", []))
+        searches = parse_searches(data.get("saved_searches", []))
         changed_marks = changed_searches = 0
         with self._write() as db:
             current = {
@@ -539,74 +356,3 @@ class ReadingStore:
                     changed_searches += 1
         self.refresh()
         return changed_marks, changed_searches
-
-
-def reading_part(raw: bytes) -> dict[str, Any]:
-    """The reading state and saved searches in an export's bytes ({} when it has none)."""
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (ValueError, RecursionError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: data[k] for k in ("reading", "saved_searches") if k in data}
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _filters(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return clean_filters(value) if isinstance(value, dict) else {}
-
-
-def _timestamp(item: Mapping[str, Any]) -> float:
-    raw = item.get("updated_ts")
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return float(raw)
-    text = item.get("updated")
-    if isinstance(text, str):
-        try:
-            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
-        except ValueError:
-            pass
-    raise ReadingError("an imported reading-state entry has no valid 'updated' time")
-
-
-def _parse_marks(items: object) -> list[tuple[str, str, float]]:
-    if not isinstance(items, list):
-        raise ReadingError("'reading' is not a list")
-    out: dict[str, tuple[str, str, float]] = {}
-    states = {s.value for s in State}
-    for n, item in enumerate(items, 1):
-        if not isinstance(item, dict):
-            raise ReadingError(f"reading entry {n} is not an object")
-        pid, state = item.get("id"), item.get("state")
-        if not isinstance(pid, str) or not clean_field(pid) or state not in states:
-            raise ReadingError(f"reading entry {n} needs an id and a state ({', '.join(states)})")
-        entry = (clean_field(pid), str(state), _timestamp(item))
-        if entry[0] not in out or entry[2] > out[entry[0]][2]:
-            out[entry[0]] = entry
-    return list(out.values())
-
-
-def _parse_searches(items: object) -> list[tuple[str, str, dict[str, Any], str, float]]:
-    if not isinstance(items, list):
-        raise ReadingError("'saved_searches' is not a list")
-    out = []
-    for n, item in enumerate(items, 1):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ReadingError(f"saved search {n} has no name")
-        query, filters = item.get("query", ""), item.get("filters", {})
-        if not isinstance(query, str) or not isinstance(filters, dict):
-            raise ReadingError(f"saved search {n}: query must be text and filters an object")
-        created = item.get("created")
-        stamp = _timestamp(item)
-        out.append((clean_name(item["name"]), clean_field(query), clean_filters(filters),
-                    created if isinstance(created, str) else _now_iso(stamp), stamp))  # fmt: skip
-    return out

@@ -109,16 +109,16 @@ async def test_bookmarks_read_in_a_worker_restore_markers_and_the_tag_filter(
 async def test_the_reading_state_is_read_off_the_ui_thread(
     new_app, settle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.bookmarks.reading import ReadingStore
+    from reader.bookmarks.reading_file import ReadingFile
 
-    real = ReadingStore._open
+    real = ReadingFile.open
     openers: list[threading.Thread] = []
 
-    def recording(self: ReadingStore):  # type: ignore[no-untyped-def]
+    def recording(self: ReadingFile):  # type: ignore[no-untyped-def]
         openers.append(threading.current_thread())
         return real(self)
 
-    monkeypatch.setattr(ReadingStore, "_open", recording)
+    monkeypatch.setattr(ReadingFile, "open", recording)
     app = new_app()
     assert openers == []  # making the app reads nothing of it
     async with app.run_test(size=(120, 40)) as pilot:
