@@ -17,7 +17,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reader.search.bulk_writer import _Field
+    from reader.search.bulk_fields import BulkField
 
 _BIG_ENDIAN = sys.byteorder == "big"
 _dumps = pickle.dumps
@@ -39,7 +39,7 @@ def configure(compress_min: int, length_to_byte: Callable[[Any], int]) -> None:
 
 
 def term_blocks(
-    limit: int, compression: int, field: _Field, docs: Any, second: Any, values: Any
+    limit: int, compression: int, field: BulkField, docs: Any, second: Any, values: Any
 ) -> list[Any]:
     """One term's postings as W3 blocks: [bytes..., total length, W3TermInfo head].
 

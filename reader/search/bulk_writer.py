@@ -12,154 +12,35 @@ term at the end (documents are numbered in order, so a term's runs just concaten
 
 Only for a writer on an empty index adding documents (a fresh build): deletions, merges and
 `_boost` keys need Whoosh's own path, and `install` refuses anything it does not expect.
+
+`BulkPostings` composes the parts: per field a `bulk_fields.BulkField` (its word -> term
+map and held postings), the `bulk_runs.SortedRuns` on disk, the blocks of
+`bulk_blocks` and the term table of `bulk_term_table`.
 """
 
 from __future__ import annotations
 
-import heapq
-import pickle
 import struct
-import tempfile
 from array import array
-from collections import Counter
 from collections.abc import Iterator
-from itertools import pairwise
-from typing import IO, Any
+from typing import Any
 
 from reader.search import bulk_term_table, compat
-from reader.search.analysis import (
-    _MAX_SIZE,
-    _MIN_SIZE,
-    _WORD,
-    FusedTokenizer,
-    PairTokenizer,
-    fold,
-    stem,
-)
+from reader.search.analysis import _WORD
 from reader.search.bulk_blocks import MAGIC, TERMINFO, configure, pack_int, pack_long, term_blocks
+from reader.search.bulk_fields import BulkField, Terms, counted, encode_positions, term_positions
+from reader.search.bulk_runs import TERM_COST, Record, SortedRuns
 from reader.search.bulk_term_table import TermTable
 
-#: Memory held before a sorted run is written to disk, in postings (about 20 bytes each);
-#: a new term counts as TERM_COST postings (its string, list and table slot: about 200
-#: bytes), since a part of rare word pairs holds millions of one-posting terms.
+#: Memory held before a sorted run is written to disk, in postings (about 20 bytes each; a
+#: new term counts as `bulk_runs.TERM_COST`).
 SPILL_POSTINGS = 16_000_000
-TERM_COST = 10
-#: Words remembered by each word -> term cache (cleared when full: a vocabulary that
-#: keeps growing, as an arXiv snapshot's does, must not grow memory with it).
-CACHE_WORDS = 200_000
 #: Postings bytes gathered before a write, so a field of few, very common terms (a stemmed
 #: abstract) never holds all its blocks in memory at once.
 WRITE_BYTES = 8 << 20
-#: Postings per pickled batch in a run file (a record's arrays count; its term counts 10):
-#: the merge holds one batch per run, so this bounds its memory (about 1 MB a run).
-RUN_BATCH = 65_536
 
 _pack_ushort = struct.Struct("!H").pack
-_pack_uint = struct.Struct("!I").pack
 _pack_lengths = struct.Struct("!ii").pack  # the term table's record header
-#: Encoded position lists of a term found once in a field, by its position (most are).
-_SINGLE: dict[int, bytes] = {}
-
-
-def encode_positions(positions: list[int]) -> bytes:
-    """A posting's value in Whoosh's `Positions` format: the count, then the pickled deltas."""
-    if len(positions) == 1:
-        pos = positions[0]
-        found = _SINGLE.get(pos)
-        if found is None:
-            found = _pack_uint(1) + pickle.dumps([pos], 2)
-            if pos < 4096:
-                _SINGLE[pos] = found
-        return found
-    deltas = [positions[0], *(b - a for a, b in pairwise(positions))]
-    return _pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
-
-
-class _Terms(dict[str, str]):
-    """Raw word -> indexed term ("" when dropped), as `FusedTokenizer` would produce it."""
-
-    def __init__(self, stemming: bool, stoplist: frozenset[str]) -> None:
-        super().__init__()
-        self.stemming = stemming
-        self.stoplist = stoplist
-
-    def __missing__(self, raw: str) -> str:
-        word = fold(raw)
-        if len(word) < _MIN_SIZE or len(word) > _MAX_SIZE or word in self.stoplist:
-            term = ""
-        else:
-            term = stem(word) if self.stemming else word
-        if len(self) >= CACHE_WORDS:
-            self.clear()
-        self[raw] = term
-        return term
-
-
-def _shared_terms(
-    caches: dict[tuple[bool, frozenset[str]], _Terms], stemming: bool, stoplist: frozenset[str]
-) -> _Terms:
-    """One cache per kind of analysis in a build (the title and abstract share one)."""
-    key = (stemming, frozenset(stoplist))
-    found = caches.get(key)
-    if found is None:
-        found = caches[key] = _Terms(stemming, frozenset(stoplist))
-    return found
-
-
-class _Field:
-    """How one schema field is indexed here: `words` (counted terms), `positions` (terms and
-    their positions) or Whoosh's own `index`."""
-
-    def __init__(
-        self, name: str, fieldobj: Any, caches: dict[tuple[bool, frozenset[str]], _Terms]
-    ) -> None:
-        self.name = name
-        self.obj = fieldobj
-        self.indexed = bool(fieldobj.indexed)
-        self.scorable = bool(getattr(fieldobj, "scorable", False))
-        self.stored = bool(fieldobj.stored)
-        self.column = fieldobj.column_type
-        fmt = getattr(fieldobj, "format", None)
-        analyzer = getattr(fieldobj, "analyzer", None)
-        self.boost = float(getattr(fmt, "field_boost", 1.0))
-        self.fixed = fmt.fixed_value_size() if fmt is not None else None
-        format_name = type(fmt).__name__ if fmt is not None else ""
-        self.kind = "whoosh"
-        self.terms: _Terms | None = None
-        if format_name in ("Frequency", "Positions") and type(analyzer) is FusedTokenizer:
-            self.kind = "words" if format_name == "Frequency" else "positions"
-            self.terms = _shared_terms(caches, analyzer.stemming, analyzer.stoplist)
-        elif format_name == "Positions" and type(analyzer) is PairTokenizer:
-            self.kind = "pairs"
-            self.terms = _shared_terms(caches, True, analyzer.stoplist)
-        #: Postings hold a value per posting (positions, Whoosh's own) rather than a count.
-        self.valued = self.kind != "words"
-        # words: term -> [doc, freq, doc, freq, ...]; positions: term -> [doc, weight, value,
-        # ...]; whoosh: bytes -> [doc, weight, value, ...]
-        self.postings: dict[Any, list[Any]] = {}
-        self.lengths = array("I")  # quantised field length per docnum (0: none)
-
-
-def _counted(terms: list[str]) -> Counter[str]:
-    """Term frequencies of a text value (its words mapped to terms by `_Field.terms`)."""
-    return Counter(filter(None, terms))
-
-
-def _positioned(terms: list[str], pairs: bool = False) -> dict[str, list[int]]:
-    """Term -> positions of a text value (its words mapped to terms; "" for a word the index
-    skips, which still takes a position). `pairs`: the terms are the pairs of neighbouring
-    indexed words, at the first one's position (`analysis.PairTokenizer`)."""
-    if pairs:
-        terms = [f"{a} {b}" if a and b else "" for a, b in pairwise(terms)]
-    found: dict[str, list[int]] = {}
-    for pos, term in enumerate(terms):
-        if term:
-            held = found.get(term)
-            if held is None:
-                found[term] = [pos]
-            else:
-                held.append(pos)
-    return found
 
 
 class BulkPostings:
@@ -168,10 +49,10 @@ class BulkPostings:
     def __init__(self, schema: Any, tempdir: str | None) -> None:
         from whoosh.util.numeric import byte_to_length, length_to_byte
 
-        caches: dict[tuple[bool, frozenset[str]], _Terms] = {}
-        self.fields = {name: _Field(name, schema[name], caches) for name in schema.names()}
+        caches: dict[tuple[bool, frozenset[str]], Terms] = {}
+        self.fields = {name: BulkField(name, schema[name], caches) for name in schema.names()}
         self.tempdir = tempdir
-        self.runs: list[IO[bytes]] = []
+        self.runs = SortedRuns(tempdir)
         self.tables: list[TermTable] = []  # closed with the writer's term table
         self.held = 0
         #: The current document's values mapped to terms, per (value, term map): a field and
@@ -182,14 +63,14 @@ class BulkPostings:
         self._quantise = lambda n: byte_to_length(length_to_byte(n))
 
     # -- adding ------------------------------------------------------------------------
-    def add(self, field: _Field, value: Any, docnum: int) -> int:
+    def add(self, field: BulkField, value: Any, docnum: int) -> int:
         """Add one field value of document `docnum`; return its length (tokens, if scorable)."""
         postings = field.postings
         length = 0
         if field.kind != "whoosh":
             terms = self._terms_of(field, value, docnum)
         if field.kind in ("positions", "pairs"):
-            positioned = _positioned(terms, pairs=field.kind == "pairs")
+            positioned = term_positions(terms, pairs=field.kind == "pairs")
             new = len(postings)
             boost = field.boost
             for term, positions in positioned.items():
@@ -204,7 +85,7 @@ class BulkPostings:
             if not field.scorable:
                 length = 0
         elif field.kind == "words":
-            counts = _counted(terms)
+            counts = counted(terms)
             new = len(postings)
             for term, freq in counts.items():
                 found = postings.get(term)
@@ -237,7 +118,7 @@ class BulkPostings:
             self.spill()
         return length
 
-    def _terms_of(self, field: _Field, value: str, docnum: int) -> list[str]:
+    def _terms_of(self, field: BulkField, value: str, docnum: int) -> list[str]:
         """The words of `value` mapped by the field's term map, for document `docnum`."""
         if docnum != self._mapped_doc:
             self._mapped.clear()
@@ -253,7 +134,7 @@ class BulkPostings:
         return found[1]
 
     # -- runs ----------------------------------------------------------------------------
-    def _records(self) -> Iterator[tuple[str, bytes, array[int], Any, Any]]:
+    def _records(self) -> Iterator[Record]:
         """The held postings as (field, term bytes, docnums, freqs or weights, values), sorted."""
         for name in sorted(self.fields):
             field = self.fields[name]
@@ -281,61 +162,23 @@ class BulkPostings:
 
     def spill(self) -> None:
         """Write the held postings to a sorted run file and forget them."""
-        run = tempfile.TemporaryFile(dir=self.tempdir, prefix="bulk-", suffix=".run")  # noqa: SIM115
-        batch: list[Any] = []
-        size = 0
-        for record in self._records():
-            batch.append(record)
-            size += len(record[2]) + TERM_COST
-            if size >= RUN_BATCH:
-                pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
-                batch, size = [], 0
-        if batch:
-            pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
-        run.seek(0)
-        self.runs.append(run)
+        self.runs.write(self._records())
         self._clear()
 
-    @staticmethod
-    def _read_run(run: IO[bytes]) -> Iterator[Any]:
-        while True:
-            try:
-                batch = pickle.load(run)
-            except EOFError:
-                return
-            yield from batch
-
-    def merged(self) -> Iterator[tuple[str, bytes, array[int], Any, Any]]:
-        """Every term once, in (field, term) order, its runs concatenated (docnums ascend)."""
-        if not self.runs:
+    def merged(self) -> Iterator[Record]:
+        """Every term once, in (field, term) order (from the runs, when any were written)."""
+        if not self.runs.files:
             yield from self._records()
             return
         if self.held:
             self.spill()  # frees the held lists before the merge reads the runs back
-        streams = [self._read_run(run) for run in self.runs]
-        # Plain tuple order: (field, term) first; a term's records from two runs then compare
-        # by their docnum arrays, which ascend run by run, so runs stay in document order.
-        merged = heapq.merge(*streams)
-        current: list[Any] | None = None
-        for record in merged:
-            if current is not None and record[0] == current[0] and record[1] == current[1]:
-                current[2].extend(record[2])
-                current[3].extend(record[3])
-                if current[4] is not None:
-                    current[4].extend(record[4])
-                continue
-            if current is not None:
-                yield current[0], current[1], current[2], current[3], current[4]
-            current = list(record)
-        if current is not None:
-            yield current[0], current[1], current[2], current[3], current[4]
+        yield from self.runs.merged()
 
     def close(self) -> None:
-        for run in self.runs:
-            run.close()
+        self.runs.close()
         for table in self.tables:
             table.close()
-        self.runs, self.tables = [], []
+        self.tables = []
         self._clear()
 
     # -- writing -------------------------------------------------------------------------
@@ -361,7 +204,7 @@ class BulkPostings:
         terms_out: list[bytes] = []
         posts_out: list[bytes] = []
         current = None
-        field: _Field | None = None
+        field: BulkField | None = None
         key = None
         limit = level = 0
         fieldid = b""

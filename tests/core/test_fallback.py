@@ -139,9 +139,9 @@ def test_fast_path_modules_import_without_whoosh_private_names() -> None:
     }  # fmt: skip
     modules = [
         "engine", "postings", "phrases", "bulk_writer", "bulk_blocks", "bulk_term_table",
-        "tuned_writer",
+        "bulk_fields", "bulk_runs", "tuned_writer",
         "parallel_build", "lexicon", "suggestions", "warmup", "facets", "query", "compat",
-        "library",
+        "library", "open_index", "catalog_view", "querying",
     ]  # fmt: skip
     code = (
         "import importlib, sys\n"
