@@ -18,6 +18,7 @@ from reader.ingest import DumpInfo, date_key, iter_dump, merge_records
 from reader.model import Paper
 from reader.search.bulk_writer import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
+from reader.search.merging import merge_small
 from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.sync_plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
 from reader.search.tuned_writer import tune
@@ -131,7 +132,7 @@ class Syncer:
                             writer.delete_by_term("id", pid)
                             catalog.delete_paper(db, pid)
                     self.progress(total - 1, total, "saving index")
-                    writer.commit()
+                    writer.commit(mergetype=merge_small)
                     writer = None
                 catalog.set_meta(db, "generation", str(catalog.generation() + 1))
                 catalog.set_meta(db, "schema_version", str(SCHEMA_VERSION))

@@ -1,0 +1,57 @@
+"""A sync merges only the small segments: adding a dump never rewrites the large segments a
+build wrote (at a million papers Whoosh's default policy rewrote half the index to add a
+hundred papers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import reader.search.merging as merging
+from reader.search import Library
+
+
+def _dump(path: Path, start: int, count: int) -> None:
+    papers = [
+        {"id": f"2401.{n:05d}", "title": f"Paper k{n:03d} on sparse kernels", "summary": f"Text {n}.",
+         "authors": ["Ann Lee"]}
+        for n in range(start, start + count)
+    ]  # fmt: skip
+    path.write_text(json.dumps(papers), encoding="utf-8")
+
+
+def _segments(lib: Library) -> list[tuple[str, int]]:
+    reader = lib._searcher.reader()
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    return [(str(r.segment().segment_id()), r.doc_count_all()) for r, _ in leaves]
+
+
+def test_a_sync_merges_only_the_small_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merging, "SMALL_DOCS", 10)
+    monkeypatch.setattr(merging, "MERGE_AT", 3)
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    _dump(dumps / "a_big.json", 0, 40)
+    lib = Library([dumps], tmp_path / "index")
+    try:
+        lib.sync()
+        ((big, size),) = _segments(lib)
+        assert size == 40
+        seen = []
+        for n in range(5):
+            _dump(dumps / f"b_day{n}.json", 100 + 5 * n, 5)
+            lib.sync()
+            layout = _segments(lib)
+            seen.append(sorted(count for _, count in layout))
+            assert (big, 40) in layout  # the large segment is never rewritten
+            assert lib.search("sparse kernels", limit=None).total == 40 + 5 * (n + 1)
+        # Small segments wait until three are there; the next commit merges them with its own.
+        assert seen == [[5, 40], [5, 5, 40], [5, 5, 5, 40], [20, 40], [5, 20, 40]]
+        for n in (0, 39, 42, 100, 124):
+            assert lib.search(f"k{n:03d}", limit=None).total == (n < 40 or n >= 100)
+    finally:
+        lib.close()
