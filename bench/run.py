@@ -114,7 +114,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log("queries after the app's warm-up …")
     warm = worker("query", corpus, index, "--warm", python=py)
     result["query_warm"] = {k: warm[k] for k in (
-        "warm_ms", "p50_ms", "p95_ms", "max_ms", "plain_p95_ms", "plain_p50_ms", "queries")}  # fmt: skip
+        "warm_ms", "warm_cpu_s", "rss_after_warm_mb", "p50_ms", "p95_ms", "max_ms",
+        "plain_p95_ms", "plain_p50_ms", "queries")}  # fmt: skip
     log(
         f"  warm-up {warm['warm_ms']} ms; p95 {warm['p95_ms']} ms, plain p95 {warm['plain_p95_ms']} ms"
     )

@@ -172,11 +172,13 @@ def phase_query(args: argparse.Namespace) -> dict[str, Any]:
     first_ms, _ = run_query(lib, "model")  # opens the index and builds per-generation caches
     open_ms = (time.perf_counter() - t) * 1000
     rss_open = current_rss_mb()
-    warm_ms = None
+    warm_ms = warm_cpu_s = rss_warm = None
     if args.warm:  # what the app does once its first list is drawn (`Library.warm`)
-        t = time.perf_counter()
+        t, cpu_t = time.perf_counter(), time.process_time()
         lib.warm()
         warm_ms = round((time.perf_counter() - t) * 1000, 1)
+        warm_cpu_s = round(time.process_time() - cpu_t, 1)
+        rss_warm = current_rss_mb()
     rows = []
     for kind, text, _fts in QUERIES:
         ms, total = run_query(lib, text)
@@ -210,6 +212,8 @@ def phase_query(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_p95_ms": round(pct(cpu, 95), 1),
         "first_query_ms": round(first_ms, 1),
         "warm_ms": warm_ms,
+        "warm_cpu_s": warm_cpu_s,
+        "rss_after_warm_mb": rss_warm,
         "open_and_first_query_ms": round(open_ms, 1),
         "rss_after_open_mb": rss_open,
         "rss_after_queries_mb": current_rss_mb(),
