@@ -11,7 +11,7 @@ slow read of every row, done outside it); `install_rows` hands that read over.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
@@ -153,9 +153,18 @@ class CatalogView:
 
     def source_table(self, gen: Generation) -> list[tuple[str, ...]]:
         """Per docnum of `gen`, the dumps its paper is in."""
+        return gen.source_table(self.generation, self.sources_lookup())
+
+    def sources_lookup(self) -> Callable[[str], tuple[str, ...]]:
+        """A paper id -> the dumps it is in, over the rows (loaded here if they are not)."""
         rows = self.all_rows()
         empty: tuple[str, ...] = ()
-        return gen.source_table(self.generation, lambda i: rows[i].sources if i in rows else empty)
+
+        def sources(pid: str) -> tuple[str, ...]:
+            row = rows.get(pid)
+            return empty if row is None else row.sources
+
+        return sources
 
     # -- the inbox ---------------------------------------------------------------------
     def news_ids(self, archive_papers: int) -> list[str]:

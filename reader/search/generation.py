@@ -126,6 +126,15 @@ class Generation:
             self._sources = (catalog_generation, table)
         return self._sources[1]
 
+    def has_source_table(self) -> bool:
+        return self._sources is not None
+
+    def adopt_source_table(self, catalog_generation: int, table: list[tuple[str, ...]]) -> None:
+        """Keep a table `source_table` would build, built elsewhere (the warm-up, outside
+        the library lock) for `catalog_generation`."""
+        if self._sources is None or self._sources[0] != catalog_generation:
+            self._sources = (catalog_generation, table)
+
     # -- matching ----------------------------------------------------------------------
     def ranked(
         self, q: Any, limit: int | None, docmask: set[int] | None

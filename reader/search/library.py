@@ -231,7 +231,7 @@ class Library:
                     return
                 gen = self._gen
             assert gen is not None
-            WarmUp(gen, self._lock, lambda: self._gen, self._source_table, self._titles).run()
+            WarmUp(gen, self._lock, lambda: self._gen, self._sources_of, self._titles).run()
         except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")
         except Unsupported as exc:
@@ -245,6 +245,13 @@ class Library:
         view, gen = self._index.view, self._gen
         assert view is not None and gen is not None
         return view.source_table(gen)
+
+    def _sources_of(self) -> tuple[int, Callable[[str], tuple[str, ...]]]:
+        """Under the lock: the current catalog generation and a lookup of a paper's dumps
+        in its rows (loaded by `_ensure_rows`; the lookup may run outside the lock)."""
+        view = self._index.view
+        assert view is not None
+        return view.generation, view.sources_lookup()
 
     def _ensure_rows(self) -> None:
         """Load every paper row (a read of the whole catalog) without holding the library

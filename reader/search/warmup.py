@@ -41,7 +41,8 @@ def common_stems(titles: Sequence[str], count: int) -> list[str]:
 
 class WarmUp:
     """Warms `gen` while `current()` still returns it, taking `lock` only to hand results
-    over; `source_table()` (called under the lock) builds the facet counts' table;
+    over. `sources_of()` (called under the lock) gives the catalog generation and the
+    `id -> dumps` lookup the facet counts' table is built from (outside the lock);
     `titles()` gives the papers' titles (the common words are read from a sample)."""
 
     def __init__(
@@ -49,13 +50,13 @@ class WarmUp:
         gen: Generation,
         lock: threading.RLock,
         current: Callable[[], Generation | None],
-        source_table: Callable[[], object],
+        sources_of: Callable[[], tuple[int, Callable[[str], tuple[str, ...]]]],
         titles: Callable[[], Sequence[str]] = list,
     ) -> None:
         self.gen = gen
         self.lock = lock
         self.current = current
-        self.source_table = source_table
+        self.sources_of = sources_of
         self.titles = titles
 
     def run(self) -> None:
@@ -70,9 +71,7 @@ class WarmUp:
         try:
             private = Engine(own)
             self._adopt_doc_ids(private)
-            with self.lock:
-                if self.current() is gen:
-                    self.source_table()
+            self._build_source_table()
             if not loaded:
                 self._load_lexicon()
             self._prime_common_terms(private)
@@ -87,6 +86,24 @@ class WarmUp:
             shared = self.gen.engine()
             if self.current() is self.gen and shared.segment_ids() == private.segment_ids():
                 shared.adopt_ids(ids)
+
+    def _build_source_table(self) -> None:
+        """The facet counts' table (per docnum, the dumps of its paper), built outside the
+        lock from the id list and the rows, which are replaced, never changed, when the
+        index changes; a million lookups under the lock would hold up the searches typed
+        meanwhile."""
+        with self.lock:
+            if self.current() is not self.gen:
+                return
+            engine = self.gen.engine()
+            if not engine.ids_loaded or self.gen.has_source_table():
+                return
+            catalog_generation, sources_of = self.sources_of()
+            ids = engine.doc_ids()
+        table = [sources_of(pid) for pid in ids]
+        with self.lock:
+            if self.current() is self.gen:
+                self.gen.adopt_source_table(catalog_generation, table)
 
     def _load_lexicon(self) -> None:
         """Read the `words` vocabulary through a searcher of its own that it keeps."""

@@ -135,3 +135,23 @@ def test_searches_do_not_wait_while_every_row_loads(
     searcher.join(30)
     assert finished_first, "the search waited for the rows to load"
     assert answers[0] > 0 and sample_library._rows is not None
+
+
+def test_the_warm_up_builds_the_facet_table_and_counts_stay_the_same(sample_dir: Path) -> None:
+    """The warm-up builds the facet counts' table outside the library lock; the counts are
+    those of a table built on demand (another library on the same index)."""
+    index = sample_dir.parent / "index"
+    lib = Library([sample_dir], index)
+    other = Library([sample_dir], index)
+    try:
+        lib.sync()
+        queries = ("model", "diffusion", "language models", "")
+        expected = {q: other.facets(q) for q in queries}
+        lib.search("model")
+        assert lib._gen is not None and not lib._gen.has_source_table()
+        lib.warm()
+        assert lib._gen.has_source_table()
+        assert {q: lib.facets(q) for q in queries} == expected
+    finally:
+        other.close()
+        lib.close()
