@@ -173,10 +173,18 @@ class CatalogView:
         cached = self._news
         if cached is not None and cached[0] == archive_papers:
             return cached[1]
-        sources = news_sources(source_infos(self.catalog), archive_papers)
-        ids = inbox_order(sources, self.catalog.ids_by_file([s.path for s in sources]))
-        self._news = (archive_papers, ids)
+        ids = self.read_news_ids(archive_papers)
+        self.install_news(archive_papers, ids)
         return ids
+
+    def read_news_ids(self, archive_papers: int) -> list[str]:
+        """`news_ids` read from the catalog, not kept (a read of every news paper's id: the
+        library runs it outside its lock)."""
+        sources = news_sources(source_infos(self.catalog), archive_papers)
+        return inbox_order(sources, self.catalog.ids_by_file([s.path for s in sources]))
+
+    def install_news(self, archive_papers: int, ids: list[str]) -> None:
+        self._news = (archive_papers, ids)
 
     def news_loaded(self, archive_papers: int) -> bool:
         return self._news is not None and self._news[0] == archive_papers

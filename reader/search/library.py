@@ -332,10 +332,20 @@ class Library:
     def news_ids(self, archive_papers: int = ARCHIVE_PAPERS) -> list[str]:
         """Every paper of the news dumps once, in inbox order (newest dump first, page order).
 
-        Cached per index generation and threshold."""
+        Cached per index generation and threshold. The first read (every news paper's id:
+        seconds at a million papers) runs outside the library lock, as `_ensure_rows` does,
+        so searches meanwhile do not wait for it."""
         with self._lock:
             view = self._fresh(index=False)
-            return [] if view is None else view.news_ids(archive_papers)
+            if view is None:
+                return []
+            if view.news_loaded(archive_papers):
+                return view.news_ids(archive_papers)
+        ids = view.read_news_ids(archive_papers)
+        with self._lock:
+            if self._index.view is view:
+                view.install_news(archive_papers, ids)
+        return ids
 
     def inbox_head(
         self, limit: int, seen: AbstractSet[str], archive_papers: int = ARCHIVE_PAPERS
