@@ -25,17 +25,21 @@ def count_matches(
     allowed: set[str] | None,
     rows: Mapping[str, PaperRow],
     source_table: Callable[[], list[tuple[str, ...]]],
-) -> Counter[str]:
-    """Per-dump counts of the papers `q` matches (within `allowed`): straight from the
-    matching docnums on the fast path, else from the matching ids and their rows."""
+) -> Callable[[], Counter[str]]:
+    """The per-dump counts of the papers `q` matches (within `allowed`), in two steps: this
+    call finds the matches (under the library lock: it reads the index), the function it
+    returns counts them (outside the lock: at a million papers the counting takes a good
+    part of a second, which searches typed meanwhile would otherwise wait for). Straight
+    from the matching docnums on the fast path, else from the matching ids and their rows."""
 
-    def fast() -> Counter[str]:
+    def fast() -> Callable[[], Counter[str]]:
         engine = gen.engine()
-        docs: Iterable[int] = engine.evaluate(q).keys()
+        docs: list[int] = list(engine.evaluate(q))
         if allowed is not None:
             ids = engine.doc_ids()
             docs = [d for d in docs if ids[d] in allowed]
-        return Counter(chain.from_iterable(map(source_table().__getitem__, docs)))
+        table = source_table()
+        return lambda: Counter(chain.from_iterable(map(table.__getitem__, docs)))
 
     found = attempt("facet counts (fast engine)", fast)
     if found is not None:
@@ -43,4 +47,4 @@ def count_matches(
     matched: Iterable[str] = gen.matching_ids(q, None)  # unscored, unsorted
     if allowed is not None:
         matched = [i for i in matched if i in allowed]
-    return count_rows(rows, matched)
+    return lambda: count_rows(rows, matched)

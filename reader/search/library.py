@@ -281,7 +281,8 @@ class Library:
         try:
             self._ensure_rows()  # counting reads every row: load them without the lock
             with self._lock:
-                return querying.facet_counts(self._index, query, filters)
+                finish = querying.facet_counts(self._index, query, filters)
+            return finish()  # the counting itself, outside the lock
         except damage_errors() as exc:  # an index that cannot be read
             degraded("facet counts", f"none while the index cannot be read ({exc})")
             return {}

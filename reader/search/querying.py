@@ -7,10 +7,16 @@ lock and let the index's read errors through: `Library` turns them into notes an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reader.search.facets import count_matches, count_rows
 from reader.search.open_index import OpenIndex
 from reader.search.sync_plan import source_infos
 from reader.search.types import Filters, SearchResult, Sort
+
+if TYPE_CHECKING:
+    from collections import Counter
+    from collections.abc import Callable
 
 
 def _everything(query: str) -> bool:
@@ -102,31 +108,40 @@ def matches(index: OpenIndex, query: str, filters: Filters) -> list[str]:
     return list(gen.matching_ids(parsed.query, docmask))
 
 
-def facet_counts(index: OpenIndex, query: str, filters: Filters) -> dict[str, int]:
+def facet_counts(index: OpenIndex, query: str, filters: Filters) -> Callable[[], dict[str, int]]:
     """Per-dump match counts for `query` within `filters`, ignoring their dump filter;
-    every dump of the catalog is a key (0 when nothing matches in it)."""
+    every dump of the catalog is a key (0 when nothing matches in it). Called under the
+    library lock, which the index reads need; the function it returns does the counting
+    and may run after the lock is released (`facets.count_matches`)."""
     view = index.fresh(index=False)
     if view is None:
-        return {}
+        return dict
     base = filters._replace(sources=frozenset())
     allowed = view.allowed_ids(base) if base.active else None
     rows = view.all_rows()
+    count: Callable[[], Counter[str]]
     if not _everything(query):
         from reader.search.query import parse
 
         gen = index.whoosh()
         if gen is None:  # Whoosh cannot be read: no counts
-            return {}
+            return dict
         parsed = parse(query, gen.parser, gen.query_reader())
-        found = count_matches(gen, parsed.query, allowed, rows, lambda: view.source_table(gen))
+        count = count_matches(gen, parsed.query, allowed, rows, lambda: view.source_table(gen))
     elif allowed is None:
-        found = view.all_facets()
+        everything = view.all_facets()
+        count = lambda: everything  # noqa: E731 - counted already
     else:
-        found = count_rows(rows, allowed)
-    counts = {info.name: 0 for info in source_infos(view.catalog)}
-    for name, count in found.items():
-        counts[name] = counts.get(name, 0) + count
-    return counts
+        count = lambda: count_rows(rows, allowed)  # noqa: E731
+    names = [info.name for info in source_infos(view.catalog)]
+
+    def finish() -> dict[str, int]:
+        counts = dict.fromkeys(names, 0)
+        for name, n in count().items():
+            counts[name] = counts.get(name, 0) + n
+        return counts
+
+    return finish
 
 
 def failed(query: str, exc: BaseException) -> SearchResult:
