@@ -12,6 +12,7 @@ no pair, are read for the remaining candidates only.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from functools import partial
 from itertools import pairwise, repeat
 from operator import add, and_, eq, mul, sub
@@ -161,6 +162,22 @@ class PhraseMatcher:
                 out.append((leaf, base, [d - base for d in docs[lo:hi]]))
         return out
 
+    def _values_at(
+        self, field: str, text: str, leaf: int, local: list[int]
+    ) -> Iterator[bytes] | None:
+        """Per candidate of a segment (`local`: its docnums within it, sorted), the encoded
+        positions of a term (b"" where the candidate does not hold it); None when the
+        segment does not hold the term at all."""
+        found = self.engine.placed(field, text).get(leaf)
+        if found is None:
+            return None
+        ids, values = found
+        found_at = list(map(partial(bisect.bisect_left, ids), local))
+        held = list(map(eq, map(ids.__getitem__, found_at), local))  # the term is there
+        # A candidate without the term reads the last value (the sentinel's b"": nowhere).
+        where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
+        return map(values.__getitem__, where)
+
     def _near_in(self, field: str, words: list[str], slop: int, candidates: set[int]) -> set[int]:
         """The candidates where each word follows the span of the previous ones within
         `slop` positions (1 to `slop` after its end), in order: Whoosh's sloppy phrase
@@ -172,15 +189,11 @@ class PhraseMatcher:
         for leaf, base, local in self._leaf_candidates(candidates):
             spans: list[set[tuple[int, int]]] | None = None
             for word in words:
-                found = self.engine.placed(field, word).get(leaf)
-                if found is None:
+                values = self._values_at(field, word, leaf, local)
+                if values is None:
                     spans = None
                     break
-                ids, values = found
-                found_at = list(map(partial(bisect.bisect_left, ids), local))
-                held = list(map(eq, map(ids.__getitem__, found_at), local))
-                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
-                places = map(decode.__getitem__, map(values.__getitem__, where))
+                places = map(decode.__getitem__, values)
                 if spans is None:
                     spans = [{(p, p) for p in at} for at in places]
                 else:
@@ -209,16 +222,11 @@ class PhraseMatcher:
             # back by its offset, intersected (decoded sets are shared: values repeat a lot).
             begins: Any = None
             for offset, part_field, text in parts:
-                found = self.engine.placed(part_field, text).get(leaf)
-                if found is None:
+                values = self._values_at(part_field, text, leaf, local)
+                if values is None:
                     begins = None
                     break
-                ids, values = found
-                found_at = list(map(partial(bisect.bisect_left, ids), local))
-                held = list(map(eq, map(ids.__getitem__, found_at), local))  # the term is there
-                # A document without the term reads the last value (b"": nowhere).
-                where = map(add, map(mul, found_at, held), map(sub, held, repeat(1)))
-                moved = map(starts(offset).__getitem__, map(values.__getitem__, where))
+                moved = map(starts(offset).__getitem__, values)
                 begins = list(moved) if begins is None else list(map(and_, begins, moved))
             if begins is not None:
                 kept.update(d + base for d, s in zip(local, begins, strict=True) if s)
