@@ -11,6 +11,7 @@ import pytest
 
 import reader.search.merging as merging
 from reader.search import Library
+from tests.core.test_rankings import assert_same_ranking
 
 
 def _dump(path: Path, start: int, count: int) -> None:
@@ -53,5 +54,8 @@ def test_a_sync_merges_only_the_small_segments(
         assert seen == [[5, 40], [5, 5, 40], [5, 5, 5, 40], [20, 40], [5, 20, 40]]
         for n in (0, 39, 42, 100, 124):
             assert lib.search(f"k{n:03d}", limit=None).total == (n < 40 or n >= 100)
+        # The merged segment scores as Whoosh scores it (lengths and weights carried over).
+        for query in ("sparse kernels", "k101 OR k000 OR paper", '"sparse kernels"', "text"):
+            assert assert_same_ranking(lib, query), query
     finally:
         lib.close()
