@@ -195,7 +195,7 @@ class Engine:
             if narrowed is not None and narrowed is not within:
                 # A phrase with pairs: matched on their candidates first, then only the
                 # documents it matches are scored.
-                matched = self._matching(q.b, narrowed) if narrowed else set()
+                matched = self.phrases.matching(q.b, narrowed, paired=True) if narrowed else set()
                 result = self.scores(q.a, matched) if matched else {}
             else:
                 result = self.scores(q.a, within)

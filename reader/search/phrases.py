@@ -88,14 +88,18 @@ class PhraseMatcher:
             raise Unsupported("phrase on a field without positions")
         return found.field, list(found.placed)
 
-    def matching(self, q: Any, candidates: set[int]) -> set[int]:
-        """The candidates the phrase `q` matches (a sloppy `Phrase`, an exact one, a chain)."""
+    def matching(self, q: Any, candidates: set[int], paired: bool = False) -> set[int]:
+        """The candidates the phrase `q` matches (a sloppy `Phrase`, an exact one, a chain).
+        `paired`: the candidates are `pair_candidates`' answer, so each holds the pairs."""
         if isinstance(q, wq.Phrase) and q.slop > 1:
             return self._near_in(q.fieldname, [str(w) for w in q.words], q.slop, candidates)
         field, placed = self.places(q)
-        candidates, exact = self._paired(field, placed, candidates)
-        if exact or not candidates:
-            return candidates
+        if not paired:
+            found = self._pair_filter(field, placed, candidates)
+            paired = found is not None
+            candidates = candidates if found is None else found
+        if not candidates or (paired and [i for i, _ in placed] == [0, 1]):
+            return candidates  # two neighbouring words: their pair decides
         return self._placed_in(field, placed, candidates)
 
     def pair_candidates(self, q: Any, within: set[int] | None) -> set[int] | None:
@@ -107,19 +111,8 @@ class PhraseMatcher:
             isinstance(q, wq.Phrase) and q.slop != 1
         ):
             return within  # a sloppy phrase's words need not be neighbours
-        field, placed = self.places(q)
-        pairs_field = self._pairs_field(field)
-        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
-        if pairs_field is None or not neighbours:
-            return within
-        searcher = self.engine.searcher
-        neighbours.sort(key=lambda ab: searcher.doc_frequency(pairs_field, pair(*ab)))
-        candidates = within
-        for first, second in neighbours:
-            candidates = set(self.engine.term_scores(pairs_field, pair(first, second), candidates))
-            if not candidates:
-                break
-        return candidates
+        found = self._pair_filter(*self.places(q), within)
+        return within if found is None else found
 
     # -- the steps ---------------------------------------------------------------------
     def _has_positions(self, field: str) -> bool:
@@ -134,21 +127,23 @@ class PhraseMatcher:
             return None
         return pairs_field
 
-    def _paired(
-        self, field: str, placed: list[tuple[int, str]], candidates: set[int]
-    ) -> tuple[set[int], bool]:
-        """The candidates holding each pair of the phrase's neighbouring words, and whether
-        that alone decides (a two-word phrase)."""
+    def _pair_filter(
+        self, field: str, placed: list[tuple[int, str]], within: set[int] | None
+    ) -> set[int] | None:
+        """The documents (among `within` if given) holding each pair of the phrase's
+        neighbouring words, the rarest pair read first; None when it has no pairs."""
         pairs_field = self._pairs_field(field)
-        if pairs_field is None:
-            return candidates, False
         neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
+        if pairs_field is None or not neighbours:
+            return None
+        searcher = self.engine.searcher
+        neighbours.sort(key=lambda ab: searcher.doc_frequency(pairs_field, pair(*ab)))
+        candidates = within
         for first, second in neighbours:
+            candidates = set(self.engine.term_scores(pairs_field, pair(first, second), candidates))
             if not candidates:
                 break
-            found = self.engine.term_scores(pairs_field, pair(first, second), candidates)
-            candidates = set(found)
-        return candidates, len(placed) == 2 and len(neighbours) == 1
+        return candidates
 
     def _leaf_candidates(self, candidates: set[int]) -> list[tuple[int, int, list[int]]]:
         """Per segment holding candidates: (leaf number, its first docnum, the candidates'
