@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -267,11 +268,15 @@ class Library:
                 if current is not None and current.generation == view.generation:
                     current.install_rows(rows)
 
-    def _titles(self) -> list[str]:
-        """Every paper's title, from the rows `_ensure_rows` loaded (none if it has not)."""
+    def _titles(self, limit: int) -> list[str]:
+        """At most `limit` papers' titles, every n-th of the rows `_ensure_rows` loaded (none
+        if it has not)."""
         with self._lock:
             rows = self._rows
-        return [] if rows is None else [row.title for row in rows.values()]
+        if rows is None:
+            return []
+        step = max(1, len(rows) // limit)
+        return [row.title for row in islice(rows.values(), 0, None, step)][:limit]
 
     # -- counts and suggestions ----------------------------------------------------------
     def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from reader.search.analysis import stemming_analyzer
@@ -28,14 +28,14 @@ PRIME_POSTINGS = 400_000
 SAMPLE_TITLES = 2_000
 
 
-def common_stems(titles: Sequence[str], count: int) -> list[str]:
-    """The `count` stems found in the most of `titles` (every n-th title of a large list
-    is read, at most `SAMPLE_TITLES`): the words queries use most and the commonest in the
-    index (whose postings cost the most to score)."""
-    step = max(1, len(titles) // SAMPLE_TITLES)
+def common_stems(titles: Iterable[str], count: int) -> list[str]:
+    """The `count` stems found in the most of `titles` (a sample, at most `SAMPLE_TITLES`):
+    the words queries use most and the commonest in the index (whose postings cost the
+    most to score)."""
+    analyze = stemming_analyzer()
     seen: Counter[str] = Counter()
-    for title in titles[::step]:
-        seen.update({token.text for token in stemming_analyzer()(title)})
+    for title in titles:
+        seen.update({token.text for token in analyze(title)})
     return [stem for stem, _n in seen.most_common(count)]
 
 
@@ -43,7 +43,8 @@ class WarmUp:
     """Warms `gen` while `current()` still returns it, taking `lock` only to hand results
     over. `sources_of()` (called under the lock) gives the catalog generation and the
     `id -> dumps` lookup the facet counts' table is built from (outside the lock);
-    `titles()` gives the papers' titles (the common words are read from a sample)."""
+    `titles(n)` gives a sample of at most n of the papers' titles (the common words are
+    read from it)."""
 
     def __init__(
         self,
@@ -51,7 +52,7 @@ class WarmUp:
         lock: threading.RLock,
         current: Callable[[], Generation | None],
         sources_of: Callable[[], tuple[int, Callable[[str], tuple[str, ...]]]],
-        titles: Callable[[], Sequence[str]] = list,
+        titles: Callable[[int], Iterable[str]] = lambda _n: (),
     ) -> None:
         self.gen = gen
         self.lock = lock
@@ -135,7 +136,7 @@ class WarmUp:
         if private.segment_ids() != segments:
             return  # a sync committed meanwhile: the next warm() primes the new index
         own: Any = private.searcher
-        top = common_stems(self.titles(), PRIME_TERMS)
+        top = common_stems(self.titles(SAMPLE_TITLES), PRIME_TERMS)
         common = sorted(
             (
                 (own.doc_frequency(field, text), field, text)
