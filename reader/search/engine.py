@@ -27,6 +27,7 @@ from typing import Any
 from whoosh import query as wq
 
 from reader.search.compat import Unsupported
+from reader.search.impact import ImpactRanker
 from reader.search.phrases import PhraseMatcher
 from reader.search.postings import SENTINEL, deleted_docs, read_all, read_placed
 
@@ -73,6 +74,7 @@ class Engine:
         self._scored_size = 0
         self._ids: list[str] | None = None
         self.phrases = PhraseMatcher(self)
+        self.impacts = ImpactRanker(self)
 
     def segment_ids(self) -> list[str]:
         """The segments this engine reads, in order (two engines agree on docnums iff equal)."""
@@ -112,6 +114,23 @@ class Engine:
             self._norms[key] = [K1 * (1 - B + B * table[b] / avg) for b in range(256)]
             self._lengths[key] = raw
         return self._lengths[key], self._norms[key]
+
+    def lengths_of(self, leaf: int, field: str) -> bytes:
+        """A segment's length byte per document of one field (zeros where it has none)."""
+        raw, _ = self._norm(leaf, field)
+        return raw[: self.leaves[leaf][0].doc_count_all()]
+
+    def deleted_in(self, leaf: int) -> frozenset[int]:
+        """The deleted documents of a segment (its own docnums)."""
+        return self._deleted[leaf]
+
+    def factors(self, leaf: int, field: str) -> dict[tuple[float, int], float]:
+        """(weight, length byte) -> the term factor `_term` multiplies by the idf."""
+        return self._table(leaf, field)[1]
+
+    def estimate(self, q: Any) -> int:
+        """An upper bound on a clause's matches (the order `_and` evaluates clauses in)."""
+        return self._estimate(q)
 
     def _matchers(self, field: str, text: str) -> Iterator[tuple[int, Any]]:
         """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
@@ -386,7 +405,24 @@ class Engine:
     def top(
         self, q: Any, limit: int | None, allowed: set[int] | None = None
     ) -> tuple[list[int], int, dict[int, float]]:
-        """(docnums of the best `limit` matches, best first, total matches)."""
+        """(docnums of the best `limit` matches, best first, total matches). A query of
+        words is answered from the terms' impacts (`reader.search.impact`) when it has many
+        postings: the same answer without scoring them all."""
+        found = self.impacts.top(q, limit, allowed)
+        if found is not None:
+            return found
+        return self.top_scored(q, limit, allowed)
+
+    def matching(self, q: Any) -> Iterable[int]:
+        """Every docnum `q` matches, in no set order (from the terms' impacts, without
+        scoring, for a query of common words)."""
+        found = self.impacts.matching(q)
+        return self.evaluate(q).keys() if found is None else found
+
+    def top_scored(
+        self, q: Any, limit: int | None, allowed: set[int] | None = None
+    ) -> tuple[list[int], int, dict[int, float]]:
+        """`top` from every match's score (the plain path)."""
         scores = self.evaluate(q)
         if allowed is not None:
             scores = {d: s for d, s in scores.items() if d in allowed}

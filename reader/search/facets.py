@@ -34,7 +34,7 @@ def count_matches(
 
     def fast() -> Callable[[], Counter[str]]:
         engine = gen.engine()
-        docs: list[int] = list(engine.evaluate(q))
+        docs: list[int] = list(engine.matching(q))
         if allowed is not None:
             ids = engine.doc_ids()
             docs = [d for d in docs if ids[d] in allowed]

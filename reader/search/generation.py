@@ -147,7 +147,7 @@ class Generation:
 
         def quick() -> list[str]:
             engine = self.engine()
-            docs: Iterable[int] = engine.evaluate(q).keys()
+            docs: Iterable[int] = engine.matching(q)
             if docmask is not None:
                 docs = [d for d in docs if d in docmask]
             return list(map(engine.doc_ids().__getitem__, docs))

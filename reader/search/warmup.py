@@ -150,6 +150,24 @@ class WarmUp:
             if df <= budget:
                 word = text if isinstance(text, str) else text.decode("utf-8")
                 budget -= private.prime(field, word)
+        self._prime_impacts(private, [(field, text) for _df, field, text in common])
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
                 shared.adopt_scores(private)
+                shared.impacts.adopt(private.impacts)
+
+    @staticmethod
+    def _prime_impacts(private: Engine, terms: list[tuple[str, Any]]) -> None:
+        """Build the impacts of the common terms (commonest first) while they fit in half
+        the impact cache: a query of common words then ranks without reading a posting."""
+        from reader.search.impact import CACHE_BYTES
+
+        ranker = private.impacts
+        budget = CACHE_BYTES // 2
+        for field, text in terms:
+            word = text if isinstance(text, str) else text.decode("utf-8")
+            cost = ranker.estimated_size(field, word)
+            if cost > budget:
+                continue
+            budget -= cost
+            ranker.impact(field, word)

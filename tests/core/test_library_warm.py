@@ -68,6 +68,7 @@ def test_warm_scores_the_most_common_terms_and_answers_stay_the_same(
     sample_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import reader.search.engine as engine
+    import reader.search.impact as impact
 
     queries = ("model", "language models", "diffusion model", '"large language models"')
     before = [sample_library.search(q) for q in queries]
@@ -77,6 +78,8 @@ def test_warm_scores_the_most_common_terms_and_answers_stay_the_same(
     sample_library.warm()
     primed = sample_library._engine()._scored
     assert any(key[2] == "model" for key in primed)  # the commonest abstract word
+    assert sample_library._engine().impacts.has("abstract", "model")  # ranked by impacts:
+    monkeypatch.setattr(impact, "MIN_POSTINGS", 0)  # the same answers, to the bit
     after = [sample_library.search(q) for q in queries]
     assert [(r.ids, r.total, r.scores) for r in before] == [
         (r.ids, r.total, r.scores) for r in after

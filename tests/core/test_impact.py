@@ -1,0 +1,127 @@
+"""The impact-ordered top k (`reader.search.impact`) answers exactly as the plain evaluator:
+the same documents in the same order, the same scores to the bit and the same total, for
+generated queries and limits, with and without a filter, on one segment and on several
+with deletions, from cold and from kept impacts."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import reader.search.impact as impact
+from reader.search import Library
+from reader.search.engine import Engine, Unsupported
+from reader.search.impact import ImpactRanker
+from reader.search.query import parse
+from tests.core.test_rankings import _texts, _words, one_segment, queries, synced
+
+__all__ = ["one_segment", "synced"]  # the fixtures, shared with test_rankings
+
+#: Queries of the shapes the ranker takes, and some it leaves to the plain path.
+FIXED = [
+    "diffusion", "language models", "large model training", "title:diffusion",
+    "abstract:model", "diffusion NOT image", "neural NOT network NOT graph", "model",
+    "(vision OR image) transformer", "neural OR graph", '"language models"', "gen*",
+]  # fmt: skip
+TAKEN = ["diffusion", "language models", "title:diffusion", "diffusion NOT image", "model"]
+
+
+@pytest.fixture(autouse=True)
+def every_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rank every query of a known shape by impacts, however few its postings."""
+    monkeypatch.setattr(impact, "MIN_POSTINGS", 0)
+
+
+def _parsed(lib: Library, text: str) -> object:
+    return parse(text, lib._parser, lib._query_reader()).query
+
+
+def _check(
+    lib: Library, ranker: ImpactRanker, text: str, limit: int, allowed: set[int] | None
+) -> bool:
+    """The ranker's answer equals the plain path's; False if the ranker declines."""
+    with lib._lock:
+        engine: Engine = lib._engine()
+        q = _parsed(lib, text)
+        found = ranker.top(q, limit, allowed)
+        if found is None:
+            return False
+        try:
+            plain = engine.top_scored(q, limit, allowed)
+        except Unsupported:
+            return False
+    assert found == plain, (text, limit)
+    matched = ranker.matching(q)
+    assert matched is not None and set(matched) == set(engine.evaluate(q)), text
+    return True
+
+
+@pytest.mark.parametrize("state", ["one_segment", "synced"])
+def test_fixed_queries_rank_as_the_plain_path(state: str, request: pytest.FixtureRequest) -> None:
+    lib = request.getfixturevalue(state)
+    with lib._lock:
+        engine = lib._engine()
+        count = engine.searcher.doc_count_all()
+    taken = set()
+    ranker = ImpactRanker(engine)
+    for _ in ("cold", "kept"):  # impacts built for the query, then kept from before
+        for text in FIXED:
+            for limit in (1, 5, 20, 1000):
+                if _check(lib, ranker, text, limit, None):
+                    taken.add(text)
+            mask = set(random.Random(text).sample(range(count), count // 3))
+            _check(lib, ranker, text, 20, mask)
+    assert taken >= set(TAKEN)
+
+
+@pytest.mark.parametrize("state", ["one_segment", "synced"])
+def test_generated_queries_rank_as_the_plain_path(
+    state: str, request: pytest.FixtureRequest
+) -> None:
+    lib = request.getfixturevalue(state)
+    words, texts = _words(lib), _texts(lib)
+    with lib._lock:
+        engine = lib._engine()
+        count = engine.searcher.doc_count_all()
+    answered: list[bool] = []
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        queries(words, texts),
+        st.integers(1, 60),
+        st.one_of(st.none(), st.sets(st.integers(0, count - 1), max_size=count)),
+        st.booleans(),
+    )
+    def check(text: str, limit: int, allowed: set[int] | None, cold: bool) -> None:
+        ranker = ImpactRanker(engine) if cold else engine.impacts
+        answered.append(_check(lib, ranker, text, limit, allowed))
+
+    check()
+    assert sum(answered) >= 0.2 * len(answered)  # plain words and fields are common
+
+
+def test_a_term_with_too_many_weights_goes_the_plain_way(
+    one_segment: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(impact, "MAX_WEIGHTS", 1)
+    with one_segment._lock:
+        engine = one_segment._engine()
+        q = _parsed(one_segment, "model")
+        assert ImpactRanker(engine).top(q, 20) is None
+        assert engine.top(q, 20) == engine.top_scored(q, 20)
+
+
+def test_a_search_for_a_common_word_uses_impacts(one_segment: Library) -> None:
+    """Through the library: the same page of results, and the ranker kept the terms."""
+    with one_segment._lock:
+        engine = one_segment._engine()
+        engine.impacts = ImpactRanker(engine)
+    result = one_segment.search("language models", limit=20)
+    with one_segment._lock:
+        assert engine.impacts.has("title", "model") and engine.impacts.has("abstract", "languag")
+        plain = engine.top_scored(_parsed(one_segment, "language models"), 20)
+    assert result.total == plain[1]
+    assert result.ids == one_segment._gen.paper_ids(plain[0])
