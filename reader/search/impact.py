@@ -4,9 +4,9 @@ A term's BM25F score in a document depends only on the term's weight there (its 
 and the document's length byte, so a term's postings fall into a few hundred groups of
 equal score. `TermImpact` keeps, per term, those groups best first (sorted access), a byte
 per document naming the weight there (random access: a document's score in the term is two
-list lookups) and the documents holding it as an integer with a byte per document (so the
-exact number of matches of a whole query is a few big-integer ANDs and ORs and one
-`bit_count`, without a set of a million numbers).
+list lookups). The same bytes, read as one big integer, give the exact number of matches
+of a whole query in a few ANDs and ORs and one `bit_count`, without a set of a million
+numbers.
 
 `ImpactRanker.top` answers a query of the shape a search box gives (a term, an OR of at most
 two terms, or an AND of such clauses with NOT clauses of the same kind: `diffusion`,
@@ -34,8 +34,8 @@ from whoosh import query as wq
 if TYPE_CHECKING:
     from reader.search.engine import Engine
 
-#: Memory kept for term impacts, in bytes (about two bytes per document and four per
-#: posting each): the common words of a million papers take a few megabytes each.
+#: Memory kept for term impacts, in bytes (a byte per document and four per posting
+#: each): the common words of a million papers take a few megabytes each.
 CACHE_BYTES = 96 * 1024 * 1024
 #: The most terms an OR clause may have (two add the same in any order) and in all.
 MAX_OR = 2
@@ -49,14 +49,14 @@ MAX_WEIGHTS = 255
 MIN_POSTINGS = 50_000
 #: A margin on the stopping bound, for sums added in another order than the bound's.
 _MARGIN = 1e-9
-#: 0 for an absent term, 1 for a present one, per byte of a `weights_at` array.
+#: 0 for an absent term, 1 for a present one, per byte of `TermImpact.at`.
 _PRESENCE = bytes([0] + [1] * 255)
 
 
 class TermImpact:
     """One term of one field on one engine: its postings grouped by score, best first."""
 
-    __slots__ = ("at", "groups", "present", "scores", "size")
+    __slots__ = ("at", "groups", "scores", "size")
 
     def __init__(
         self,
@@ -70,9 +70,12 @@ class TermImpact:
         self.scores = scores
         #: (score, docnums ascending), best score first.
         self.groups = groups
-        #: A byte per docnum, 1 where the term is (an int, for whole-query counting).
-        self.present = int.from_bytes(at.translate(_PRESENCE), "little")
-        self.size = 2 * len(at) + 4 * sum(len(docs) for _, docs in groups)
+        self.size = len(at) + 4 * sum(len(docs) for _, docs in groups)
+
+    def present(self) -> int:
+        """A byte per docnum, 1 where the term is, as one integer (for whole-query counts;
+        made when asked: a millisecond at a million papers, and no memory kept)."""
+        return int.from_bytes(self.at.translate(_PRESENCE), "little")
 
 
 class _TooManyWeights(Exception):
@@ -154,7 +157,7 @@ class ImpactRanker:
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""
         searcher = self.engine.searcher
-        return 2 * searcher.doc_count_all() + 4 * searcher.doc_frequency(field, text)
+        return searcher.doc_count_all() + 4 * searcher.doc_frequency(field, text)
 
     def adopt(self, other: ImpactRanker) -> None:
         """Take the impacts another ranker built on an engine of the same segments."""
@@ -264,12 +267,12 @@ def _matched(terms: list[list[_Term]], excluded: list[list[_Term]]) -> int:
     for clause in terms:
         either = 0
         for impact, _ in clause:
-            either |= impact.present
+            either |= impact.present()
         matched = either if matched is None else matched & either
     assert matched is not None
     for clause in excluded:
         for impact, _ in clause:
-            matched &= ~impact.present
+            matched &= ~impact.present()
     return matched
 
 
