@@ -313,6 +313,28 @@ class Catalog:
             marks = ",".join("?" * len(chunk))
             yield from (_paper_row(r) for r in conn.execute(f"{cols} WHERE id IN ({marks})", chunk))
 
+    def sort_columns(self) -> Iterator[tuple[str, str | None, int | None, str | None, str | None]]:
+        """Every paper's id, date key, upvotes, dumps and categories (the lists as stored:
+        see `names_of`), in the order `paper_rows()` reads them (`RowTable`'s columns)."""
+        yield from self.connect().execute(
+            "SELECT id, date_key, upvotes, sources, categories FROM papers"
+        )
+
+    def ids_by_title(self) -> Iterator[tuple[str, str | None]]:
+        """Every paper's id and title key, in title key order (SQLite's BINARY order of
+        UTF-8 text is the order of the code points, as Python sorts strings)."""
+        yield from self.connect().execute("SELECT id, title_key FROM papers ORDER BY title_key")
+
+    def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The titles of `ids` (those in the catalog), by id."""
+        conn = self.connect()
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out.update(conn.execute(f"SELECT id, title FROM papers WHERE id IN ({marks})", chunk))
+        return out
+
     def id_for_arxiv(self, arxiv_id: str) -> str | None:
         row = (
             self.connect()
@@ -324,11 +346,11 @@ class Catalog:
 
 def _paper_row(r: tuple[Any, ...]) -> PaperRow:
     return PaperRow(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _names(r[9]), _names(r[10])
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], names_of(r[9]), names_of(r[10])
     )
 
 
-def _names(text: str | None) -> tuple[str, ...]:
+def names_of(text: str | None) -> tuple[str, ...]:
     """A list of names as `put_paper` stores it (`json.dumps`: ASCII, `", "` between items),
     split without the JSON parser when nothing in it is escaped (the common case; the app
     splits every row's lists, and `json.loads` is the slower way)."""

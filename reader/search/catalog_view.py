@@ -1,15 +1,17 @@
 """`CatalogView`: what the library reads from one catalog generation, read once and kept.
 
-The ids in dump order, every paper row, the whole library's per-dump counts and the news
-papers in inbox order are read from SQLite when first needed and kept for the generation
-the view was made for; a new generation (a sync, a rebuild, a reopen) gets a new view, so
-nothing read from an older catalog outlives it. Its methods run under the library's lock,
-except `rows_loaded` (read by the list's drawing without the lock) and `read_rows` (the
-slow read of every row, done outside it); `install_rows` hands that read over.
+The ids in dump order, every paper's sort and filter columns (a `RowTable`), the whole
+library's per-dump counts and the news papers in inbox order are read from SQLite when
+first needed and kept for the generation the view was made for; a new generation (a sync,
+a rebuild, a reopen) gets a new view, so nothing read from an older catalog outlives it.
+Its methods run under the library's lock, except `rows_loaded`, `rows` (the list's drawing
+reads its few rows from SQLite without the lock) and `read_rows` (the slow read of every
+paper's columns into a `RowTable`, done outside it); `install_rows` hands that read over.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
@@ -19,8 +21,8 @@ from reader.ingest.identity import find_arxiv_id
 from reader.ingest.merge import merge_records
 from reader.model import Paper
 from reader.search.catalog import Catalog, PaperRow
-from reader.search.facets import count_rows
 from reader.search.news import inbox_order, news_sources
+from reader.search.row_table import RowTable
 from reader.search.sync_plan import source_infos
 from reader.search.types import Filters, Row, Sort
 
@@ -37,8 +39,11 @@ class CatalogView:
         #: Every paper id in dump order, read when first needed (a read of the whole
         #: catalog: a one-off search or a short list never needs it).
         self._order_ids: list[str] | None = None
-        #: Every paper row by id; set once, never changed (read without the lock).
-        self._rows: dict[str, PaperRow] | None = None
+        #: Every paper's sort and filter columns; set once, never changed (read without
+        #: the lock).
+        self._rows: RowTable | None = None
+        #: The rows' positions (`RowTable.positions`) of `_order_ids`, when first sorted.
+        self._order_where: array[int] | None = None
         self._all_counts: Counter[str] | None = None
         #: The news papers in inbox order, for one archive threshold.
         self._news: tuple[int, list[str]] | None = None
@@ -64,31 +69,33 @@ class CatalogView:
         return self.catalog.paper_count()
 
     @property
-    def rows_loaded(self) -> dict[str, PaperRow] | None:
-        """Every paper row if loaded, else None."""
+    def rows_loaded(self) -> RowTable | None:
+        """Every paper's sort and filter columns if loaded, else None."""
         return self._rows
 
-    def read_rows(self) -> dict[str, PaperRow]:
-        """Every paper row, read from the catalog (the whole table: slow at 100k papers)."""
-        return {row.id: row for row in self.catalog.paper_rows()}
+    def read_rows(self) -> RowTable:
+        """Every paper's sort and filter columns, read from the catalog (the whole table:
+        slow at 100k papers)."""
+        return RowTable.read(self.catalog)
 
-    def install_rows(self, rows: dict[str, PaperRow]) -> None:
+    def install_rows(self, rows: RowTable) -> None:
         """Keep `rows` (from `read_rows` of this generation) unless rows are loaded already."""
         if self._rows is None:
             self._rows = rows
 
-    def all_rows(self) -> dict[str, PaperRow]:
-        """Every paper row, read now if not loaded."""
+    def all_rows(self) -> RowTable:
+        """Every paper's sort and filter columns, read now if not loaded."""
         if self._rows is None:
             self._rows = self.read_rows()
         return self._rows
 
     def rows(self, ids: Sequence[str]) -> list[Row]:
-        """List rows for `ids`, in the same order (ids not in the catalog are skipped)."""
-        if self._rows is None and len(ids) > 2000:  # one table scan beats chunked lookups
-            self.all_rows()
-        if self._rows is not None:
-            found = {i: self._rows[i] for i in ids if i in self._rows}
+        """List rows for `ids`, in the same order (ids not in the catalog are skipped).
+        Read from the catalog alone (the list asks for the few rows it shows), so it may
+        run without the library's lock."""
+        if len(ids) > 2000:  # one table scan beats chunked lookups
+            wanted = set(ids)
+            found = {r.id: r for r in self.catalog.paper_rows() if r.id in wanted}
         else:
             found = {r.id: r for r in self.catalog.paper_rows(list(ids))}
         return [list_row(found[i]) for i in ids if i in found]
@@ -117,38 +124,22 @@ class CatalogView:
         """`ids` in the order `sort` asks for (papers without the sort key last)."""
         if sort is Sort.RELEVANCE:
             return list(ids)
-        rows = self.all_rows()
-        if sort is Sort.TITLE:
-            return sorted(ids, key=lambda i: rows[i].title_key if i in rows else "")
-        if sort is Sort.UPVOTES:
-            voted = [i for i in ids if i in rows and rows[i].upvotes is not None]
-            unvoted = [i for i in ids if not (i in rows and rows[i].upvotes is not None)]
-            return sorted(voted, key=lambda i: -(rows[i].upvotes or 0)) + unvoted
-        dated = [i for i in ids if i in rows and rows[i].date_key]
-        undated = [i for i in ids if not (i in rows and rows[i].date_key)]
-        return sorted(dated, key=lambda i: rows[i].date_key, reverse=True) + undated
+        table = self.all_rows()
+        if ids is not self._order_ids:
+            return table.sorted(ids, sort)
+        if self._order_where is None:  # every paper sorted: their positions, found once
+            self._order_where = array("I", table.positions(ids))
+        return table.sorted(ids, sort, self._order_where)
 
     def allowed_ids(self, f: Filters) -> set[str]:
         """The ids of the papers that pass the filters `f`."""
-        rows = self.all_rows()
-        allowed = set(rows) if f.ids is None else {i for i in f.ids if i in rows}
-        if f.sources:
-            allowed = {i for i in allowed if not f.sources.isdisjoint(rows[i].sources)}
-        if f.date_from or f.date_to:
-            lo, hi = f.date_from or "", (f.date_to or "9999") + "\uffff"
-            allowed = {i for i in allowed if rows[i].date_key and lo <= rows[i].date_key <= hi}
-        if f.min_upvotes is not None:
-            allowed = {i for i in allowed if (rows[i].upvotes or 0) >= f.min_upvotes}
-        if f.category:
-            cat = f.category.casefold()
-            allowed = {i for i in allowed if cat in (c.casefold() for c in rows[i].categories)}
-        return allowed
+        return self.all_rows().allowed_ids(f)
 
     # -- counts ------------------------------------------------------------------------
     def all_facets(self) -> Counter[str]:
         """Per-dump counts of the whole library."""
         if self._all_counts is None:
-            self._all_counts = count_rows(self.all_rows(), self.all_rows())
+            self._all_counts = self.all_rows().count_sources()
         return self._all_counts
 
     def source_table(self, gen: Generation) -> list[tuple[str, ...]]:
@@ -157,14 +148,7 @@ class CatalogView:
 
     def sources_lookup(self) -> Callable[[str], tuple[str, ...]]:
         """A paper id -> the dumps it is in, over the rows (loaded here if they are not)."""
-        rows = self.all_rows()
-        empty: tuple[str, ...] = ()
-
-        def sources(pid: str) -> tuple[str, ...]:
-            row = rows.get(pid)
-            return empty if row is None else row.sources
-
-        return sources
+        return self.all_rows().sources
 
     # -- the inbox ---------------------------------------------------------------------
     def news_ids(self, archive_papers: int) -> list[str]:

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from reader.search.compat import attempt
 
 if TYPE_CHECKING:
-    from reader.search.catalog import PaperRow
     from reader.search.generation import Generation
+    from reader.search.row_table import RowTable
 
 
-def count_rows(rows: Mapping[str, PaperRow], ids: Iterable[str]) -> Counter[str]:
+def count_rows(rows: RowTable, ids: Iterable[str]) -> Counter[str]:
     """Per-dump counts of the papers `ids` (ids without a row are skipped)."""
-    return Counter(chain.from_iterable(rows[p].sources for p in ids if p in rows))
+    return rows.count_sources(ids)
 
 
 def count_matches(
     gen: Generation,
     q: Any,
     allowed: set[str] | None,
-    rows: Mapping[str, PaperRow],
+    rows: RowTable,
     source_table: Callable[[], list[tuple[str, ...]]],
 ) -> Callable[[], Counter[str]]:
     """The per-dump counts of the papers `q` matches (within `allowed`), in two steps: this

@@ -14,16 +14,15 @@ ids, rows, sorting, filters, counts, the inbox) and `reader.search.querying` (qu
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.model import Paper
 from reader.search import querying
-from reader.search.catalog_view import list_row
 from reader.search.news import ARCHIVE_PAPERS, news_sources
 from reader.search.open_index import OpenIndex
 from reader.search.storage import damage_errors, swap_in, sync_lock
@@ -41,11 +40,12 @@ from reader.search.types import (
 )
 
 if TYPE_CHECKING:
-    from reader.search.catalog import Catalog, PaperRow
+    from reader.search.catalog import Catalog
     from reader.search.catalog_view import CatalogView
     from reader.search.engine import Engine
     from reader.search.generation import Generation
     from reader.search.lexicon import Lexicon
+    from reader.search.row_table import RowTable
 
 
 class Library:
@@ -110,8 +110,8 @@ class Library:
         return self._index.gen
 
     @property
-    def _rows(self) -> dict[str, PaperRow] | None:
-        """Every paper row if the current view has loaded them."""
+    def _rows(self) -> RowTable | None:
+        """Every paper's sort and filter columns if the current view has loaded them."""
         view = self._index.view
         return None if view is None else view.rows_loaded
 
@@ -270,13 +270,16 @@ class Library:
 
     def _titles(self, limit: int) -> list[str]:
         """At most `limit` papers' titles, every n-th of the rows `_ensure_rows` loaded (none
-        if it has not)."""
+        if it has not), read from the catalog outside the lock."""
         with self._lock:
-            rows = self._rows
-        if rows is None:
+            view = self._index.view
+            rows = None if view is None else view.rows_loaded
+        if view is None or rows is None:
             return []
         step = max(1, len(rows) // limit)
-        return [row.title for row in islice(rows.values(), 0, None, step)][:limit]
+        sample = rows.ids[::step][:limit]
+        titles = view.catalog.titles_of(sample)
+        return [titles[i] for i in sample if i in titles]
 
     # -- counts and suggestions ----------------------------------------------------------
     def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
@@ -380,11 +383,15 @@ class Library:
 
     def rows(self, ids: Sequence[str]) -> list[Row]:
         """List rows for `ids`, in the same order (ids no longer in the index are skipped)."""
-        loaded = self._rows  # replaced, never changed, when the index changes
-        if loaded is not None:
+        view = self._index.view  # replaced, never changed, when the index changes
+        if view is not None and view.rows_loaded is not None:
             # No lock: the list draws its visible rows on the UI thread and must not wait for
-            # a search in progress, which holds the lock for a frame or more while typing.
-            return [list_row(loaded[i]) for i in ids if i in loaded]
+            # a search in progress, which holds the lock for a frame or more while typing;
+            # the view reads the few rows from SQLite (its own connection per thread).
+            try:
+                return view.rows(ids)
+            except sqlite3.ProgrammingError:
+                pass  # a sync closed the catalog meanwhile: read the current one, below
         with self._lock:
             view = self._fresh(index=False)
             return [] if view is None else view.rows(ids)

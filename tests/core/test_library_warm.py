@@ -116,14 +116,13 @@ def test_searches_do_not_wait_while_every_row_loads(
 
     sample_library._index.view = None  # the catalog's caches (every row) forgotten
     release = threading.Event()
-    original = Catalog.paper_rows
+    original = Catalog.sort_columns
 
-    def slow_rows(self: Catalog, ids: Any = None) -> Any:
-        if ids is None:
-            assert release.wait(30)
-        return original(self, ids)
+    def slow_rows(self: Catalog) -> Any:
+        assert release.wait(30)
+        return original(self)
 
-    monkeypatch.setattr(Catalog, "paper_rows", slow_rows)
+    monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
     loader = threading.Thread(target=sample_library._ensure_rows)
     loader.start()
     answers: list[int] = []
