@@ -316,14 +316,14 @@ class Catalog:
     def sort_columns(self) -> Iterator[tuple[str, str | None, int | None, str | None, str | None]]:
         """Every paper's id, date key, upvotes, dumps and categories (the lists as stored:
         see `names_of`), in the order `paper_rows()` reads them (`RowTable`'s columns)."""
-        yield from self.connect().execute(
+        return self.connect().execute(
             "SELECT id, date_key, upvotes, sources, categories FROM papers"
         )
 
     def ids_by_title(self) -> Iterator[tuple[str, str | None]]:
         """Every paper's id and title key, in title key order (SQLite's BINARY order of
         UTF-8 text is the order of the code points, as Python sorts strings)."""
-        yield from self.connect().execute("SELECT id, title_key FROM papers ORDER BY title_key")
+        return self.connect().execute("SELECT id, title_key FROM papers ORDER BY title_key")
 
     def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The titles of `ids` (those in the catalog), by id."""

@@ -127,12 +127,17 @@ class RowTable:
         dates: _Interned[str] = _Interned()
         sources: _Interned[Names] = _Interned()
         categories: _Interned[Names] = _Interned()
+        # The loop runs per paper: bound methods, and one dict call per interned value.
+        add_id, add_vote = ids.append, votes.append
+        date_no, add_date = dates.number, dates.per_row.append
+        source_no, add_source = sources.number, sources.per_row.append
+        category_no, add_category = categories.number, categories.per_row.append
         for pid, date_key, upvotes, source_list, category_list in catalog.sort_columns():
-            ids.append(pid)
-            dates.add(date_key or "")
-            votes.append(NO_VOTES if upvotes is None else upvotes)
-            sources.add(source_list)
-            categories.add(category_list)
+            add_id(pid)
+            add_date(date_no.setdefault(date_key or "", len(date_no)))
+            add_vote(NO_VOTES if upvotes is None else upvotes)
+            add_source(source_no.setdefault(source_list, len(source_no)))
+            add_category(category_no.setdefault(category_list, len(category_no)))
         return cls(ids, catalog.ids_by_title(), dates, votes, sources, categories)
 
     @classmethod
@@ -153,7 +158,8 @@ class RowTable:
     def _rank_titles(self, title_keys: Iterable[tuple[str, str | None]]) -> array[int]:
         """Per position, the dense rank of its title key (0: none, and ids not in the
         table). `title_keys` come in key order: equal keys are neighbours."""
-        n = len(self._ids)
+        ids, slots, mask = self._ids, self._slots, self._mask
+        n = len(ids)
         rank = array("I", [0]) * (n + 1)
         previous = ""
         current = 0
@@ -164,10 +170,15 @@ class RowTable:
                     raise ValueError("the title keys are not in order")
                 current += 1
                 previous = key
-            p = self.position(pid)
-            if p == n:
+            i = hash(pid) & mask  # `position`, inlined: it runs per paper
+            p = slots[i]
+            while p != _EMPTY and ids[p] != pid:
+                i = (i + 1) & mask
+                p = slots[i]
+            if p == _EMPTY:
                 raise ValueError(f"title key of an unknown paper {pid!r}")
-            rank[p] = current if key else 0
+            if key:
+                rank[p] = current
             seen += 1
         if seen != n:
             raise ValueError("the title keys do not match the ids")
