@@ -8,16 +8,18 @@ list lookups). The same bytes, read as one big integer, give the exact number of
 of a whole query in a few ANDs and ORs and one `bit_count`, without a set of a million
 numbers.
 
-`ImpactRanker.top` answers a query of the shape a search box gives (a term, an OR of at most
-two terms, or an AND of such clauses with NOT clauses of the same kind: `diffusion`,
-`language models`, `title:diffusion`, `diffusion NOT image`) with the threshold algorithm:
-it reads the groups of all the query's terms best first, scores each document it meets
-exactly (by random access to every term), and stops once the k-th best score is above the
-best score a document it has not met could still have (the sum of the next groups'
-scores). The scores are the plain evaluator's to the bit: the same factors, multiplied by
-the same idf and added in the same order (`Engine._and` orders clauses by `_estimate`, and
-the two terms of an OR add commutatively), so the ranking, its ties (the lower docnum
-first) and the total equal `Engine.top`'s on the plain path. Other shapes get None.
+`ImpactRanker.top` answers the queries a search box gives (terms, ORs of at most two,
+ANDs with NOT clauses, phrases as `Require(words, phrase)`: `diffusion`, `language models`,
+`title:diffusion`, `diffusion NOT image`, `"diffusion models"`) with the threshold
+algorithm: it reads the groups of all the query's scored terms best first, scores each
+document it meets exactly (random access to every term, a phrase's matches found once as
+the plain path finds them), and stops once the k-th best score is above the best score a
+document it has not met could still have (the sum of the terms' next groups). The scores
+are the plain evaluator's to the bit: the same factors, multiplied by the same idf and
+added in the same order (`Engine._and` orders clauses by `_estimate`; the two children of
+an OR add the same either way, which is why an OR of more declines), so the ranking, its
+ties (the lower docnum first) and the total equal `Engine.top_scored`'s. Other queries
+(prefixes, fuzzy terms, wider ORs, boosts) get None and take the plain path.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from itertools import compress, repeat
 from operator import add, mul
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh import query as wq
 
@@ -40,6 +43,8 @@ CACHE_BYTES = 96 * 1024 * 1024
 #: The most terms an OR clause may have (two add the same in any order) and in all.
 MAX_OR = 2
 MAX_TERMS = 8
+#: Plans remembered (see `ImpactRanker._plans`).
+MEMO_PLANS = 4
 #: Deeper than this the plain evaluator (which scores everything once) is the better way.
 MAX_LIMIT = 1000
 #: Groups of a term past which the byte per document cannot name its weight.
@@ -127,6 +132,11 @@ class ImpactRanker:
         self._cache: OrderedDict[tuple[str, str], TermImpact] = OrderedDict()
         self._size = 0
         self._lengths: dict[str, bytes] = {}
+        #: The last few queries' plans (the app ranks a query, then counts its matches per
+        #: dump; typing and backspacing repeat queries): a phrase's matches are found once.
+        self._plans: OrderedDict[str, Plan | None] = OrderedDict()
+        #: Documents of the engine's segments, deleted ones included (the docnum range).
+        self.count = int(engine.searcher.doc_count_all())
 
     # -- terms -------------------------------------------------------------------------
     def lengths(self, field: str) -> bytes:
@@ -173,130 +183,217 @@ class ImpactRanker:
         return (field, text) in self._cache
 
     # -- queries -----------------------------------------------------------------------
-    def shape(self, q: Any) -> tuple[list[list[Any]], list[list[Any]]] | None:
-        """(positive clauses in the plain evaluator's order, NOT clauses), each a list of
-        terms, for a query this ranker answers; None for any other query."""
-        engine = self.engine
-        if _plain_clause(q, engine) is not None:
-            return [_plain_clause(q, engine) or []], []
-        if not isinstance(q, wq.And) or _boosted(q):
-            return None
-        positive: list[Any] = []
-        negative: list[list[Any]] = []
-        for child in q.children():
-            if isinstance(child, wq.Not):
-                terms = _plain_clause(child.query, engine)
-                if terms is None or _boosted(child):
-                    return None
-                negative.append(terms)
-            else:
-                if _plain_clause(child, engine) is None:
-                    return None
-                positive.append(child)
-        if not positive:
-            return None
-        positive.sort(key=engine.estimate)  # the order `Engine._and` adds them in
-        clauses = [_plain_clause(c, engine) or [] for c in positive]
-        if sum(len(c) for c in clauses) + sum(len(c) for c in negative) > MAX_TERMS:
-            return None
-        return clauses, negative
-
+    # -- queries -----------------------------------------------------------------------
     def top(
         self, q: Any, limit: int | None, allowed: set[int] | None = None
     ) -> tuple[list[int], int, dict[int, float]] | None:
-        """`Engine.top(q, limit, allowed)` for the queries `shape` accepts, else None."""
+        """`Engine.top(q, limit, allowed)` for the queries `compile` takes, else None."""
         if limit is None or limit <= 0 or limit > MAX_LIMIT:
             return None
-        found = self._impacts(q)
-        if found is None:
+        plan = self.compile(q)
+        if plan is None:
             return None
-        terms, excluded = found
-        matched = _matched(terms, excluded)
+        matched = plan.matched()
         if allowed is None:
             total = matched.bit_count()
         else:
             flags = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
             size = len(flags)
             total = sum(map(flags.__getitem__, (d for d in allowed if d < size)))
-        extra = float(len(excluded))
-        best = _threshold(terms, excluded, limit, extra, total, allowed)
+        best = _threshold(plan, limit, total, allowed)
         best.sort(reverse=True)
         return [-d for _, d in best], total, {-d: s for s, d in best}
 
     def matching(self, q: Any) -> list[int] | None:
         """Every docnum `q` matches, ascending, for the queries `top` answers, else None."""
-        found = self._impacts(q)
-        if found is None:
+        plan = self.compile(q)
+        if plan is None:
             return None
-        matched = _matched(*found)
+        matched = plan.matched()
         flags = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
         return list(compress(range(len(flags)), flags))
 
-    def _impacts(self, q: Any) -> tuple[list[list[_Term]], list[list[_Term]]] | None:
-        """The impacts of the query's positive and NOT clauses, if `shape` accepts it and it
-        has enough postings (or its impacts are kept already)."""
-        shaped = self.shape(q)
-        if shaped is None:
+    def compile(self, q: Any) -> Plan | None:
+        """A plan of `q` over its terms' impacts, or None: for a query of another shape
+        (see the module's docstring), or one with too few postings to be worth it whose
+        impacts are not kept already."""
+        key = repr(q)
+        plans = self._plans
+        if key in plans:
+            plans.move_to_end(key)
+            return plans[key]
+        plan = self._compile(q)
+        plans[key] = plan
+        while len(plans) > MEMO_PLANS:
+            plans.popitem(last=False)
+        return plan
+
+    def _compile(self, q: Any) -> Plan | None:
+        leaves = _leaves(q, self.engine)
+        if leaves is None or not leaves or len(leaves) > MAX_TERMS:
             return None
-        clauses, negative = shaped
         searcher = self.engine.searcher
-        postings = sum(searcher.doc_frequency(t.fieldname, t.text) for c in clauses for t in c)
-        if postings < MIN_POSTINGS and not all(
-            self.has(t.fieldname, t.text) for c in clauses for t in c
-        ):
+        postings = sum(searcher.doc_frequency(t.fieldname, t.text) for t in leaves)
+        if postings < MIN_POSTINGS and not all(self.has(t.fieldname, t.text) for t in leaves):
             return None
         try:
-            terms = [[self._term(t) for t in clause] for clause in clauses]
-            excluded = [[self._term(t) for t in clause] for clause in negative]
+            score, matched, lists = self._node(q)
         except _TooManyWeights:
             return None
-        return terms, excluded
+        extra = _extra(q)
+        return Plan(score, matched, lists, extra)
 
-    def _term(self, t: Any) -> _Term:
-        return self.impact(t.fieldname, t.text), self.lengths(t.fieldname)
+    def _node(self, q: Any) -> tuple[_Score, _Matched, list[_Groups]]:
+        """(a document's score or None if q does not match it, q's matches as a byte per
+        docnum, the groups of q's scored terms) for a query `_leaves` accepted. Scores are
+        added as the plain path adds them (`Engine.scores`): the two children of an OR in
+        either order (the same sum), the clauses of an AND in `Engine.estimate` order, the
+        AND's NOT clauses as 1 each at the end."""
+        engine = self.engine
+        if isinstance(q, wq.Term):
+            impact = self.impact(q.fieldname, q.text)
+            at, table, lengths = impact.at, impact.scores, self.lengths(q.fieldname)
+
+            def term(d: int) -> float | None:
+                index = at[d]
+                return table[index][lengths[d]] if index else None
+
+            return term, impact.present, [impact.groups]
+        if isinstance(q, wq.Or):
+            children = [self._node(c) for c in q.children()]
+            if len(children) == 1:
+                return children[0]
+            (first, first_matched, a), (second, second_matched, b) = children
+
+            def either(d: int) -> float | None:
+                x, y = first(d), second(d)
+                if x is None:
+                    return y
+                return x if y is None else x + y
+
+            return either, lambda: first_matched() | second_matched(), a + b
+        if isinstance(q, wq.Require):
+            inner, inner_matched, lists = self._node(q.a)
+            kept = self._filter(q.b, inner_matched)
+
+            def required(d: int) -> float | None:
+                return inner(d) if d in kept else None
+
+            return required, lambda: inner_matched() & _flags(kept, self.count), lists
+        assert isinstance(q, wq.And)
+        positive = [c for c in q.children() if not isinstance(c, wq.Not)]
+        positive.sort(key=engine.estimate)  # the order `Engine._and` adds them in
+        parts = [self._node(c) for c in positive]
+        excluded = [self._node(c.query) for c in q.children() if isinstance(c, wq.Not)]
+        extra = float(len(excluded))
+        scorers = [p[0] for p in parts]
+        negatives = [n[0] for n in excluded]
+
+        def every(d: int) -> float | None:
+            for negative in negatives:
+                if negative(d) is not None:
+                    return None
+            total: float | None = None
+            for scorer in scorers:
+                value = scorer(d)
+                if value is None:
+                    return None
+                total = value if total is None else total + value
+            assert total is not None
+            return total + extra if extra else total
+
+        def matched() -> int:
+            found = parts[0][1]()
+            for part in parts[1:]:
+                found &= part[1]()
+            for negative in excluded:
+                found &= ~negative[1]()
+            return found
+
+        return every, matched, [groups for p in parts for groups in p[2]]
+
+    def _filter(self, phrase: Any, candidates: _Matched) -> set[int]:
+        """The documents a phrase matches: from its pairs' postings when it has pairs, as
+        the plain path reads them, else among the documents of its words."""
+        phrases = self.engine.phrases
+        narrowed = phrases.pair_candidates(phrase, None)
+        if narrowed is not None:
+            return phrases.matching(phrase, narrowed, paired=True) if narrowed else set()
+        flags = candidates().to_bytes(self.count, "little")
+        return phrases.matching(phrase, set(compress(range(len(flags)), flags)))
 
 
-#: A term's impact and its field's length bytes.
-_Term = tuple[TermImpact, bytes]
+#: A document's score (None: no match); the matches, a byte per docnum; a term's groups.
+_Score = Callable[[int], float | None]
+_Matched = Callable[[], int]
+_Groups = list[tuple[float, "array[int]"]]
 
 
-def _matched(terms: list[list[_Term]], excluded: list[list[_Term]]) -> int:
-    """The matches, a byte per docnum: per clause an OR of its terms, ANDed, less the NOT
-    clauses' documents (so one `bit_count` counts them)."""
-    matched: int | None = None
-    for clause in terms:
-        either = 0
-        for impact, _ in clause:
-            either |= impact.present()
-        matched = either if matched is None else matched & either
-    assert matched is not None
-    for clause in excluded:
-        for impact, _ in clause:
-            matched &= ~impact.present()
-    return matched
+class Plan(NamedTuple):
+    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' groups."""
+
+    score: _Score
+    matched: _Matched
+    lists: list[_Groups]
+    extra: float
 
 
-def _plain_clause(q: Any, engine: Engine) -> list[Any] | None:
-    """The terms of a scored term, or of an OR of at most `MAX_OR` scored terms."""
-    if isinstance(q, wq.Term):
-        return [q] if _scored_term(q, engine) else None
-    if not isinstance(q, wq.Or) or getattr(q, "scale", None) or q.minmatch or _boosted(q):
+def _extra(q: Any) -> float:
+    """The most the NOT clauses of `q` add to a score (Whoosh scores each 1, per AND)."""
+    if isinstance(q, wq.And):
+        inner = [c for c in q.children() if not isinstance(c, wq.Not)]
+        return len(list(q.children())) - len(inner) + sum(map(_extra, inner))
+    if isinstance(q, wq.Or):
+        return sum(map(_extra, q.children()))
+    if isinstance(q, wq.Require):
+        return _extra(q.a)
+    return 0.0
+
+
+def _flags(docs: set[int], size: int) -> int:
+    """`docs` as an integer with a byte per docnum (1 where the document is)."""
+    flags = bytearray(size)
+    any(map(flags.__setitem__, docs, repeat(1)))
+    return int.from_bytes(flags, "little")
+
+
+def _leaves(q: Any, engine: Engine) -> list[Any] | None:
+    """Every term of `q` (scored ones and those of its NOT clauses), or None if `q` is not
+    made of scored terms, ORs of at most two, ANDs with at least one clause that is not a
+    NOT, and phrase filters (`Require(words, phrase)`), all unboosted."""
+    if _boosted(q):
         return None
-    children = list(q.children())
-    if 0 < len(children) <= MAX_OR and all(
-        isinstance(c, wq.Term) and _scored_term(c, engine) for c in children
-    ):
-        return children
+    if isinstance(q, wq.Term):
+        ok = isinstance(q.text, str) and q.fieldname in engine.searcher.schema
+        return [q] if ok and engine.searcher.schema[q.fieldname].scorable else None
+    if isinstance(q, wq.Or):
+        children = list(q.children())
+        if getattr(q, "scale", None) or q.minmatch or not 0 < len(children) <= MAX_OR:
+            return None
+        return _all_leaves(children, engine)
+    if isinstance(q, wq.Require):
+        if not isinstance(q.b, (wq.Phrase, wq.SpanNear2)):
+            return None
+        return _leaves(q.a, engine)
+    if isinstance(q, wq.And):
+        children = list(q.children())
+        if all(isinstance(c, wq.Not) for c in children):
+            return None
+        inner = [c.query if isinstance(c, wq.Not) and not _boosted(c) else c for c in children]
+        if any(isinstance(c, wq.Not) for c in inner):
+            return None  # a boosted NOT, or NOT NOT
+        return _all_leaves(inner, engine)
     return None
 
 
-def _scored_term(q: Any, engine: Engine) -> bool:
-    return (
-        not _boosted(q)
-        and isinstance(q.text, str)
-        and q.fieldname in engine.searcher.schema
-        and bool(engine.searcher.schema[q.fieldname].scorable)
-    )
+def _all_leaves(children: list[Any], engine: Engine) -> list[Any] | None:
+    found: list[Any] = []
+    for child in children:
+        leaves = _leaves(child, engine)
+        if leaves is None:
+            return None
+        found.extend(leaves)
+    return found
 
 
 def _boosted(q: Any) -> bool:
@@ -305,29 +402,20 @@ def _boosted(q: Any) -> bool:
 
 
 def _threshold(
-    terms: list[list[_Term]],
-    excluded: list[list[_Term]],
-    limit: int,
-    extra: float,
-    total: int,
-    allowed: set[int] | None,
+    plan: Plan, limit: int, total: int, allowed: set[int] | None
 ) -> list[tuple[float, int]]:
     """The best `limit` (score, -docnum) pairs: the terms' groups read best first, each new
-    document scored exactly, until no document not read yet can reach the k-th.
-
-    A document's score is added as the plain path adds it: an OR's two terms in either
-    order (the same sum), the clauses in the given order, then `extra` for the NOT clauses.
-    """
-    lists = [impact.groups for clause in terms for impact, _ in clause]
+    document scored exactly, until no document not read yet can reach the k-th (whose
+    score is at most the sum of every term's next group, plus the NOT clauses' 1s)."""
+    lists = plan.lists
+    score = plan.score
     at = [0] * len(lists)
     levels = [groups[0][0] if groups else 0.0 for groups in lists]
     seen: set[int] = set()
     heap: list[tuple[float, int]] = []
     wanted = min(limit, total)
-    clauses = [[(impact.at, impact.scores, lengths) for impact, lengths in c] for c in terms]
-    absent = [impact.at for clause in excluded for impact, _ in clause]
     while True:
-        bound = sum(levels) + extra
+        bound = sum(levels) + plan.extra
         if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
             break
         i = max(range(len(lists)), key=levels.__getitem__)
@@ -341,27 +429,15 @@ def _threshold(
         seen.update(fresh)
         if allowed is not None:
             fresh = [d for d in fresh if d in allowed]
-        for flags in absent:
-            fresh = [d for d in fresh if not flags[d]]
         for d in fresh:
-            score: float | None = None
-            for clause in clauses:
-                part: float | None = None
-                for flags, table, lengths in clause:
-                    index = flags[d]
-                    if index:
-                        s = table[index][lengths[d]]
-                        part = s if part is None else part + s
-                if part is None:
-                    break
-                score = part if score is None else score + part
-            else:
-                assert score is not None
-                item = (score + extra if extra else score, -d)
-                if len(heap) < limit:
-                    heapq.heappush(heap, item)
-                elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
+            s = score(d)
+            if s is None:
+                continue
+            item = (s, -d)
+            if len(heap) < limit:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
     return heap
 
 

@@ -25,8 +25,12 @@ FIXED = [
     "diffusion", "language models", "large model training", "title:diffusion",
     "abstract:model", "diffusion NOT image", "neural NOT network NOT graph", "model",
     "(vision OR image) transformer", "neural OR graph", '"language models"', "gen*",
+    '"state of the art"', '"language models" survey', 'title:"language model"',
 ]  # fmt: skip
-TAKEN = ["diffusion", "language models", "title:diffusion", "diffusion NOT image", "model"]
+TAKEN = [
+    "diffusion", "language models", "title:diffusion", "diffusion NOT image", "model",
+    '"language models"', '"state of the art"',
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
