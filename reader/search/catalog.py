@@ -124,6 +124,20 @@ class Catalog:
         """`with catalog.transaction() as db:` commits on success, rolls back on error."""
         return self.connect()
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Within `with catalog.snapshot():`, this thread's reads see one commit (a read
+        transaction), so several reads agree though a sync commits meanwhile."""
+        conn = self.connect()
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.rollback()
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:

@@ -119,9 +119,10 @@ class RowTable:
     # -- building ----------------------------------------------------------------------
     @classmethod
     def read(cls, catalog: Catalog) -> RowTable:
-        """The table of every paper of `catalog` (two reads of its papers table). Each
-        row's strings but the id are dropped as soon as they are read (a million of them
-        alive at once would stay in the process's memory after they are freed)."""
+        """The table of every paper of `catalog` (two reads of its papers table, in one
+        read transaction). Each row's strings but the id are dropped as soon as they are
+        read (a million of them alive at once would stay in the process's memory after
+        they are freed)."""
         ids: list[str] = []
         votes = array("q")
         dates: _Interned[str] = _Interned()
@@ -132,13 +133,14 @@ class RowTable:
         date_no, add_date = dates.number, dates.per_row.append
         source_no, add_source = sources.number, sources.per_row.append
         category_no, add_category = categories.number, categories.per_row.append
-        for pid, date_key, upvotes, source_list, category_list in catalog.sort_columns():
-            add_id(pid)
-            add_date(date_no.setdefault(date_key or "", len(date_no)))
-            add_vote(NO_VOTES if upvotes is None else upvotes)
-            add_source(source_no.setdefault(source_list, len(source_no)))
-            add_category(category_no.setdefault(category_list, len(category_no)))
-        return cls(ids, catalog.ids_by_title(), dates, votes, sources, categories)
+        with catalog.snapshot():  # both reads see the same papers
+            for pid, date_key, upvotes, source_list, category_list in catalog.sort_columns():
+                add_id(pid)
+                add_date(date_no.setdefault(date_key or "", len(date_no)))
+                add_vote(NO_VOTES if upvotes is None else upvotes)
+                add_source(source_no.setdefault(source_list, len(source_no)))
+                add_category(category_no.setdefault(category_list, len(category_no)))
+            return cls(ids, catalog.ids_by_title(), dates, votes, sources, categories)
 
     @classmethod
     def build(cls, rows: Iterable[PaperRow]) -> RowTable:

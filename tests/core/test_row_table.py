@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +163,31 @@ def test_a_table_built_from_rows_equals_the_one_read_from_the_catalog(tmp_path: 
     assert read.sorted(ids, Sort.TITLE) == built.sorted(ids, Sort.TITLE)
     assert read.sorted(ids, Sort.TITLE) == plain.sorted(ids, Sort.TITLE)
     assert read.sorted(ids[::-1], Sort.TITLE) == plain.sorted(ids[::-1], Sort.TITLE)
+
+
+def test_a_sync_committing_between_the_two_reads_is_not_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table reads the papers twice (columns, then titles in order); a paper another
+    connection commits in between (a sync) is in neither read, so the table holds the
+    papers of one commit."""
+    catalog = _catalog(tmp_path, [{"title": t, "dumps": ["d1.txt"], "page_date": None,
+                                   "published": None, "upvotes": None, "categories": [],
+                                   "date_key": ""} for t in TITLES])  # fmt: skip
+    writer = Catalog(tmp_path / "catalog.sqlite")
+    original = Catalog.ids_by_title
+
+    def sync_meanwhile(self: Catalog) -> Iterator[tuple[str, str | None]]:
+        with writer.transaction() as db:
+            writer.put_paper(db, Paper(id="late", title="Arrived meanwhile"), "2024-01-01")
+        return original(self)
+
+    monkeypatch.setattr(Catalog, "ids_by_title", sync_meanwhile)
+    try:
+        table = RowTable.read(catalog)
+        assert "late" not in table and len(table) == len(TITLES)
+        monkeypatch.setattr(Catalog, "ids_by_title", original)
+        assert "late" in RowTable.read(catalog)  # the next read sees it
+    finally:
+        catalog.close()
+        writer.close()
