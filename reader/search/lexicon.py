@@ -1,78 +1,76 @@
 """The unstemmed vocabulary (`words` field) in memory: prefix, wildcard, fuzzy and spelling.
 
 Whoosh walks its term index in Python for every wildcard, fuzzy term or "did you mean",
-which is slow on a large index. Loaded once per index generation (a sorted list, a set,
-document frequencies, and the words joined in one string so a wildcard becomes one C-level
-regex scan), the same answers come from memory (bench/README.md has the figures).
+which is slow on a large index. Loaded once per index generation into a compact
+`Vocabulary` (the sorted words in one UTF-8 string, searched in C), with document
+frequencies read on demand, the same answers come from memory (bench/README.md has the
+figures).
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
+from reader.search.vocabulary import Vocabulary
+
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_LEAD = itemgetter(slice(0, 2))  # a term's first two bytes
 
 
 class Lexicon:
     """Every term of one field with its document frequency."""
 
     def __init__(self, reader: Any, field: str = "words") -> None:
-        known: set[str] = set()
         # Segment by segment: a multi-segment reader merges term infos per term (slow), and
         # the terms alone (no term infos) read much faster; frequencies come on demand.
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
-        for leaf in self._leaves:
-            known.update(b.decode("utf-8") for b in leaf.lexicon(field))
         self.field = field
-        self.known = known
-        self.words = sorted(known)
+        self.vocabulary = Vocabulary(_merged([leaf.lexicon(field) for leaf in self._leaves]))
         self._freqs: dict[str, int] = {}
-        self._blob: str | None = None
-        self._by_length: dict[tuple[str, int], list[str]] | None = None
+
+    @property
+    def words(self) -> Sequence[str]:
+        """The words in order."""
+        return self.vocabulary
 
     def __contains__(self, word: str) -> bool:
-        return word in self.known
+        return word in self.vocabulary
+
+    def among(self, words: Iterable[str]) -> list[str]:
+        """The known words of those given (many at once: spelling candidates)."""
+        return self.vocabulary.among(words)
 
     def df(self, word: str) -> int:
         found = self._freqs.get(word)
         if found is None:
             found = 0
-            if word in self.known:
+            if word in self.vocabulary:
                 found = sum(leaf.doc_frequency(self.field, word) for leaf in self._leaves)
             self._freqs[word] = found
         return found
 
     # -- expansions --------------------------------------------------------------------
     def prefix(self, text: str) -> Iterator[str]:
-        words = self.words
-        i = bisect.bisect_left(words, text)
-        while i < len(words) and words[i].startswith(text):
-            yield words[i]
-            i += 1
+        return iter(self.vocabulary.prefix(text))
+
+    def prefix_bytes(self, text: str) -> Iterator[bytes]:
+        return iter(self.vocabulary.prefix_bytes(text))
 
     def wildcard(self, pattern: str) -> Iterator[str]:
-        """Words matching a `*`/`?` pattern (a literal head narrows the scan by bisection)."""
-        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
-        body = _body(pattern)
-        if head:
-            regex = _pattern(pattern)
-            yield from (w for w in self.prefix(head) if regex.match(w))
-            return
-        if self._blob is None:
-            self._blob = "\n".join(self.words)
-        for match in re.finditer(f"(?m)^{body}$", self._blob):
-            yield match.group(0)
+        """Words matching a `*`/`?` pattern (a literal head narrows the scan to its prefix)."""
+        return iter(self.vocabulary.wildcard(pattern))
 
     def fuzzy(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         """Words within `maxdist` edits (insert, delete, substitute, swap) sharing `prefix` chars."""
         if maxdist <= 0:
-            return [text] if text in self.known else []
-        found = {w for w in _edits1(text) if w in self.known}
-        if text in self.known:
+            return [text] if text in self.vocabulary else []
+        found = set(self.vocabulary.among(_edits1(text)))
+        if text in self.vocabulary:
             found.add(text)
         if maxdist >= 2:
             found.update(self._within(text, maxdist))
@@ -80,18 +78,37 @@ class Lexicon:
         return sorted(w for w in found if w.startswith(head))
 
     def _within(self, text: str, maxdist: int) -> Iterator[str]:
-        """Words within `maxdist` edits: a length- and first-letter-bucketed scan, banded DP."""
-        if self._by_length is None:
-            buckets: dict[tuple[str, int], list[str]] = {}
-            for w in self.words:
-                buckets.setdefault((w[:1], len(w)), []).append(w)
-            self._by_length = buckets
-        firsts = {text[:1], text[1:2]}  # a first-letter swap or insertion keeps one of these
-        for first in firsts:
-            for size in range(len(text) - maxdist, len(text) + maxdist + 1):
-                for word in self._by_length.get((first, size), ()):
-                    if _distance_within(text, word, maxdist):
-                        yield word
+        """Words within `maxdist` edits: the words of a near length sharing the first letter
+        (or starting with the second: a first-letter swap or insertion), banded DP."""
+        for first in {text[:1], text[1:2]}:
+            for word in self.vocabulary.sized(first, len(text) - maxdist, len(text) + maxdist):
+                if _distance_within(text, word, maxdist):
+                    yield word
+
+
+def _merged(lexicons: list[Iterator[bytes]]) -> Iterator[bytes]:
+    """The union of sorted term lists, in order and without repeats.
+
+    Two leading bytes at a time: the terms of every segment that start with them go into
+    one set, sorted in C. A k-way merge (`heapq.merge`) costs a Python step per term, and
+    one set of every term is what the vocabulary is built to avoid holding.
+    """
+    if len(lexicons) <= 1:
+        yield from (lexicons[0] if lexicons else ())
+        return
+    parts = [groupby(lexicon, _LEAD) for lexicon in lexicons]
+    current = [next(p, None) for p in parts]
+    while True:
+        leads = [c[0] for c in current if c is not None]
+        if not leads:
+            return
+        lead = min(leads)
+        bucket: set[bytes] = set()
+        for i, c in enumerate(current):
+            if c is not None and c[0] == lead:
+                bucket.update(c[1])
+                current[i] = next(parts[i], None)
+        yield from sorted(bucket)
 
 
 def _body(pattern: str) -> str:
@@ -105,12 +122,20 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(_body(pattern) + r"\Z")
 
 
-def correct(word: str, known: Any, df: Any, lexicon: Any, maxdist: int = 2) -> str | None:
+def correct(
+    word: str,
+    known: Any,
+    df: Any,
+    lexicon: Any,
+    maxdist: int = 2,
+    among: Callable[[Iterable[str]], list[str]] | None = None,
+) -> str | None:
     """Spelling correction with pluggable lookups: one edit away is checked term by term
-    (no vocabulary load); two edits away scans the in-memory lexicon (`lexicon()`)."""
+    (no vocabulary load), or all at once by `among` (the known words of those given);
+    two edits away scans the in-memory lexicon (`lexicon()`)."""
     if len(word) < 3 or known(word):
         return None
-    near = [w for w in _edits1(word) if known(w)]
+    near = among(_edits1(word)) if among else [w for w in _edits1(word) if known(w)]
     if not near and maxdist >= 2 and len(word) > 4:
         near = [w for w in lexicon()._within(word, 2) if w[:1] == word[:1]]
     if not near:
@@ -198,7 +223,7 @@ class LexiconReader:
         lex = self._lex_if_loaded(field)
         if lex is None:
             return self._reader.expand_prefix(field, prefix)
-        return (w.encode("utf-8") for w in lex.prefix(prefix))
+        return lex.prefix_bytes(prefix)
 
     def wildcard(self, field: str, pattern: str) -> Any:
         """Matching terms as str, or None when this field has no in-memory lexicon."""

@@ -38,8 +38,9 @@ def _suggest_fast(gen: Generation, text: str) -> str:
     known: Callable[[str], bool]
     df: Callable[[str], int]
     vocabulary: Callable[[], Any] = gen.lexicon
+    among = None
     if loaded is not None:
-        known, df = loaded.known.__contains__, loaded.df
+        known, df, among = loaded.__contains__, loaded.df, loaded.among
     else:
         known = lambda w: ("words", w) in reader  # noqa: E731
         df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
@@ -52,7 +53,7 @@ def _suggest_fast(gen: Generation, text: str) -> str:
             token.startchar : token.endchar
         ] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
             continue  # a field name or an operator, not a word to correct
-        better = correct(token.text, known, df, vocabulary)
+        better = correct(token.text, known, df, vocabulary, among=among)
         if better is not None:
             out += [text[last : token.startchar], better]
             last = token.endchar

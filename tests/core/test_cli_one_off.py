@@ -138,7 +138,7 @@ def test_initial_vocabulary_corrects_as_the_whole_lexicon(
     known = lambda w: ("words", w) in reader  # noqa: E731
     df = lambda w: reader.doc_frequency("words", w)  # noqa: E731
     cheap = correct(word, known, df, lambda: InitialVocabulary(reader, "words"))
-    assert cheap == correct(word, lexicon.known.__contains__, lexicon.df, lambda: lexicon)
+    assert cheap == correct(word, lexicon.__contains__, lexicon.df, lambda: lexicon)
 
 
 _LEXICONS: dict[int, Lexicon] = {}

@@ -1,0 +1,187 @@
+"""A sorted set of words held compactly: one UTF-8 byte string, searched in C.
+
+The words, sorted and unique, are joined by newlines into one `bytes` (about one byte per
+character plus one per word), with every `_BLOCK`-th word kept as a head with its offset.
+A word is looked up by bisecting the heads and searching its block of the string; the
+words starting with a prefix are one slice of it (UTF-8 bytes sort in code-point order,
+and the byte 0xff never occurs in UTF-8, so they are the words in [p, p + b"\\xff"));
+wildcards and length filters are regular expressions run over the string or a slice.
+A bit filter of the words' hashes answers most misses (a spelling candidate that is not a
+word) without the bisection. A word never holds a newline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate, groupby, islice
+from operator import itemgetter
+from typing import overload
+
+_BLOCK = 32  # words per block: the heads cost 1/_BLOCK of the words as objects
+_CHUNK = 128 * _BLOCK  # words joined at a time while building (a whole number of blocks)
+_BITS_PER_WORD = 24  # the bit filter's size
+_NL = b"\n"
+_TOP = b"\xff"  # sorts after every UTF-8 continuation: the end of a prefix's range
+# One character of a UTF-8 line: a leading byte and its continuation bytes.
+_ONE_CHAR = rb"[^\n\x80-\xbf][\x80-\xbf]*"
+
+
+def _key(word: str) -> bytes:
+    # surrogatepass: a lone surrogate (never in the vocabulary) encodes, and matches nothing
+    return word.encode("utf-8", "surrogatepass")
+
+
+class Vocabulary(Sequence[str]):
+    """Sorted unique words: membership, prefixes, wildcards and length-filtered ranges."""
+
+    def __init__(self, sorted_words: Iterable[bytes]) -> None:
+        """`sorted_words`: UTF-8 words in ascending order; repeats are skipped, and so is
+        the empty string (the analyzer never makes it a word)."""
+        heads: list[bytes] = []
+        starts = array("q")  # offset of the newline before each head; then the last one
+        joined: list[bytes] = []
+        pos = count = 0
+        source = filter(None, map(itemgetter(0), groupby(sorted_words)))
+        while chunk := list(islice(source, _CHUNK)):
+            ends = list(accumulate(map(len, chunk), initial=pos))
+            heads += chunk[::_BLOCK]
+            starts.extend(ends[i] + i for i in range(0, len(chunk), _BLOCK))
+            pos = ends[-1] + len(chunk)
+            count += len(chunk)
+            joined.append(_NL.join(chunk))
+        starts.append(pos)
+        blob = _NL + _NL.join(joined) + _NL if joined else _NL
+        if blob.count(_NL) != count + 1:
+            raise ValueError("a word holds a newline")
+        self._blob = blob
+        self._heads = heads
+        self._starts = starts
+        self._count = count
+        self._ascii = blob.isascii()
+        self._bits, self._size = self._filter()
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> Vocabulary:
+        """From words in any order, with repeats."""
+        return cls(sorted({_key(w) for w in words}))
+
+    def _filter(self) -> tuple[bytearray, int]:
+        """Two bits per word, picked by its hash (a non-word sets neither bit 1 - 1/80 of
+        the time at 24 bits per word)."""
+        size = max(8 * 1024, -(-self._count * _BITS_PER_WORD // 8) * 8)
+        bits = bytearray(size >> 3)
+        for h in map(hash, self):
+            i = h % size
+            bits[i >> 3] |= 1 << (i & 7)
+            i = (h >> 32) % size
+            bits[i >> 3] |= 1 << (i & 7)
+        return bits, size
+
+    # -- the sequence ------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(self._count)[index]]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("vocabulary index out of range")
+        block, i = divmod(index, _BLOCK)
+        return self._block(block)[i].decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        starts, blob = self._starts, self._blob
+        for block in range(0, len(self._heads), 64):  # 64 blocks decoded at a time
+            last = min(block + 64, len(self._heads))
+            yield from blob[starts[block] + 1 : starts[last]].decode("utf-8").split("\n")
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        h = hash(word)
+        bits, size = self._bits, self._size
+        i, j = h % size, (h >> 32) % size
+        if not (bits[i >> 3] >> (i & 7) & 1 and bits[j >> 3] >> (j & 7) & 1):
+            return False
+        key = _key(word)
+        k = bisect.bisect_right(self._heads, key) - 1
+        if k < 0 or _NL in key:
+            return False
+        starts = self._starts
+        return self._blob.find(_NL + key + _NL, starts[k], starts[k + 1] + 1) >= 0
+
+    def among(self, words: Iterable[str]) -> list[str]:
+        """The given words that are in the vocabulary: `in` for many (spelling candidates,
+        most of them not words, which the bit filter's first bit turns away in one step)."""
+        bits, size = self._bits, self._size
+        maybe = [w for w in words if bits[(i := hash(w) % size) >> 3] >> (i & 7) & 1]
+        return [w for w in maybe if w in self]
+
+    # -- ranges ------------------------------------------------------------------------
+    def _block(self, block: int) -> list[bytes]:
+        return self._blob[self._starts[block] + 1 : self._starts[block + 1]].split(_NL)
+
+    def _lower(self, key: bytes) -> int:
+        """Offset of the first word >= key (the final newline's offset + 1 if none)."""
+        k = bisect.bisect_right(self._heads, key) - 1
+        if k < 0:
+            return 1
+        words = self._block(k)
+        i = bisect.bisect_left(words, key)
+        return self._starts[k] + 1 + sum(map(len, words[:i])) + i
+
+    def _span(self, key: bytes) -> tuple[int, int]:
+        """The offsets of the words starting with `key`: blob[start:end] is them joined."""
+        start = self._lower(key)
+        end = self._lower(key + _TOP) - 1
+        return start, max(start, end)
+
+    def prefix_bytes(self, text: str) -> list[bytes]:
+        """The words starting with `text`, in order, UTF-8 encoded."""
+        start, end = self._span(_key(text))
+        return self._blob[start:end].split(_NL) if end > start else []
+
+    def prefix(self, text: str) -> list[str]:
+        """The words starting with `text`, in order."""
+        start, end = self._span(_key(text))
+        return self._blob[start:end].decode("utf-8").split("\n") if end > start else []
+
+    def wildcard(self, pattern: str) -> list[str]:
+        """The words matching a `*` (any characters) / `?` (one character) pattern, in
+        order: the literal head narrows the scan to that prefix's slice."""
+        if "\n" in pattern:
+            return []
+        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        start, end = self._span(_key(head)) if head else (1, len(self._blob) - 1)
+        if end <= start:
+            return []
+        one = rb"[^\n]" if self._ascii else _ONE_CHAR
+        body = b"".join(
+            rb"[^\n]*" if ch == "*" else one if ch == "?" else re.escape(_key(ch)) for ch in pattern
+        )
+        # From the newline before a word to the one after it: a literal start scans faster
+        # than `(?m)^`.
+        regex = re.compile(rb"\n(" + body + rb")(?=\n)")
+        found = regex.finditer(self._blob, start - 1, end + 1)
+        return [m.group(1).decode("utf-8") for m in found]
+
+    def sized(self, first: str, shortest: int, longest: int) -> list[str]:
+        """The words whose first character is `first` (none for "") with `shortest` to
+        `longest` characters, in order."""
+        shortest = max(shortest, 1)
+        if longest < shortest or len(first) != 1:
+            return []
+        start, end = self._span(_key(first))
+        if end <= start:
+            return []
+        text = self._blob[start - 1 : end + 1].decode("utf-8")
+        return re.findall(f"\n([^\n]{{{shortest},{longest}}})(?=\n)", text)
