@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import compress, repeat
 from operator import add, mul
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -43,6 +43,9 @@ CACHE_BYTES = 96 * 1024 * 1024
 #: The most terms an OR clause may have (two add the same in any order) and in all.
 MAX_OR = 2
 MAX_TERMS = 8
+#: Up to this many matches, every match is scored (the threshold algorithm would read
+#: through the common terms' groups for a rare one's few documents).
+FEW_MATCHES = 20_000
 #: Plans remembered (see `ImpactRanker._plans`).
 MEMO_PLANS = 4
 #: Deeper than this the plain evaluator (which scores everything once) is the better way.
@@ -83,7 +86,11 @@ class TermImpact:
         return int.from_bytes(self.at.translate(_PRESENCE), "little")
 
 
-class _TooManyWeights(Exception):
+class _Declined(Exception):
+    """The plain path answers this query better (or only it can)."""
+
+
+class _TooManyWeights(_Declined):
     """A term has more distinct weights than a byte can name."""
 
 
@@ -194,14 +201,20 @@ class ImpactRanker:
         if plan is None:
             return None
         matched = plan.matched()
+        flags = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
         if allowed is None:
             total = matched.bit_count()
         else:
-            flags = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
             size = len(flags)
             total = sum(map(flags.__getitem__, (d for d in allowed if d < size)))
-        best = _threshold(plan, limit, total, allowed)
-        best.sort(reverse=True)
+        if total <= FEW_MATCHES:  # few matches (a rare word among common ones): score them
+            docs: Iterable[int] = compress(range(len(flags)), flags)
+            if allowed is not None:
+                docs = [d for d in docs if d in allowed]
+            best = heapq.nlargest(limit, _scored(plan.score, docs))
+        else:
+            best = _threshold(plan, limit, total, allowed)
+            best.sort(reverse=True)
         return [-d for _, d in best], total, {-d: s for s, d in best}
 
     def matching(self, q: Any) -> list[int] | None:
@@ -238,7 +251,7 @@ class ImpactRanker:
             return None
         try:
             score, matched, lists = self._node(q)
-        except _TooManyWeights:
+        except _Declined:
             return None
         extra = _extra(q)
         return Plan(score, matched, lists, extra)
@@ -273,8 +286,17 @@ class ImpactRanker:
 
             return either, lambda: first_matched() | second_matched(), a + b
         if isinstance(q, wq.Require):
-            inner, inner_matched, lists = self._node(q.a)
-            kept = self._filter(q.b, inner_matched)
+            phrases = engine.phrases
+            narrowed = phrases.pair_candidates(q.b, None)
+            if narrowed is not None:  # its pairs decide, as on the plain path
+                kept = phrases.matching(q.b, narrowed, paired=True) if narrowed else set()
+                if len(kept) <= FEW_MATCHES and not self._kept_all(q.a):
+                    raise _Declined("few matches: the plain path scores them from postings")
+                inner, inner_matched, lists = self._node(q.a)
+            else:  # among its words' documents
+                inner, inner_matched, lists = self._node(q.a)
+                flags = inner_matched().to_bytes(self.count, "little")
+                kept = phrases.matching(q.b, set(compress(range(self.count), flags)))
 
             def required(d: int) -> float | None:
                 return inner(d) if d in kept else None
@@ -312,15 +334,9 @@ class ImpactRanker:
 
         return every, matched, [groups for p in parts for groups in p[2]]
 
-    def _filter(self, phrase: Any, candidates: _Matched) -> set[int]:
-        """The documents a phrase matches: from its pairs' postings when it has pairs, as
-        the plain path reads them, else among the documents of its words."""
-        phrases = self.engine.phrases
-        narrowed = phrases.pair_candidates(phrase, None)
-        if narrowed is not None:
-            return phrases.matching(phrase, narrowed, paired=True) if narrowed else set()
-        flags = candidates().to_bytes(self.count, "little")
-        return phrases.matching(phrase, set(compress(range(len(flags)), flags)))
+    def _kept_all(self, q: Any) -> bool:
+        """True if the impacts of every term of `q` are kept."""
+        return all(self.has(t.fieldname, t.text) for t in _leaves(q, self.engine) or ())
 
 
 #: A document's score (None: no match); the matches, a byte per docnum; a term's groups.
@@ -399,6 +415,14 @@ def _all_leaves(children: list[Any], engine: Engine) -> list[Any] | None:
 def _boosted(q: Any) -> bool:
     boost = getattr(q, "boost", 1.0)
     return boost is not None and float(boost) != 1.0
+
+
+def _scored(score: _Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
+    """(score, -docnum) of each of `docs`, which all match."""
+    for d in docs:
+        value = score(d)
+        assert value is not None, d
+        yield value, -d
 
 
 def _threshold(

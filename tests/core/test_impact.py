@@ -33,10 +33,12 @@ TAKEN = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def every_query(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rank every query of a known shape by impacts, however few its postings."""
+@pytest.fixture(autouse=True, params=["threshold", "few matches"])
+def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Rank every query of a known shape by impacts, however few its postings: by the
+    threshold algorithm, or by scoring every match (the way for few matches)."""
     monkeypatch.setattr(impact, "MIN_POSTINGS", 0)
+    monkeypatch.setattr(impact, "FEW_MATCHES", 0 if request.param == "threshold" else 10**9)
 
 
 def _parsed(lib: Library, text: str) -> object:
