@@ -38,10 +38,12 @@ B, K1 = 0.75, 1.2
 CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
 CACHE_POSITIONS = 1_000_000
-#: Whole query results remembered (docnum -> score dicts).
+#: Whole query results remembered (docnum -> score dicts), and their entries in all (about
+#: 100 bytes each: at a million papers one common word's result is most of a million).
 MEMO_QUERIES = 8
+MEMO_ENTRIES = 1_000_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
-CACHE_SCORES = 1_000_000
+CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
 
 
@@ -259,8 +261,10 @@ class Engine:
         found = memo.get(key)
         if found is None:
             found = memo[key] = self.scores(q)
-            while len(memo) > MEMO_QUERIES:
-                memo.popitem(last=False)
+            size = sum(map(len, memo.values()))
+            while len(memo) > 1 and (len(memo) > MEMO_QUERIES or size > MEMO_ENTRIES):
+                _, old = memo.popitem(last=False)
+                size -= len(old)
         else:
             memo.move_to_end(key)
         return found
@@ -351,18 +355,6 @@ class Engine:
 
     #: Set by `Library.warm` once it has primed this engine's common terms.
     primed = False
-
-    def prime(self, field: str, text: str) -> int:
-        """Read and score one term now so a later query finds it in the caches; the number
-        of postings scored (0 for a term too rare to keep)."""
-        found = self._term(field, text)
-        return len(found) if len(found) >= SCORE_CACHE_MIN else 0
-
-    def adopt_scores(self, other: Engine) -> None:
-        """Take the term scores another engine over the same segments computed."""
-        for key, part in other._scored.items():
-            if key not in self._scored:
-                self._remember_scores(key, part)
 
     def _remember_scores(self, key: tuple[int, str, str], part: dict[int, float]) -> None:
         """Keep a term's scores (a copy costs a tenth of scoring its postings again)."""

@@ -1,6 +1,6 @@
 """The warm-up of one index generation: what the first keystrokes would otherwise wait for.
 
-The paper id of every docnum, the `words` vocabulary and the scores of the commonest terms
+The paper id of every docnum, the `words` vocabulary and the impacts of the commonest terms
 are read through private searchers of the same commit, outside the library lock, and
 handed to the generation under it, so searches typed meanwhile never wait for the work.
 `Library.warm()` loads the rows first and runs this on its current generation.
@@ -20,11 +20,10 @@ if TYPE_CHECKING:
     from reader.search.engine import Engine
     from reader.search.generation import Generation
 
-#: The warm-up scores the title and abstract postings of the words most common in a sample
-#: of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) until PRIME_POSTINGS scores
-#: are kept: bounded time and memory at any size.
+#: The warm-up builds the impacts of the title and abstract terms of the words most common
+#: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within half the
+#: impact cache: bounded time and memory at any size.
 PRIME_TERMS = 12
-PRIME_POSTINGS = 400_000
 SAMPLE_TITLES = 2_000
 
 
@@ -121,10 +120,12 @@ class WarmUp:
                 own.close()
 
     def _prime_common_terms(self, private: Engine) -> None:
-        """Score the most common title and abstract terms ahead of time (`model` is in most
-        abstracts: scored cold, it would hold up the first keystrokes that use it). The work runs
-        on the private engine of the same segments, outside the lock; only handing the
-        scores to the shared engine takes the lock, so searches meanwhile do not wait."""
+        """Build the impacts of the most common title and abstract terms ahead of time
+        (`model` is in most abstracts: cold, it would hold up the first keystrokes that use
+        it), commonest first while they fit in half the impact cache. The work runs on the
+        private engine of the same segments, outside the lock; only handing the impacts to
+        the shared engine takes the lock, so searches meanwhile do not wait."""
+        from reader.search.impact import CACHE_BYTES
         from reader.search.schema import DEFAULT_FIELDS
 
         with self.lock:
@@ -145,29 +146,14 @@ class WarmUp:
             ),
             reverse=True,
         )
-        budget = PRIME_POSTINGS
-        for df, field, text in common:
-            if df <= budget:
-                word = text if isinstance(text, str) else text.decode("utf-8")
-                budget -= private.prime(field, word)
-        self._prime_impacts(private, [(field, text) for _df, field, text in common])
-        with self.lock:
-            if self.current() is self.gen and self.gen.engine_made is shared:
-                shared.adopt_scores(private)
-                shared.impacts.adopt(private.impacts)
-
-    @staticmethod
-    def _prime_impacts(private: Engine, terms: list[tuple[str, Any]]) -> None:
-        """Build the impacts of the common terms (commonest first) while they fit in half
-        the impact cache: a query of common words then ranks without reading a posting."""
-        from reader.search.impact import CACHE_BYTES
-
         ranker = private.impacts
         budget = CACHE_BYTES // 2
-        for field, text in terms:
+        for _df, field, text in common:
             word = text if isinstance(text, str) else text.decode("utf-8")
             cost = ranker.estimated_size(field, word)
-            if cost > budget:
-                continue
-            budget -= cost
-            ranker.impact(field, word)
+            if cost <= budget:
+                budget -= cost
+                ranker.impact(field, word)
+        with self.lock:
+            if self.current() is self.gen and self.gen.engine_made is shared:
+                shared.impacts.adopt(private.impacts)
