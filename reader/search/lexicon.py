@@ -15,6 +15,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from reader.search.term_file import segment_terms
 from reader.search.vocabulary import Vocabulary
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -26,11 +27,13 @@ class Lexicon:
 
     def __init__(self, reader: Any, field: str = "words") -> None:
         # Segment by segment: a multi-segment reader merges term infos per term (slow), and
-        # the terms alone (no term infos) read much faster; frequencies come on demand.
+        # the terms alone (no term infos) read much faster, straight from each segment's
+        # terms file where that is supported; frequencies come on demand.
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
         self.field = field
-        self.vocabulary = Vocabulary(_merged([leaf.lexicon(field) for leaf in self._leaves]))
+        parts = [segment_terms(leaf, field) for leaf in self._leaves]
+        self.vocabulary = Vocabulary(_merged(parts))
         self._freqs: dict[str, int] = {}
 
     @property

@@ -141,7 +141,7 @@ def test_fast_path_modules_import_without_whoosh_private_names() -> None:
         "engine", "postings", "phrases", "bulk_writer", "bulk_blocks", "bulk_term_table",
         "bulk_fields", "bulk_runs", "tuned_writer",
         "parallel_build", "lexicon", "suggestions", "warmup", "facets", "query", "compat",
-        "library", "open_index", "catalog_view", "querying",
+        "library", "open_index", "catalog_view", "querying", "term_file",
     ]  # fmt: skip
     code = (
         "import importlib, sys\n"
