@@ -143,7 +143,7 @@ class SyncController:
         app.post_message(SyncFinished(report, error, papers, sources, extra))
 
     def warm(self) -> None:
-        """Open the index, load the vocabulary and score common terms in a worker, so the
+        """Open the index, load the vocabulary and build the common terms' impacts in a worker, so the
         first keystrokes do not wait for them; started once the first list is drawn, which
         it would otherwise slow. An index that cannot be read is rebuilt (once), with the
         progress bar."""
@@ -204,6 +204,9 @@ class SyncController:
         fp.set_sources(message.sources, app.ui_state.sources)
         fp.set_extra(message.has_extra_filters)
         app.ready = True
-        if report is not None and report.rebuilt and app.searches.shown:
-            self.warm()  # rebuilt after the first list (an unreadable index): warm it
+        changed = report is not None and (
+            report.rebuilt or report.changed_files or report.removed_files
+        )
+        if changed and app.searches.shown:
+            self.warm()  # a new index after the first list (rebuilt, or dumps changed)
         app.run_search()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sys
@@ -178,3 +179,28 @@ async def test_the_first_frame_has_the_breakpoint_class_of_its_width(
         await pilot.resize_terminal(other, 30)
         await settle(pilot)
         assert app.screen.has_class(off) and not app.screen.has_class(on)
+
+
+async def test_a_sync_that_changes_the_index_warms_the_new_one(new_app, settle, sample_dir) -> None:
+    """A sync after the start (a fetch, a dump saved meanwhile) makes a new index; it is
+    warmed as the first was, so its common words rank from impacts built in the background,
+    not on the next keystrokes."""
+    from tests.tui.conftest import MARKUP_DUMP
+
+    app = new_app([sample_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        library = app.library
+        assert await asyncio.to_thread(library.warmed.wait, 60)
+        with library._lock:
+            first = library._engine()
+        assert first.primed
+        (sample_dir / "added.txt").write_text(MARKUP_DUMP, encoding="utf-8")
+        library.warmed.clear()
+        app.syncing.start(True)
+        assert await asyncio.to_thread(library.warmed.wait, 60)
+        await settle(pilot)
+        with library._lock:
+            engine = library._engine()
+        assert engine is not first and engine.primed
+        assert engine.impacts.has("abstract", "model")
