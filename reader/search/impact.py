@@ -49,7 +49,7 @@ FEW_MATCHES = 20_000
 #: Plans remembered (see `ImpactRanker._plans`).
 MEMO_PLANS = 4
 #: Deeper than this the plain evaluator (which scores everything once) is the better way.
-MAX_LIMIT = 1000
+MAX_LIMIT = 5000
 #: Groups of a term past which the byte per document cannot name its weight.
 MAX_WEIGHTS = 255
 #: Queries whose terms have fewer postings in all are scored whole by the plain evaluator
