@@ -40,24 +40,28 @@ class Vocabulary(Sequence[str]):
     def __init__(self, sorted_words: Iterable[bytes]) -> None:
         """`sorted_words`: UTF-8 words in ascending order; repeats are skipped, and so is
         the empty string (the analyzer never makes it a word)."""
-        heads: list[bytes] = []
         starts = array("q")  # offset of the newline before each head; then the last one
-        joined: list[bytes] = []
+        text = bytearray(_NL)
         pos = count = 0
         source = filter(None, map(itemgetter(0), groupby(sorted_words)))
         while chunk := list(islice(source, _CHUNK)):
             ends = list(accumulate(map(len, chunk), initial=pos))
-            heads += chunk[::_BLOCK]
             starts.extend(ends[i] + i for i in range(0, len(chunk), _BLOCK))
             pos = ends[-1] + len(chunk)
             count += len(chunk)
-            joined.append(_NL.join(chunk))
+            text += _NL.join(chunk)
+            text += _NL
         starts.append(pos)
-        blob = _NL + _NL.join(joined) + _NL if joined else _NL
+        # One growing buffer, copied once: pieces joined at the end would leave their
+        # freed memory in the heap below the string.
+        blob = bytes(text) if count else _NL
+        del text
         if blob.count(_NL) != count + 1:
             raise ValueError("a word holds a newline")
         self._blob = blob
-        self._heads = heads
+        # The heads are cut from the string once the words read are gone: made among them,
+        # each would keep a block of memory they were freed from in use.
+        self._heads = [blob[s + 1 : blob.index(_NL, s + 1)] for s in starts[:-1]]
         self._starts = starts
         self._count = count
         self._ascii = blob.isascii()
