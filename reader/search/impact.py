@@ -141,7 +141,11 @@ class ImpactRanker:
         self._lengths: dict[str, bytes] = {}
         #: The last few queries' plans (the app ranks a query, then counts its matches per
         #: dump; typing and backspacing repeat queries): a phrase's matches are found once.
-        self._plans: OrderedDict[str, Plan | None] = OrderedDict()
+        self._plans: OrderedDict[str, Plan] = OrderedDict()
+        #: Whether a query builds the impacts it lacks (set by the warm-up of a library that
+        #: stays open: a one-off command's single query is cheaper on the plain path than
+        #: building impacts nobody will use again).
+        self.build = False
         #: Documents of the engine's segments, deleted ones included (the docnum range).
         self.count = int(engine.searcher.doc_count_all())
 
@@ -236,6 +240,8 @@ class ImpactRanker:
             plans.move_to_end(key)
             return plans[key]
         plan = self._compile(q)
+        if plan is None:
+            return None  # not kept: it may be answered once its terms' impacts are
         plans[key] = plan
         while len(plans) > MEMO_PLANS:
             plans.popitem(last=False)
@@ -247,7 +253,8 @@ class ImpactRanker:
             return None
         searcher = self.engine.searcher
         postings = sum(searcher.doc_frequency(t.fieldname, t.text) for t in leaves)
-        if postings < MIN_POSTINGS and not all(self.has(t.fieldname, t.text) for t in leaves):
+        kept = all(self.has(t.fieldname, t.text) for t in leaves)
+        if not kept and (not self.build or postings < MIN_POSTINGS):
             return None
         try:
             score, matched, lists = self._node(q)

@@ -41,6 +41,13 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     monkeypatch.setattr(impact, "FEW_MATCHES", 0 if request.param == "threshold" else 10**9)
 
 
+def _ranker(engine: Engine) -> ImpactRanker:
+    """A ranker that builds the impacts it lacks (as after the warm-up)."""
+    ranker = ImpactRanker(engine)
+    ranker.build = True
+    return ranker
+
+
 def _parsed(lib: Library, text: str) -> object:
     return parse(text, lib._parser, lib._query_reader()).query
 
@@ -72,7 +79,7 @@ def test_fixed_queries_rank_as_the_plain_path(state: str, request: pytest.Fixtur
         engine = lib._engine()
         count = engine.searcher.doc_count_all()
     taken = set()
-    ranker = ImpactRanker(engine)
+    ranker = _ranker(engine)
     for _ in ("cold", "kept"):  # impacts built for the query, then kept from before
         for text in FIXED:
             for limit in (1, 5, 20, 1000):
@@ -102,7 +109,8 @@ def test_generated_queries_rank_as_the_plain_path(
         st.booleans(),
     )
     def check(text: str, limit: int, allowed: set[int] | None, cold: bool) -> None:
-        ranker = ImpactRanker(engine) if cold else engine.impacts
+        engine.impacts.build = True
+        ranker = _ranker(engine) if cold else engine.impacts
         answered.append(_check(lib, ranker, text, limit, allowed))
 
     check()
@@ -116,7 +124,7 @@ def test_a_term_with_too_many_weights_goes_the_plain_way(
     with one_segment._lock:
         engine = one_segment._engine()
         q = _parsed(one_segment, "model")
-        assert ImpactRanker(engine).top(q, 20) is None
+        assert _ranker(engine).top(q, 20) is None
         assert engine.top(q, 20) == engine.top_scored(q, 20)
 
 
@@ -124,10 +132,24 @@ def test_a_search_for_a_common_word_uses_impacts(one_segment: Library) -> None:
     """Through the library: the same page of results, and the ranker kept the terms."""
     with one_segment._lock:
         engine = one_segment._engine()
-        engine.impacts = ImpactRanker(engine)
+        engine.impacts = _ranker(engine)
     result = one_segment.search("language models", limit=20)
     with one_segment._lock:
         assert engine.impacts.has("title", "model") and engine.impacts.has("abstract", "languag")
         plain = engine.top_scored(_parsed(one_segment, "language models"), 20)
     assert result.total == plain[1]
     assert result.ids == one_segment._gen.paper_ids(plain[0])
+
+
+def test_without_the_warm_up_only_kept_impacts_are_used(one_segment: Library) -> None:
+    """A one-off command's library is never warmed: its single query takes the plain path
+    (cheaper than building impacts nobody uses again) unless the impacts are there."""
+    with one_segment._lock:
+        engine = one_segment._engine()
+        q = _parsed(one_segment, "language models")
+        ranker = ImpactRanker(engine)
+        assert ranker.top(q, 20) is None
+        for field in ("title", "abstract"):
+            for word in ("languag", "model"):
+                ranker.impact(field, word)
+        assert ranker.top(q, 20) == engine.top_scored(q, 20)
