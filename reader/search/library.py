@@ -461,9 +461,17 @@ class Library:
                     return SimilarResult(paper_id=key)
                 from reader.search.similar import similar_papers
 
-                assert self._gen is not None
-                own = self._gen.docnums().get(paper.id)
-                return similar_papers(self._gen.searcher, paper, own, limit)
+                gen = self._gen
+                assert gen is not None
+                own = gen.searcher.document_number(id=paper.id)
+                return similar_papers(
+                    gen.searcher,
+                    paper,
+                    own,
+                    limit,
+                    rank=lambda q, n: gen.ranked(q, n, None),
+                    paper_ids=gen.paper_ids,
+                )
         except damage_errors():  # an index damaged on disk since it was opened
             return SimilarResult(paper_id=key)
         except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as wq
@@ -13,10 +14,21 @@ from reader.search.types import SimilarResult
 KEY_TERMS = 12
 
 
+#: (query, limit) -> (best docnums, total, scores) from the fast engine, or None.
+Ranker = Callable[[Any, int], "tuple[list[int], int, dict[int, float]] | None"]
+
+
 def similar_papers(
-    searcher: Any, paper: Paper, own_docnum: int | None, limit: int
+    searcher: Any,
+    paper: Paper,
+    own_docnum: int | None,
+    limit: int,
+    rank: Ranker | None = None,
+    paper_ids: Callable[[list[int]], list[str]] | None = None,
 ) -> SimilarResult:
-    """Rank papers by the paper's most distinctive terms (Whoosh's Bo1 key-term model)."""
+    """Rank papers by the paper's most distinctive terms (Whoosh's Bo1 key-term model):
+    through `rank` (the fast engine, which scores as Whoosh does) when it answers, whose
+    docnums `paper_ids` names, else through Whoosh's searcher."""
     result = SimilarResult(paper_id=paper.id)
     text = f"{paper.title}\n{paper.abstract}"
     keys = searcher.key_terms_from_text("abstract", text, numterms=KEY_TERMS)
@@ -28,11 +40,19 @@ def similar_papers(
         boost = weight / top
         subqueries.append(wq.Term("abstract", term, boost=boost))
         subqueries.append(wq.Term("title", term, boost=boost))
-    mask = {own_docnum} if own_docnum is not None else None
-    hits = searcher.search(wq.Or(subqueries), limit=limit, mask=mask)
-    for hit in hits:
-        result.ids.append(hit["id"])
-        result.scores[hit["id"]] = float(hit.score or 0.0)
+    query = wq.Or(subqueries)
+    ranked = rank(query, limit + 1) if rank is not None and paper_ids is not None else None
+    if ranked is not None and paper_ids is not None:
+        docs, _total, scores = ranked
+        docs = [d for d in docs if d != own_docnum][:limit]
+        for d, pid in zip(docs, paper_ids(docs), strict=True):
+            result.ids.append(pid)
+            result.scores[pid] = scores[d]
+    else:
+        mask = {own_docnum} if own_docnum is not None else None
+        for hit in searcher.search(query, limit=limit, mask=mask):
+            result.ids.append(hit["id"])
+            result.scores[hit["id"]] = float(hit.score or 0.0)
     surface: dict[str, str] = {}
     for word, stem, start, end in token_spans(text):
         surface.setdefault(stem, text[start:end] if word == stem or len(word) > len(stem) else word)
