@@ -234,13 +234,19 @@ class Engine:
             result = dict(parts[0]) if parts else {}
             for part in parts[1:]:
                 both = part.keys() & result.keys()
-                sums = {d: result[d] + part[d] for d in both}
+                sums = dict(
+                    zip(
+                        both,
+                        map(add, map(result.__getitem__, both), map(part.__getitem__, both)),
+                        strict=True,
+                    )
+                )
                 result.update(part)
                 result.update(sums)
         else:
             raise Unsupported(type(q).__name__)
         if boost != 1.0:
-            result = {d: s * boost for d, s in result.items()}
+            result = dict(zip(result.keys(), map(mul, result.values(), repeat(boost)), strict=True))
         return result
 
     def _matching(self, q: Any, candidates: set[int]) -> set[int]:
@@ -282,13 +288,20 @@ class Engine:
             if not result:
                 break
             part = self.scores(child, set(result))
-            result = {d: s + part[d] for d, s in result.items() if d in part}
+            both = result.keys() & part.keys()
+            result = dict(
+                zip(
+                    both,
+                    map(add, map(result.__getitem__, both), map(part.__getitem__, both)),
+                    strict=True,
+                )
+            )
         for excluded in negative:
             for d in self.scores(excluded.query, set(result)):
                 result.pop(d, None)
         if negative:  # Whoosh intersects with an InverseMatcher, which scores 1 per document
             extra = float(len(negative))
-            result = {d: s + extra for d, s in result.items()}
+            result = dict(zip(result.keys(), map(add, result.values(), repeat(extra)), strict=True))
         return result
 
     def _estimate(self, q: Any) -> int:
