@@ -38,6 +38,9 @@ class Generation:
         self._lexicon: Lexicon | None = None
         #: The private searcher a background-loaded vocabulary reads its frequencies from.
         self._lexicon_searcher: Any = None
+        #: The vocabulary stored by a warm-up, read on first use while none is loaded
+        #: (False: looked for, none usable).
+        self._stored: Lexicon | bool | None = None
         #: Per docnum, the dumps its paper is in (facet counting), for one catalog generation.
         self._sources: tuple[int, list[tuple[str, ...]]] | None = None
 
@@ -166,17 +169,36 @@ class Generation:
             from reader.search.lexicon import Lexicon
 
             self._lexicon = Lexicon(self.searcher.reader(), "words")
+            self._stored = False
         return self._lexicon
 
     @property
     def lexicon_loaded(self) -> Lexicon | None:
         return self._lexicon
 
+    def stored_lexicon(self) -> Lexicon | None:
+        """The `words` vocabulary the warm-up stored for this commit, with frequencies
+        read from this searcher; None when there is no usable file
+        (`reader.search.vocabulary_file`). Read once, dropped when one is loaded."""
+        from reader.search.lexicon import Lexicon
+
+        if self._stored is None:
+            from reader.search import vocabulary_file
+
+            self._stored = False
+            reader = self.searcher.reader()
+            path = vocabulary_file.path_for(self.ix, reader)
+            vocabulary = vocabulary_file.read(path) if path is not None else None
+            if vocabulary is not None:
+                self._stored = Lexicon(reader, "words", vocabulary)
+        return self._stored if isinstance(self._stored, Lexicon) else None
+
     def adopt_lexicon(self, lexicon: Lexicon, own_searcher: Any) -> None:
         """Keep a vocabulary loaded elsewhere through `own_searcher` (of the same commit),
         which it reads its frequencies from and which closes with it."""
         self.drop_lexicon()
         self._lexicon, self._lexicon_searcher = lexicon, own_searcher
+        self._stored = False
 
     def drop_lexicon(self) -> None:
         self._lexicon = None

@@ -25,15 +25,21 @@ _LEAD = itemgetter(slice(0, 2))  # a term's first two bytes
 class Lexicon:
     """Every term of one field with its document frequency."""
 
-    def __init__(self, reader: Any, field: str = "words") -> None:
+    def __init__(
+        self, reader: Any, field: str = "words", vocabulary: Vocabulary | None = None
+    ) -> None:
+        """`vocabulary`: the field's words if already at hand (read back from the stored
+        file of the same commit), else read from the segments' term tables."""
         # Segment by segment: a multi-segment reader merges term infos per term (slow), and
         # the terms alone (no term infos) read much faster, straight from each segment's
         # terms file where that is supported; frequencies come on demand.
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
         self.field = field
-        parts = [segment_terms(leaf, field) for leaf in self._leaves]
-        self.vocabulary = Vocabulary(_merged(parts))
+        if vocabulary is None:
+            parts = [segment_terms(leaf, field) for leaf in self._leaves]
+            vocabulary = Vocabulary(_merged(parts))
+        self.vocabulary = vocabulary
         self._freqs: dict[str, int] = {}
 
     @property

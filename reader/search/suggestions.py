@@ -31,16 +31,18 @@ def suggest(gen: Generation, text: str) -> str | None:
 
 
 def _suggest_fast(gen: Generation, text: str) -> str:
-    """Words are looked up in the loaded vocabulary, else in the term index; a word with no
-    known word one edit away reads the words sharing its initial (or the loaded vocabulary)."""
+    """Words are looked up in the loaded vocabulary, else in the one the warm-up stored
+    for this commit, else in the term index; a word with no known word one edit away reads
+    the words sharing its initial (or the loaded or stored vocabulary)."""
     reader = gen.searcher.reader()
-    loaded = gen.lexicon_loaded
+    loaded = gen.lexicon_loaded or gen.stored_lexicon()
     known: Callable[[str], bool]
     df: Callable[[str], int]
     vocabulary: Callable[[], Any] = gen.lexicon
     among = None
     if loaded is not None:
         known, df, among = loaded.__contains__, loaded.df, loaded.among
+        vocabulary = lambda: loaded  # noqa: E731
     else:
         known = lambda w: ("words", w) in reader  # noqa: E731
         df = lambda w: reader.doc_frequency("words", w)  # noqa: E731

@@ -106,13 +106,19 @@ class WarmUp:
                 self.gen.adopt_source_table(catalog_generation, table)
 
     def _load_lexicon(self) -> None:
-        """Read the `words` vocabulary through a searcher of its own that it keeps."""
+        """Read the `words` vocabulary through a searcher of its own that it keeps, and
+        store it beside the index for one-off commands (`reader.search.vocabulary_file`)."""
+        from reader.search import vocabulary_file
+
         own = self.gen.ix.searcher()
         try:
             lexicon = Lexicon(own.reader(), "words")
+            path = vocabulary_file.path_for(self.gen.ix, own.reader())
         except BaseException:
             own.close()
             raise
+        if path is not None:
+            vocabulary_file.store(path, lexicon.vocabulary)
         with self.lock:
             if self.current() is self.gen and self.gen.lexicon_loaded is None:
                 self.gen.adopt_lexicon(lexicon, own)
