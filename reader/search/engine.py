@@ -39,9 +39,10 @@ CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
 CACHE_POSITIONS = 1_000_000
 #: Whole query results remembered (docnum -> score dicts), and their entries in all (about
-#: 100 bytes each: at a million papers one common word's result is most of a million).
+#: 100 bytes each: at a million papers one common word's result is most of a million; the
+#: last result is kept whatever its size, for the facet counts that follow a search).
 MEMO_QUERIES = 8
-MEMO_ENTRIES = 1_000_000
+MEMO_ENTRIES = 300_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
