@@ -28,6 +28,7 @@ from whoosh import query as wq
 
 from reader.search.compat import Unsupported
 from reader.search.impact import ImpactRanker
+from reader.search.lru import SizedLRU
 from reader.search.phrases import PhraseMatcher
 from reader.search.postings import SENTINEL, deleted_docs, read_all, read_placed
 
@@ -65,16 +66,19 @@ class Engine:
         self._lencol = LENGTHS_COLUMN
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._deleted = [frozenset(deleted_docs(r)) for r, _ in self.leaves]
-        self._cache: OrderedDict[tuple[str, str], list[tuple[int, Any, Any]]] = OrderedDict()
-        self._cached = 0
-        self._placed: OrderedDict[tuple[str, str], dict[int, tuple[Any, Any]]] = OrderedDict()
-        self._placed_size = 0
+        self._cache: SizedLRU[tuple[str, str], list[tuple[int, Any, Any]]] = SizedLRU(
+            lambda: CACHE_POSTINGS
+        )
+        self._placed: SizedLRU[tuple[str, str], dict[int, tuple[Any, Any]]] = SizedLRU(
+            lambda: CACHE_POSITIONS
+        )
         self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()
         #: Scores of common terms per (leaf, field, term), within a budget of entries.
-        self._scored: OrderedDict[tuple[int, str, str], dict[int, float]] = OrderedDict()
-        self._scored_size = 0
+        self._scored: SizedLRU[tuple[int, str, str], dict[int, float]] = SizedLRU(
+            lambda: CACHE_SCORES
+        )
         self._ids: list[str] | None = None
         self.phrases = PhraseMatcher(self)
         self.impacts = ImpactRanker(self)
@@ -147,10 +151,8 @@ class Engine:
     def postings(self, field: str, text: str) -> list[tuple[int, Any, Any]]:
         """Per segment: (leaf, ids, weights) for one term (cached)."""
         key = (field, text)
-        cache = self._cache
-        found = cache.get(key)
+        found = self._cache.get(key)
         if found is not None:
-            cache.move_to_end(key)
             return found
         out = []
         size = 0
@@ -158,27 +160,15 @@ class Engine:
             ids, weights = read_all(m)
             size += len(ids)
             out.append((leaf, array("I", ids), array("f", weights)))
-        self._remember_postings(key, out, size)
+        self._cache.put(key, out, size + 1)
         return out
-
-    def _remember_postings(
-        self, key: tuple[str, str], out: list[tuple[int, Any, Any]], size: int
-    ) -> None:
-        cache = self._cache
-        cache[key] = out
-        self._cached += size + 1
-        while self._cached > CACHE_POSTINGS and len(cache) > 1:
-            _, old = cache.popitem(last=False)
-            self._cached -= sum(len(part[1]) for part in old) + 1
 
     def placed(self, field: str, text: str) -> dict[int, tuple[Any, Any]]:
         """Per segment (leaf number): (ids, encoded positions) of one term of a field with
         positions (cached). The ids end with a sentinel no docnum reaches."""
         key = (field, text)
-        cache = self._placed
-        found = cache.get(key)
+        found = self._placed.get(key)
         if found is not None:
-            cache.move_to_end(key)
             return found
         out: dict[int, tuple[Any, Any]] = {}
         size = 0
@@ -188,11 +178,7 @@ class Engine:
             ids.append(SENTINEL)
             values.append(b"")
             out[leaf] = (array("I", ids), values)
-        cache[key] = out
-        self._placed_size += size + 1
-        while self._placed_size > CACHE_POSITIONS and len(cache) > 1:
-            _, old = cache.popitem(last=False)
-            self._placed_size -= sum(len(ids) for ids, _values in old.values()) + 1
+        self._placed.put(key, out, size + 1)
         return out
 
     # -- evaluation ------------------------------------------------------------------
@@ -234,14 +220,7 @@ class Engine:
             parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
             result = dict(parts[0]) if parts else {}
             for part in parts[1:]:
-                both = part.keys() & result.keys()
-                sums = dict(
-                    zip(
-                        both,
-                        map(add, map(result.__getitem__, both), map(part.__getitem__, both)),
-                        strict=True,
-                    )
-                )
+                sums = _added(result, part, part.keys() & result.keys())
                 result.update(part)
                 result.update(sums)
         else:
@@ -289,14 +268,7 @@ class Engine:
             if not result:
                 break
             part = self.scores(child, set(result))
-            both = result.keys() & part.keys()
-            result = dict(
-                zip(
-                    both,
-                    map(add, map(result.__getitem__, both), map(part.__getitem__, both)),
-                    strict=True,
-                )
-            )
+            result = _added(result, part, result.keys() & part.keys())
         for excluded in negative:
             for d in self.scores(excluded.query, set(result)):
                 result.pop(d, None)
@@ -356,9 +328,8 @@ class Engine:
                 if deleted:
                     for d in deleted:
                         part.pop(d + base, None)
-                self._remember_scores(key, part)
-            else:
-                self._scored.move_to_end(key)
+                if len(part) >= SCORE_CACHE_MIN:  # rare terms are cheap to score again
+                    self._scored.put(key, part, len(part))
             if within is not None:  # only the candidates: no copy of a common term's scores
                 result.update({d: part[d] for d in part.keys() & within})
             elif result:
@@ -369,16 +340,6 @@ class Engine:
 
     #: Set by `Library.warm` once it has primed this engine's common terms.
     primed = False
-
-    def _remember_scores(self, key: tuple[int, str, str], part: dict[int, float]) -> None:
-        """Keep a term's scores (a copy costs a tenth of scoring its postings again)."""
-        if len(part) < SCORE_CACHE_MIN:
-            return  # rare terms are cheap to score
-        self._scored[key] = part
-        self._scored_size += len(part)
-        while self._scored_size > CACHE_SCORES and len(self._scored) > 1:
-            _, old = self._scored.popitem(last=False)
-            self._scored_size -= len(old)
 
     def _term_within(
         self, leaf: int, field: str, ids: Any, weights: Any, idf: float, scorable: bool,
@@ -453,3 +414,15 @@ class _Factors(dict[tuple[float, int], float]):
         w, b = key
         value = self[key] = w * (K1 + 1) / (w + self.norm[b])
         return value
+
+
+def _added(
+    first: dict[int, float], second: dict[int, float], docs: Iterable[int]
+) -> dict[int, float]:
+    """`first[d] + second[d]` for each of `docs`, built in C (the addition in that order)."""
+    docs = list(docs)
+    return dict(
+        zip(
+            docs, map(add, map(first.__getitem__, docs), map(second.__getitem__, docs)), strict=True
+        )
+    )

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh import query as wq
 
+from reader.search.lru import SizedLRU
+
 if TYPE_CHECKING:
     from reader.search.engine import Engine
 
@@ -136,8 +138,7 @@ class ImpactRanker:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._cache: OrderedDict[tuple[str, str], TermImpact] = OrderedDict()
-        self._size = 0
+        self._cache: SizedLRU[tuple[str, str], TermImpact] = SizedLRU(lambda: CACHE_BYTES)
         self._lengths: dict[str, bytes] = {}
         #: The last few queries' plans (the app ranks a query, then counts its matches per
         #: dump; typing and backspacing repeat queries): a phrase's matches are found once.
@@ -162,17 +163,10 @@ class ImpactRanker:
     def impact(self, field: str, text: str) -> TermImpact:
         """The term's impact (built from its postings on first use, then kept)."""
         key = (field, text)
-        cache = self._cache
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            return found
-        found = build_impact(self.engine, field, text, self.lengths(field))
-        cache[key] = found
-        self._size += found.size
-        while self._size > CACHE_BYTES and len(cache) > 1:
-            _, old = cache.popitem(last=False)
-            self._size -= old.size
+        found = self._cache.get(key)
+        if found is None:
+            found = build_impact(self.engine, field, text, self.lengths(field))
+            self._cache.put(key, found, found.size)
         return found
 
     def estimated_size(self, field: str, text: str) -> int:
@@ -182,13 +176,9 @@ class ImpactRanker:
 
     def adopt(self, other: ImpactRanker) -> None:
         """Take the impacts another ranker built on an engine of the same segments."""
-        for key, found in other._cache.items():
+        for key, (found, size) in list(other._cache.items()):
             if key not in self._cache:
-                self._cache[key] = found
-                self._size += found.size
-        while self._size > CACHE_BYTES and len(self._cache) > 1:
-            _, old = self._cache.popitem(last=False)
-            self._size -= old.size
+                self._cache.put(key, found, size)
 
     def has(self, field: str, text: str) -> bool:
         return (field, text) in self._cache
