@@ -27,13 +27,24 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from itertools import compress, repeat
 from operator import add, mul
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
+from reader.search.impact_plan import (
+    Groups,
+    Matched,
+    Plan,
+    Score,
+    flags_of,
+    leaves_of,
+    not_clauses_bound,
+    scored,
+    threshold,
+)
 from reader.search.lru import SizedLRU
 
 if TYPE_CHECKING:
@@ -42,8 +53,7 @@ if TYPE_CHECKING:
 #: Memory kept for term impacts, in bytes (a byte per document and four per posting
 #: each): the common words of a million papers take a few megabytes each.
 CACHE_BYTES = 96 * 1024 * 1024
-#: The most terms an OR clause may have (two add the same in any order) and in all.
-MAX_OR = 2
+#: The most terms a query may have.
 MAX_TERMS = 8
 #: Up to this many matches, every match is scored (the threshold algorithm would read
 #: through the common terms' groups for a rare one's few documents).
@@ -57,8 +67,6 @@ MAX_WEIGHTS = 255
 #: Queries whose terms have fewer postings in all are scored whole by the plain evaluator
 #: (a few milliseconds), which keeps no impact (two bytes per document) for rare terms.
 MIN_POSTINGS = 50_000
-#: A margin on the stopping bound, for sums added in another order than the bound's.
-_MARGIN = 1e-9
 #: 0 for an absent term, 1 for a present one, per byte of `TermImpact.at`.
 _PRESENCE = bytes([0] + [1] * 255)
 
@@ -205,9 +213,9 @@ class ImpactRanker:
             docs: Iterable[int] = compress(range(len(flags)), flags)
             if allowed is not None:
                 docs = [d for d in docs if d in allowed]
-            best = heapq.nlargest(limit, _scored(plan.score, docs))
+            best = heapq.nlargest(limit, scored(plan.score, docs))
         else:
-            best = _threshold(plan, limit, total, allowed)
+            best = threshold(plan, limit, total, allowed)
             best.sort(reverse=True)
         return [-d for _, d in best], total, {-d: s for s, d in best}
 
@@ -238,7 +246,7 @@ class ImpactRanker:
         return plan
 
     def _compile(self, q: Any) -> Plan | None:
-        leaves = _leaves(q, self.engine)
+        leaves = leaves_of(q, self.engine)
         if leaves is None or not leaves or len(leaves) > MAX_TERMS:
             return None
         searcher = self.engine.searcher
@@ -250,12 +258,12 @@ class ImpactRanker:
             score, matched, lists = self._node(q)
         except _Declined:
             return None
-        extra = _extra(q)
+        extra = not_clauses_bound(q)
         return Plan(score, matched, lists, extra)
 
-    def _node(self, q: Any) -> tuple[_Score, _Matched, list[_Groups]]:
+    def _node(self, q: Any) -> tuple[Score, Matched, list[Groups]]:
         """(a document's score or None if q does not match it, q's matches as a byte per
-        docnum, the groups of q's scored terms) for a query `_leaves` accepted. Scores are
+        docnum, the groups of q's scored terms) for a query `leaves_of` accepted. Scores are
         added as the plain path adds them (`Engine.scores`): the two children of an OR in
         either order (the same sum), the clauses of an AND in `Engine.estimate` order, the
         AND's NOT clauses as 1 each at the end."""
@@ -298,7 +306,7 @@ class ImpactRanker:
             def required(d: int) -> float | None:
                 return inner(d) if d in kept else None
 
-            return required, lambda: inner_matched() & _flags(kept, self.count), lists
+            return required, lambda: inner_matched() & flags_of(kept, self.count), lists
         assert isinstance(q, wq.And)
         positive = [c for c in q.children() if not isinstance(c, wq.Not)]
         positive.sort(key=engine.estimate)  # the order `Engine._and` adds them in
@@ -333,133 +341,7 @@ class ImpactRanker:
 
     def _kept_all(self, q: Any) -> bool:
         """True if the impacts of every term of `q` are kept."""
-        return all(self.has(t.fieldname, t.text) for t in _leaves(q, self.engine) or ())
-
-
-#: A document's score (None: no match); the matches, a byte per docnum; a term's groups.
-_Score = Callable[[int], float | None]
-_Matched = Callable[[], int]
-_Groups = list[tuple[float, "array[int]"]]
-
-
-class Plan(NamedTuple):
-    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' groups."""
-
-    score: _Score
-    matched: _Matched
-    lists: list[_Groups]
-    extra: float
-
-
-def _extra(q: Any) -> float:
-    """The most the NOT clauses of `q` add to a score (Whoosh scores each 1, per AND)."""
-    if isinstance(q, wq.And):
-        inner = [c for c in q.children() if not isinstance(c, wq.Not)]
-        return len(list(q.children())) - len(inner) + sum(map(_extra, inner))
-    if isinstance(q, wq.Or):
-        return sum(map(_extra, q.children()))
-    if isinstance(q, wq.Require):
-        return _extra(q.a)
-    return 0.0
-
-
-def _flags(docs: set[int], size: int) -> int:
-    """`docs` as an integer with a byte per docnum (1 where the document is)."""
-    flags = bytearray(size)
-    any(map(flags.__setitem__, docs, repeat(1)))
-    return int.from_bytes(flags, "little")
-
-
-def _leaves(q: Any, engine: Engine) -> list[Any] | None:
-    """Every term of `q` (scored ones and those of its NOT clauses), or None if `q` is not
-    made of scored terms, ORs of at most two, ANDs with at least one clause that is not a
-    NOT, and phrase filters (`Require(words, phrase)`), all unboosted."""
-    if _boosted(q):
-        return None
-    if isinstance(q, wq.Term):
-        ok = isinstance(q.text, str) and q.fieldname in engine.searcher.schema
-        return [q] if ok and engine.searcher.schema[q.fieldname].scorable else None
-    if isinstance(q, wq.Or):
-        children = list(q.children())
-        if getattr(q, "scale", None) or q.minmatch or not 0 < len(children) <= MAX_OR:
-            return None
-        return _all_leaves(children, engine)
-    if isinstance(q, wq.Require):
-        if not isinstance(q.b, (wq.Phrase, wq.SpanNear2)):
-            return None
-        return _leaves(q.a, engine)
-    if isinstance(q, wq.And):
-        children = list(q.children())
-        if all(isinstance(c, wq.Not) for c in children):
-            return None
-        inner = [c.query if isinstance(c, wq.Not) and not _boosted(c) else c for c in children]
-        if any(isinstance(c, wq.Not) for c in inner):
-            return None  # a boosted NOT, or NOT NOT
-        return _all_leaves(inner, engine)
-    return None
-
-
-def _all_leaves(children: list[Any], engine: Engine) -> list[Any] | None:
-    found: list[Any] = []
-    for child in children:
-        leaves = _leaves(child, engine)
-        if leaves is None:
-            return None
-        found.extend(leaves)
-    return found
-
-
-def _boosted(q: Any) -> bool:
-    boost = getattr(q, "boost", 1.0)
-    return boost is not None and float(boost) != 1.0
-
-
-def _scored(score: _Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
-    """(score, -docnum) of each of `docs`, which all match."""
-    for d in docs:
-        value = score(d)
-        assert value is not None, d
-        yield value, -d
-
-
-def _threshold(
-    plan: Plan, limit: int, total: int, allowed: set[int] | None
-) -> list[tuple[float, int]]:
-    """The best `limit` (score, -docnum) pairs: the terms' groups read best first, each new
-    document scored exactly, until no document not read yet can reach the k-th (whose
-    score is at most the sum of every term's next group, plus the NOT clauses' 1s)."""
-    lists = plan.lists
-    score = plan.score
-    at = [0] * len(lists)
-    levels = [groups[0][0] if groups else 0.0 for groups in lists]
-    seen: set[int] = set()
-    heap: list[tuple[float, int]] = []
-    wanted = min(limit, total)
-    while True:
-        bound = sum(levels) + plan.extra
-        if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
-            break
-        i = max(range(len(lists)), key=levels.__getitem__)
-        groups = lists[i]
-        if at[i] >= len(groups):
-            break  # every group read
-        _, docs = groups[at[i]]
-        at[i] += 1
-        levels[i] = groups[at[i]][0] if at[i] < len(groups) else 0.0
-        fresh = [d for d in docs if d not in seen]
-        seen.update(fresh)
-        if allowed is not None:
-            fresh = [d for d in fresh if d in allowed]
-        for d in fresh:
-            s = score(d)
-            if s is None:
-                continue
-            item = (s, -d)
-            if len(heap) < limit:
-                heapq.heappush(heap, item)
-            elif item > heap[0]:
-                heapq.heapreplace(heap, item)
-    return heap
+        return all(self.has(t.fieldname, t.text) for t in leaves_of(q, self.engine) or ())
 
 
 __all__ = ["CACHE_BYTES", "MIN_POSTINGS", "ImpactRanker", "TermImpact", "build_impact"]

@@ -1,0 +1,147 @@
+"""The query side of the impact ranker (`reader.search.impact`): a query of impact-ordered
+terms compiled into closures (`Plan`), which queries it takes (`leaves_of`), and the
+threshold algorithm that reads the terms' groups best first (`threshold`)."""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from whoosh import query as wq
+
+if TYPE_CHECKING:
+    from reader.search.engine import Engine
+
+#: The most children an OR may have: two add the same in either order.
+MAX_OR = 2
+#: A margin on the stopping bound, for sums added in another order than the bound's.
+_MARGIN = 1e-9
+
+
+#: A document's score (None: no match); the matches, a byte per docnum; a term's groups.
+Score = Callable[[int], float | None]
+Matched = Callable[[], int]
+Groups = list[tuple[float, "array[int]"]]
+
+
+class Plan(NamedTuple):
+    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' groups."""
+
+    score: Score
+    matched: Matched
+    lists: list[Groups]
+    extra: float
+
+
+def not_clauses_bound(q: Any) -> float:
+    """The most the NOT clauses of `q` add to a score (Whoosh scores each 1, per AND)."""
+    if isinstance(q, wq.And):
+        inner = [c for c in q.children() if not isinstance(c, wq.Not)]
+        return len(list(q.children())) - len(inner) + sum(map(not_clauses_bound, inner))
+    if isinstance(q, wq.Or):
+        return sum(map(not_clauses_bound, q.children()))
+    if isinstance(q, wq.Require):
+        return not_clauses_bound(q.a)
+    return 0.0
+
+
+def flags_of(docs: set[int], size: int) -> int:
+    """`docs` as an integer with a byte per docnum (1 where the document is)."""
+    flags = bytearray(size)
+    any(map(flags.__setitem__, docs, repeat(1)))
+    return int.from_bytes(flags, "little")
+
+
+def leaves_of(q: Any, engine: Engine) -> list[Any] | None:
+    """Every term of `q` (scored ones and those of its NOT clauses), or None if `q` is not
+    made of scored terms, ORs of at most two, ANDs with at least one clause that is not a
+    NOT, and phrase filters (`Require(words, phrase)`), all unboosted."""
+    if boosted(q):
+        return None
+    if isinstance(q, wq.Term):
+        ok = isinstance(q.text, str) and q.fieldname in engine.searcher.schema
+        return [q] if ok and engine.searcher.schema[q.fieldname].scorable else None
+    if isinstance(q, wq.Or):
+        children = list(q.children())
+        if getattr(q, "scale", None) or q.minmatch or not 0 < len(children) <= MAX_OR:
+            return None
+        return _all_leaves(children, engine)
+    if isinstance(q, wq.Require):
+        if not isinstance(q.b, (wq.Phrase, wq.SpanNear2)):
+            return None
+        return leaves_of(q.a, engine)
+    if isinstance(q, wq.And):
+        children = list(q.children())
+        if all(isinstance(c, wq.Not) for c in children):
+            return None
+        inner = [c.query if isinstance(c, wq.Not) and not boosted(c) else c for c in children]
+        if any(isinstance(c, wq.Not) for c in inner):
+            return None  # a boosted NOT, or NOT NOT
+        return _all_leaves(inner, engine)
+    return None
+
+
+def _all_leaves(children: list[Any], engine: Engine) -> list[Any] | None:
+    found: list[Any] = []
+    for child in children:
+        leaves = leaves_of(child, engine)
+        if leaves is None:
+            return None
+        found.extend(leaves)
+    return found
+
+
+def boosted(q: Any) -> bool:
+    boost = getattr(q, "boost", 1.0)
+    return boost is not None and float(boost) != 1.0
+
+
+def scored(score: Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
+    """(score, -docnum) of each of `docs`, which all match."""
+    for d in docs:
+        value = score(d)
+        assert value is not None, d
+        yield value, -d
+
+
+def threshold(
+    plan: Plan, limit: int, total: int, allowed: set[int] | None
+) -> list[tuple[float, int]]:
+    """The best `limit` (score, -docnum) pairs: the terms' groups read best first, each new
+    document scored exactly, until no document not read yet can reach the k-th (whose
+    score is at most the sum of every term's next group, plus the NOT clauses' 1s)."""
+    lists = plan.lists
+    score = plan.score
+    at = [0] * len(lists)
+    levels = [groups[0][0] if groups else 0.0 for groups in lists]
+    seen: set[int] = set()
+    heap: list[tuple[float, int]] = []
+    wanted = min(limit, total)
+    while True:
+        bound = sum(levels) + plan.extra
+        if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
+            break
+        i = max(range(len(lists)), key=levels.__getitem__)
+        groups = lists[i]
+        if at[i] >= len(groups):
+            break  # every group read
+        _, docs = groups[at[i]]
+        at[i] += 1
+        levels[i] = groups[at[i]][0] if at[i] < len(groups) else 0.0
+        fresh = [d for d in docs if d not in seen]
+        seen.update(fresh)
+        if allowed is not None:
+            fresh = [d for d in fresh if d in allowed]
+        for d in fresh:
+            s = score(d)
+            if s is None:
+                continue
+            item = (s, -d)
+            if len(heap) < limit:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+    return heap
