@@ -36,6 +36,7 @@ from reader.bookmarks.reading_model import (
     now_iso,
     stored_filters,
 )
+from reader.sql import rows_for_ids
 
 __all__ = ["ReadingError", "ReadingStore", "SavedSearch", "State", "Step", "reading_part"]
 
@@ -226,12 +227,7 @@ class ReadingStore:
 
     @staticmethod
     def _current(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            found.update(db.execute(f"SELECT id, state FROM marks WHERE id IN ({marks})", chunk))
-        return found
+        return dict(rows_for_ids(db, "SELECT id, state FROM marks", ids))
 
     @staticmethod
     def _next_seq(db: sqlite3.Connection) -> int:

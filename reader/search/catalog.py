@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from reader.ingest.identity import title_key
 from reader.model import Paper, Source
+from reader.sql import rows_for_ids
 
 #: The index format: bump when the Whoosh schema, analysis or catalog layout changes; a
 #: mismatch rebuilds the index. Kept here so opening the catalog needs no Whoosh import.
@@ -322,10 +323,7 @@ class Catalog:
         if ids is None:
             yield from (_paper_row(r) for r in conn.execute(cols))
             return
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            yield from (_paper_row(r) for r in conn.execute(f"{cols} WHERE id IN ({marks})", chunk))
+        yield from map(_paper_row, rows_for_ids(conn, cols, ids))
 
     def sort_columns(self) -> Iterator[tuple[str, str | None, int | None, str | None, str | None]]:
         """Every paper's id, date key, upvotes, dumps and categories (the lists as stored:
@@ -341,13 +339,7 @@ class Catalog:
 
     def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The titles of `ids` (those in the catalog), by id."""
-        conn = self.connect()
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            out.update(conn.execute(f"SELECT id, title FROM papers WHERE id IN ({marks})", chunk))
-        return out
+        return dict(rows_for_ids(self.connect(), "SELECT id, title FROM papers", ids))
 
     def id_for_arxiv(self, arxiv_id: str) -> str | None:
         row = (
