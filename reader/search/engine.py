@@ -135,10 +135,6 @@ class Engine:
         """(weight, length byte) -> the term factor `_term` multiplies by the idf."""
         return self._table(leaf, field)[1]
 
-    def estimate(self, q: Any) -> int:
-        """An upper bound on a clause's matches (the order `_and` evaluates clauses in)."""
-        return self._estimate(q)
-
     def _matchers(self, field: str, text: str) -> Iterator[tuple[int, Any]]:
         """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
         fieldobj = self.searcher.schema[field]
@@ -262,7 +258,7 @@ class Engine:
             (negative if isinstance(child, wq.Not) else positive).append(child)
         if not positive:
             raise Unsupported("only negative clauses")
-        positive.sort(key=self._estimate)
+        positive.sort(key=self.estimate)
         result = self.scores(positive[0], within)
         for child in positive[1:]:
             if not result:
@@ -277,20 +273,20 @@ class Engine:
             result = dict(zip(result.keys(), map(add, result.values(), repeat(extra)), strict=True))
         return result
 
-    def _estimate(self, q: Any) -> int:
-        """An upper bound on a clause's matches, to evaluate the rarest clause first."""
+    def estimate(self, q: Any) -> int:
+        """An upper bound on a clause's matches (`_and` evaluates the rarest clause first)."""
         if isinstance(q, wq.Term):
             return int(self.searcher.doc_frequency(q.fieldname, q.text))
         if isinstance(q, wq.Phrase):
-            return min((self._estimate(wq.Term(q.fieldname, w)) for w in q.words), default=0)
+            return min((self.estimate(wq.Term(q.fieldname, w)) for w in q.words), default=0)
         if isinstance(q, wq.SpanNear2):
-            return min((self._estimate(c) for c in q.qs), default=0)
+            return min((self.estimate(c) for c in q.qs), default=0)
         if isinstance(q, wq.Require):
-            return min(self._estimate(q.a), self._estimate(q.b))
+            return min(self.estimate(q.a), self.estimate(q.b))
         if isinstance(q, wq.And):
-            return min((self._estimate(c) for c in q.children()), default=0)
+            return min((self.estimate(c) for c in q.children()), default=0)
         if isinstance(q, wq.Or):
-            return sum(self._estimate(c) for c in q.children())
+            return sum(self.estimate(c) for c in q.children())
         return 1 << 40
 
     def term_scores(

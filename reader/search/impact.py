@@ -16,7 +16,7 @@ document it meets exactly (random access to every term, a phrase's matches found
 the plain path finds them), and stops once the k-th best score is above the best score a
 document it has not met could still have (the sum of the terms' next groups). The scores
 are the plain evaluator's to the bit: the same factors, multiplied by the same idf and
-added in the same order (`Engine._and` orders clauses by `_estimate`; the two children of
+added in the same order (`Engine._and` orders clauses by `estimate`; the two children of
 an OR add the same either way, which is why an OR of more declines), so the ranking, its
 ties (the lower docnum first) and the total equal `Engine.top_scored`'s. Other queries
 (prefixes, fuzzy terms, wider ORs, boosts) get None and take the plain path.
@@ -27,8 +27,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
-from itertools import compress, repeat
+from itertools import repeat
 from operator import add, mul
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +38,7 @@ from reader.search.impact_plan import (
     Matched,
     Plan,
     Score,
+    docnums,
     flags_of,
     leaves_of,
     not_clauses_bound,
@@ -65,7 +65,7 @@ MAX_LIMIT = 5000
 #: Groups of a term past which the byte per document cannot name its weight.
 MAX_WEIGHTS = 255
 #: Queries whose terms have fewer postings in all are scored whole by the plain evaluator
-#: (a few milliseconds), which keeps no impact (two bytes per document) for rare terms.
+#: (a few milliseconds), which keeps no impact (a byte per document) for rare terms.
 MIN_POSTINGS = 50_000
 #: 0 for an absent term, 1 for a present one, per byte of `TermImpact.at`.
 _PRESENCE = bytes([0] + [1] * 255)
@@ -179,8 +179,7 @@ class ImpactRanker:
 
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""
-        searcher = self.engine.searcher
-        return searcher.doc_count_all() + 4 * searcher.doc_frequency(field, text)
+        return self.count + 4 * self.engine.searcher.doc_frequency(field, text)
 
     def adopt(self, other: ImpactRanker) -> None:
         """Take the impacts another ranker built on an engine of the same segments."""
@@ -192,7 +191,6 @@ class ImpactRanker:
         return (field, text) in self._cache
 
     # -- queries -----------------------------------------------------------------------
-    # -- queries -----------------------------------------------------------------------
     def top(
         self, q: Any, limit: int | None, allowed: set[int] | None = None
     ) -> tuple[list[int], int, dict[int, float]] | None:
@@ -203,16 +201,15 @@ class ImpactRanker:
         if plan is None:
             return None
         matched = plan.matched()
-        flags = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
+        docs: list[int] | None = None
         if allowed is None:
             total = matched.bit_count()
         else:
-            size = len(flags)
-            total = sum(map(flags.__getitem__, (d for d in allowed if d < size)))
+            docs = [d for d in docnums(matched) if d in allowed]
+            total = len(docs)
         if total <= FEW_MATCHES:  # few matches (a rare word among common ones): score them
-            docs: Iterable[int] = compress(range(len(flags)), flags)
-            if allowed is not None:
-                docs = [d for d in docs if d in allowed]
+            if docs is None:
+                docs = docnums(matched)
             best = heapq.nlargest(limit, scored(plan.score, docs))
         else:
             best = threshold(plan, limit, total, allowed)
@@ -224,9 +221,7 @@ class ImpactRanker:
         plan = self.compile(q)
         if plan is None:
             return None
-        matched = plan.matched()
-        flags = matched.to_bytes((matched.bit_length() + 7) // 8, "little")
-        return list(compress(range(len(flags)), flags))
+        return docnums(plan.matched())
 
     def compile(self, q: Any) -> Plan | None:
         """A plan of `q` over its terms' impacts, or None: for a query of another shape
@@ -300,8 +295,7 @@ class ImpactRanker:
                 inner, inner_matched, lists = self._node(q.a)
             else:  # among its words' documents
                 inner, inner_matched, lists = self._node(q.a)
-                flags = inner_matched().to_bytes(self.count, "little")
-                kept = phrases.matching(q.b, set(compress(range(self.count), flags)))
+                kept = phrases.matching(q.b, set(docnums(inner_matched())))
 
             def required(d: int) -> float | None:
                 return inner(d) if d in kept else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh import query as wq
@@ -53,6 +53,12 @@ def flags_of(docs: set[int], size: int) -> int:
     flags = bytearray(size)
     any(map(flags.__setitem__, docs, repeat(1)))
     return int.from_bytes(flags, "little")
+
+
+def docnums(flags: int) -> list[int]:
+    """The docnums whose byte is 1 in `flags` (`flags_of`'s inverse), ascending."""
+    data = flags.to_bytes((flags.bit_length() + 7) // 8, "little")
+    return list(compress(range(len(data)), data))
 
 
 def leaves_of(q: Any, engine: Engine) -> list[Any] | None:
