@@ -30,7 +30,7 @@ from reader.search.compat import Unsupported
 from reader.search.impact import ImpactRanker
 from reader.search.lru import SizedLRU
 from reader.search.phrases import PhraseMatcher
-from reader.search.postings import SENTINEL, deleted_docs, read_all, read_placed
+from reader.search.postings import SENTINEL, deleted_docs, read_all, read_placed, segment_ids
 
 __all__ = ["Engine", "Unsupported"]
 
@@ -55,8 +55,7 @@ class Engine:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         reader = searcher.reader()
-        leaves = reader.leaf_readers() if reader.is_atomic() is False else [(reader, 0)]
-        self.leaves: list[tuple[Any, int]] = list(leaves)
+        self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
         self._norms: dict[tuple[int, str], list[float]] = {}
         self._lengths: dict[tuple[int, str], bytes] = {}
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -85,7 +84,7 @@ class Engine:
 
     def segment_ids(self) -> list[str]:
         """The segments this engine reads, in order (two engines agree on docnums iff equal)."""
-        return [str(reader.segment().segment_id()) for reader, _ in self.leaves]
+        return segment_ids(self.searcher.reader())
 
     # -- statistics ------------------------------------------------------------------
     def doc_ids(self) -> list[str]:

@@ -33,8 +33,7 @@ class Lexicon:
         # Segment by segment: a multi-segment reader merges term infos per term (slow), and
         # the terms alone (no term infos) read much faster, straight from each segment's
         # terms file where that is supported; frequencies come on demand.
-        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-        self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
+        self._leaves = [leaf for leaf, _base in reader.leaf_readers() if field in leaf.schema]
         self.field = field
         if vocabulary is None:
             parts = [segment_terms(leaf, field) for leaf in self._leaves]

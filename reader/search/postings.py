@@ -24,6 +24,12 @@ WHOOSH3_HEADER_MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
 
 
+def segment_ids(reader: Any) -> list[str]:
+    """The ids of the segments a Whoosh reader reads, in docnum order (two readers agree
+    on docnums iff these are equal)."""
+    return [str(leaf.segment().segment_id()) for leaf, _base in reader.leaf_readers()]
+
+
 def blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:
     """Each block of a W3 posting list, from one read of its whole extent: (count, id deltas,
     weights, values).

@@ -19,8 +19,7 @@ class InitialVocabulary:
     the searched word's first letter, read segment by segment from the term index."""
 
     def __init__(self, reader: Any, field: str = "words") -> None:
-        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-        self._leaves = [leaf for leaf, _base in leaves if field in leaf.schema]
+        self._leaves = [leaf for leaf, _base in reader.leaf_readers() if field in leaf.schema]
         self.field = field
 
     def _within(self, text: str, maxdist: int) -> Iterator[str]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from reader.atomic import replace_atomic
 from reader.diagnostics import degraded
+from reader.search.postings import segment_ids
 from reader.search.vocabulary import Vocabulary, VocabularyFileError
 
 PREFIX = "vocabulary-"
@@ -35,8 +36,7 @@ def path_for(ix: Any, reader: Any) -> Path | None:
     generation = reader.generation() if hasattr(reader, "generation") else None
     if folder is None or generation is None or generation < 0:
         return None
-    leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-    ids = ",".join(str(leaf.segment().segment_id()) for leaf, _base in leaves)
+    ids = ",".join(segment_ids(reader))
     digest = hashlib.sha1(ids.encode("utf-8")).hexdigest()[:16]
     return Path(folder).parent / f"{PREFIX}{generation}-{digest}{SUFFIX}"
 
