@@ -47,6 +47,8 @@ MEMO_ENTRIES = 300_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
+#: Document frequencies remembered (a few hundred kilobytes).
+FREQUENCIES = 20_000
 
 
 class Engine:
@@ -79,6 +81,7 @@ class Engine:
             lambda: CACHE_SCORES
         )
         self._ids: list[str] | None = None
+        self._frequencies: dict[tuple[str, str], int] = {}
         self.phrases = PhraseMatcher(self)
         self.impacts = ImpactRanker(self)
 
@@ -87,6 +90,18 @@ class Engine:
         return segment_ids(self.searcher.reader())
 
     # -- statistics ------------------------------------------------------------------
+    def frequency(self, field: str, text: str) -> int:
+        """A term's document frequency (deleted documents included), remembered: Whoosh
+        looks it up in every segment, and a prefix's thousands of words are asked for more
+        than once per query."""
+        key = (field, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            if len(self._frequencies) >= FREQUENCIES:
+                self._frequencies.clear()
+            found = self._frequencies[key] = int(self.searcher.doc_frequency(field, text))
+        return found
+
     def doc_ids(self) -> list[str]:
         """Paper id per docnum (one pass over the id column, then list indexing)."""
         if self._ids is None:
@@ -275,7 +290,7 @@ class Engine:
     def estimate(self, q: Any) -> int:
         """An upper bound on a clause's matches (`_and` evaluates the rarest clause first)."""
         if isinstance(q, wq.Term):
-            return int(self.searcher.doc_frequency(q.fieldname, q.text))
+            return self.frequency(q.fieldname, q.text)
         if isinstance(q, wq.Phrase):
             return min((self.estimate(wq.Term(q.fieldname, w)) for w in q.words), default=0)
         if isinstance(q, wq.SpanNear2):

@@ -26,25 +26,30 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from itertools import repeat
 from operator import add, mul
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
+from reader.search.impact_groups import LazyGroups
 from reader.search.impact_plan import (
-    Groups,
+    Listed,
     Matched,
     Plan,
     Score,
+    boost_of,
+    common_children,
     docnums,
     flags_of,
+    is_wide,
     leaves_of,
     not_clauses_bound,
     scored,
     threshold,
 )
+from reader.search.impact_wide import RARE_POSTINGS, Common, Wide
 from reader.search.lru import SizedLRU
 
 if TYPE_CHECKING:
@@ -53,8 +58,8 @@ if TYPE_CHECKING:
 #: Memory kept for term impacts, in bytes (a byte per document and four per posting
 #: each): the common words of a million papers take a few megabytes each.
 CACHE_BYTES = 96 * 1024 * 1024
-#: The most terms a query may have.
-MAX_TERMS = 8
+#: The most terms with impacts a query may have.
+MAX_TERMS = 16
 #: Up to this many matches, every match is scored (the threshold algorithm would read
 #: through the common terms' groups for a rare one's few documents).
 FEW_MATCHES = 20_000
@@ -74,21 +79,18 @@ _PRESENCE = bytes([0] + [1] * 255)
 class TermImpact:
     """One term of one field on one engine: its postings grouped by score, best first."""
 
-    __slots__ = ("at", "groups", "scores", "size")
+    __slots__ = ("at", "count", "groups", "scores", "size")
 
-    def __init__(
-        self,
-        at: bytearray,
-        scores: list[list[float]],
-        groups: list[tuple[float, array[int]]],
-    ) -> None:
+    def __init__(self, at: bytearray, scores: list[list[float]], groups: LazyGroups, count: int):
         #: Per global docnum, 0 or the index (1-based) of the term's weight there.
         self.at = at
         #: Per weight index, per length byte: the term's score.
         self.scores = scores
-        #: (score, docnums ascending), best score first.
+        #: (score, docnums ascending), best score first (grouped as they are read).
         self.groups = groups
-        self.size = len(at) + 4 * sum(len(docs) for _, docs in groups)
+        #: Documents holding the term (its postings less the deleted documents).
+        self.count = count
+        self.size = len(at) + 6 * count
 
     def present(self) -> int:
         """A byte per docnum, 1 where the term is, as one integer (for whole-query counts;
@@ -105,12 +107,14 @@ class _TooManyWeights(_Declined):
 
 
 def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermImpact:
-    """Group one term's postings by (weight, length byte), scored as `Engine._term` does."""
+    """One term's impact, scored as `Engine._term` does: its weight index per document (in
+    C), and its postings keyed by (weight, length byte) for `LazyGroups` to group."""
     at = bytearray(len(lengths))
     weights = _Indexes()
-    members: defaultdict[int, list[int]] = defaultdict(list)
     idf = engine.searcher.idf(field, text)
     factors: Any = None
+    every_doc = array("I")
+    every_key = array("H")
     for leaf, ids, tfs in engine.postings(field, text):
         base, deleted = engine.leaves[leaf][1], engine.deleted_in(leaf)
         factors = engine.factors(leaf, field)
@@ -120,15 +124,16 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
         docs = array("I", map(add, ids, repeat(base))) if base else ids
         indexes = list(map(weights.__getitem__, tfs))
         any(map(at.__setitem__, docs, indexes))  # in C: at[d] = index, for every posting
-        keys = map(add, map(mul, indexes, repeat(256)), map(lengths.__getitem__, docs))
-        for d, key in zip(docs, keys, strict=False):
-            members[key].append(d)
+        every_doc.extend(docs)
+        every_key.extend(map(add, map(mul, indexes, repeat(256)), map(lengths.__getitem__, docs)))
     table: list[list[float]] = [[]]
     for w in weights:  # insertion order: index 1, 2, ...
         table.append([factors[(w, b)] * idf for b in range(256)] if factors is not None else [])
-    groups = [(table[key >> 8][key & 255], array("I", docs)) for key, docs in members.items()]
-    groups.sort(key=lambda g: g[0], reverse=True)
-    return TermImpact(at, table, groups)
+
+    def score(key: int) -> float:
+        return table[key >> 8][key & 255]
+
+    return TermImpact(at, table, LazyGroups(every_doc, every_key, score), len(every_doc))
 
 
 class _Indexes(dict[float, int]):
@@ -179,7 +184,7 @@ class ImpactRanker:
 
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""
-        return self.count + 4 * self.engine.searcher.doc_frequency(field, text)
+        return self.count + 6 * self.engine.frequency(field, text)
 
     def adopt(self, other: ImpactRanker) -> None:
         """Take the impacts another ranker built on an engine of the same segments."""
@@ -244,25 +249,28 @@ class ImpactRanker:
         leaves = leaves_of(q, self.engine)
         if leaves is None or not leaves or len(leaves) > MAX_TERMS:
             return None
-        searcher = self.engine.searcher
-        postings = sum(searcher.doc_frequency(t.fieldname, t.text) for t in leaves)
+        postings = sum(self.engine.frequency(t.fieldname, t.text) for t in leaves)
         kept = all(self.has(t.fieldname, t.text) for t in leaves)
         if not kept and (not self.build or postings < MIN_POSTINGS):
             return None
         try:
-            score, matched, lists = self._node(q)
+            score, matched, lists = self._node(q, free=True)
         except _Declined:
             return None
         extra = not_clauses_bound(q)
         return Plan(score, matched, lists, extra)
 
-    def _node(self, q: Any) -> tuple[Score, Matched, list[Groups]]:
+    def _node(self, q: Any, free: bool) -> tuple[Score, Matched, list[Listed]]:
         """(a document's score or None if q does not match it, q's matches as a byte per
         docnum, the groups of q's scored terms) for a query `leaves_of` accepted. Scores are
         added as the plain path adds them (`Engine.scores`): the two children of an OR in
-        either order (the same sum), the clauses of an AND in `Engine.estimate` order, the
-        AND's NOT clauses as 1 each at the end."""
+        either order (the same sum), a wide OR's as `Wide` does, the clauses of an AND in
+        `Engine.estimate` order, the AND's NOT clauses as 1 each at the end. `free`: the
+        plain path scores `q` on every document, not on an AND's candidates (where a wide
+        OR's order of addition would follow the candidates' counts)."""
         engine = self.engine
+        if is_wide(q):
+            return self._wide(q, free)
         if isinstance(q, wq.Term):
             impact = self.impact(q.fieldname, q.text)
             at, table, lengths = impact.at, impact.scores, self.lengths(q.fieldname)
@@ -271,9 +279,9 @@ class ImpactRanker:
                 index = at[d]
                 return table[index][lengths[d]] if index else None
 
-            return term, impact.present, [impact.groups]
+            return term, impact.present, [(impact.groups, impact.present)]
         if isinstance(q, wq.Or):
-            children = [self._node(c) for c in q.children()]
+            children = [self._node(c, free) for c in q.children()]
             if len(children) == 1:
                 return children[0]
             (first, first_matched, a), (second, second_matched, b) = children
@@ -292,9 +300,9 @@ class ImpactRanker:
                 kept = phrases.matching(q.b, narrowed, paired=True) if narrowed else set()
                 if len(kept) <= FEW_MATCHES and not self._kept_all(q.a):
                     raise _Declined("few matches: the plain path scores them from postings")
-                inner, inner_matched, lists = self._node(q.a)
+                inner, inner_matched, lists = self._node(q.a, free=False)
             else:  # among its words' documents
-                inner, inner_matched, lists = self._node(q.a)
+                inner, inner_matched, lists = self._node(q.a, free)
                 kept = phrases.matching(q.b, set(docnums(inner_matched())))
 
             def required(d: int) -> float | None:
@@ -304,8 +312,10 @@ class ImpactRanker:
         assert isinstance(q, wq.And)
         positive = [c for c in q.children() if not isinstance(c, wq.Not)]
         positive.sort(key=engine.estimate)  # the order `Engine._and` adds them in
-        parts = [self._node(c) for c in positive]
-        excluded = [self._node(c.query) for c in q.children() if isinstance(c, wq.Not)]
+        # The first clause is scored on what the AND is, the others on its candidates.
+        parts = [self._node(c, free and i == 0) for i, c in enumerate(positive)]
+        # The NOT clauses' scores are never used: only their matches.
+        excluded = [self._node(c.query, True) for c in q.children() if isinstance(c, wq.Not)]
         extra = float(len(excluded))
         scorers = [p[0] for p in parts]
         negatives = [n[0] for n in excluded]
@@ -332,6 +342,36 @@ class ImpactRanker:
             return found
 
         return every, matched, [groups for p in parts for groups in p[2]]
+
+    def _wide(self, q: Any, free: bool) -> tuple[Score, Matched, list[Listed]]:
+        """A wide OR (`is_wide`): its common children from impacts, its rare ones scored."""
+        if not free:
+            raise _Declined("a wide OR among candidates: added in the candidates' order")
+        engine = self.engine
+        children = list(q.children())
+        common_ids = set(map(id, common_children(q, engine)))
+        is_common = [id(child) in common_ids for child in children]
+        rare_postings = (
+            engine.frequency(c.fieldname, c.text)
+            for c, x in zip(children, is_common, strict=True)
+            if not x
+        )
+        if sum(rare_postings) > RARE_POSTINGS:
+            raise _Declined("too many rare postings: the plain path")
+        common: list[Common] = []
+        rare: list[tuple[int, dict[int, float]]] = []
+        for index, (child, found) in enumerate(zip(children, is_common, strict=True)):
+            if found:
+                impact = self.impact(child.fieldname, child.text)
+                lengths = self.lengths(child.fieldname)
+                common.append(Common(index, impact, lengths, boost_of(child)))
+            else:
+                rare.append((index, engine.scores(child)))
+        try:
+            wide = Wide(common, rare, self.count)
+        except ValueError as tie:
+            raise _Declined(str(tie)) from None
+        return wide.score, wide.matched, wide.lists
 
     def _kept_all(self, q: Any) -> bool:
         """True if the impacts of every term of `q` are kept."""

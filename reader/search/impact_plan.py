@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 #: The most children an OR may have: two add the same in either order.
 MAX_OR = 2
+#: An OR's term children with fewer postings than this are scored from their postings
+#: (`reader.search.impact_wide`), the others ranked from their impacts.
+RARE = 20_000
+#: Documents in the most lists of a query scored before its lists are read (`_in_most`).
+IN_MOST = 4096
 #: A margin on the stopping bound, for sums added in another order than the bound's.
 _MARGIN = 1e-9
 
@@ -24,15 +29,19 @@ _MARGIN = 1e-9
 #: A document's score (None: no match); the matches, a byte per docnum; a term's groups.
 Score = Callable[[int], float | None]
 Matched = Callable[[], int]
-Groups = list[tuple[float, "array[int]"]]
+Groups = Sequence[tuple[float, "array[int]"]]
+
+
+#: A list the threshold algorithm reads: its groups and its matches (a byte per docnum).
+Listed = tuple[Groups, Matched]
 
 
 class Plan(NamedTuple):
-    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' groups."""
+    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' lists."""
 
     score: Score
     matched: Matched
-    lists: list[Groups]
+    lists: list[Listed]
     extra: float
 
 
@@ -48,7 +57,7 @@ def not_clauses_bound(q: Any) -> float:
     return 0.0
 
 
-def flags_of(docs: set[int], size: int) -> int:
+def flags_of(docs: Iterable[int], size: int) -> int:
     """`docs` as an integer with a byte per docnum (1 where the document is)."""
     flags = bytearray(size)
     any(map(flags.__setitem__, docs, repeat(1)))
@@ -62,14 +71,19 @@ def docnums(flags: int) -> list[int]:
 
 
 def leaves_of(q: Any, engine: Engine) -> list[Any] | None:
-    """Every term of `q` (scored ones and those of its NOT clauses), or None if `q` is not
-    made of scored terms, ORs of at most two, ANDs with at least one clause that is not a
-    NOT, and phrase filters (`Require(words, phrase)`), all unboosted."""
+    """Every term of `q` whose impact it uses (scored ones and those of its NOT clauses; of
+    a wide OR, see `is_wide`, only those with `RARE` postings or more), or None if `q` is
+    not made of scored terms, ORs of at most two, wide ORs, ANDs with at least one clause
+    that is not a NOT, and phrase filters (`Require(words, phrase)`), all unboosted but
+    the terms of a wide OR."""
     if boosted(q):
         return None
     if isinstance(q, wq.Term):
-        ok = isinstance(q.text, str) and q.fieldname in engine.searcher.schema
-        return [q] if ok and engine.searcher.schema[q.fieldname].scorable else None
+        return [q] if _scorable(q, engine) else None
+    if is_wide(q):
+        if not all(_scorable(c, engine) for c in q.children()):
+            return None
+        return common_children(q, engine)
     if isinstance(q, wq.Or):
         children = list(q.children())
         if getattr(q, "scale", None) or q.minmatch or not 0 < len(children) <= MAX_OR:
@@ -90,6 +104,28 @@ def leaves_of(q: Any, engine: Engine) -> list[Any] | None:
     return None
 
 
+def is_wide(q: Any) -> bool:
+    """True for an OR the wide way takes: more than two children or boosted ones, every
+    child a term, no scaling or minimum match."""
+    if not isinstance(q, wq.Or) or getattr(q, "scale", None) or q.minmatch:
+        return False
+    children = list(q.children())
+    if not children or not all(isinstance(c, wq.Term) for c in children):
+        return False
+    return len(children) > 2 or any(boost_of(c) != 1.0 for c in children)
+
+
+def common_children(q: Any, engine: Engine) -> list[Any]:
+    """The children of a wide OR that get impacts (those with `RARE` postings or more)."""
+    return [c for c in q.children() if engine.frequency(c.fieldname, c.text) >= RARE]
+
+
+def boost_of(q: Any) -> float:
+    """A query's boost (1.0 when it has none)."""
+    boost = getattr(q, "boost", 1.0)
+    return 1.0 if boost is None else float(boost)
+
+
 def _all_leaves(children: list[Any], engine: Engine) -> list[Any] | None:
     found: list[Any] = []
     for child in children:
@@ -98,6 +134,12 @@ def _all_leaves(children: list[Any], engine: Engine) -> list[Any] | None:
             return None
         found.extend(leaves)
     return found
+
+
+def _scorable(q: Any, engine: Engine) -> bool:
+    """True for a term of a scored field."""
+    schema = engine.searcher.schema
+    return isinstance(q.text, str) and q.fieldname in schema and schema[q.fieldname].scorable
 
 
 def boosted(q: Any) -> bool:
@@ -116,27 +158,22 @@ def scored(score: Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
 def threshold(
     plan: Plan, limit: int, total: int, allowed: set[int] | None
 ) -> list[tuple[float, int]]:
-    """The best `limit` (score, -docnum) pairs: the terms' groups read best first, each new
-    document scored exactly, until no document not read yet can reach the k-th (whose
-    score is at most the sum of every term's next group, plus the NOT clauses' 1s)."""
-    lists = plan.lists
+    """The best `limit` (score, -docnum) pairs: the lists' groups read best first, each new
+    document scored exactly, until no document not read yet can reach the k-th. Such a
+    document's score is at most the sum of the next groups of the lists it is in, plus the
+    NOT clauses' 1s; with more than two lists (an OR of many terms, where a document is in
+    few of them) the documents in the most lists are scored first (`_in_most`), so that the
+    others are in at most `width` lists and the bound is the sum of the `width` best next
+    groups, not of all."""
+    lists = [groups for groups, _ in plan.lists]
     score = plan.score
     at = [0] * len(lists)
     levels = [groups[0][0] if groups else 0.0 for groups in lists]
     seen: set[int] = set()
     heap: list[tuple[float, int]] = []
     wanted = min(limit, total)
-    while True:
-        bound = sum(levels) + plan.extra
-        if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
-            break
-        i = max(range(len(lists)), key=levels.__getitem__)
-        groups = lists[i]
-        if at[i] >= len(groups):
-            break  # every group read
-        _, docs = groups[at[i]]
-        at[i] += 1
-        levels[i] = groups[at[i]][0] if at[i] < len(groups) else 0.0
+
+    def take(docs: Iterable[int]) -> None:
         fresh = [d for d in docs if d not in seen]
         seen.update(fresh)
         if allowed is not None:
@@ -150,4 +187,41 @@ def threshold(
                 heapq.heappush(heap, item)
             elif item > heap[0]:
                 heapq.heapreplace(heap, item)
+
+    width = len(lists)
+    if width > 2:
+        width, most = _in_most(plan)
+        take(most)
+    while True:
+        bound = sum(heapq.nlargest(width, levels)) + plan.extra
+        if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
+            break
+        i = max(range(len(lists)), key=levels.__getitem__)
+        groups = lists[i]
+        if at[i] >= len(groups):
+            break  # every group read
+        _, docs = groups[at[i]]
+        at[i] += 1
+        levels[i] = groups[at[i]][0] if at[i] < len(groups) else 0.0
+        take(docs)
     return heap
+
+
+def _in_most(plan: Plan) -> tuple[int, list[int]]:
+    """(w, the documents in more than w of the plan's lists) for the least w at which those
+    are at most `IN_MOST` (w at least 1). The lists' matches, a byte per docnum each, are
+    added as integers: each byte becomes the number of lists the document is in."""
+    counts = 0
+    for _, present in plan.lists:
+        counts += present()
+    data = counts.to_bytes((counts.bit_length() + 7) // 8, "little")
+    width = len(plan.lists)
+    tally = [data.count(n) for n in range(width + 1)]
+    above = 0
+    while width > 1 and above + tally[width] <= IN_MOST:
+        above += tally[width]
+        width -= 1
+    if not above:
+        return width, []
+    more = bytes(1 if n > width else 0 for n in range(256))
+    return width, list(compress(range(len(data)), data.translate(more)))

@@ -6,13 +6,18 @@ with deletions, from cold and from kept impacts."""
 from __future__ import annotations
 
 import random
+from array import array
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import query as wq
 
 import reader.search.impact as impact
+import reader.search.impact_groups as impact_groups
+import reader.search.impact_plan as impact_plan
 from reader.search import Library
+from reader.search.analysis import stem
 from reader.search.engine import Engine, Unsupported
 from reader.search.impact import ImpactRanker
 from reader.search.query import parse
@@ -25,20 +30,26 @@ FIXED = [
     "diffusion", "language models", "large model training", "title:diffusion",
     "abstract:model", "diffusion NOT image", "neural NOT network NOT graph", "model",
     "(vision OR image) transformer", "neural OR graph", '"language models"', "gen*",
-    '"state of the art"', '"language models" survey', 'title:"language model"',
+    '"state of the art"', '"language models" survey', 'title:"language model"', "mod*",
+    "*tion", "difusion~", "lang* NOT vision", "mod* diffusion", "trans* OR gen*",
 ]  # fmt: skip
 TAKEN = [
     "diffusion", "language models", "title:diffusion", "diffusion NOT image", "model",
-    '"language models"', '"state of the art"',
+    '"language models"', '"state of the art"', "gen*", "mod*", "difusion~",
+    "lang* NOT vision", "trans* OR gen*",
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True, params=["threshold", "few matches"])
+@pytest.fixture(autouse=True, params=["threshold", "threshold, in most lists first", "few matches"])
 def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Rank every query of a known shape by impacts, however few its postings: by the
-    threshold algorithm, or by scoring every match (the way for few matches)."""
+    threshold algorithm (bounded by all the lists, or first scoring a few documents in the
+    most lists and then bounded by fewer), or by scoring every match (for few matches)."""
     monkeypatch.setattr(impact, "MIN_POSTINGS", 0)
-    monkeypatch.setattr(impact, "FEW_MATCHES", 0 if request.param == "threshold" else 10**9)
+    monkeypatch.setattr(impact_plan, "IN_MOST", 20 if "most" in request.param else 0)
+    monkeypatch.setattr(impact_groups, "FIRST_CHUNK", 3)  # groups made a few at a time
+    monkeypatch.setattr(impact_plan, "RARE", 10)  # ORs of many terms: some common, some rare
+    monkeypatch.setattr(impact, "FEW_MATCHES", 10**9 if request.param == "few matches" else 0)
 
 
 def _ranker(engine: Engine) -> ImpactRanker:
@@ -153,3 +164,70 @@ def test_without_the_warm_up_only_kept_impacts_are_used(one_segment: Library) ->
             for word in ("languag", "model"):
                 ranker.impact(field, word)
         assert ranker.top(q, 20) == engine.top_scored(q, 20)
+
+
+@pytest.mark.parametrize("state", ["one_segment", "synced"])
+def test_an_or_of_boosted_terms_ranks_as_the_plain_path(
+    state: str, request: pytest.FixtureRequest
+) -> None:
+    """More like this asks for an OR of boosted terms over two fields (`similar_papers`)."""
+    lib = request.getfixturevalue(state)
+    words = _words(lib)
+    with lib._lock:
+        engine = lib._engine()
+    answered: list[bool] = []
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.lists(st.tuples(st.sampled_from(words), st.floats(0.05, 1.0)), min_size=1, max_size=12),
+        st.integers(1, 60),
+    )
+    def check(terms: list[tuple[str, float]], limit: int) -> None:
+        children = [
+            wq.Term(field, stem(word), boost=boost)
+            for word, boost in terms
+            for field in ("abstract", "title")
+        ]
+        q = wq.Or(children)
+        with lib._lock:
+            found = _ranker(engine).top(q, limit)
+            if found is not None:
+                assert found == engine.top_scored(q, limit)
+                assert set(_ranker(engine).matching(q) or ()) == set(engine.evaluate(q))
+        answered.append(found is not None)
+
+    check()
+    assert sum(answered) >= 0.5 * len(answered)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), min_size=1, max_size=300),
+    st.integers(1, 50),
+    st.randoms(use_true_random=False),
+)
+def test_groups_made_as_read_equal_groups_made_at_once(
+    keys: list[int], first_chunk: int, order: random.Random
+) -> None:
+    """Groups are the same whichever of them is read first and however big the chunks."""
+    docs = sorted(order.sample(range(10 * len(keys)), len(keys)))
+
+    def score(key: int) -> float:
+        return float(key % 7) - key / 1000
+
+    expected: dict[int, list[int]] = {}
+    for d, key in zip(docs, keys, strict=True):
+        expected.setdefault(key, []).append(d)
+    eager = sorted(expected, key=score, reverse=True)
+    old = impact_groups.FIRST_CHUNK
+    impact_groups.FIRST_CHUNK = first_chunk
+    try:
+        groups = impact_groups.LazyGroups(array("I", docs), array("H", keys), score)
+    finally:
+        impact_groups.FIRST_CHUNK = old
+    assert len(groups) == len(eager)
+    reads = list(range(len(eager)))
+    order.shuffle(reads)
+    for i in reads:
+        value, members = groups[i]
+        assert value == score(eager[i]) and list(members) == expected[eager[i]]

@@ -1,0 +1,122 @@
+"""An OR of many terms over impacts (`reader.search.impact`): prefixes, wildcards, fuzzy
+terms (`gen*` is an OR of every word it matches) and more like this (an OR of boosted
+terms).
+
+The plain path (`Engine.scores`) adds an OR's children in the order of their match
+counts, most first (ties in the query's order), so a document's score is that fold of its
+terms' scores, and floating-point addition is not associative. Here the children with
+many postings get impacts (sorted and random access) and the others, whose postings are
+few, are scored whole and folded in that same order, keeping for the documents that hold
+several of them each addend, so that the score of any document is rebuilt exactly: the
+common terms' scores first (their counts are the largest, which is checked), then the rare
+terms' addends. The rare terms' folded scores form one more list for the threshold
+algorithm, ranked by value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from operator import add
+from typing import TYPE_CHECKING, NamedTuple
+
+from reader.search.impact_groups import Scaled, ranked
+from reader.search.impact_plan import Listed, flags_of
+
+if TYPE_CHECKING:
+    from reader.search.impact import TermImpact
+
+#: The most postings the rare children may have in all (past it, the plain path).
+RARE_POSTINGS = 400_000
+
+
+class Common(NamedTuple):
+    """A child of a wide OR ranked from its impact."""
+
+    place: int  # its index among the OR's children
+    impact: TermImpact
+    lengths: bytes  # its field's length byte per docnum
+    boost: float
+
+
+class Wide:
+    """The score, matches and lists of one wide OR, from its common children's impacts and
+    its rare children's scores (`Engine.scores` of each: boost applied)."""
+
+    def __init__(
+        self, common: Sequence[Common], rare: Sequence[tuple[int, dict[int, float]]], count: int
+    ) -> None:
+        """`rare`: (child index, scores); `count`: the docnum range. Raises ValueError if
+        the plain path would add a rare child before a common one (a tie of counts)."""
+        common = sorted(common, key=lambda c: (-c.impact.count, c.place))
+        rare = sorted(rare, key=lambda r: (-len(r[1]), r[0]))
+        if (
+            common
+            and rare
+            and (-len(rare[0][1]), rare[0][0]) < (-common[-1].impact.count, common[-1].place)
+        ):
+            raise ValueError("a rare child is added before a common one")
+        self._common = [(c.impact.at, c.impact.scores, c.lengths, c.boost) for c in common]
+        self._impacts = [c.impact for c in common]
+        merged: dict[int, float] = {}
+        #: The addends of the documents several rare children hold, in the order added.
+        addends: dict[int, list[float]] = {}
+        for _, part in rare:
+            both = list(part.keys() & merged.keys())
+            for d in both:
+                found = addends.get(d)
+                if found is None:
+                    addends[d] = [merged[d], part[d]]
+                else:
+                    found.append(part[d])
+            sums = list(map(add, map(merged.__getitem__, both), map(part.__getitem__, both)))
+            merged.update(part)
+            merged.update(zip(both, sums, strict=True))
+        self._merged = merged
+        self._addends = addends
+        self._count = count
+        self._rare_flags: int | None = None
+        self.lists: list[Listed] = [
+            (
+                c.impact.groups if c.boost == 1.0 else Scaled(c.impact.groups, c.boost),
+                c.impact.present,
+            )
+            for c in common
+        ]
+        if merged:
+            self.lists.append((ranked(merged), self._rare_matched))
+
+    def score(self, d: int) -> float | None:
+        """The document's score, added as the plain path adds it (None if no child holds it)."""
+        total: float | None = None
+        for at, table, lengths, boost in self._common:
+            index = at[d]
+            if index:
+                value = table[index][lengths[d]]
+                if boost != 1.0:
+                    value = value * boost
+                total = value if total is None else total + value
+        found = self._addends.get(d)
+        if found is not None:
+            for value in found:
+                total = value if total is None else total + value
+        else:
+            rare = self._merged.get(d)
+            if rare is not None:
+                total = rare if total is None else total + rare
+        return total
+
+    def _rare_matched(self) -> int:
+        """The rare children's matches, a byte per docnum."""
+        if self._rare_flags is None:
+            self._rare_flags = flags_of(self._merged.keys(), self._count)
+        return self._rare_flags
+
+    def matched(self) -> int:
+        """The matches, a byte per docnum (see `reader.search.impact_plan.flags_of`)."""
+        found = self._rare_matched()
+        for impact in self._impacts:
+            found |= impact.present()
+        return found
+
+
+__all__ = ["RARE_POSTINGS", "Common", "Wide"]
