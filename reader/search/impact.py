@@ -27,6 +27,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from operator import add, mul
 from typing import TYPE_CHECKING, Any
@@ -90,7 +91,7 @@ class TermImpact:
         self.groups = groups
         #: Documents holding the term (its postings less the deleted documents).
         self.count = count
-        self.size = len(at) + 6 * count
+        self.size = len(at) + 4 * count
 
     def present(self) -> int:
         """A byte per docnum, 1 where the term is, as one integer (for whole-query counts;
@@ -108,13 +109,12 @@ class _TooManyWeights(_Declined):
 
 def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermImpact:
     """One term's impact, scored as `Engine._term` does: its weight index per document (in
-    C), and its postings keyed by (weight, length byte) for `LazyGroups` to group."""
+    C), and its postings, keyed by (weight, length byte) for `LazyGroups` to group."""
     at = bytearray(len(lengths))
     weights = _Indexes()
     idf = engine.searcher.idf(field, text)
     factors: Any = None
     every_doc = array("I")
-    every_key = array("H")
     for leaf, ids, tfs in engine.postings(field, text):
         base, deleted = engine.leaves[leaf][1], engine.deleted_in(leaf)
         factors = engine.factors(leaf, field)
@@ -125,15 +125,21 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
         indexes = list(map(weights.__getitem__, tfs))
         any(map(at.__setitem__, docs, indexes))  # in C: at[d] = index, for every posting
         every_doc.extend(docs)
-        every_key.extend(map(add, map(mul, indexes, repeat(256)), map(lengths.__getitem__, docs)))
     table: list[list[float]] = [[]]
     for w in weights:  # insertion order: index 1, 2, ...
         table.append([factors[(w, b)] * idf for b in range(256)] if factors is not None else [])
 
+    def keys_of(docs: Iterable[int]) -> Iterator[int]:
+        """Each document's group key: its weight index times 256 plus its length byte."""
+        docs = docs if isinstance(docs, array) else list(docs)
+        return map(
+            add, map(mul, map(at.__getitem__, docs), repeat(256)), map(lengths.__getitem__, docs)
+        )
+
     def score(key: int) -> float:
         return table[key >> 8][key & 255]
 
-    return TermImpact(at, table, LazyGroups(every_doc, every_key, score), len(every_doc))
+    return TermImpact(at, table, LazyGroups(every_doc, keys_of, score), len(every_doc))
 
 
 class _Indexes(dict[float, int]):
@@ -184,7 +190,7 @@ class ImpactRanker:
 
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""
-        return self.count + 6 * self.engine.frequency(field, text)
+        return self.count + 4 * self.engine.frequency(field, text)
 
     def adopt(self, other: ImpactRanker) -> None:
         """Take the impacts another ranker built on an engine of the same segments."""
@@ -217,7 +223,8 @@ class ImpactRanker:
                 docs = docnums(matched)
             best = heapq.nlargest(limit, scored(plan.score, docs))
         else:
-            best = threshold(plan, limit, total, allowed)
+            within = matched if docs is None else flags_of(docs, self.count)
+            best = threshold(plan, limit, total, within.to_bytes(self.count, "little"))
             best.sort(reverse=True)
         return [-d for _, d in best], total, {-d: s for s, d in best}
 

@@ -3,22 +3,22 @@ them (`reader.search.impact`).
 
 The threshold algorithm stops long before the last group for most queries, so grouping
 every posting up front (a Python step per posting) is mostly wasted. `LazyGroups` keeps
-each posting's group key (weight index and length byte, two bytes) beside its docnum, the
-number of postings per key (counted in C) and the keys in score order; reading group `j`
-groups one chunk of the keys that follow the ones already grouped: one pass in C picks the
-chunk's postings, and only they are grouped in Python. Chunks grow fourfold, so a term
-read to its end costs a few passes more than grouping it whole.
+the term's docnums, a way to compute their group keys in C (weight index and length byte,
+from the term's byte per document and the field's lengths), the number of postings per key
+(counted in C) and the keys in score order; reading group `j` groups the first chunk of keys
+(one pass in C picks its postings, and only they are grouped in Python), or, past it, all
+the others at once, so a term read to its end costs one pass more than grouping it whole.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
 from typing import Any, overload
 
-#: Postings in the first chunk a term groups (the best documents; later chunks grow 4x).
+#: Postings in the first chunk a term groups (the best documents); the rest is one chunk.
 FIRST_CHUNK = 2048
 #: Documents per group of a list that is ranked by value rather than by key (`ranked`).
 RANKED_CHUNK = 512
@@ -29,16 +29,19 @@ Group = tuple[float, "array[int]"]
 class LazyGroups(Sequence[Group]):
     """(score, docnums ascending) per group key, best score first, grouped on first read."""
 
-    def __init__(self, docs: array[int], keys: array[int], score: Callable[[int], float]) -> None:
-        counts = Counter(keys)
+    def __init__(
+        self, docs: array[int], keys_of: Callable[[Iterable[int]], Iterable[int]],
+        score: Callable[[int], float],
+    ) -> None:  # fmt: skip
+        """`keys_of(docs)`: the group key of each of `docs`; `score(key)`: its score."""
+        counts = Counter(keys_of(docs))
         #: Every key, best score first.
         self._order = sorted(counts, key=score, reverse=True)
         self._counts = counts
         self._score = score
         self._docs: array[int] | None = docs
-        self._keys: array[int] | None = keys
+        self._keys_of = keys_of
         self._done: list[Group] = []
-        self._chunk = FIRST_CHUNK
 
     def __len__(self) -> int:
         return len(self._order)
@@ -58,34 +61,41 @@ class LazyGroups(Sequence[Group]):
             self._group_next()
         return self._done[index]
 
-    def _group_next(self) -> None:
-        """Group the next chunk of keys (at least `_chunk` postings, or all that are left)."""
-        docs, keys = self._docs, self._keys
-        assert docs is not None and keys is not None
+    def complete(self) -> None:
+        """Group every posting now (in one pass: the warm-up does it ahead of the queries)."""
+        if self._docs is not None:
+            self._group_next(everything=True)
+
+    def _group_next(self, everything: bool = False) -> None:
+        """Group the first chunk of keys (at least `FIRST_CHUNK` postings: the best
+        documents, all a query of one common word reads), or else every key left, in one
+        pass over the postings."""
+        docs, keys_of = self._docs, self._keys_of
+        assert docs is not None
         start = end = len(self._done)
         order, counts = self._order, self._counts
-        taken = 0
-        while end < len(order) and taken < self._chunk:
-            taken += counts[order[end]]
-            end += 1
-        if end < len(order) and len(docs) - taken < self._chunk:
-            end = len(order)  # a small rest: in the same pass
+        if start == 0 and not everything:
+            taken = 0
+            while end < len(order) and taken < FIRST_CHUNK:
+                taken += counts[order[end]]
+                end += 1
+            if len(docs) - taken < FIRST_CHUNK:
+                end = len(order)  # a small rest: in the same pass
+        else:
+            end = len(order)
         chunk = order[start:end]
-        if end == len(order) and start == 0:
-            picked_docs, picked_keys = docs, keys
+        if end == len(order):
+            picked: array[int] = docs  # grouped whole (the first chunk's keys again, unused)
         else:
             wanted = set(chunk)
-            picks = bytes(map(wanted.__contains__, keys))
-            picked_docs = array("I", compress(docs, picks))
-            picked_keys = array("H", compress(keys, picks))
+            picked = array("I", compress(docs, map(wanted.__contains__, keys_of(docs))))
         members: defaultdict[int, list[int]] = defaultdict(list)
-        for d, key in zip(picked_docs, picked_keys, strict=True):
+        for d, key in zip(picked, keys_of(picked), strict=True):
             members[key].append(d)
         score = self._score
         self._done.extend((score(key), array("I", members[key])) for key in chunk)
-        self._chunk *= 4
         if end == len(order):
-            self._docs = self._keys = None  # every group made: the postings are no longer needed
+            self._docs = None  # every group made: the postings are no longer needed
 
 
 class Scaled(Sequence[Group]):

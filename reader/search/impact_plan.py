@@ -155,20 +155,20 @@ def scored(score: Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
         yield value, -d
 
 
-def threshold(
-    plan: Plan, limit: int, total: int, allowed: set[int] | None
-) -> list[tuple[float, int]]:
-    """The best `limit` (score, -docnum) pairs: the lists' groups read best first, each new
-    document scored exactly, until no document not read yet can reach the k-th. Such a
-    document's score is at most the sum of the next groups of the lists it is in, plus the
-    NOT clauses' 1s; with more than two lists (an OR of many terms, where a document is in
-    few of them) the documents in the most lists are scored first (`_in_most`), so that the
-    others are in at most `width` lists and the bound is the sum of the `width` best next
-    groups, not of all."""
-    lists = [groups for groups, _ in plan.lists]
+def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[float, int]]:
+    """The best `limit` (score, -docnum) pairs among `within` (a byte per docnum, 1 for the
+    documents to rank: the query's matches, those allowed, `total` of them). Each list's
+    groups are read best first, keeping only their documents `within` and skipping the
+    groups left empty; each new document is scored exactly; the reading stops once no
+    document not read yet can reach the k-th best. Such a document's score is at most the
+    sum of the next groups of the lists it is in, plus the NOT clauses' 1s; with more than
+    two lists (an OR of many terms, where a document is in few of them) the documents in
+    the most lists are scored first (`_in_most`), so that the others are in at most
+    `width` lists and the bound is the sum of the `width` best next groups, not of all."""
+    readers = [_within(groups, within) for groups, _ in plan.lists]
+    heads = [next(reader, None) for reader in readers]
+    levels = [head[0] if head else 0.0 for head in heads]
     score = plan.score
-    at = [0] * len(lists)
-    levels = [groups[0][0] if groups else 0.0 for groups in lists]
     seen: set[int] = set()
     heap: list[tuple[float, int]] = []
     wanted = min(limit, total)
@@ -176,44 +176,52 @@ def threshold(
     def take(docs: Iterable[int]) -> None:
         fresh = [d for d in docs if d not in seen]
         seen.update(fresh)
-        if allowed is not None:
-            fresh = [d for d in fresh if d in allowed]
         for d in fresh:
             s = score(d)
-            if s is None:
-                continue
+            assert s is not None, d
             item = (s, -d)
             if len(heap) < limit:
                 heapq.heappush(heap, item)
             elif item > heap[0]:
                 heapq.heapreplace(heap, item)
 
-    width = len(lists)
+    width = len(readers)
     if width > 2:
-        width, most = _in_most(plan)
+        width, most = _in_most(plan, within)
         take(most)
     while True:
         bound = sum(heapq.nlargest(width, levels)) + plan.extra
         if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
             break
-        i = max(range(len(lists)), key=levels.__getitem__)
-        groups = lists[i]
-        if at[i] >= len(groups):
+        left = [i for i, head in enumerate(heads) if head is not None]
+        if not left:
             break  # every group read
-        _, docs = groups[at[i]]
-        at[i] += 1
-        levels[i] = groups[at[i]][0] if at[i] < len(groups) else 0.0
-        take(docs)
+        i = max(left, key=levels.__getitem__)
+        head = heads[i]
+        assert head is not None
+        heads[i] = found = next(readers[i], None)
+        levels[i] = found[0] if found else 0.0
+        take(head[1])
     return heap
 
 
-def _in_most(plan: Plan) -> tuple[int, list[int]]:
-    """(w, the documents in more than w of the plan's lists) for the least w at which those
-    are at most `IN_MOST` (w at least 1). The lists' matches, a byte per docnum each, are
-    added as integers: each byte becomes the number of lists the document is in."""
+def _within(groups: Groups, within: bytes) -> Iterator[tuple[float, array[int]]]:
+    """The groups' documents `within` (a byte per docnum), the groups left empty skipped."""
+    for value, docs in groups:
+        kept = array("I", compress(docs, map(within.__getitem__, docs)))
+        if kept:
+            yield value, kept
+
+
+def _in_most(plan: Plan, within: bytes) -> tuple[int, list[int]]:
+    """(w, the documents `within` in more than w of the plan's lists) for the least w at
+    which those are at most `IN_MOST` (w at least 1). The lists' matches, a byte per docnum
+    each, are added as integers: each byte becomes the number of lists the document is in
+    (documents not `within` masked out: 255 times their 0 or 1 byte, a 0 or 255 byte)."""
     counts = 0
     for _, present in plan.lists:
         counts += present()
+    counts &= int.from_bytes(within, "little") * 255
     data = counts.to_bytes((counts.bit_length() + 7) // 8, "little")
     width = len(plan.lists)
     tally = [data.count(n) for n in range(width + 1)]

@@ -159,7 +159,7 @@ class WarmUp:
             cost = ranker.estimated_size(field, word)
             if cost <= budget:
                 budget -= cost
-                ranker.impact(field, word)
+                ranker.impact(field, word).groups.complete()
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
                 shared.impacts.adopt(private.impacts)
