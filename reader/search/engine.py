@@ -47,8 +47,10 @@ MEMO_ENTRIES = 300_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
-#: Document frequencies remembered (a few hundred kilobytes).
+#: Document frequencies and idfs remembered (a few hundred kilobytes each).
 FREQUENCIES = 20_000
+#: Term infos remembered (about 150 bytes each; a term has one per segment holding it).
+CACHE_LOCATED = 40_000
 
 
 class Engine:
@@ -82,6 +84,10 @@ class Engine:
         )
         self._ids: list[str] | None = None
         self._frequencies: dict[tuple[str, str], int] = {}
+        self._idfs: dict[tuple[str, str], float] = {}
+        self._located: SizedLRU[tuple[str, str], list[tuple[int, Any]]] = SizedLRU(
+            lambda: CACHE_LOCATED
+        )
         self.phrases = PhraseMatcher(self)
         self.impacts = ImpactRanker(self)
 
@@ -91,15 +97,47 @@ class Engine:
 
     # -- statistics ------------------------------------------------------------------
     def frequency(self, field: str, text: str) -> int:
-        """A term's document frequency (deleted documents included), remembered: Whoosh
-        looks it up in every segment, and a prefix's thousands of words are asked for more
-        than once per query."""
-        key = (field, text)
-        found = self._frequencies.get(key)
+        """A term's document frequency (deleted documents included): the sum of its term
+        infos' (`located`), remembered, as Whoosh's `doc_frequency` sums its segments'."""
+        found = self._frequencies.get((field, text))
         if found is None:
-            if len(self._frequencies) >= FREQUENCIES:
-                self._frequencies.clear()
-            found = self._frequencies[key] = int(self.searcher.doc_frequency(field, text))
+            self.located(field, text)
+            found = self._frequencies[(field, text)]
+        return found
+
+    def idf(self, field: str, text: str) -> float:
+        """The searcher's weighting model's idf of a term (`Searcher.idf`), computed from
+        `frequency` instead of a second look-up in every segment."""
+        key = (field, text)
+        found = self._idfs.get(key)
+        if found is None:
+            if len(self._idfs) >= FREQUENCIES:
+                self._idfs.clear()
+            found = self._idfs[key] = self.searcher.weighting.idf(_Counts(self), field, text)
+        return found
+
+    def located(self, field: str, text: str) -> list[tuple[int, Any]]:
+        """Per segment holding the term: (leaf number, its term info), from one look-up per
+        segment (a prefix's words each need them for their frequency, idf and postings:
+        one pass over the segments instead of three), remembered for a while."""
+        key = (field, text)
+        found = self._located.get(key)
+        if found is not None:
+            return found
+        from whoosh.reading import TermNotFound
+
+        fieldobj = self.searcher.schema[field]
+        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+        found = []
+        for leaf, (reader, _base) in enumerate(self.leaves):
+            try:
+                found.append((leaf, reader._terms.term_info(field, btext)))
+            except TermNotFound:
+                continue
+        self._located.put(key, found, len(found) + 1)
+        if len(self._frequencies) >= FREQUENCIES:
+            self._frequencies.clear()
+        self._frequencies[key] = sum(info.doc_frequency() for _, info in found)
         return found
 
     def doc_ids(self) -> list[str]:
@@ -153,10 +191,14 @@ class Engine:
         """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
         fieldobj = self.searcher.schema[field]
         btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
-        for leaf, (reader, _base) in enumerate(self.leaves):
-            terms = reader._terms
-            if (field, btext) in terms:
-                yield leaf, terms.matcher(field, btext, fieldobj.format, scorer=None)
+        for leaf, info in self.located(field, text):
+            terms = self.leaves[leaf][0]._terms
+            yield (
+                leaf,
+                terms._codec.postings_reader(
+                    terms._postfile, info, fieldobj.format, term=(field, btext), scorer=None
+                ),
+            )
 
     def postings(self, field: str, text: str) -> list[tuple[int, Any, Any]]:
         """Per segment: (leaf, ids, weights) for one term (cached)."""
@@ -316,7 +358,7 @@ class Engine:
         are fewer than half the postings)."""
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
-        idf = self.searcher.idf(field, text) if scorable else 1.0
+        idf = self.idf(field, text) if scorable else 1.0
         for leaf, ids, weights in self.postings(field, text):
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
             key = (leaf, field, text)
@@ -411,6 +453,22 @@ class Engine:
             best = heapq.nlargest(limit, pairs)
         docs = [-d for _, d in best]
         return docs, total, {-d: s for s, d in best}
+
+
+class _Counts:
+    """What a weighting model's `idf` asks of a searcher, answered from an engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get_parent(self) -> _Counts:
+        return self
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return self.engine.frequency(field, text)
+
+    def doc_count_all(self) -> int:
+        return int(self.engine.searcher.doc_count_all())
 
 
 class _Factors(dict[tuple[float, int], float]):

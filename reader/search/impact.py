@@ -112,7 +112,7 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
     C), and its postings, keyed by (weight, length byte) for `LazyGroups` to group."""
     at = bytearray(len(lengths))
     weights = _Indexes()
-    idf = engine.searcher.idf(field, text)
+    idf = engine.idf(field, text)
     factors: Any = None
     every_doc = array("I")
     for leaf, ids, tfs in engine.postings(field, text):

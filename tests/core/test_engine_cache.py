@@ -9,6 +9,9 @@ import pytest
 
 import reader.search.engine as engine_module
 from reader.search import Library
+from tests.core.test_rankings import one_segment, synced
+
+__all__ = ["one_segment", "synced"]  # the fixtures, shared with test_rankings
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_dumps"
 QUERIES = [
@@ -51,3 +54,29 @@ def test_cached_term_scores_give_the_same_answers(
     assert cached._fast is not None and cached._fast._scored  # the cache was used
     assert _answers(cached) == expected  # and again, from the cache
     cached.close()
+
+
+@pytest.mark.parametrize("state", ["one_segment", "synced"])
+def test_remembered_frequencies_and_idfs_are_whooshs(
+    state: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's frequency and idf of a term (from one look-up per segment, its term
+    infos) equal the searcher's own, with the caches cleared as they fill."""
+    monkeypatch.setattr(engine_module, "FREQUENCIES", 7)
+    monkeypatch.setattr(engine_module, "CACHE_LOCATED", 20)
+    lib = request.getfixturevalue(state)
+    with lib._lock:
+        engine = engine_module.Engine(lib._engine().searcher)
+        searcher = engine.searcher
+        reader = searcher.reader()
+        terms = [
+            (field, text.decode("utf-8"))
+            for field in ("title", "abstract", "words")
+            for text in list(reader.lexicon(field))[:60]
+        ] + [("abstract", "nosuchword")]
+        for field, text in terms * 2:
+            assert engine.frequency(field, text) == searcher.doc_frequency(field, text)
+            assert engine.idf(field, text) == searcher.idf(field, text)
+            total = sum(len(ids) for _, ids, _ in engine.postings(field, text))
+            assert total == engine.frequency(field, text)
+        assert engine.postings("abstract", "nosuchword") == []
