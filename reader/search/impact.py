@@ -38,9 +38,11 @@ from reader.search.impact_groups import LazyGroups
 from reader.search.impact_plan import (
     Listed,
     Matched,
+    Node,
     Plan,
     Score,
     boost_of,
+    boosted,
     common_children,
     docnums,
     flags_of,
@@ -162,6 +164,10 @@ class ImpactRanker:
         #: The last few queries' plans (the app ranks a query, then counts its matches per
         #: dump; typing and backspacing repeat queries): a phrase's matches are found once.
         self._plans: OrderedDict[str, Plan] = OrderedDict()
+        #: The last few answers without a filter, by (query, limit): typing on past the end
+        #: of a word ("diffusion models" after "diffusion model") asks the same query again.
+        self._answers: OrderedDict[tuple[str, int], tuple[list[int], int, dict[int, float]]]
+        self._answers = OrderedDict()
         #: Whether a query builds the impacts it lacks (set by the warm-up of a library that
         #: stays open: a one-off command's single query is cheaper on the plain path than
         #: building impacts nobody will use again).
@@ -208,6 +214,11 @@ class ImpactRanker:
         """`Engine.top(q, limit, allowed)` for the queries `compile` takes, else None."""
         if limit is None or limit <= 0 or limit > MAX_LIMIT:
             return None
+        key = (repr(q), limit)
+        if allowed is None and key in self._answers:
+            self._answers.move_to_end(key)
+            ranked, count, scores = self._answers[key]
+            return list(ranked), count, dict(scores)
         plan = self.compile(q)
         if plan is None:
             return None
@@ -226,7 +237,13 @@ class ImpactRanker:
             within = matched if docs is None else flags_of(docs, self.count)
             best = threshold(plan, limit, total, within.to_bytes(self.count, "little"))
             best.sort(reverse=True)
-        return [-d for _, d in best], total, {-d: s for s, d in best}
+        answer = [-d for _, d in best], total, {-d: s for s, d in best}
+        if allowed is None:
+            self._answers[key] = answer
+            while len(self._answers) > MEMO_PLANS:
+                self._answers.popitem(last=False)
+            return list(answer[0]), total, dict(answer[2])
+        return answer
 
     def matching(self, q: Any) -> list[int] | None:
         """Every docnum `q` matches, ascending, for the queries `top` answers, else None."""
@@ -291,6 +308,15 @@ class ImpactRanker:
             children = [self._node(c, free) for c in q.children()]
             if len(children) == 1:
                 return children[0]
+            flat = self._flat(q)
+            if flat is not None:  # a word in the title and the abstract: one call per document
+                lists = children[0][2] + children[1][2]
+                either_matched = children[0][1], children[1][1]
+                return (
+                    self._fused([flat], [], 0.0),
+                    lambda: either_matched[0]() | either_matched[1](),
+                    lists,
+                )
             (first, first_matched, a), (second, second_matched, b) = children
 
             def either(d: int) -> float | None:
@@ -326,6 +352,10 @@ class ImpactRanker:
         extra = float(len(excluded))
         scorers = [p[0] for p in parts]
         negatives = [n[0] for n in excluded]
+        clauses = [self._flat(c) for c in positive]
+        if all(clause is not None for clause in clauses):
+            fused = self._fused([c for c in clauses if c is not None], negatives, extra)
+            return fused, self._all_of(parts, excluded), [g for p in parts for g in p[2]]
 
         def every(d: int) -> float | None:
             for negative in negatives:
@@ -340,6 +370,12 @@ class ImpactRanker:
             assert total is not None
             return total + extra if extra else total
 
+        return every, self._all_of(parts, excluded), [groups for p in parts for groups in p[2]]
+
+    @staticmethod
+    def _all_of(parts: list[Node], excluded: list[Node]) -> Matched:
+        """An AND's matches: its clauses' ANDed, less its NOT clauses'."""
+
         def matched() -> int:
             found = parts[0][1]()
             for part in parts[1:]:
@@ -348,7 +384,52 @@ class ImpactRanker:
                 found &= ~negative[1]()
             return found
 
-        return every, matched, [groups for p in parts for groups in p[2]]
+        return matched
+
+    def _flat(self, q: Any) -> list[tuple[bytearray, list[list[float]], bytes]] | None:
+        """For a term or an OR of one or two terms (a word in the title and the abstract):
+        each term's (byte per document, scores, the field's lengths); else None."""
+        terms: list[Any] = (
+            [q] if isinstance(q, wq.Term) else list(q.children()) if isinstance(q, wq.Or) else []
+        )
+        if not terms or len(terms) > 2 or not all(isinstance(t, wq.Term) for t in terms):
+            return None
+        if is_wide(q) or boosted(q):
+            return None
+        found = []
+        for t in terms:
+            impact = self.impact(t.fieldname, t.text)
+            found.append((impact.at, impact.scores, self.lengths(t.fieldname)))
+        return found
+
+    @staticmethod
+    def _fused(
+        clauses: list[list[tuple[bytearray, list[list[float]], bytes]]],
+        negatives: list[Score], extra: float,
+    ) -> Score:  # fmt: skip
+        """An AND of terms and ORs of two terms scored in one call per document (the
+        closures per clause and per term cost a call each): the same additions in the same
+        order as `every`'s."""
+
+        def fused(d: int) -> float | None:
+            for negative in negatives:
+                if negative(d) is not None:
+                    return None
+            total: float | None = None
+            for clause in clauses:
+                value: float | None = None
+                for at, table, lengths in clause:
+                    index = at[d]
+                    if index:
+                        score = table[index][lengths[d]]
+                        value = score if value is None else value + score
+                if value is None:
+                    return None
+                total = value if total is None else total + value
+            assert total is not None
+            return total + extra if extra else total
+
+        return fused
 
     def _wide(self, q: Any, free: bool) -> tuple[Score, Matched, list[Listed]]:
         """A wide OR (`is_wide`): its common children from impacts, its rare ones scored."""

@@ -20,8 +20,11 @@ MAX_OR = 2
 #: An OR's term children with fewer postings than this are scored from their postings
 #: (`reader.search.impact_wide`), the others ranked from their impacts.
 RARE = 20_000
-#: Documents in the most lists of a query scored before its lists are read (`_in_most`).
+#: Documents in the most lists of a query scored before its lists are read (`_in_most`),
+#: for queries of more lists than `IN_MOST_LISTS` (two words in the title and abstract
+#: have four, and most of their matches are in all four).
 IN_MOST = 4096
+IN_MOST_LISTS = 4
 #: A margin on the stopping bound, for sums added in another order than the bound's.
 _MARGIN = 1e-9
 
@@ -34,6 +37,8 @@ Groups = Sequence[tuple[float, "array[int]"]]
 
 #: A list the threshold algorithm reads: its groups and its matches (a byte per docnum).
 Listed = tuple[Groups, Matched]
+#: A query compiled: a document's score, its matches, its lists.
+Node = tuple[Score, Matched, list[Listed]]
 
 
 class Plan(NamedTuple):
@@ -162,9 +167,9 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
     groups left empty; each new document is scored exactly; the reading stops once no
     document not read yet can reach the k-th best. Such a document's score is at most the
     sum of the next groups of the lists it is in, plus the NOT clauses' 1s; with more than
-    two lists (an OR of many terms, where a document is in few of them) the documents in
-    the most lists are scored first (`_in_most`), so that the others are in at most
-    `width` lists and the bound is the sum of the `width` best next groups, not of all."""
+    `IN_MOST_LISTS` lists (an OR of many terms, where a document is in few of them) the
+    documents in the most lists are scored first (`_in_most`), so that the others are in at
+    most `width` lists and the bound is the sum of the `width` best next groups."""
     readers = [_within(groups, within) for groups, _ in plan.lists]
     heads = [next(reader, None) for reader in readers]
     levels = [head[0] if head else 0.0 for head in heads]
@@ -186,7 +191,7 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
                 heapq.heapreplace(heap, item)
 
     width = len(readers)
-    if width > 2:
+    if width > IN_MOST_LISTS:
         width, most = _in_most(plan, within)
         take(most)
     while True:

@@ -47,6 +47,7 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     most lists and then bounded by fewer), or by scoring every match (for few matches)."""
     monkeypatch.setattr(impact, "MIN_POSTINGS", 0)
     monkeypatch.setattr(impact_plan, "IN_MOST", 20 if "most" in request.param else 0)
+    monkeypatch.setattr(impact_plan, "IN_MOST_LISTS", 2)
     monkeypatch.setattr(impact_groups, "FIRST_CHUNK", 3)  # groups made a few at a time
     monkeypatch.setattr(impact_plan, "RARE", 10)  # ORs of many terms: some common, some rare
     monkeypatch.setattr(impact, "FEW_MATCHES", 10**9 if request.param == "few matches" else 0)
@@ -234,3 +235,17 @@ def test_groups_made_as_read_equal_groups_made_at_once(
     for i in reads:
         value, members = groups[i]
         assert value == score(eager[i]) and list(members) == expected[eager[i]]
+
+
+def test_a_remembered_answer_is_not_changed_by_its_caller(one_segment: Library) -> None:
+    """The ranker remembers its last answers (typing on asks again): handed out as copies."""
+    with one_segment._lock:
+        engine = one_segment._engine()
+        ranker = _ranker(engine)
+        q = _parsed(one_segment, "language models")
+        first = ranker.top(q, 20)
+        assert first is not None
+        first[0].clear()
+        first[2].clear()
+        assert ranker.top(q, 20) == engine.top_scored(q, 20)
+        assert ranker.top(q, 5) == engine.top_scored(q, 5)
