@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import repeat
 from operator import add, mul, neg, sub
 from typing import Any
@@ -39,11 +39,15 @@ B, K1 = 0.75, 1.2
 CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
 CACHE_POSITIONS = 1_000_000
-#: Whole query results remembered (docnum -> score dicts), and their entries in all (about
-#: 100 bytes each: at a million papers one common word's result is most of a million; the
-#: last result is kept whatever its size, for the facet counts that follow a search).
+#: Whole query results remembered, and their entries in all (a docnum -> score dict costs
+#: about 100 bytes an entry; the last result is kept whatever its size, for the facet
+#: counts and the re-sorting that follow a search).
 MEMO_QUERIES = 8
 MEMO_ENTRIES = 300_000
+#: A result of at least this many entries is remembered packed (`_Packed`: 12 bytes an
+#: entry, counted as an eighth of an entry against MEMO_ENTRIES): at a million papers one
+#: common word's result is most of a million, about 100 MB as a dict.
+PACK_ENTRIES = 100_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
@@ -77,7 +81,7 @@ class Engine:
         )
         self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
-        self._memo: OrderedDict[str, dict[int, float]] = OrderedDict()
+        self._memo: OrderedDict[str, dict[int, float] | _Packed] = OrderedDict()
         #: Scores of common terms per (leaf, field, term), within a budget of entries.
         self._scored: SizedLRU[tuple[int, str, str], dict[int, float]] = SizedLRU(
             lambda: CACHE_SCORES
@@ -152,9 +156,10 @@ class Engine:
         return self._ids is not None
 
     def adopt_ids(self, ids: list[str]) -> None:
-        """Take the docnum -> paper id list another engine on the same segments read."""
-        if self._ids is None:
-            self._ids = ids
+        """Take the docnum -> paper id list another engine on the same segments read (equal
+        to this one's if it read one, which it replaces: the adopted list may share its
+        strings with the row table)."""
+        self._ids = ids
 
     def _norm(self, leaf: int, field: str) -> tuple[bytes, list[float]]:
         """Raw length bytes of a field and, per byte value, K1 * (1 - B + B * fl / avgfl)."""
@@ -294,18 +299,24 @@ class Engine:
     def evaluate(self, q: Any) -> dict[int, float]:
         """`scores(q)`, remembered for the last few queries (the app asks for a query's
         ranking and its facet counts in a row; typing and backspacing repeat queries)."""
+        found = self._evaluated(q)
+        return found if isinstance(found, dict) else found.scores()
+
+    def _evaluated(self, q: Any) -> dict[int, float] | _Packed:
+        """`evaluate(q)`, or its remembered result as it is kept (a large one packed)."""
         key = repr(q)
         memo = self._memo
         found = memo.get(key)
-        if found is None:
-            found = memo[key] = self.scores(q)
-            size = sum(map(len, memo.values()))
-            while len(memo) > 1 and (len(memo) > MEMO_QUERIES or size > MEMO_ENTRIES):
-                _, old = memo.popitem(last=False)
-                size -= len(old)
-        else:
+        if found is not None:
             memo.move_to_end(key)
-        return found
+            return found
+        result = self.scores(q)
+        memo[key] = _Packed(result) if len(result) >= PACK_ENTRIES else result
+        size = sum(map(_memo_size, memo.values()))
+        while len(memo) > 1 and (len(memo) > MEMO_QUERIES or size > MEMO_ENTRIES):
+            _, old = memo.popitem(last=False)
+            size -= _memo_size(old)
+        return result
 
     def _and(self, children: Iterable[Any], within: set[int] | None = None) -> dict[int, float]:
         positive: list[Any] = []
@@ -436,23 +447,55 @@ class Engine:
         """Every docnum `q` matches, in no set order (from the terms' impacts, without
         scoring, for a query of common words)."""
         found = self.impacts.matching(q)
-        return self.evaluate(q).keys() if found is None else found
+        if found is not None:
+            return found
+        result = self._evaluated(q)
+        return result.keys() if isinstance(result, dict) else result.docs
 
     def top_scored(
         self, q: Any, limit: int | None, allowed: set[int] | None = None
     ) -> tuple[list[int], int, dict[int, float]]:
         """`top` from every match's score (the plain path)."""
-        scores = self.evaluate(q)
+        result = self._evaluated(q)
+        docs: Collection[int]
+        values: Collection[float]
+        if isinstance(result, dict):
+            docs, values = result.keys(), result.values()
+        else:
+            docs, values = result.docs, result.values
         if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
-        total = len(scores)
-        pairs = zip(scores.values(), map(neg, scores.keys()), strict=False)  # ties: lower docnum
+            kept = {d: s for d, s in zip(docs, values, strict=True) if d in allowed}
+            docs, values = kept.keys(), kept.values()
+        total = len(docs)
+        pairs = zip(values, map(neg, docs), strict=False)  # ties: lower docnum
         if limit is None or limit >= total:
             best = sorted(pairs, reverse=True)
         else:
             best = heapq.nlargest(limit, pairs)
-        docs = [-d for _, d in best]
-        return docs, total, {-d: s for s, d in best}
+        return [-d for _, d in best], total, {-d: s for s, d in best}
+
+
+class _Packed:
+    """A remembered query result as two arrays: docnums and their scores, in the dict's
+    order (the same numbers: an `array("d")` holds a Python float exactly)."""
+
+    __slots__ = ("docs", "values")
+
+    def __init__(self, scores: dict[int, float]) -> None:
+        self.docs = array("I", scores.keys())
+        self.values = array("d", scores.values())
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def scores(self) -> dict[int, float]:
+        """The result as `Engine.scores` gave it (a new dict)."""
+        return dict(zip(self.docs, self.values, strict=True))
+
+
+def _memo_size(result: dict[int, float] | _Packed) -> int:
+    """A remembered result's share of MEMO_ENTRIES (a packed entry costs an eighth)."""
+    return len(result) if isinstance(result, dict) else len(result) // 8
 
 
 class _Counts:

@@ -114,10 +114,13 @@ class Generation:
         return [stored(d)["id"] for d in docs]
 
     def docnums(self) -> dict[str, int]:
-        """Paper id -> Whoosh document number."""
+        """Paper id -> Whoosh document number (from the id list when it is loaded: its
+        strings, not new ones)."""
         if self._docnums is None:
             reader = self.searcher.reader()
-            column = reader.column_reader("id")
+            engine = self._engine
+            ids = engine.doc_ids() if engine is not None and engine.ids_loaded else None
+            column = reader.column_reader("id") if ids is None else ids
             self._docnums = {column[d]: d for d in reader.all_doc_ids()}
         return self._docnums
 

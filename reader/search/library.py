@@ -232,7 +232,10 @@ class Library:
                     return
                 gen = self._gen
             assert gen is not None
-            WarmUp(gen, self._lock, lambda: self._gen, self._sources_of, self._titles).run()
+            WarmUp(
+                gen, self._lock, lambda: self._gen, self._sources_of, self._titles,
+                lambda: self._rows,
+            ).run()  # fmt: skip
         except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")
         except Unsupported as exc:

@@ -19,6 +19,7 @@ from reader.search.lexicon import Lexicon
 if TYPE_CHECKING:
     from reader.search.engine import Engine
     from reader.search.generation import Generation
+    from reader.search.row_table import RowTable
 
 #: The warm-up builds the impacts of the title and abstract terms of the words most common
 #: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within half the
@@ -43,7 +44,8 @@ class WarmUp:
     over. `sources_of()` (called under the lock) gives the catalog generation and the
     `id -> dumps` lookup the facet counts' table is built from (outside the lock);
     `titles(n)` gives a sample of at most n of the papers' titles (the common words are
-    read from it)."""
+    read from it); `rows()` (called under the lock) the row table if it is loaded, whose
+    id strings the id list shares."""
 
     def __init__(
         self,
@@ -52,12 +54,14 @@ class WarmUp:
         current: Callable[[], Generation | None],
         sources_of: Callable[[], tuple[int, Callable[[str], tuple[str, ...]]]],
         titles: Callable[[int], Iterable[str]] = lambda _n: (),
+        rows: Callable[[], RowTable | None] = lambda: None,
     ) -> None:
         self.gen = gen
         self.lock = lock
         self.current = current
         self.sources_of = sources_of
         self.titles = titles
+        self.rows = rows
 
     def run(self) -> None:
         from reader.search.engine import Engine
@@ -80,8 +84,13 @@ class WarmUp:
 
     def _adopt_doc_ids(self, private: Engine) -> None:
         """Read the paper id of every docnum through the private engine and hand it to the
-        shared engine if it reads the same segments."""
-        ids = private.doc_ids()
+        shared engine if it reads the same segments. The list is made of the row table's
+        strings (its very list when the docnums follow the catalog's order), so the ids
+        are held once."""
+        with self.lock:
+            rows = self.rows()
+        column = private.searcher.reader().column_reader("id")
+        ids = list(column) if rows is None else rows.shared_ids(column)
         with self.lock:
             shared = self.gen.engine()
             if self.current() is self.gen and shared.segment_ids() == private.segment_ids():

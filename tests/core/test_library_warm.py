@@ -155,3 +155,25 @@ def test_the_warm_up_builds_the_facet_table_and_counts_stay_the_same(sample_dir:
     finally:
         other.close()
         lib.close()
+
+
+def test_the_warm_up_holds_each_paper_id_once(sample_dir: Path) -> None:
+    """After the warm-up the docnum -> id list is made of the row table's strings (one copy
+    of every id in memory) and equals the index's id column; searches answer as before."""
+    index = sample_dir.parent / "index"
+    lib = Library([sample_dir], index)
+    try:
+        lib.sync()
+        queries = ("model", "diffusion", "language models")
+        before = [(r.ids, r.total) for r in map(lib.search, queries)]
+        lib.search("model", Filters(ids=frozenset(before[0][0][:3])))  # reads an id list
+        lib.warm()
+        engine, rows = lib._fast, lib._rows
+        assert engine is not None and rows is not None and engine.ids_loaded
+        ids = engine.doc_ids()
+        assert ids == list(engine.searcher.reader().column_reader("id"))
+        own = {pid: pid for pid in rows.ids}
+        assert all(pid is own[pid] for pid in ids if pid in own)
+        assert [(r.ids, r.total) for r in map(lib.search, queries)] == before
+    finally:
+        lib.close()

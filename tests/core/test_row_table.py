@@ -12,11 +12,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import reader.search.row_table as row_table
 from reader.model import Paper, Source
 from reader.search.catalog import Catalog, PaperRow
 from reader.search.row_table import RowTable
@@ -191,3 +193,37 @@ def test_a_sync_committing_between_the_two_reads_is_not_seen(
     finally:
         catalog.close()
         writer.close()
+
+
+def _table_of(count: int) -> RowTable:
+    rows = [
+        PaperRow(id=f"p{n:03d}", title=f"t{n}", title_key=f"t{n}", first_source="d1.txt",
+                 page_date=None, published=None, upvotes=None, arxiv_id=None,
+                 sources=("d1.txt",), categories=(), date_key="")
+        for n in range(count)
+    ]  # fmt: skip
+    return RowTable.build(rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    count=st.integers(0, 12),
+    picks=st.lists(st.integers(0, 16), max_size=30),
+    head=st.booleans(),
+    chunk=st.integers(1, 5),
+)
+def test_shared_ids_equal_the_ids_and_share_the_tables_strings(
+    count: int, picks: list[int], head: bool, chunk: int
+) -> None:
+    """An index's id column read as the table's strings: any ids (the table's in its order,
+    a head of them, others, unknown ones, repeats) give a list equal to them, whose known
+    ids are the table's own string objects; the table's very list when equal to it."""
+    table = _table_of(count)
+    # Fresh string objects, as a column read gives them.
+    ids = [f"p{k:03d}" for k in ([*range(count), *picks] if head else picks)]
+    with patch.object(row_table, "_SHARE_CHUNK", chunk):
+        shared = table.shared_ids(iter(ids))
+    assert shared == ids
+    own = {pid: pid for pid in table.ids}
+    assert all(s is own[s] for s in shared if s in own)
+    assert (shared is table.ids) == (ids == table.ids)
