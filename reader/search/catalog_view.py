@@ -170,6 +170,12 @@ class CatalogView:
     def install_news(self, archive_papers: int, ids: list[str]) -> None:
         self._news = (archive_papers, ids)
 
+    @property
+    def news_read(self) -> list[str] | None:
+        """The news ids if read (for any threshold), else None."""
+        news = self._news
+        return None if news is None else news[1]
+
     def news_loaded(self, archive_papers: int) -> bool:
         return self._news is not None and self._news[0] == archive_papers
 

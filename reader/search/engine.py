@@ -60,7 +60,10 @@ CACHE_LOCATED = 40_000
 class Engine:
     """Evaluates parsed queries against one open Whoosh searcher (one generation)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, keep: bool = True) -> None:
+        """`keep=False`: an engine for one pass over some terms (the warm-up's), which keeps
+        only the newest term's postings (a cache it would not read again stays in the
+        process's memory after it is freed, between what the pass keeps)."""
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
@@ -74,7 +77,7 @@ class Engine:
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._deleted = [frozenset(deleted_docs(r)) for r, _ in self.leaves]
         self._cache: SizedLRU[tuple[str, str], list[tuple[int, Any, Any]]] = SizedLRU(
-            lambda: CACHE_POSTINGS
+            (lambda: CACHE_POSTINGS) if keep else 0
         )
         self._placed: SizedLRU[tuple[str, str], dict[int, tuple[Any, Any]]] = SizedLRU(
             lambda: CACHE_POSITIONS

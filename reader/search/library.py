@@ -266,6 +266,9 @@ class Library:
                 if view is None or view.rows_loaded is not None:
                     return
             rows = view.read_rows()
+            news = view.news_read
+            if news is not None:  # one copy of each id string for both (a million: 60 MB)
+                rows.take_strings(news)
             with self._lock:
                 current = self._index.view
                 if current is not None and current.generation == view.generation:
@@ -354,6 +357,9 @@ class Library:
             if view.news_loaded(archive_papers):
                 return view.news_ids(archive_papers)
         ids = view.read_news_ids(archive_papers)
+        rows = view.rows_loaded
+        if rows is not None:  # the same strings as the rows (else the rows take these)
+            ids = rows.shared_ids(ids)
         with self._lock:
             if self._index.view is view:
                 view.install_news(archive_papers, ids)

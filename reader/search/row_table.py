@@ -246,6 +246,16 @@ class RowTable:
                 ]
         return own if same and len(out) == missing else out
 
+    def take_strings(self, ids: Iterable[str]) -> None:
+        """Hold the string objects of `ids` (read elsewhere: the news papers' ids) in place of
+        this table's equal ones, so the two lists share them. Only while the table is not
+        handed out yet (it is read without a lock once it is)."""
+        own, missing = self._ids, len(self._ids)
+        ids = list(ids)
+        for pid, p in zip(ids, self.positions(ids), strict=True):
+            if p != missing:
+                own[p] = pid
+
     def position(self, pid: str) -> int:
         """The position of `pid`, or `len(self)` if it is not in the table."""
         slots, ids, mask = self._slots, self._ids, self._mask

@@ -73,7 +73,7 @@ class WarmUp:
         # common terms; Whoosh readers are not shared across threads.
         own = gen.ix.searcher()
         try:
-            private = Engine(own)
+            private = Engine(own, keep=False)  # each term's postings are read once
             self._adopt_doc_ids(private)
             self._build_source_table()
             if not loaded:

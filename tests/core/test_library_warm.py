@@ -177,3 +177,30 @@ def test_the_warm_up_holds_each_paper_id_once(sample_dir: Path) -> None:
         assert [(r.ids, r.total) for r in map(lib.search, queries)] == before
     finally:
         lib.close()
+
+
+@pytest.mark.parametrize("news_first", [True, False])
+def test_the_news_ids_and_the_rows_share_their_strings(sample_dir: Path, news_first: bool) -> None:
+    """Whichever of the inbox's ids and the rows is read first, the other holds the same
+    string objects; the inbox and the lists are those of a library that shares nothing."""
+    index = sample_dir.parent / "index"
+    lib = Library([sample_dir], index)
+    other = Library([sample_dir], index)
+    try:
+        lib.sync()
+        expected = (other.news_ids(), other.search("", limit=None).ids)
+        other._ensure_rows()
+        assert other._rows is not None
+        if news_first:
+            lib.news_ids()
+        lib._ensure_rows()
+        news = lib.news_ids()
+        rows = lib._rows
+        assert rows is not None
+        own = {pid: pid for pid in rows.ids}
+        assert news and all(pid is own[pid] for pid in news)
+        assert (news, lib.search("", limit=None).ids) == expected
+        assert rows.ids == other._rows.ids
+    finally:
+        other.close()
+        lib.close()

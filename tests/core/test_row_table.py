@@ -227,3 +227,18 @@ def test_shared_ids_equal_the_ids_and_share_the_tables_strings(
     own = {pid: pid for pid in table.ids}
     assert all(s is own[s] for s in shared if s in own)
     assert (shared is table.ids) == (ids == table.ids)
+
+
+@settings(max_examples=100, deadline=None)
+@given(count=st.integers(0, 12), picks=st.lists(st.integers(0, 16), max_size=30))
+def test_a_table_taking_strings_holds_those_objects_and_answers_the_same(
+    count: int, picks: list[int]
+) -> None:
+    table = _table_of(count)
+    before = list(table.ids)
+    ids = [f"p{k:03d}" for k in picks]  # fresh string objects, some not in the table
+    table.take_strings(ids)
+    assert table.ids == before
+    taken = {pid: pid for pid in ids}
+    assert all(pid is taken[pid] for pid in table.ids if pid in taken)
+    assert [table.position(pid) for pid in before] == list(range(count))

@@ -81,3 +81,15 @@ def test_matches_finds_what_search_finds(triage: Triage) -> None:
         for filters in (Filters(), Filters(sources=some)):
             found = set(lib.search(text, filters, limit=None, suggest=False).ids)
             assert set(lib.matches(text, filters)) == found, (text, filters)
+
+
+def test_unread_papers_are_the_news_minus_those_read(triage: Triage) -> None:
+    news = set(triage.news_ids())
+    assert triage.unread_ids() == news and triage.unread_count() == len(news)
+    a, b = triage.inbox()[:2]
+    triage.dismiss(b)
+    triage.toggle(a)
+    assert triage.unread_ids() == news - {a, b} and triage.unread_count() == len(news) - 2
+    triage.undo()
+    triage.undo()
+    assert triage.unread_ids() == news and triage.unread_count() == len(news)
