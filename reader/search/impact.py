@@ -25,11 +25,11 @@ ties (the lower docnum first) and the total equal `Engine.top_scored`'s. Other q
 from __future__ import annotations
 
 import heapq
+import sys
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
 from itertools import repeat
-from operator import add, mul
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
@@ -131,12 +131,18 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
     for w in weights:  # insertion order: index 1, 2, ...
         table.append([factors[(w, b)] * idf for b in range(256)] if factors is not None else [])
 
-    def keys_of(docs: Iterable[int]) -> Iterator[int]:
-        """Each document's group key: its weight index times 256 plus its length byte."""
-        docs = docs if isinstance(docs, array) else list(docs)
-        return map(
-            add, map(mul, map(at.__getitem__, docs), repeat(256)), map(lengths.__getitem__, docs)
-        )
+    def keys_of(docs: array[int]) -> array[int]:
+        """Each document's group key, its weight index times 256 plus its length byte, as
+        two bytes made by slice assignment in C (half the time of adding and multiplying)."""
+        pairs = bytearray(2 * len(docs))
+        low, high = (slice(0, None, 2), slice(1, None, 2))
+        if sys.byteorder == "big":
+            low, high = high, low
+        pairs[low] = bytes(map(lengths.__getitem__, docs))
+        pairs[high] = bytes(map(at.__getitem__, docs))
+        keys = array("H")
+        keys.frombytes(pairs)
+        return keys
 
     def score(key: int) -> float:
         return table[key >> 8][key & 255]

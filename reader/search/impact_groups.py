@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import compress
 from typing import Any, overload
 
@@ -30,17 +30,20 @@ class LazyGroups(Sequence[Group]):
     """(score, docnums ascending) per group key, best score first, grouped on first read."""
 
     def __init__(
-        self, docs: array[int], keys_of: Callable[[Iterable[int]], Iterable[int]],
+        self, docs: array[int], keys_of: Callable[[array[int]], array[int]],
         score: Callable[[int], float],
     ) -> None:  # fmt: skip
         """`keys_of(docs)`: the group key of each of `docs`; `score(key)`: its score."""
-        counts = Counter(keys_of(docs))
+        keys = keys_of(docs)
+        counts = Counter(keys)
         #: Every key, best score first.
         self._order = sorted(counts, key=score, reverse=True)
         self._counts = counts
         self._score = score
         self._docs: array[int] | None = docs
         self._keys_of = keys_of
+        #: The keys, kept until the first chunk is made (a query reads it at once).
+        self._keys: array[int] | None = keys
         self._done: list[Group] = []
 
     def __len__(self) -> int:
@@ -84,13 +87,16 @@ class LazyGroups(Sequence[Group]):
         else:
             end = len(order)
         chunk = order[start:end]
+        keys = self._keys if self._keys is not None else keys_of(docs)
+        self._keys = None
         if end == len(order):
-            picked: array[int] = docs  # grouped whole (the first chunk's keys again, unused)
+            picked = docs  # grouped whole (the first chunk's keys again, unused)
         else:
             wanted = set(chunk)
-            picked = array("I", compress(docs, map(wanted.__contains__, keys_of(docs))))
+            picks = bytes(map(wanted.__contains__, keys))
+            picked, keys = array("I", compress(docs, picks)), array("H", compress(keys, picks))
         members: defaultdict[int, list[int]] = defaultdict(list)
-        for d, key in zip(picked, keys_of(picked), strict=True):
+        for d, key in zip(picked, keys, strict=True):
             members[key].append(d)
         score = self._score
         self._done.extend((score(key), array("I", members[key])) for key in chunk)

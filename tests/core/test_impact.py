@@ -225,7 +225,7 @@ def test_groups_made_as_read_equal_groups_made_at_once(
     try:
         key_of = dict(zip(docs, keys, strict=True))
         groups = impact_groups.LazyGroups(
-            array("I", docs), lambda ds: map(key_of.__getitem__, ds), score
+            array("I", docs), lambda ds: array("H", map(key_of.__getitem__, ds)), score
         )
     finally:
         impact_groups.FIRST_CHUNK = old
