@@ -174,10 +174,6 @@ class ImpactRanker:
         #: of a word ("diffusion models" after "diffusion model") asks the same query again.
         self._answers: OrderedDict[tuple[str, int], tuple[list[int], int, dict[int, float]]]
         self._answers = OrderedDict()
-        #: Whether a query builds the impacts it lacks (set by the warm-up of a library that
-        #: stays open: a one-off command's single query is cheaper on the plain path than
-        #: building impacts nobody will use again).
-        self.build = False
         #: Documents of the engine's segments, deleted ones included (the docnum range).
         self.count = int(engine.searcher.doc_count_all())
 
@@ -281,7 +277,7 @@ class ImpactRanker:
             return None
         postings = sum(self.engine.frequency(t.fieldname, t.text) for t in leaves)
         kept = all(self.has(t.fieldname, t.text) for t in leaves)
-        if not kept and (not self.build or postings < MIN_POSTINGS):
+        if not kept and postings < MIN_POSTINGS:
             return None
         try:
             score, matched, lists = self._node(q, free=True)

@@ -172,4 +172,3 @@ class WarmUp:
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
                 shared.impacts.adopt(private.impacts)
-                shared.impacts.build = True

@@ -54,10 +54,8 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
 
 
 def _ranker(engine: Engine) -> ImpactRanker:
-    """A ranker that builds the impacts it lacks (as after the warm-up)."""
-    ranker = ImpactRanker(engine)
-    ranker.build = True
-    return ranker
+    """A ranker of its own (no impacts kept yet)."""
+    return ImpactRanker(engine)
 
 
 def _parsed(lib: Library, text: str) -> object:
@@ -121,7 +119,6 @@ def test_generated_queries_rank_as_the_plain_path(
         st.booleans(),
     )
     def check(text: str, limit: int, allowed: set[int] | None, cold: bool) -> None:
-        engine.impacts.build = True
         ranker = _ranker(engine) if cold else engine.impacts
         answered.append(_check(lib, ranker, text, limit, allowed))
 
@@ -153,9 +150,12 @@ def test_a_search_for_a_common_word_uses_impacts(one_segment: Library) -> None:
     assert result.ids == one_segment._gen.paper_ids(plain[0])
 
 
-def test_without_the_warm_up_only_kept_impacts_are_used(one_segment: Library) -> None:
-    """A one-off command's library is never warmed: its single query takes the plain path
-    (cheaper than building impacts nobody uses again) unless the impacts are there."""
+def test_a_query_of_few_postings_uses_only_kept_impacts(
+    one_segment: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query whose terms have few postings is scored whole by the plain path (a few
+    milliseconds), which keeps no impacts for its rare terms, unless they are kept already."""
+    monkeypatch.setattr(impact, "MIN_POSTINGS", 10**9)
     with one_segment._lock:
         engine = one_segment._engine()
         q = _parsed(one_segment, "language models")
