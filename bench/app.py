@@ -115,7 +115,11 @@ def measure_app(
             result["rss_mb"] = keys["peak_rss_mb"]
             result["keys_ready_ms"] = keys["ready_ms"]
             result["keys_warm_ms"] = keys.get("warm_ms")
-            log(f"  keystroke p95 {result['keystroke_p95_ms']} ms, peak RSS {result['rss_mb']} MB")
+            result["rss_after_warm_mb"] = keys.get("rss_after_warm_mb")
+            log(
+                f"  keystroke p95 {result['keystroke_p95_ms']} ms, peak RSS {result['rss_mb']} MB"
+                f" ({result['rss_after_warm_mb']} MB after the warm-up)"
+            )
             # The same typing as soon as the first list shows, while the warm-up still runs.
             cold = _probe(["keys", str(corpus), str(index), TYPED, "cold"], env, python)
             lat = cold["latencies_ms"]

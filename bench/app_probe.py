@@ -12,7 +12,8 @@
   warm-up and the garbage collection after it; `cold`:
   as soon as the first list shows), and each key's latency to the repainted, updated list is
   recorded.
-  Peak RSS of this process is the app's peak RSS with that library.
+  Peak RSS of this process is the app's peak RSS with that library; its RSS once the
+  warm-up has finished (before the typing) is `rss_after_warm_mb`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ from typing import Any  # noqa: E402
 
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _rss_mb() -> float | None:
+    """This process's RSS now (Linux; None elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return round(int(f.read().split()[1]) * resource.getpagesize() / 1048576, 1)
+    except OSError:
+        return None
 
 
 def bare(t0: float) -> dict[str, Any]:
@@ -155,7 +165,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
             if time.perf_counter() - start > 600:
                 raise TimeoutError("the app did not become ready")
         ready_ms = (time.perf_counter() - start) * 1000
-        warm_ms = None
+        warm_ms = rss_warm = None
         if not cold:  # typing once the background warm-up (vocabulary, common terms) is done
             while not library.warmed.is_set() or any(  # the warm-up worker and its collection
                 w.group == "warm" and not w.is_finished for w in application.workers
@@ -164,6 +174,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
                 if time.perf_counter() - start > 600:
                     raise TimeoutError("the library did not finish warming")
             warm_ms = round((time.perf_counter() - start) * 1000, 1)
+            rss_warm = _rss_mb()
         box = application.query_one("#query", Input)
         box.focus()
         box.value = ""
@@ -188,6 +199,7 @@ async def keys(corpus: str, index: str, text: str, cold: bool = False) -> dict[s
         "settled_ms": [round(x, 1) for x in settled],
         "ready_ms": round(ready_ms, 1),
         "warm_ms": warm_ms,
+        "rss_after_warm_mb": rss_warm,
         "peak_rss_mb": _peak_rss_mb(),
     }
 
