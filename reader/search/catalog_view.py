@@ -27,6 +27,7 @@ from reader.search.sync_plan import source_infos
 from reader.search.types import Filters, Row, Sort
 
 if TYPE_CHECKING:
+    from reader.search.facets import SourceTable
     from reader.search.generation import Generation
 
 
@@ -142,7 +143,7 @@ class CatalogView:
             self._all_counts = self.all_rows().count_sources()
         return self._all_counts
 
-    def source_table(self, gen: Generation) -> list[tuple[str, ...]]:
+    def source_table(self, gen: Generation) -> SourceTable:
         """Per docnum of `gen`, the dumps its paper is in."""
         return gen.source_table(self.generation, self.sources_lookup())
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from reader.search.engine import Engine
+    from reader.search.facets import SourceTable
     from reader.search.lexicon import Lexicon
 
 
@@ -42,7 +43,7 @@ class Generation:
         #: (False: looked for, none usable).
         self._stored: Lexicon | bool | None = None
         #: Per docnum, the dumps its paper is in (facet counting), for one catalog generation.
-        self._sources: tuple[int, list[tuple[str, ...]]] | None = None
+        self._sources: tuple[int, SourceTable] | None = None
 
     def close(self) -> None:
         self.drop_lexicon()
@@ -124,18 +125,20 @@ class Generation:
             self._docnums = {column[d]: d for d in reader.all_doc_ids()}
         return self._docnums
 
-    def source_table(self, catalog_generation: int, sources_of: Any) -> list[tuple[str, ...]]:
+    def source_table(self, catalog_generation: int, sources_of: Any) -> SourceTable:
         """Per docnum, the dumps its paper is in (`sources_of(id)`), for one catalog
         generation (the rows it reads change with the catalog)."""
         if self._sources is None or self._sources[0] != catalog_generation:
-            table = [sources_of(i) for i in self.engine().doc_ids()]
+            from reader.search.facets import SourceTable
+
+            table = SourceTable.build(self.engine().doc_ids(), sources_of)
             self._sources = (catalog_generation, table)
         return self._sources[1]
 
     def has_source_table(self) -> bool:
         return self._sources is not None
 
-    def adopt_source_table(self, catalog_generation: int, table: list[tuple[str, ...]]) -> None:
+    def adopt_source_table(self, catalog_generation: int, table: SourceTable) -> None:
         """Keep a table `source_table` would build, built elsewhere (the warm-up, outside
         the library lock) for `catalog_generation`."""
         if self._sources is None or self._sources[0] != catalog_generation:

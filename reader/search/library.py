@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from reader.search.catalog import Catalog
     from reader.search.catalog_view import CatalogView
     from reader.search.engine import Engine
+    from reader.search.facets import SourceTable
     from reader.search.generation import Generation
     from reader.search.lexicon import Lexicon
     from reader.search.row_table import RowTable
@@ -243,7 +244,7 @@ class Library:
         except Exception as exc:
             unexpected("warm-up", exc)
 
-    def _source_table(self) -> list[tuple[str, ...]]:
+    def _source_table(self) -> SourceTable:
         """Per docnum of the current generation, the dumps its paper is in (under the lock,
         with the view and the generation the last `_fresh` made current)."""
         view, gen = self._index.view, self._gen

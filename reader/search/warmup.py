@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from reader.search.analysis import stemming_analyzer
+from reader.search.facets import SourceTable
 from reader.search.lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class WarmUp:
                 return
             catalog_generation, sources_of = self.sources_of()
             ids = engine.doc_ids()
-        table = [sources_of(pid) for pid in ids]
+        table = SourceTable.build(ids, sources_of)
         with self.lock:
             if self.current() is self.gen:
                 self.gen.adopt_source_table(catalog_generation, table)

@@ -204,3 +204,23 @@ def test_the_news_ids_and_the_rows_share_their_strings(sample_dir: Path, news_fi
     finally:
         other.close()
         lib.close()
+
+
+@pytest.mark.parametrize("kinds", [3, 300, 70_000])
+def test_the_facet_table_counts_as_every_matchs_dumps(kinds: int) -> None:
+    """`SourceTable` (a small number per docnum) counts as the dumps of each match, listed."""
+    import random
+
+    from reader.search.facets import SourceTable
+
+    rng = random.Random(kinds)
+    names = [f"d{k}.txt" for k in range(40)]
+    lists = [tuple(rng.sample(names, rng.randint(0, 3))) for _ in range(kinds)]
+    ids = [f"p{n}" for n in range(max(kinds, 2000))]
+    dumps = {pid: lists[n % kinds] for n, pid in enumerate(ids)}
+    table = SourceTable.build(ids, dumps.__getitem__)
+    docs = [rng.randrange(len(ids)) for _ in range(5000)]
+    expected = Counter(chain.from_iterable(dumps[ids[d]] for d in docs))
+    assert table.count(docs) == expected
+    distinct = len(set(dumps.values()))
+    assert table.codes.itemsize == (1 if distinct <= 256 else 2 if distinct <= 65536 else 4)
