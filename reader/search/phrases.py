@@ -22,7 +22,7 @@ from whoosh import query as wq
 
 from reader.search.analysis import pair
 from reader.search.compat import Unsupported
-from reader.search.postings import starts
+from reader.search.postings import start_bits, starts
 from reader.search.schema import PHRASE_PAIRS
 
 if TYPE_CHECKING:
@@ -214,14 +214,14 @@ class PhraseMatcher:
         parts = self._parts(field, placed)
         for leaf, base, local in self._leaf_candidates(candidates):
             # Per candidate, the places the phrase could start: each part's positions moved
-            # back by its offset, intersected (decoded sets are shared: values repeat a lot).
+            # back by its offset, as bits, ANDed (decoded values are shared: they repeat).
             begins: Any = None
             for offset, part_field, text in parts:
                 values = self._values_at(part_field, text, leaf, local)
                 if values is None:
                     begins = None
                     break
-                moved = map(starts(offset).__getitem__, values)
+                moved = map(start_bits(offset).__getitem__, values)
                 begins = list(moved) if begins is None else list(map(and_, begins, moved))
             if begins is not None:
                 kept.update(d + base for d, s in zip(local, begins, strict=True) if s)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import pickle
 import re
 import shutil
+import struct
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter
 
-from reader.search import Library
+from reader.search import Library, postings
 from reader.search.query import parse
 from reader.search.sync_apply import to_document
 from tests.conftest import SAMPLES
@@ -249,3 +251,15 @@ def test_generated_phrases_match_the_brute_force_scan(
         assert whoosh_ids(library, query) == expected, query
 
     check()
+
+
+@given(st.lists(st.integers(0, 400), max_size=8, unique=True).map(sorted), st.integers(0, 5))
+def test_positions_as_bits_are_the_positions_as_sets(positions: list[int], offset: int) -> None:
+    """A phrase's parts are ANDed as bits (`StartBits`): the same starts as the sets
+    (`Starts`), less those before the phrase's first word."""
+    deltas = [b - a for a, b in zip([0, *positions], positions, strict=False)]
+    value = struct.pack("!I", len(positions)) + pickle.dumps(deltas) if positions else b""
+    bits = postings.StartBits(offset)[value]
+    assert {p for p in range(bits.bit_length()) if bits >> p & 1} == {
+        p for p in postings.Starts(offset)[value] if p >= 0
+    }
