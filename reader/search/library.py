@@ -61,7 +61,7 @@ class Library:
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
-        #: One loader of every paper row at a time (`_ensure_rows`), without the library lock.
+        #: One loader of every paper row at a time (`load_rows`), without the library lock.
         self._rows_lock = threading.Lock()
         self._index = OpenIndex(self.index_dir)
         #: Set when a `warm()` has finished (the benchmark waits for it; nothing else must).
@@ -222,7 +222,7 @@ class Library:
         from reader.search.compat import Unsupported, fast
 
         try:
-            self._ensure_rows()
+            self.load_rows()
             if not fast():
                 return  # the rest primes the fast paths
             import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
@@ -253,14 +253,16 @@ class Library:
 
     def _sources_of(self) -> tuple[int, Callable[[str], tuple[str, ...]]]:
         """Under the lock: the current catalog generation and a lookup of a paper's dumps
-        in its rows (loaded by `_ensure_rows`; the lookup may run outside the lock)."""
+        in its rows (loaded by `load_rows`; the lookup may run outside the lock)."""
         view = self._index.view
         assert view is not None
         return view.generation, view.sources_lookup()
 
-    def _ensure_rows(self) -> None:
+    def load_rows(self) -> None:
         """Load every paper row (a read of the whole catalog) without holding the library
-        lock, so searches and the list's drawing do not wait for it; then install it."""
+        lock, so searches and the list's drawing do not wait for it; then install it. The
+        facet counts need them: a caller may wait here first, then see whether its counts
+        are still wanted (the rows take seconds at a million papers)."""
         with self._rows_lock:
             with self._lock:
                 view = self._fresh(index=False)
@@ -276,7 +278,7 @@ class Library:
                     current.install_rows(rows)
 
     def _titles(self, limit: int) -> list[str]:
-        """At most `limit` papers' titles, every n-th of the rows `_ensure_rows` loaded (none
+        """At most `limit` papers' titles, every n-th of the rows `load_rows` loaded (none
         if it has not), read from the catalog outside the lock."""
         with self._lock:
             view = self._index.view
@@ -294,7 +296,7 @@ class Library:
         from reader.diagnostics import degraded, unexpected
 
         try:
-            self._ensure_rows()  # counting reads every row: load them without the lock
+            self.load_rows()  # counting reads every row: load them without the lock
             with self._lock:
                 finish = querying.facet_counts(self._index, query, filters)
             return finish()  # the counting itself, outside the lock
@@ -349,7 +351,7 @@ class Library:
         """Every paper of the news dumps once, in inbox order (newest dump first, page order).
 
         Cached per index generation and threshold. The first read (every news paper's id:
-        seconds at a million papers) runs outside the library lock, as `_ensure_rows` does,
+        seconds at a million papers) runs outside the library lock, as `load_rows` does,
         so searches meanwhile do not wait for it."""
         with self._lock:
             view = self._fresh(index=False)

@@ -228,6 +228,9 @@ class SearchController:
         try:
             if generation != self.generation:
                 return
+            lib.load_rows()  # at the start, seconds: keys typed meanwhile make these stale
+            if generation != self.generation:
+                return
             app.post_message(FacetsCounted(generation, lib.facets(query, filters)))
             if zero and generation == self.generation:
                 suggestion = lib.suggest(query)

@@ -291,3 +291,27 @@ async def test_a_failing_search_is_one_notification_and_a_bug_is_logged(
         notes = [str(n.message) for n in app._notifications]
         assert "search failed: a bug" in notes
         assert "ZeroDivisionError: a bug" in log.read_text(encoding="utf-8")
+
+
+async def test_counts_for_a_query_typed_over_while_the_rows_load_are_not_made(
+    new_app, settle, monkeypatch
+) -> None:
+    """The facet counts wait for every paper's row (seconds at a million papers); a key
+    typed meanwhile makes them stale, and they are skipped rather than counted."""
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        searches, lib = app.searches, app.library
+        counted: list[str] = []
+        monkeypatch.setattr(lib, "facets", lambda query, _filters=None: counted.append(query) or {})
+        generation = searches.generation
+
+        def typed_over() -> None:  # a key pressed while the rows load
+            searches.generation = generation + 1
+
+        monkeypatch.setattr(lib, "load_rows", typed_over)
+        searches._search_details(generation, "diffusion", Filters(), False)
+        assert counted == []
+        monkeypatch.setattr(lib, "load_rows", lambda: None)
+        searches._search_details(searches.generation, "diffusion", Filters(), False)
+        assert counted == ["diffusion"]
