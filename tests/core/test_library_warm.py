@@ -121,7 +121,7 @@ def test_searches_do_not_wait_while_every_row_loads(
         return original(self)
 
     monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
-    loader = threading.Thread(target=sample_library._ensure_rows)
+    loader = threading.Thread(target=sample_library.load_rows)
     loader.start()
     answers: list[int] = []
     searcher = threading.Thread(
@@ -189,11 +189,11 @@ def test_the_news_ids_and_the_rows_share_their_strings(sample_dir: Path, news_fi
     try:
         lib.sync()
         expected = (other.news_ids(), other.search("", limit=None).ids)
-        other._ensure_rows()
+        other.load_rows()
         assert other._rows is not None
         if news_first:
             lib.news_ids()
-        lib._ensure_rows()
+        lib.load_rows()
         news = lib.news_ids()
         rows = lib._rows
         assert rows is not None
