@@ -172,6 +172,10 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
     most `width` lists and the bound is the sum of the `width` best next groups."""
     readers = [_within(groups, within) for groups, _ in plan.lists]
     heads = [next(reader, None) for reader in readers]
+    #: The group after each head (a list's level once its head is read).
+    after = [
+        next(reader, None) if head else None for reader, head in zip(readers, heads, strict=True)
+    ]
     levels = [head[0] if head else 0.0 for head in heads]
     score = plan.score
     seen: set[int] = set()
@@ -201,13 +205,34 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
         left = [i for i, head in enumerate(heads) if head is not None]
         if not left:
             break  # every group read
-        i = max(left, key=levels.__getitem__)
+        i = _next_list(left, heads, after, levels, width == len(readers))
         head = heads[i]
         assert head is not None
-        heads[i] = found = next(readers[i], None)
+        heads[i] = found = after[i]
+        after[i] = next(readers[i], None) if found else None
         levels[i] = found[0] if found else 0.0
         take(head[1])
     return heap
+
+
+def _next_list(
+    left: list[int], heads: list[Any], after: list[Any], levels: list[float], every: bool
+) -> int:
+    """The list to read a group of next: the one whose head lowers the bound most per
+    document it holds (a common word's groups are large and its level low: read last), or,
+    when the bound counts only some lists (`width`) or no head lowers it, the one with the
+    highest level."""
+    if every:
+        best, gain = -1, 0.0
+        for i in left:
+            drop = levels[i] - (after[i][0] if after[i] else 0.0)
+            if drop > 0.0:
+                value = drop / len(heads[i][1])
+                if value > gain:
+                    best, gain = i, value
+        if best >= 0:
+            return best
+    return max(left, key=levels.__getitem__)
 
 
 def _within(groups: Groups, within: bytes) -> Iterator[tuple[float, array[int]]]:
