@@ -47,6 +47,7 @@ from reader.tui.messages import (
     PaperLoaded,
     ReadingChanged,
     SavedSearchesChanged,
+    SearchExtended,
     SearchFinished,
     StateSaved,
     SuggestionFound,
@@ -362,6 +363,9 @@ class PaperReaderApp(App[None]):
         """A search's list (the searches also call this directly with the first list)."""
         self.triaging.search_finished(message)
         self.searches.finished(message)
+
+    def on_search_extended(self, message: SearchExtended) -> None:
+        self.searches.extended(message)
 
     def on_facets_counted(self, message: FacetsCounted) -> None:
         self.searches.facets_counted(message)

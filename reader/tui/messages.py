@@ -70,6 +70,14 @@ class SearchFinished(Message):
 
 
 @dataclass(eq=False, repr=False)
+class SearchExtended(Message):
+    """The rest of a search's list, past the first page already shown (same generation)."""
+
+    generation: int
+    result: SearchResult
+
+
+@dataclass(eq=False, repr=False)
 class FacetsCounted(Message):
     """Per-dump counts for the search of `generation` (posted after its list)."""
 

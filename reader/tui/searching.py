@@ -21,7 +21,7 @@ from textual.widgets import Input
 from reader.errors import failure_message
 from reader.search import Filters, SearchResult, Sort
 from reader.search.types import Row
-from reader.tui.messages import FacetsCounted, SearchFinished, SuggestionFound
+from reader.tui.messages import FacetsCounted, SearchExtended, SearchFinished, SuggestionFound
 from reader.tui.widgets import ListRow
 from reader.tui.workers import in_thread
 
@@ -36,6 +36,10 @@ DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before se
 SEARCH_STUCK = 2.0
 #: Seconds after a search's list before its per-dump counts are drawn (reset by typing).
 FACETS_DELAY = 0.25
+#: A search's list holds at most this many papers; the first page is shown first, the rest
+#: (ranking a common word's top 2,000 of a million papers costs 2-3x its top 200) follows.
+LIST_LIMIT = 2000
+FIRST_PAGE = 200
 
 
 def row_meta(row: Row) -> str:
@@ -153,10 +157,13 @@ class SearchController:
                 return
             if generation != self.generation:
                 return  # the user typed on: a newer search is queued
-            result = lib.search(query, filters, sort, suggest=False)
+            result = lib.search(query, filters, sort, limit=FIRST_PAGE, suggest=False)
             # The list only: per-dump counts and "did you mean" are asked for once typing
             # pauses (`_search_details`), so they never hold up the next key's search.
             app.post_message(SearchFinished(generation, result))
+            if len(result.ids) < min(result.total, LIST_LIMIT) and generation == self.generation:
+                rest = lib.search(query, filters, sort, limit=LIST_LIMIT, suggest=False)
+                app.post_message(SearchExtended(generation, rest))
         except Exception as exc:
             app.notify(failure_message("search failed", exc), severity="error", markup=False)
             app.post_message(SearchFinished(generation, None))
@@ -199,11 +206,22 @@ class SearchController:
         paper_list.set_ids(result.ids, keep=keep)
         self._has_results = True
         self._schedule_details(message.generation, result)
-        shown = len(result.ids)
-        count = f"{result.total} results" if shown == result.total else f"{shown} of {result.total}"
-        bar.show_count(count)
-        sort = app.filter_pane.sort
-        app.results.set_title(
+        self._show_count(result)
+
+    def extended(self, message: SearchExtended) -> None:
+        """The rest of the list shown: the cursor, the scroll and the drawn rows stay."""
+        if message.generation == self.generation == self.shown:
+            self.app.results.list.extend(message.result.ids)
+
+    def _show_count(self, result: SearchResult) -> None:
+        """ "N results", or "2000 of N" when the list holds fewer than match (its first page
+        is counted as the list it becomes)."""
+        listed = min(result.total, max(len(result.ids), LIST_LIMIT))
+        total = result.total
+        count = f"{total} results" if listed == total else f"{listed} of {total}"
+        self.app.search_bar.show_count(count)
+        sort = self.app.filter_pane.sort
+        self.app.results.set_title(
             Content.assemble(("Results", "bold"), f" · {count} · by {sort.value}")
         )
 

@@ -315,3 +315,31 @@ async def test_counts_for_a_query_typed_over_while_the_rows_load_are_not_made(
         monkeypatch.setattr(lib, "load_rows", lambda: None)
         searches._search_details(searches.generation, "diffusion", Filters(), False)
         assert counted == ["diffusion"]
+
+
+async def test_the_first_page_shows_first_and_the_rest_of_the_list_follows(
+    new_app, settle, type_text, monkeypatch
+) -> None:
+    """A search lists its first page at once, then the rest (up to the list's 2,000) below
+    it, the cursor staying where it is; the count is the whole list's from the start."""
+    import reader.tui.searching as searching
+
+    monkeypatch.setattr(searching, "FIRST_PAGE", 3)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        extended: list[int] = []
+        extend = app.results.list.extend
+        monkeypatch.setattr(
+            app.results.list, "extend", lambda ids: (extended.append(len(ids)), extend(ids))
+        )
+        await pilot.press("slash")
+        await type_text(pilot, "model")
+        await settle(pilot)
+        expected = app.library.search("model")
+        assert expected.total > 3
+        assert app.results.list.ids == expected.ids
+        assert extended and extended[-1] == len(expected.ids)
+        assert app.results.list.current_id == expected.ids[0]
+        count = app.search_bar.query_one("#result-count").render().plain
+        assert count == f"{expected.total} results"

@@ -72,7 +72,7 @@ async def test_an_unreadable_index_is_rebuilt_after_the_first_list(
         await settle(pilot)
         # The papers were listed from the catalog first; the rebuild (with its progress
         # bar) came after, and the list is still all the papers.
-        assert lists and lists[0] == lists[-1] > 100
+        assert lists and lists[0] == len(paper_list.ids) > 100
         assert progress and progress[0] >= 1
         assert app.library.damage is None
         assert not app.query_one("#sync-bar").display

@@ -123,6 +123,17 @@ class PaperList(ScrollView, can_focus=True):
         self.move_to(index, force_message=True)
         self.refresh()
 
+    def extend(self, ids: Sequence[str]) -> None:
+        """Show a longer list that begins with the one shown (the rest of a search's
+        results): the cursor, the scroll and the rows already fetched stay. Any other list
+        is shown as `set_ids` shows it."""
+        if list(ids[: len(self._ids)]) != self._ids:
+            self.set_ids(ids)
+            return
+        self._ids = list(ids)
+        self._update_virtual_size()
+        self.refresh()
+
     def invalidate(self) -> None:
         """Forget fetched rows (markers, tags) and draw again."""
         self._cache.clear()
