@@ -158,12 +158,10 @@ class SearchController:
             if generation != self.generation:
                 return  # the user typed on: a newer search is queued
             result = lib.search(query, filters, sort, limit=FIRST_PAGE, suggest=False)
-            # The list only: per-dump counts and "did you mean" are asked for once typing
-            # pauses (`_search_details`), so they never hold up the next key's search.
+            # The first page only: the rest of the list, per-dump counts and "did you mean"
+            # are asked for once typing pauses (`_search_details`), so they never hold up
+            # the next key's search or the drawing of this one.
             app.post_message(SearchFinished(generation, result))
-            if len(result.ids) < min(result.total, LIST_LIMIT) and generation == self.generation:
-                rest = lib.search(query, filters, sort, limit=LIST_LIMIT, suggest=False)
-                app.post_message(SearchExtended(generation, rest))
         except Exception as exc:
             app.notify(failure_message("search failed", exc), severity="error", markup=False)
             app.post_message(SearchFinished(generation, None))
@@ -226,26 +224,39 @@ class SearchController:
         )
 
     def _schedule_details(self, generation: int, result: SearchResult) -> None:
-        """Count per-dump matches (and find "did you mean" for an empty result) once typing
-        pauses: counting hundreds of dumps per key would hold up the list."""
+        """List the rest of the results, count per-dump matches (and find "did you mean"
+        for an empty result) once typing pauses: ranking 2,000 papers or counting hundreds
+        of dumps per key would hold up the list."""
         if self.details_timer is not None:
             self.details_timer.stop()
-        filters = self._filters
+        filters, sort = self._filters, self.app.filter_pane.sort
         zero = result.total == 0 and bool(result.query.strip())
+        more = len(result.ids) < min(result.total, LIST_LIMIT)
 
         def start() -> None:
             self.details_timer = None
             if generation == self.generation == self.shown:
-                work = partial(self._search_details, generation, result.query, filters, zero)
+                work = partial(
+                    self._search_details, generation, result.query, filters, sort, zero, more
+                )
                 in_thread(self.app, work, "details", exclusive=True)
 
         self.details_timer = self.app.set_timer(FACETS_DELAY, start)
 
-    def _search_details(self, generation: int, query: str, filters: Filters, zero: bool) -> None:
+    def _search_details(
+        self, generation: int, query: str, filters: Filters, sort: Sort, zero: bool, more: bool
+    ) -> None:
+        """The rest of the list (`more`: past the first page), then the per-dump counts, then
+        "did you mean" (`zero`: nothing matched), each only while the query is current."""
         app, lib = self.app, self.app.library
         try:
             if generation != self.generation:
                 return
+            if more:
+                rest = lib.search(query, filters, sort, limit=LIST_LIMIT, suggest=False)
+                if generation != self.generation:
+                    return
+                app.post_message(SearchExtended(generation, rest))
             lib.load_rows()  # at the start, seconds: keys typed meanwhile make these stale
             if generation != self.generation:
                 return

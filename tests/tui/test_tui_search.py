@@ -310,18 +310,20 @@ async def test_counts_for_a_query_typed_over_while_the_rows_load_are_not_made(
             searches.generation = generation + 1
 
         monkeypatch.setattr(lib, "load_rows", typed_over)
-        searches._search_details(generation, "diffusion", Filters(), False)
+        searches._search_details(generation, "diffusion", Filters(), Sort.RELEVANCE, False, False)
         assert counted == []
         monkeypatch.setattr(lib, "load_rows", lambda: None)
-        searches._search_details(searches.generation, "diffusion", Filters(), False)
+        now = searches.generation
+        searches._search_details(now, "diffusion", Filters(), Sort.RELEVANCE, False, False)
         assert counted == ["diffusion"]
 
 
 async def test_the_first_page_shows_first_and_the_rest_of_the_list_follows(
     new_app, settle, type_text, monkeypatch
 ) -> None:
-    """A search lists its first page at once, then the rest (up to the list's 2,000) below
-    it, the cursor staying where it is; the count is the whole list's from the start."""
+    """A search lists its first page at once, then, once typing pauses, the rest (up to the
+    list's 2,000) below it, the cursor staying where it is; the count is the whole list's
+    from the start."""
     import reader.tui.searching as searching
 
     monkeypatch.setattr(searching, "FIRST_PAGE", 3)
