@@ -26,7 +26,23 @@ RANKED_CHUNK = 512
 Group = tuple[float, "array[int]"]
 
 
-class LazyGroups(Sequence[Group]):
+class _Groups(Sequence[Group]):
+    """A sequence of groups that answers one index at a time (`_at`); slices are lists."""
+
+    @overload
+    def __getitem__(self, index: int) -> Group: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Group]: ...
+    def __getitem__(self, index: int | slice) -> Group | Sequence[Group]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        return self._at(index)
+
+    def _at(self, index: int) -> Group:
+        raise NotImplementedError
+
+
+class LazyGroups(_Groups):
     """(score, docnums ascending) per group key, best score first, grouped on first read."""
 
     def __init__(
@@ -49,13 +65,7 @@ class LazyGroups(Sequence[Group]):
     def __len__(self) -> int:
         return len(self._order)
 
-    @overload
-    def __getitem__(self, index: int) -> Group: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Group]: ...
-    def __getitem__(self, index: int | slice) -> Group | Sequence[Group]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _at(self, index: int) -> Group:
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self._order):
@@ -104,7 +114,7 @@ class LazyGroups(Sequence[Group]):
             self._docs = None  # every group made: the postings are no longer needed
 
 
-class Scaled(Sequence[Group]):
+class Scaled(_Groups):
     """Another list's groups with every score multiplied by a boost (as the plain path
     multiplies a boosted term's scores)."""
 
@@ -115,13 +125,7 @@ class Scaled(Sequence[Group]):
     def __len__(self) -> int:
         return len(self._groups)
 
-    @overload
-    def __getitem__(self, index: int) -> Group: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Group]: ...
-    def __getitem__(self, index: int | slice) -> Group | Sequence[Group]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _at(self, index: int) -> Group:
         value, docs = self._groups[index]
         return value * self._boost, docs
 
