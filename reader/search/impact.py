@@ -43,9 +43,9 @@ from reader.search.impact_plan import (
     Score,
     boost_of,
     boosted,
-    common_children,
     docnums,
     flags_of,
+    is_common,
     is_wide,
     leaves_of,
     not_clauses_bound,
@@ -439,19 +439,18 @@ class ImpactRanker:
             raise _Declined("a wide OR among candidates: added in the candidates' order")
         engine = self.engine
         children = list(q.children())
-        common_ids = set(map(id, common_children(q, engine)))
-        is_common = [id(child) in common_ids for child in children]
+        commons = [is_common(child, engine) for child in children]
         rare_postings = (
             engine.frequency(c.fieldname, c.text)
-            for c, x in zip(children, is_common, strict=True)
-            if not x
+            for c, common_one in zip(children, commons, strict=True)
+            if not common_one
         )
         if sum(rare_postings) > RARE_POSTINGS:
             raise _Declined("too many rare postings: the plain path")
         common: list[Common] = []
         rare: list[tuple[int, dict[int, float]]] = []
-        for index, (child, found) in enumerate(zip(children, is_common, strict=True)):
-            if found:
+        for index, (child, common_one) in enumerate(zip(children, commons, strict=True)):
+            if common_one:
                 impact = self.impact(child.fieldname, child.text)
                 lengths = self.lengths(child.fieldname)
                 common.append(Common(index, impact, lengths, boost_of(child)))

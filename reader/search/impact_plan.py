@@ -121,8 +121,13 @@ def is_wide(q: Any) -> bool:
 
 
 def common_children(q: Any, engine: Engine) -> list[Any]:
-    """The children of a wide OR that get impacts (those with `RARE` postings or more)."""
-    return [c for c in q.children() if engine.frequency(c.fieldname, c.text) >= RARE]
+    """The children of a wide OR that get impacts (`is_common`)."""
+    return [c for c in q.children() if is_common(c, engine)]
+
+
+def is_common(q: Any, engine: Engine) -> bool:
+    """True for a term of `RARE` postings or more: a wide OR ranks it from its impact."""
+    return engine.frequency(q.fieldname, q.text) >= RARE
 
 
 def boost_of(q: Any) -> float:
@@ -148,8 +153,7 @@ def _scorable(q: Any, engine: Engine) -> bool:
 
 
 def boosted(q: Any) -> bool:
-    boost = getattr(q, "boost", 1.0)
-    return boost is not None and float(boost) != 1.0
+    return boost_of(q) != 1.0
 
 
 def scored(score: Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
