@@ -29,6 +29,7 @@ from reader.search.storage import damage_errors, swap_in, sync_lock
 from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
 from reader.search.sync_steps import build_beside, unchanged, update, writing
 from reader.search.types import (
+    LIST_LIMIT,
     MAX_QUERY_CHARS,
     Filters,
     Row,
@@ -424,7 +425,7 @@ class Library:
         query: str,
         filters: Filters = Filters(),  # noqa: B008 - an immutable named tuple
         sort: Sort = Sort.RELEVANCE,
-        limit: int | None = 2000,
+        limit: int | None = LIST_LIMIT,
         suggest: bool = True,
     ) -> SearchResult:
         """Ranked (or sorted) ids for a query; never raises: problems go to `note`.

@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 #: A longer query is cut to this many characters (with a note saying so).
 MAX_QUERY_CHARS = 500
+#: The most ids a search returns unless asked for another number (the app's list holds them).
+LIST_LIMIT = 2000
 
 
 class Sort(StrEnum):

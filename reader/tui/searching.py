@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from reader.errors import failure_message
 from reader.search import Filters, SearchResult, Sort
-from reader.search.types import Row
+from reader.search.types import LIST_LIMIT, Row
 from reader.tui.messages import FacetsCounted, SearchExtended, SearchFinished, SuggestionFound
 from reader.tui.widgets import ListRow
 from reader.tui.workers import in_thread
@@ -36,9 +36,8 @@ DEBOUNCE = 0.01  # lets a pasted or auto-repeated burst of keys arrive before se
 SEARCH_STUCK = 2.0
 #: Seconds after a search's list before its per-dump counts are drawn (reset by typing).
 FACETS_DELAY = 0.25
-#: A search's list holds at most this many papers; the first page is shown first, the rest
-#: (ranking a common word's top 2,000 of a million papers costs 2-3x its top 200) follows.
-LIST_LIMIT = 2000
+#: A search's list (at most `LIST_LIMIT` papers) shows this many first and the rest once
+#: typing pauses: ranking a common word's top 2,000 of a million papers costs 2-3x its 200.
 FIRST_PAGE = 200
 
 
