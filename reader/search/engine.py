@@ -16,6 +16,7 @@ Query shapes it does not know (or a Whoosh version whose internals differ) raise
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from array import array
 from collections import OrderedDict
@@ -27,10 +28,17 @@ from typing import Any
 from whoosh import query as wq
 
 from reader.search.compat import Unsupported
-from reader.search.impact import ImpactRanker
+from reader.search.impact import ImpactRanker, Ranked
 from reader.search.lru import SizedLRU
 from reader.search.phrases import PhraseMatcher
-from reader.search.postings import SENTINEL, deleted_docs, read_all, read_placed, segment_ids
+from reader.search.postings import (
+    SENTINEL,
+    PostingBlocks,
+    deleted_docs,
+    read_all,
+    read_placed,
+    segment_ids,
+)
 
 __all__ = ["Engine", "Unsupported"]
 
@@ -39,6 +47,8 @@ B, K1 = 0.75, 1.2
 CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
 CACHE_POSITIONS = 1_000_000
+#: Posting lists kept for checking a few documents' positions (`blocks`), in bytes.
+CACHE_BLOCK_BYTES = 64 * 1024 * 1024
 #: Whole query results remembered, and their entries in all (a docnum -> score dict costs
 #: about 100 bytes an entry; the last result is kept whatever its size, for the facet
 #: counts and the re-sorting that follow a search).
@@ -83,6 +93,10 @@ class Engine:
             lambda: CACHE_POSITIONS
         )
         self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
+        self._bases = [base for _reader, base in self.leaves]
+        self._blocks: SizedLRU[tuple[str, str], dict[int, PostingBlocks]] = SizedLRU(
+            lambda: CACHE_BLOCK_BYTES
+        )
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float] | _Packed] = OrderedDict()
         #: Scores of common terms per (leaf, field, term), within a budget of entries.
@@ -240,6 +254,22 @@ class Engine:
             out[leaf] = (array("I", ids), values)
         self._placed.put(key, out, size + 1)
         return out
+
+    def blocks(self, field: str, text: str) -> dict[int, PostingBlocks]:
+        """Per segment (leaf number) holding a term of a field with positions: its postings,
+        decoded a block at a time on demand (cached), for checking a few documents."""
+        key = (field, text)
+        found = self._blocks.get(key)
+        if found is None:
+            found = {leaf: PostingBlocks(m) for leaf, m in self._matchers(field, text)}
+            # Counted twice its encoded bytes: the blocks it decodes are kept with it.
+            self._blocks.put(key, found, 2 * sum(b.size for b in found.values()) + 1)
+        return found
+
+    def leaf_of(self, doc: int) -> tuple[int, int]:
+        """(the leaf number of a global docnum, its docnum within that segment)."""
+        leaf = bisect.bisect_right(self._bases, doc) - 1
+        return leaf, doc - self._bases[leaf]
 
     # -- evaluation ------------------------------------------------------------------
     def scores(self, q: Any, within: set[int] | None = None) -> dict[int, float]:
@@ -445,6 +475,14 @@ class Engine:
         if found is not None:
             return found
         return self.top_scored(q, limit, allowed)
+
+    def top_first(self, q: Any, limit: int | None, allowed: set[int] | None = None) -> Ranked:
+        """`top`, with the total estimated when finding every match of a phrase would cost
+        more than ranking its best (`ImpactRanker.first`; `Ranked.exact` says which)."""
+        found = self.impacts.first(q, limit, allowed)
+        if found is not None:
+            return found
+        return Ranked(*self.top_scored(q, limit, allowed))
 
     def matching(self, q: Any) -> Iterable[int]:
         """Every docnum `q` matches, in no set order (from the terms' impacts, without

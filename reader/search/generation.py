@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from reader.search.engine import Engine
     from reader.search.facets import SourceTable
+    from reader.search.impact import Ranked
     from reader.search.lexicon import Lexicon
 
 
@@ -146,10 +147,18 @@ class Generation:
 
     # -- matching ----------------------------------------------------------------------
     def ranked(
-        self, q: Any, limit: int | None, docmask: set[int] | None
-    ) -> tuple[list[int], int, dict[int, float]] | None:
-        """Top docnums, total and scores from the fast path; None to use Whoosh's searcher."""
-        return attempt("ranking (fast engine)", lambda: self.engine().top(q, limit, docmask))
+        self, q: Any, limit: int | None, docmask: set[int] | None, estimate: bool = False
+    ) -> Ranked | None:
+        """Top docnums, total and scores from the fast path; None to use Whoosh's searcher.
+        `estimate`: the total may be estimated (`Engine.top_first`)."""
+        from reader.search.impact import Ranked
+
+        if estimate:
+            return attempt(
+                "ranking (fast engine)", lambda: self.engine().top_first(q, limit, docmask)
+            )
+        found = attempt("ranking (fast engine)", lambda: self.engine().top(q, limit, docmask))
+        return None if found is None else Ranked(*found)
 
     def matching_ids(self, q: Any, docmask: set[int] | None) -> list[str]:
         """The ids of every paper `q` matches (unscored, in no order)."""

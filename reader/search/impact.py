@@ -20,6 +20,11 @@ added in the same order (`Engine._and` orders clauses by `estimate`; the two chi
 an OR add the same either way, which is why an OR of more declines), so the ranking, its
 ties (the lower docnum first) and the total equal `Engine.top_scored`'s. Other queries
 (prefixes, fuzzy terms, wider ORs, boosts) get None and take the plain path.
+
+`ImpactRanker.first` ranks a query with phrases without finding all their matches: the
+threshold algorithm runs over the phrases' words and checks a phrase only on a document
+whose words' score could enter the top (its positions read from the few posting blocks
+holding it), so the ranking is the same and the total is estimated from a sample.
 """
 
 from __future__ import annotations
@@ -30,17 +35,18 @@ from array import array
 from collections import OrderedDict
 from itertools import repeat
 from operator import add
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whoosh import query as wq
 
 from reader.search.impact_groups import LazyGroups
 from reader.search.impact_plan import (
-    Listed,
+    Checked,
     Matched,
     Node,
     Plan,
     Score,
+    TooManyChecks,
     boost_of,
     boosted,
     docnums,
@@ -54,6 +60,7 @@ from reader.search.impact_plan import (
 )
 from reader.search.impact_wide import RARE_POSTINGS, Common, Wide
 from reader.search.lru import SizedLRU
+from reader.search.phrases import PhraseFilter
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
@@ -75,8 +82,23 @@ MAX_WEIGHTS = 255
 #: Queries whose terms have fewer postings in all are scored whole by the plain evaluator
 #: (a few milliseconds), which keeps no impact (a byte per document) for rare terms.
 MIN_POSTINGS = 50_000
+#: Documents `ImpactRanker.first` checks the phrases of, besides twice its limit, before
+#: it finds every match instead.
+CHECKS = 1000
+#: Documents checked to estimate the share of a query's candidates its phrases keep.
+SAMPLE = 256
 #: 0 for an absent term, 1 for a present one, per byte of `TermImpact.at`.
 _PRESENCE = bytes([0] + [1] * 255)
+
+
+class Ranked(NamedTuple):
+    """A query's best documents (docnums, best first), its number of matches, their
+    scores, and whether that number is exact (else estimated: see `ImpactRanker.first`)."""
+
+    docs: list[int]
+    total: int
+    scores: dict[int, float]
+    exact: bool = True
 
 
 class TermImpact:
@@ -247,6 +269,48 @@ class ImpactRanker:
             return list(answer[0]), total, dict(answer[2])
         return answer
 
+    def first(self, q: Any, limit: int | None, allowed: set[int] | None = None) -> Ranked | None:
+        """`top`, except that a query with phrases whose matches are not found yet finds
+        its best `limit` by checking the phrases only on the documents whose words' score
+        could enter the top (`threshold` with `Checked`), and estimates its total from the
+        share of those that held them (`Ranked.exact` False) unless it checked them all.
+        Past a budget of checks it finds every match, as `top` does."""
+        if limit is None or limit <= 0 or limit > MAX_LIMIT:
+            return None
+        plan = self.compile(q)
+        if plan is None:
+            return None
+        if (allowed is None and (repr(q), limit) in self._answers) or all(
+            f.known for f in plan.filters
+        ):
+            return self._exact(q, limit, allowed)
+        candidates = plan.candidates()
+        docs: list[int] | None = None
+        if allowed is None:
+            count = candidates.bit_count()
+        else:
+            docs = [d for d in docnums(candidates) if d in allowed]
+            count = len(docs)
+        if count <= FEW_MATCHES:
+            return self._exact(q, limit, allowed)
+        within = candidates if docs is None else flags_of(docs, self.count)
+        tally = Checked(CHECKS + 2 * limit)
+        try:
+            best = threshold(plan, limit, count, within.to_bytes(self.count, "little"), tally)
+        except TooManyChecks:
+            return self._exact(q, limit, allowed)
+        best.sort(reverse=True)
+        ranked = [-d for _, d in best]
+        scores = {-d: s for s, d in best}
+        if not tally.unchecked and tally.matching + tally.failing == count:
+            return Ranked(ranked, tally.matching, scores)  # every candidate checked
+        estimated = round(count * _share(plan.score, within, count))
+        return Ranked(ranked, max(len(ranked), estimated), scores, exact=False)
+
+    def _exact(self, q: Any, limit: int, allowed: set[int] | None) -> Ranked | None:
+        found = self.top(q, limit, allowed)
+        return None if found is None else Ranked(*found)
+
     def matching(self, q: Any) -> list[int] | None:
         """Every docnum `q` matches, ascending, for the queries `top` answers, else None."""
         plan = self.compile(q)
@@ -279,21 +343,25 @@ class ImpactRanker:
         kept = all(self.has(t.fieldname, t.text) for t in leaves)
         if not kept and postings < MIN_POSTINGS:
             return None
+        filters: list[PhraseFilter] = []
         try:
-            score, matched, lists = self._node(q, free=True)
+            node = self._node(q, True, filters)
         except _Declined:
             return None
         extra = not_clauses_bound(q)
-        return Plan(score, matched, lists, extra)
+        return Plan(
+            node.score, node.matched, node.lists, extra, node.bound, node.candidates,
+            tuple(filters),
+        )  # fmt: skip
 
-    def _node(self, q: Any, free: bool) -> tuple[Score, Matched, list[Listed]]:
-        """(a document's score or None if q does not match it, q's matches as a byte per
-        docnum, the groups of q's scored terms) for a query `leaves_of` accepted. Scores are
-        added as the plain path adds them (`Engine.scores`): the two children of an OR in
-        either order (the same sum), a wide OR's as `Wide` does, the clauses of an AND in
+    def _node(self, q: Any, free: bool, filters: list[PhraseFilter]) -> Node:
+        """`q` compiled (`Node`) for a query `leaves_of` accepted. Scores are added as the
+        plain path adds them (`Engine.scores`): the two children of an OR in either order
+        (the same sum), a wide OR's as `Wide` does, the clauses of an AND in
         `Engine.estimate` order, the AND's NOT clauses as 1 each at the end. `free`: the
         plain path scores `q` on every document, not on an AND's candidates (where a wide
-        OR's order of addition would follow the candidates' counts)."""
+        OR's order of addition would follow the candidates' counts). A phrase's filter is
+        added to `filters`; its matches are found when first asked for."""
         engine = self.engine
         if is_wide(q):
             return self._wide(q, free)
@@ -305,85 +373,85 @@ class ImpactRanker:
                 index = at[d]
                 return table[index][lengths[d]] if index else None
 
-            return term, impact.present, [(impact.groups, impact.present)]
+            return Node(term, impact.present, [(impact.groups, impact.present)], term,
+                        impact.present)  # fmt: skip
         if isinstance(q, wq.Or):
-            children = [self._node(c, free) for c in q.children()]
+            children = [self._node(c, free, filters) for c in q.children()]
             if len(children) == 1:
                 return children[0]
             flat = self._flat(q)
+            lists = children[0].lists + children[1].lists
             if flat is not None:  # a word in the title and the abstract: one call per document
-                lists = children[0][2] + children[1][2]
-                either_matched = children[0][1], children[1][1]
-                return (
-                    self._fused([flat], [], 0.0),
-                    lambda: either_matched[0]() | either_matched[1](),
-                    lists,
-                )
-            (first, first_matched, a), (second, second_matched, b) = children
-
-            def either(d: int) -> float | None:
-                x, y = first(d), second(d)
-                if x is None:
-                    return y
-                return x if y is None else x + y
-
-            return either, lambda: first_matched() | second_matched(), a + b
+                either_matched = children[0].matched, children[1].matched
+                fused = self._fused([flat], [], 0.0)
+                matched: Matched = lambda: either_matched[0]() | either_matched[1]()  # noqa: E731
+                return Node(fused, matched, lists, fused, matched)
+            return Node(
+                _either(children[0].score, children[1].score),
+                lambda: children[0].matched() | children[1].matched(),
+                lists,
+                _either(children[0].bound, children[1].bound),
+                lambda: children[0].candidates() | children[1].candidates(),
+            )
         if isinstance(q, wq.Require):
             phrases = engine.phrases
-            narrowed = phrases.pair_candidates(q.b, None)
-            if narrowed is not None:  # its pairs decide, as on the plain path
-                kept = phrases.matching(q.b, narrowed, paired=True) if narrowed else set()
-                if len(kept) <= FEW_MATCHES and not self._kept_all(q.a):
+            paired = phrases.pair_bound(q.b)
+            if paired is not None:  # its pairs decide, as on the plain path
+                if paired <= FEW_MATCHES and not self._kept_all(q.a):
                     raise _Declined("few matches: the plain path scores them from postings")
-                inner, inner_matched, lists = self._node(q.a, free=False)
+                inner = self._node(q.a, False, filters)
             else:  # among its words' documents
-                inner, inner_matched, lists = self._node(q.a, free)
-                kept = phrases.matching(q.b, set(docnums(inner_matched())))
+                inner = self._node(q.a, free, filters)
+            words, words_matched = inner.score, inner.matched
+            kept = PhraseFilter(phrases, q.b, lambda: set(docnums(words_matched())))
+            filters.append(kept)
+            holds = kept.holds
 
             def required(d: int) -> float | None:
-                return inner(d) if d in kept else None
+                value = words(d)
+                return value if value is not None and holds(d) else None
 
-            return required, lambda: inner_matched() & flags_of(kept, self.count), lists
+            return Node(
+                required,
+                lambda: words_matched() & flags_of(kept.kept(), self.count),
+                inner.lists,
+                inner.bound,
+                inner.candidates,
+            )
         assert isinstance(q, wq.And)
         positive = [c for c in q.children() if not isinstance(c, wq.Not)]
         positive.sort(key=engine.estimate)  # the order `Engine._and` adds them in
         # The first clause is scored on what the AND is, the others on its candidates.
-        parts = [self._node(c, free and i == 0) for i, c in enumerate(positive)]
-        # The NOT clauses' scores are never used: only their matches.
-        excluded = [self._node(c.query, True) for c in q.children() if isinstance(c, wq.Not)]
+        parts = [self._node(c, free and i == 0, filters) for i, c in enumerate(positive)]
+        # The NOT clauses' scores are never used: only their matches (exact: a NOT
+        # clause's phrases are found whole).
+        excluded = [self._node(c.query, True, []) for c in q.children() if isinstance(c, wq.Not)]
         extra = float(len(excluded))
-        scorers = [p[0] for p in parts]
-        negatives = [n[0] for n in excluded]
+        negatives = [n.score for n in excluded]
+        every_list = [g for p in parts for g in p.lists]
         clauses = [self._flat(c) for c in positive]
         if all(clause is not None for clause in clauses):
             fused = self._fused([c for c in clauses if c is not None], negatives, extra)
-            return fused, self._all_of(parts, excluded), [g for p in parts for g in p[2]]
-
-        def every(d: int) -> float | None:
-            for negative in negatives:
-                if negative(d) is not None:
-                    return None
-            total: float | None = None
-            for scorer in scorers:
-                value = scorer(d)
-                if value is None:
-                    return None
-                total = value if total is None else total + value
-            assert total is not None
-            return total + extra if extra else total
-
-        return every, self._all_of(parts, excluded), [groups for p in parts for groups in p[2]]
+            matched = self._all_of([p.matched for p in parts], excluded)
+            return Node(fused, matched, every_list, fused, matched)
+        return Node(
+            _every([p.score for p in parts], negatives, extra),
+            self._all_of([p.matched for p in parts], excluded),
+            every_list,
+            _every([p.bound for p in parts], negatives, extra),
+            self._all_of([p.candidates for p in parts], excluded),
+        )
 
     @staticmethod
-    def _all_of(parts: list[Node], excluded: list[Node]) -> Matched:
+    def _all_of(parts: list[Matched], excluded: list[Node]) -> Matched:
         """An AND's matches: its clauses' ANDed, less its NOT clauses'."""
 
         def matched() -> int:
-            found = parts[0][1]()
+            found = parts[0]()
             for part in parts[1:]:
-                found &= part[1]()
+                found &= part()
             for negative in excluded:
-                found &= ~negative[1]()
+                found &= ~negative.matched()
             return found
 
         return matched
@@ -433,7 +501,7 @@ class ImpactRanker:
 
         return fused
 
-    def _wide(self, q: Any, free: bool) -> tuple[Score, Matched, list[Listed]]:
+    def _wide(self, q: Any, free: bool) -> Node:
         """A wide OR (`is_wide`): its common children from impacts, its rare ones scored."""
         if not free:
             raise _Declined("a wide OR among candidates: added in the candidates' order")
@@ -460,11 +528,67 @@ class ImpactRanker:
             wide = Wide(common, rare, self.count)
         except ValueError as tie:
             raise _Declined(str(tie)) from None
-        return wide.score, wide.matched, wide.lists
+        return Node(wide.score, wide.matched, wide.lists, wide.score, wide.matched)
 
     def _kept_all(self, q: Any) -> bool:
         """True if the impacts of every term of `q` are kept."""
         return all(self.has(t.fieldname, t.text) for t in leaves_of(q, self.engine) or ())
+
+
+def _share(score: Score, within: int, count: int) -> float:
+    """The share of the `count` documents of `within` (a byte per docnum) that `score`
+    matches, from an evenly spread sample of `SAMPLE` of them (the ranking's checks are
+    of its best documents, whose phrases are likelier there)."""
+    data = within.to_bytes((within.bit_length() + 7) // 8, "little")
+    step = max(1, count // SAMPLE)
+    picked = docnums(within)[::step] if count <= SAMPLE else _spread(data, step)
+    if not picked:
+        return 0.0
+    return sum(score(d) is not None for d in picked) / len(picked)
+
+
+def _spread(data: bytes, step: int) -> list[int]:
+    """About every `step`-th document of `data` (a byte per docnum), found by jumping an
+    even stride through the docnums and taking the next match from each point."""
+    ones = data.count(1)
+    stride = max(1, len(data) * step // max(1, ones))
+    picked: list[int] = []
+    at = data.find(1)
+    while at >= 0:
+        picked.append(at)
+        at = data.find(1, at + stride)
+    return picked
+
+
+def _either(first: Score, second: Score) -> Score:
+    """An OR of two: their sum where both match."""
+
+    def either(d: int) -> float | None:
+        x, y = first(d), second(d)
+        if x is None:
+            return y
+        return x if y is None else x + y
+
+    return either
+
+
+def _every(scorers: list[Score], negatives: list[Score], extra: float) -> Score:
+    """An AND: its clauses' sum where none of its NOT clauses match, plus their 1s."""
+
+    def every(d: int) -> float | None:
+        for negative in negatives:
+            if negative(d) is not None:
+                return None
+        total: float | None = None
+        for scorer in scorers:
+            value = scorer(d)
+            if value is None:
+                return None
+            total = value if total is None else total + value
+        assert total is not None
+        return total + extra if extra else total
+
+    return every
 
 
 __all__ = ["CACHE_BYTES", "MIN_POSTINGS", "ImpactRanker", "TermImpact", "build_impact"]

@@ -37,17 +37,48 @@ Groups = Sequence[tuple[float, "array[int]"]]
 
 #: A list the threshold algorithm reads: its groups and its matches (a byte per docnum).
 Listed = tuple[Groups, Matched]
-#: A query compiled: a document's score, its matches, its lists.
-Node = tuple[Score, Matched, list[Listed]]
+
+
+class Node(NamedTuple):
+    """A query (or a part of one) compiled: a document's score, its matches, its lists, and
+    what holds before its phrases are checked: a score at least `score`'s wherever that
+    matches (its phrases' words' scores) and matches including `matched`'s."""
+
+    score: Score
+    matched: Matched
+    lists: list[Listed]
+    bound: Score
+    candidates: Matched
 
 
 class Plan(NamedTuple):
-    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' lists."""
+    """A query compiled over impacts: `score(d)`, `matched()`, the scored terms' lists, the
+    NOT clauses' most, and its phrases' filters (`reader.search.phrases.PhraseFilter`)."""
 
     score: Score
     matched: Matched
     lists: list[Listed]
     extra: float
+    bound: Score
+    candidates: Matched
+    filters: tuple[Any, ...]
+
+
+class Checked:
+    """`threshold`'s tally when it checks a plan's phrases as it goes: documents scored
+    exactly and matching, scored exactly and not matching (a phrase not there), passed
+    over unscored (their bound could not reach the top). Past `budget` exact scores it
+    raises `TooManyChecks`."""
+
+    __slots__ = ("budget", "failing", "matching", "unchecked")
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.matching = self.failing = self.unchecked = 0
+
+
+class TooManyChecks(Exception):
+    """`threshold` checked more documents than its budget: finding every match is cheaper."""
 
 
 def not_clauses_bound(q: Any) -> float:
@@ -164,7 +195,9 @@ def scored(score: Score, docs: Iterable[int]) -> Iterator[tuple[float, int]]:
         yield value, -d
 
 
-def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[float, int]]:
+def threshold(
+    plan: Plan, limit: int, total: int, within: bytes, checked: Checked | None = None
+) -> list[tuple[float, int]]:
     """The best `limit` (score, -docnum) pairs among `within` (a byte per docnum, 1 for the
     documents to rank: the query's matches, those allowed, `total` of them). Each list's
     groups are read best first, keeping only their documents `within` and skipping the
@@ -173,7 +206,13 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
     sum of the next groups of the lists it is in, plus the NOT clauses' 1s; with more than
     `IN_MOST_LISTS` lists (an OR of many terms, where a document is in few of them) the
     documents in the most lists are scored first (`_in_most`), so that the others are in at
-    most `width` lists and the bound is the sum of the `width` best next groups."""
+    most `width` lists and the bound is the sum of the `width` best next groups.
+
+    With `checked`, `within` holds the plan's candidates (its phrases not checked) and the
+    phrases are checked as it goes: a document is scored exactly (phrases checked) only if
+    its bound (`Plan.bound`, its words' score, at least its score) could enter the top;
+    one whose phrase is not there is left out. The bound on the documents not read yet
+    holds for their words' scores, so the top is the same."""
     readers = [_within(groups, within) for groups, _ in plan.lists]
     heads = [next(reader, None) for reader in readers]
     #: The group after each head (a list's level once its head is read).
@@ -181,7 +220,7 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
         next(reader, None) if head else None for reader, head in zip(readers, heads, strict=True)
     ]
     levels = [head[0] if head else 0.0 for head in heads]
-    score = plan.score
+    score, bound = plan.score, plan.bound
     seen: set[int] = set()
     heap: list[tuple[float, int]] = []
     wanted = min(limit, total)
@@ -190,8 +229,24 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
         fresh = [d for d in docs if d not in seen]
         seen.update(fresh)
         for d in fresh:
-            s = score(d)
-            assert s is not None, d
+            if checked is not None:  # the bound first: the exact score checks phrases
+                b = bound(d)
+                assert b is not None, d
+                if len(heap) >= limit and (b, -d) <= heap[0]:
+                    checked.unchecked += 1
+                    continue
+                s = score(d)
+                if s is None:
+                    checked.failing += 1
+                else:
+                    checked.matching += 1
+                if checked.failing + checked.matching > checked.budget:
+                    raise TooManyChecks
+                if s is None:
+                    continue
+            else:
+                s = score(d)
+                assert s is not None, d
             item = (s, -d)
             if len(heap) < limit:
                 heapq.heappush(heap, item)
@@ -203,8 +258,8 @@ def threshold(plan: Plan, limit: int, total: int, within: bytes) -> list[tuple[f
         width, most = _in_most(plan, within)
         take(most)
     while True:
-        bound = sum(heapq.nlargest(width, levels)) + plan.extra
-        if len(heap) >= wanted and (not heap or heap[0][0] > bound + abs(bound) * _MARGIN):
+        ceiling = sum(heapq.nlargest(width, levels)) + plan.extra
+        if len(heap) >= wanted and (not heap or heap[0][0] > ceiling + abs(ceiling) * _MARGIN):
             break
         left = [i for i, head in enumerate(heads) if head is not None]
         if not left:

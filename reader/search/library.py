@@ -427,15 +427,19 @@ class Library:
         sort: Sort = Sort.RELEVANCE,
         limit: int | None = LIST_LIMIT,
         suggest: bool = True,
+        estimate: bool = False,
     ) -> SearchResult:
         """Ranked (or sorted) ids for a query; never raises: problems go to `note`.
 
         With `suggest=False` a query that finds nothing gets no "did you mean" (the app asks
         for it separately, so the list updates without waiting for the spelling scan).
+        With `estimate=True` the total of a query with a phrase of common words may be an
+        estimate (`SearchResult.total_exact` False): its best papers are found by checking
+        the phrase on them alone, where every match would need every candidate's positions.
         """
         try:
             with self._lock:
-                return querying.search(self._index, query, filters, sort, limit, suggest)
+                return querying.search(self._index, query, filters, sort, limit, suggest, estimate)
         except damage_errors() as exc:  # an index damaged on disk since it was opened
             return querying.failed(query, exc)
         except Exception as exc:

@@ -12,7 +12,7 @@ no pair, are read for the remaining candidates only.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from itertools import pairwise, repeat
 from operator import add, and_, eq, mul, sub
@@ -113,6 +113,45 @@ class PhraseMatcher:
             return within  # a sloppy phrase's words need not be neighbours
         found = self._pair_filter(*self.places(q), within)
         return within if found is None else found
+
+    def pair_bound(self, q: Any) -> int | None:
+        """The most documents a phrase of neighbouring words can match (its rarest pair's
+        document frequency), or None when it has no pairs."""
+        if not isinstance(q, (wq.Phrase, wq.SpanNear2)) or (
+            isinstance(q, wq.Phrase) and q.slop != 1
+        ):
+            return None
+        field, placed = self.places(q)
+        pairs_field = self._pairs_field(field)
+        neighbours = [(a, b) for (i, a), (j, b) in pairwise(placed) if j == i + 1]
+        if pairs_field is None or not neighbours:
+            return None
+        frequency = self.engine.searcher.doc_frequency
+        return min(frequency(pairs_field, pair(a, b)) for a, b in neighbours)
+
+    def parts_of(self, q: Any) -> list[tuple[int, str, str]] | None:
+        """What `holds` reads for an exact phrase (see `_parts`); None for another query
+        (a sloppy phrase), which only `matching` decides."""
+        try:
+            field, placed = self.places(q)
+        except Unsupported:
+            return None
+        return self._parts(field, placed)
+
+    def holds(self, parts: list[tuple[int, str, str]], d: int) -> bool:
+        """True if the phrase of `parts` (`parts_of`) is in document `d`: each part's
+        positions in it, block by block, as `_placed_in` checks a segment's candidates."""
+        leaf, local = self.engine.leaf_of(d)
+        begins = -1
+        for offset, part_field, text in parts:
+            found = self.engine.blocks(part_field, text).get(leaf)
+            value = found.value(local) if found is not None else None
+            if not value:
+                return False
+            begins &= start_bits(offset)[value]
+            if not begins:
+                return False
+        return True
 
     # -- the steps ---------------------------------------------------------------------
     def _has_positions(self, field: str) -> bool:
@@ -243,3 +282,42 @@ class PhraseMatcher:
                 paired.update((i, j))
         parts.extend((i, field, word) for i, word in placed if i not in paired)
         return parts
+
+
+class PhraseFilter:
+    """The documents a `Require(words, phrase)` keeps of its words' matches: all at once
+    (`kept`, as the plain path finds them) or one at a time (`holds`: a ranking asks about
+    its few best candidates before, or instead of, the whole set)."""
+
+    def __init__(self, matcher: PhraseMatcher, q: Any, candidates: Callable[[], set[int]]) -> None:
+        """`q`: the phrase; `candidates()`: its words' matches."""
+        self.matcher = matcher
+        self.q = q
+        self.candidates = candidates
+        self._parts = matcher.parts_of(q)
+        self._kept: set[int] | None = None
+        #: Documents checked one at a time.
+        self.checked = 0
+
+    @property
+    def known(self) -> bool:
+        """True once every document it keeps is known (`kept` ran)."""
+        return self._kept is not None
+
+    def kept(self) -> set[int]:
+        """Every document the phrase keeps (found on first use, then remembered)."""
+        if self._kept is None:
+            matcher, q = self.matcher, self.q
+            narrowed = matcher.pair_candidates(q, None)
+            if narrowed is not None:  # its pairs decide, as on the plain path
+                self._kept = matcher.matching(q, narrowed, paired=True) if narrowed else set()
+            else:  # among its words' documents
+                self._kept = matcher.matching(q, self.candidates())
+        return self._kept
+
+    def holds(self, d: int) -> bool:
+        """True if the phrase keeps document `d`, one of its words' matches."""
+        if self._kept is not None or self._parts is None:
+            return d in self.kept()
+        self.checked += 1
+        return self.matcher.holds(self._parts, d)

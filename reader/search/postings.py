@@ -9,6 +9,7 @@ or the library to Whoosh's searcher).
 
 from __future__ import annotations
 
+import bisect
 import io
 import pickle
 import struct
@@ -38,27 +39,77 @@ def blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:
     Python generator per id; here the extent is read at once and each block is unpickled
     (and decompressed) in C. Same format as the matcher reads.
     """
+    buf = _extent(m)
+    for count, _last, compression, start, end in _headers(buf):
+        block_ids, block_weights, block_values = _decoded(buf, compression, start, end)
+        yield count, block_ids, block_weights, block_values
+
+
+def _extent(m: Any) -> bytes:
+    """The bytes of a W3 posting list, read at once."""
     if m._byteids:
         raise Unsupported("byte ids")
     length = m._length[0] if isinstance(m._length, tuple) else m._length  # whoosh3 keeps a 1-tuple
     buf = m._postfile.get(m._startoffset, length)
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unsupported("unexpected postings header")
+    return bytes(buf)
+
+
+def _headers(buf: bytes) -> Iterator[tuple[int, int, int, int, int]]:
+    """Each block's (count, last id, compression, start and end of its data) in `buf`."""
     stream = io.BytesIO(buf)
     start = 4
     while start < len(buf):
         (length,) = _INT.unpack(buf[start : start + 4])
         end = start + 4 + abs(length)
         stream.seek(start + 4)
-        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(stream)
-        data = buf[stream.tell() : end]
-        if compression:
-            data = zlib.decompress(data)
-        block_ids, block_weights, block_values = pickle.loads(data)
-        yield count, block_ids, block_weights, block_values
+        count, last, _maxw, compression, _mn, _mx = pickle.load(stream)
+        yield count, last, compression, stream.tell(), end
         if length < 0:
             break
         start = end
+
+
+def _decoded(buf: bytes, compression: int, start: int, end: int) -> tuple[Any, Any, Any]:
+    """A block's (id deltas, weights, values)."""
+    data = buf[start:end]
+    if compression:
+        data = zlib.decompress(data)
+    found: tuple[Any, Any, Any] = pickle.loads(data)
+    return found
+
+
+class PostingBlocks:
+    """One term's postings in one segment, decoded a block at a time when a document is
+    asked for: a phrase's few best candidates are checked without decoding them all."""
+
+    __slots__ = ("_blocks", "_buf", "_lasts", "_spans", "size")
+
+    def __init__(self, m: Any) -> None:
+        self._buf = _extent(m)
+        headers = list(_headers(self._buf))
+        #: The last id of each block (ascending), and where its data lies.
+        self._lasts = [last for _count, last, *_ in headers]
+        self._spans = [(compression, start, end) for _c, _l, compression, start, end in headers]
+        self._blocks: dict[int, tuple[list[int], Any]] = {}
+        self.size = len(self._buf)
+
+    def value(self, doc: int) -> bytes | None:
+        """The encoded value of the posting of `doc` (a docnum of the segment), or None
+        when the term is not in it."""
+        block = bisect.bisect_left(self._lasts, doc)
+        if block == len(self._lasts):
+            return None
+        found = self._blocks.get(block)
+        if found is None:
+            deltas, _weights, values = _decoded(self._buf, *self._spans[block])
+            if not isinstance(values, tuple) or len(values) != len(deltas):
+                raise Unsupported("postings without a value per posting")
+            found = self._blocks[block] = (list(accumulate(deltas)), values)
+        ids, values = found
+        at = bisect.bisect_left(ids, doc)
+        return values[at] if at < len(ids) and ids[at] == doc else None
 
 
 def read_extent(m: Any) -> tuple[list[int], list[float]]:

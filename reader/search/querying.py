@@ -25,7 +25,13 @@ def _everything(query: str) -> bool:
 
 
 def search(
-    index: OpenIndex, query: str, filters: Filters, sort: Sort, limit: int | None, suggest: bool
+    index: OpenIndex,
+    query: str,
+    filters: Filters,
+    sort: Sort,
+    limit: int | None,
+    suggest: bool,
+    estimate: bool = False,
 ) -> SearchResult:
     """Ranked (or sorted) ids for `query` within `filters` (see `Library.search`)."""
     result = SearchResult(query=query)
@@ -62,9 +68,9 @@ def search(
         docnums = gen.docnums()
         docmask = {docnums[i] for i in allowed if i in docnums}
     if sort is Sort.RELEVANCE:
-        ranked = gen.ranked(parsed.query, limit or None, docmask)
+        ranked = gen.ranked(parsed.query, limit or None, docmask, estimate)
         if ranked is not None:
-            docs, result.total, scores = ranked
+            docs, result.total, scores, result.total_exact = ranked
             for d, pid in zip(docs, gen.paper_ids(docs), strict=True):
                 result.ids.append(pid)
                 result.scores[pid] = scores[d]

@@ -14,8 +14,8 @@ from reader.search.types import SimilarResult
 KEY_TERMS = 12
 
 
-#: (query, limit) -> (best docnums, total, scores) from the fast engine, or None.
-Ranker = Callable[[Any, int], "tuple[list[int], int, dict[int, float]] | None"]
+#: (query, limit) -> (best docnums, total, scores, ...) from the fast engine, or None.
+Ranker = Callable[[Any, int], "tuple[Any, ...] | None"]
 
 
 def similar_papers(
@@ -43,7 +43,7 @@ def similar_papers(
     query = wq.Or(subqueries)
     ranked = rank(query, limit + 1) if rank is not None and paper_ids is not None else None
     if ranked is not None and paper_ids is not None:
-        docs, _total, scores = ranked
+        docs, scores = ranked[0], ranked[2]
         docs = [d for d in docs if d != own_docnum][:limit]
         for d, pid in zip(docs, paper_ids(docs), strict=True):
             result.ids.append(pid)

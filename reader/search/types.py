@@ -71,6 +71,8 @@ class SearchResult:
     ids: list[str] = field(default_factory=list)
     #: Number of matches (before `limit`).
     total: int = 0
+    #: False when `total` is an estimate (see `Library.search`'s `estimate`).
+    total_exact: bool = True
     #: Relevance scores for the ranked ids (empty for sorted or empty queries).
     scores: dict[str, float] = field(default_factory=dict)
     #: A message about the query the user should see (e.g. a syntax error fallback).

@@ -50,6 +50,14 @@ def row_meta(row: Row) -> str:
     return f"{date:>6} {stem}"
 
 
+def about(n: int) -> int:
+    """`n` to two significant figures (an estimated count: 261,571 is about 260000)."""
+    if n < 100:
+        return n
+    scale = 10 ** (len(str(n)) - 2)
+    return round(n / scale) * scale
+
+
 class SearchController:
     """Searching as the query, filters and sort change, and showing what was found."""
 
@@ -156,10 +164,13 @@ class SearchController:
                 return
             if generation != self.generation:
                 return  # the user typed on: a newer search is queued
-            result = lib.search(query, filters, sort, limit=FIRST_PAGE, suggest=False)
-            # The first page only: the rest of the list, per-dump counts and "did you mean"
-            # are asked for once typing pauses (`_search_details`), so they never hold up
-            # the next key's search or the drawing of this one.
+            result = lib.search(
+                query, filters, sort, limit=FIRST_PAGE, suggest=False, estimate=True
+            )
+            # The first page only: the rest of the list, the exact count (a phrase's may
+            # be estimated here), per-dump counts and "did you mean" are asked for once
+            # typing pauses (`_search_details`), so they never hold up the next key's
+            # search or the drawing of this one.
             app.post_message(SearchFinished(generation, result))
         except Exception as exc:
             app.notify(failure_message("search failed", exc), severity="error", markup=False)
@@ -209,13 +220,21 @@ class SearchController:
         """The rest of the list shown: the cursor, the scroll and the drawn rows stay."""
         if message.generation == self.generation == self.shown:
             self.app.results.list.extend(message.result.ids)
+            self._show_count(message.result)
 
     def _show_count(self, result: SearchResult) -> None:
         """ "N results", or "2000 of N" when the list holds fewer than match (its first page
-        is counted as the list it becomes)."""
+        is counted as the list it becomes); "about N results" or "2000 of about N" while the
+        total is estimated (the exact one follows with the rest of the list)."""
         listed = min(result.total, max(len(result.ids), LIST_LIMIT))
         total = result.total
-        count = f"{total} results" if listed == total else f"{listed} of {total}"
+        if not result.total_exact:
+            near = about(total)
+            count = f"about {near} results" if total <= LIST_LIMIT else f"{listed} of about {near}"
+        elif listed == total:
+            count = f"{total} results"
+        else:
+            count = f"{listed} of {total}"
         self.app.search_bar.show_count(count)
         sort = self.app.filter_pane.sort
         self.app.results.set_title(
@@ -230,7 +249,7 @@ class SearchController:
             self.details_timer.stop()
         filters, sort = self._filters, self.app.filter_pane.sort
         zero = result.total == 0 and bool(result.query.strip())
-        more = len(result.ids) < min(result.total, LIST_LIMIT)
+        more = len(result.ids) < min(result.total, LIST_LIMIT) or not result.total_exact
 
         def start() -> None:
             self.details_timer = None

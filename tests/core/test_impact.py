@@ -51,6 +51,9 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     monkeypatch.setattr(impact_groups, "FIRST_CHUNK", 3)  # groups made a few at a time
     monkeypatch.setattr(impact_plan, "RARE", 10)  # ORs of many terms: some common, some rare
     monkeypatch.setattr(impact, "FEW_MATCHES", 10**9 if request.param == "few matches" else 0)
+    # Phrases checked on the best candidates, or past the budget every match found.
+    monkeypatch.setattr(impact, "CHECKS", -(10**6) if "most" in request.param else 1000)
+    ESTIMATED.clear()
 
 
 def _ranker(engine: Engine) -> ImpactRanker:
@@ -77,9 +80,37 @@ def _check(
         except Unsupported:
             return False
     assert found == plain, (text, limit)
+    _check_first(ranker, q, limit, allowed, plain)
     matched = ranker.matching(q)
     assert matched is not None and set(matched) == set(engine.evaluate(q)), text
     return True
+
+
+#: How often `ImpactRanker.first` answered with an estimated total, per test.
+ESTIMATED: list[bool] = []
+
+
+def _check_first(
+    ranker: ImpactRanker,
+    q: object,
+    limit: int,
+    allowed: set[int] | None,
+    plain: tuple[list[int], int, dict[int, float]],
+) -> None:
+    """`first` (phrases checked on the best candidates only), on a ranker with the impacts of
+    `ranker` that answered `q` but no plan yet, ranks as the plain path: the same documents,
+    order and scores; the same total when it says it is exact, else an estimate of at least
+    what it lists."""
+    fresh = _ranker(ranker.engine)
+    fresh.adopt(ranker)
+    lazy = fresh.first(q, limit, allowed)
+    assert lazy is not None
+    assert (lazy.docs, lazy.scores) == (plain[0], plain[2]), (q, limit)
+    if lazy.exact:
+        assert lazy.total == plain[1], (q, limit)
+    else:
+        assert lazy.total >= len(lazy.docs) == limit  # estimated only once the top is full
+    ESTIMATED.append(not lazy.exact)
 
 
 @pytest.mark.parametrize("state", ["one_segment", "synced"])
@@ -98,6 +129,8 @@ def test_fixed_queries_rank_as_the_plain_path(state: str, request: pytest.Fixtur
             mask = set(random.Random(text).sample(range(count), count // 3))
             _check(lib, ranker, text, 20, mask)
     assert taken >= set(TAKEN)
+    if impact.FEW_MATCHES == 0 and impact.CHECKS > 0:
+        assert any(ESTIMATED)  # phrases ranked without finding all their matches
 
 
 @pytest.mark.parametrize("state", ["one_segment", "synced"])

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import query as wq
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as porter
 
@@ -249,6 +250,33 @@ def test_generated_phrases_match_the_brute_force_scan(
         assert set(result.ids) == expected, query
         assert result.total == len(expected)
         assert whoosh_ids(library, query) == expected, query
+
+    check()
+
+
+def test_a_phrase_checked_one_document_at_a_time_matches_the_brute_force_scan(
+    library: Library, texts: list[dict[str, str]]
+) -> None:
+    """`PhraseFilter.holds` (each document's positions read from its posting blocks alone,
+    as the ranking of a phrase's best candidates does) keeps exactly the documents of the
+    brute-force scan, among every document holding the phrase's words."""
+    from reader.search.phrases import PhraseFilter
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(phrases(texts))
+    def check(case: tuple[str, str]) -> None:
+        _prefix, phrase = case
+        with library._lock:
+            engine = library._engine()
+            q = parse(f'abstract:"{phrase}"', library._parser, library._query_reader()).query
+            if not isinstance(q, wq.Require):
+                return  # one word, or none: no phrase to check
+            words = set(engine.evaluate(q.a))
+            one_by_one = PhraseFilter(engine.phrases, q.b, lambda: words)
+            held = {d for d in words if one_by_one.holds(d)}
+            ids = engine.doc_ids()
+        assert {ids[d] for d in held} == brute_ids(library, phrase, ("abstract",)), phrase
+        assert one_by_one.checked == len(words) or one_by_one.known
 
     check()
 

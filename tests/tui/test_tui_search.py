@@ -345,3 +345,33 @@ async def test_the_first_page_shows_first_and_the_rest_of_the_list_follows(
         assert app.results.list.current_id == expected.ids[0]
         count = app.search_bar.query_one("#result-count").render().plain
         assert count == f"{expected.total} results"
+
+
+async def test_a_phrase_count_is_estimated_first_then_exact(
+    new_app, settle, type_text, monkeypatch
+) -> None:
+    """A phrase of common words lists its best papers at once, the phrase checked on them
+    alone, with an estimated count ("about N results"); once typing pauses the rest of the
+    list follows with the exact count."""
+    import reader.search.impact as impact
+    import reader.tui.searching as searching
+
+    monkeypatch.setattr(impact, "MIN_POSTINGS", 0)  # the sample's words count as common
+    monkeypatch.setattr(impact, "FEW_MATCHES", 0)
+    monkeypatch.setattr(searching, "FIRST_PAGE", 3)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown: list[str] = []
+        show = app.search_bar.show_count
+        monkeypatch.setattr(
+            app.search_bar, "show_count", lambda text: (shown.append(text), show(text))
+        )
+        await pilot.press("slash")
+        await type_text(pilot, '"language models"')
+        await settle(pilot)
+        expected = app.library.search('"language models"')
+        assert expected.total_exact and expected.total > 3
+        assert any(text.startswith("about ") for text in shown), shown
+        assert shown[-1] == f"{expected.total} results"
+        assert app.results.list.ids == expected.ids
