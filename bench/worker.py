@@ -151,6 +151,7 @@ CPU_MS: list[float] = []
 #: Per query run, whether its total was estimated.
 ESTIMATED: list[bool] = []
 
+
 def run_query(lib: Any, text: str) -> tuple[float, int]:
     """One query as the app lists its first page: top 20 (a phrase's total may be an
     estimate: `Library.search(estimate=True)`), then title and abstract highlight
