@@ -23,7 +23,7 @@ from reader.search.impact_groups import Scaled, ranked
 from reader.search.impact_plan import Listed, flags_of
 
 if TYPE_CHECKING:
-    from reader.search.impact import TermImpact
+    from reader.search.impact_terms import TermImpact
 
 #: The most postings the rare children may have in all (past it, the plain path).
 RARE_POSTINGS = 400_000

@@ -16,6 +16,7 @@ from whoosh import query as wq
 import reader.search.impact as impact
 import reader.search.impact_groups as impact_groups
 import reader.search.impact_plan as impact_plan
+import reader.search.impact_terms as impact_terms
 from reader.search import Library
 from reader.search.analysis import stem
 from reader.search.engine import Engine, Unsupported
@@ -162,7 +163,7 @@ def test_generated_queries_rank_as_the_plain_path(
 def test_a_term_with_too_many_weights_goes_the_plain_way(
     one_segment: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(impact, "MAX_WEIGHTS", 1)
+    monkeypatch.setattr(impact_terms, "MAX_WEIGHTS", 1)
     with one_segment._lock:
         engine = one_segment._engine()
         q = _parsed(one_segment, "model")
