@@ -203,7 +203,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         min_upvotes=args.min_upvotes,
         category=args.category,
     )
-    result = lib.search(args.query, filters, Sort(args.sort), limit=args.limit)
+    # A phrase's total may be estimated ("of about N"): its best papers are the same.
+    result = lib.search(args.query, filters, Sort(args.sort), limit=args.limit, estimate=True)
     if result.note:
         print(f"paper-reader: note: {result.note}", file=sys.stderr)
     return _print_results(lib, result, args.json, result.scores)
@@ -254,7 +255,7 @@ def _print_results(
         if text:
             print(f"     {_mark(text, spans, tty)}")
     if result.total > len(papers):
-        print(f"\n{len(papers)} of {result.total} results")
+        print(f"\n{len(papers)} of {result.total_text} results")
     return 0
 
 

@@ -82,6 +82,15 @@ class SearchResult:
     #: "Did you mean" text when nothing matched and a correction exists.
     suggestion: str | None = None
 
+    @property
+    def total_text(self) -> str:
+        """The total as a user reads it: "1234", or "about 1200" (two significant figures)
+        when it is estimated."""
+        if self.total_exact:
+            return str(self.total)
+        scale = 10 ** max(0, len(str(self.total)) - 2)
+        return f"about {round(self.total / scale) * scale}"
+
 
 @dataclass
 class SimilarResult:

@@ -50,14 +50,6 @@ def row_meta(row: Row) -> str:
     return f"{date:>6} {stem}"
 
 
-def about(n: int) -> int:
-    """`n` to two significant figures (an estimated count: 261,571 is about 260000)."""
-    if n < 100:
-        return n
-    scale = 10 ** (len(str(n)) - 2)
-    return round(n / scale) * scale
-
-
 class SearchController:
     """Searching as the query, filters and sort change, and showing what was found."""
 
@@ -229,8 +221,8 @@ class SearchController:
         listed = min(result.total, max(len(result.ids), LIST_LIMIT))
         total = result.total
         if not result.total_exact:
-            near = about(total)
-            count = f"about {near} results" if total <= LIST_LIMIT else f"{listed} of about {near}"
+            near = result.total_text
+            count = f"{near} results" if total <= LIST_LIMIT else f"{listed} of {near}"
         elif listed == total:
             count = f"{total} results"
         else:

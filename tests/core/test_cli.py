@@ -138,3 +138,22 @@ def test_main_in_process_returns_codes(
     assert main(["--dumps", str(sample_dir), "search", "diffusion", "--limit", "2"]) == 0
     out = capsys.readouterr().out
     assert out.count("\n  1. ") + out.startswith("  1. ") == 1
+
+
+def test_search_lists_a_phrase_s_best_papers_with_an_estimated_total(
+    sample_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase of words common enough to rank from their impacts lists the same papers
+    whether its total is counted or estimated; the estimate says "about"."""
+    import reader.search.impact as impact
+
+    args = ["--dumps", str(sample_dir), "search", '"language models"', "--limit", "3"]
+    assert main(args) == 0
+    exact = capsys.readouterr().out
+    monkeypatch.setattr(impact, "MIN_POSTINGS", 0)  # the sample's words count as common
+    monkeypatch.setattr(impact, "FEW_MATCHES", 0)
+    assert main(args) == 0
+    estimated = capsys.readouterr().out
+    head, _, tail = estimated.rpartition("\n3 of ")
+    assert tail.startswith("about ") and tail.endswith(" results\n"), estimated
+    assert exact.rpartition("\n3 of ")[0] == head
