@@ -74,10 +74,10 @@ class CatalogView:
         """Every paper's sort and filter columns if loaded, else None."""
         return self._rows
 
-    def read_rows(self) -> RowTable:
+    def read_rows(self, pause: Callable[[], None] | None = None) -> RowTable:
         """Every paper's sort and filter columns, read from the catalog (the whole table:
-        slow at 100k papers)."""
-        return RowTable.read(self.catalog)
+        slow at 100k papers; `pause` called every few thousand rows)."""
+        return RowTable.read(self.catalog, pause)
 
     def install_rows(self, rows: RowTable) -> None:
         """Keep `rows` (from `read_rows` of this generation) unless rows are loaded already."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from reader.model import Paper
 from reader.search import querying
+from reader.search.activity import Activity
 from reader.search.news import ARCHIVE_PAPERS, news_sources
 from reader.search.open_index import OpenIndex
 from reader.search.storage import damage_errors, swap_in, sync_lock
@@ -67,6 +68,8 @@ class Library:
         self._index = OpenIndex(self.index_dir)
         #: Set when a `warm()` has finished (the benchmark waits for it; nothing else must).
         self.warmed = threading.Event()
+        #: Searches running: the warm-up pauses for them (`reader.search.activity`).
+        self._activity = Activity()
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -223,7 +226,7 @@ class Library:
         from reader.search.compat import Unsupported, fast
 
         try:
-            self.load_rows()
+            self.load_rows(pause=self._activity.pause)
             if not fast():
                 return  # the rest primes the fast paths
             import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
@@ -236,7 +239,7 @@ class Library:
             assert gen is not None
             WarmUp(
                 gen, self._lock, lambda: self._gen, self._sources_of, self._titles,
-                lambda: self._rows,
+                lambda: self._rows, self._activity.pause,
             ).run()  # fmt: skip
         except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")
@@ -259,17 +262,18 @@ class Library:
         assert view is not None
         return view.generation, view.sources_lookup()
 
-    def load_rows(self) -> None:
+    def load_rows(self, pause: Callable[[], None] | None = None) -> None:
         """Load every paper row (a read of the whole catalog) without holding the library
         lock, so searches and the list's drawing do not wait for it; then install it. The
         facet counts need them: a caller may wait here first, then see whether its counts
-        are still wanted (the rows take seconds at a million papers)."""
+        are still wanted (the rows take seconds at a million papers). `pause` is called
+        every few thousand rows (the warm-up's gives the CPU to searches)."""
         with self._rows_lock:
             with self._lock:
                 view = self._fresh(index=False)
                 if view is None or view.rows_loaded is not None:
                     return
-            rows = view.read_rows()
+            rows = view.read_rows(pause)
             news = view.news_read
             if news is not None:  # one copy of each id string for both (a million: 60 MB)
                 rows.take_strings(news)
@@ -438,7 +442,7 @@ class Library:
         the phrase on them alone, where every match would need every candidate's positions.
         """
         try:
-            with self._lock:
+            with self._activity.running(), self._lock:
                 return querying.search(self._index, query, filters, sort, limit, suggest, estimate)
         except damage_errors() as exc:  # an index damaged on disk since it was opened
             return querying.failed(query, exc)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -40,6 +40,8 @@ NO_VOTES = -(2**63)
 _EMPTY = -1  # a free slot of the position table
 #: Ids read at a time by `shared_ids` (their strings alive at once).
 _SHARE_CHUNK = 65_536
+#: Rows read between two calls of `read`'s pause.
+PAUSE_ROWS = 8_192
 
 T = TypeVar("T")
 #: A name list as the catalog stores it (text, see `names_of`) or already split.
@@ -121,11 +123,11 @@ class RowTable:
 
     # -- building ----------------------------------------------------------------------
     @classmethod
-    def read(cls, catalog: Catalog) -> RowTable:
+    def read(cls, catalog: Catalog, pause: Callable[[], None] | None = None) -> RowTable:
         """The table of every paper of `catalog` (two reads of its papers table, in one
         read transaction). Each row's strings but the id are dropped as soon as they are
         read (a million of them alive at once would stay in the process's memory after
-        they are freed)."""
+        they are freed). `pause()` is called every `PAUSE_ROWS` rows."""
         ids: list[str] = []
         votes = array("q")
         dates: _Interned[str] = _Interned()
@@ -138,6 +140,8 @@ class RowTable:
         category_no, add_category = categories.number, categories.per_row.append
         with catalog.snapshot():  # both reads see the same papers
             for pid, date_key, upvotes, source_list, category_list in catalog.sort_columns():
+                if pause is not None and not len(ids) % PAUSE_ROWS:
+                    pause()
                 add_id(pid)
                 add_date(date_no.setdefault(date_key or "", len(date_no)))
                 add_vote(NO_VOTES if upvotes is None else upvotes)

@@ -46,7 +46,8 @@ class WarmUp:
     `id -> dumps` lookup the facet counts' table is built from (outside the lock);
     `titles(n)` gives a sample of at most n of the papers' titles (the common words are
     read from it); `rows()` (called under the lock) the row table if it is loaded, whose
-    id strings the id list shares."""
+    id strings the id list shares; `pause()` is called between steps (it waits while a
+    search runs: `reader.search.activity`)."""
 
     def __init__(
         self,
@@ -56,6 +57,7 @@ class WarmUp:
         sources_of: Callable[[], tuple[int, Callable[[str], tuple[str, ...]]]],
         titles: Callable[[int], Iterable[str]] = lambda _n: (),
         rows: Callable[[], RowTable | None] = lambda: None,
+        pause: Callable[[], None] = lambda: None,
     ) -> None:
         self.gen = gen
         self.lock = lock
@@ -63,6 +65,7 @@ class WarmUp:
         self.sources_of = sources_of
         self.titles = titles
         self.rows = rows
+        self.pause = pause
 
     def run(self) -> None:
         from reader.search.engine import Engine
@@ -75,9 +78,12 @@ class WarmUp:
         own = gen.ix.searcher()
         try:
             private = Engine(own, keep=False)  # each term's postings are read once
+            self.pause()
             self._adopt_doc_ids(private)
+            self.pause()
             self._build_source_table()
             if not loaded:
+                self.pause()
                 self._load_lexicon()
             self._prime_common_terms(private)
         finally:
@@ -169,6 +175,7 @@ class WarmUp:
             cost = ranker.estimated_size(field, word)
             if cost <= budget:
                 budget -= cost
+                self.pause()
                 ranker.impact(field, word).groups.complete()
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:

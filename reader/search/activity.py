@@ -1,0 +1,50 @@
+"""Searches in flight, so that background work (the warm-up) gives them the CPU.
+
+Python runs one thread at a time: a warm-up step running beside a search takes about half
+of every second from it, and a key typed in the first seconds after start would wait twice
+as long. The warm-up calls `Activity.pause` between its steps (and every few thousand rows
+of the longest ones); it returns at once when no search runs, else when they have all
+finished, or after `PAUSE_LIMIT` seconds, so a stream of searches slows the warm-up but
+never stops it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+#: The longest one pause waits, in seconds.
+PAUSE_LIMIT = 1.0
+
+
+class Activity:
+    """A count of the searches running, and a wait for none to run."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._running = 0
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Count a search while it runs."""
+        with self._changed:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                if not self._running:
+                    self._changed.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        return self._running > 0
+
+    def pause(self) -> None:
+        """Wait while a search runs, at most `PAUSE_LIMIT` seconds."""
+        if not self._running:
+            return
+        with self._changed:
+            self._changed.wait_for(lambda: not self._running, timeout=PAUSE_LIMIT)
