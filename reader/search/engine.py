@@ -21,11 +21,13 @@ import heapq
 from array import array
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator
+from functools import partial
 from itertools import repeat
 from operator import add, mul, neg, sub
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 from reader.search.compat import Unsupported
 from reader.search.impact import ImpactRanker, Ranked
@@ -39,6 +41,7 @@ from reader.search.postings import (
     read_placed,
     segment_ids,
 )
+from reader.search.term_lookup import located_all, terms_by_field, worth_a_pass
 
 __all__ = ["Engine", "Unsupported"]
 
@@ -120,10 +123,13 @@ class Engine:
     def frequency(self, field: str, text: str) -> int:
         """A term's document frequency (deleted documents included): the sum of its term
         infos' (`located`), remembered, as Whoosh's `doc_frequency` sums its segments'."""
-        found = self._frequencies.get((field, text))
+        key = (field, text)
+        found = self._frequencies.get(key)
         if found is None:
-            self.located(field, text)
-            found = self._frequencies[(field, text)]
+            infos = self.located(field, text)
+            found = self._frequencies.get(key)
+            if found is None:  # its term infos outlived the count (cleared when full)
+                found = self._count(key, infos)
         return found
 
     def idf(self, field: str, text: str) -> float:
@@ -145,21 +151,67 @@ class Engine:
         found = self._located.get(key)
         if found is not None:
             return found
-        from whoosh.reading import TermNotFound
-
-        fieldobj = self.searcher.schema[field]
-        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+        btext = self._bytes(field, text)
         found = []
-        for leaf, (reader, _base) in enumerate(self.leaves):
-            try:
-                found.append((leaf, reader._terms.term_info(field, btext)))
-            except TermNotFound:
-                continue
+        for leaf in range(len(self.leaves)):
+            info = self._info(field, leaf, btext)
+            if info is not None:
+                found.append((leaf, info))
+        self._remember(key, found)
+        return found
+
+    def locate_terms(self, queries: Iterable[Any]) -> None:
+        """`locate_all` for the terms among `queries` (an OR's children), field by field,
+        before they are asked for one at a time."""
+        for field, texts in terms_by_field(queries, self.searcher.schema).items():
+            self.locate_all(field, texts)
+
+    def locate_all(self, field: str, texts: Iterable[str]) -> None:
+        """`located` of many words of one field at once (an expansion's): each segment's
+        terms from the first word to the last read in one pass (`term_lookup`) instead of
+        a look-up per word per segment. Words it remembers already are skipped."""
+        wanted: dict[bytes, str] = {}
+        for text in texts:
+            if (field, text) not in self._located:
+                try:
+                    wanted[self._bytes(field, text)] = text
+                except UnicodeError:
+                    continue  # left to `located`, which raises as it always has
+        words = sorted(wanted)
+        found = None
+        if worth_a_pass(words):
+            readers = [reader for reader, _ in self.leaves]
+            found = located_all(readers, field, words, partial(self._info, field))
+        if found is None:
+            for text in wanted.values():
+                self.located(field, text)
+            return
+        for word, infos in found.items():
+            self._remember((field, wanted[word]), infos)
+
+    def _bytes(self, field: str, text: str) -> bytes:
+        """A term's text as the index stores it."""
+        fieldobj = self.searcher.schema[field]
+        return fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+
+    def _info(self, field: str, leaf: int, btext: bytes) -> Any:
+        """A term's info in one segment, or None if the segment does not hold it."""
+        try:
+            return self.leaves[leaf][0]._terms.term_info(field, btext)
+        except TermNotFound:
+            return None
+
+    def _remember(self, key: tuple[str, str], found: list[tuple[int, Any]]) -> None:
+        """Keeps a term's infos (`located`) and its document frequency."""
         self._located.put(key, found, len(found) + 1)
+        self._count(key, found)
+
+    def _count(self, key: tuple[str, str], found: list[tuple[int, Any]]) -> int:
+        """Remembers and gives a term's document frequency, the sum of its infos'."""
         if len(self._frequencies) >= FREQUENCIES:
             self._frequencies.clear()
-        self._frequencies[key] = sum(info.doc_frequency() for _, info in found)
-        return found
+        count = self._frequencies[key] = sum(info.doc_frequency() for _, info in found)
+        return count
 
     def doc_ids(self) -> list[str]:
         """Paper id per docnum (one pass over the id column, then list indexing)."""
@@ -212,7 +264,7 @@ class Engine:
     def _matchers(self, field: str, text: str) -> Iterator[tuple[int, Any]]:
         """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
         fieldobj = self.searcher.schema[field]
-        btext = fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
+        btext = self._bytes(field, text)
         for leaf, info in self.located(field, text):
             terms = self.leaves[leaf][0]._terms
             yield (
@@ -307,6 +359,7 @@ class Engine:
                 kept = self._matching(q, set(result))
                 result = {d: s for d, s in result.items() if d in kept}
         elif isinstance(q, wq.Or) and not getattr(q, "scale", None) and not q.minmatch:
+            self.locate_terms(q.children())
             parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
             result = dict(parts[0]) if parts else {}
             for part in parts[1:]:
@@ -386,6 +439,7 @@ class Engine:
         if isinstance(q, wq.And):
             return min((self.estimate(c) for c in q.children()), default=0)
         if isinstance(q, wq.Or):
+            self.locate_terms(q.children())
             return sum(self.estimate(c) for c in q.children())
         return 1 << 40
 

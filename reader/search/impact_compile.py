@@ -204,6 +204,7 @@ class Compiler:
             raise Declined("a wide OR among candidates: added in the candidates' order")
         engine = self.engine
         children = list(q.children())
+        engine.locate_terms(children)  # their frequencies, found together
         commons = [is_common(child, engine) for child in children]
         rare_postings = (
             engine.frequency(c.fieldname, c.text)

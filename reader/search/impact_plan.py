@@ -153,6 +153,7 @@ def is_wide(q: Any) -> bool:
 
 def common_children(q: Any, engine: Engine) -> list[Any]:
     """The children of a wide OR that get impacts (`is_common`)."""
+    engine.locate_terms(q.children())  # their frequencies, found together
     return [c for c in q.children() if is_common(c, engine)]
 
 

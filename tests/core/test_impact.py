@@ -17,6 +17,7 @@ import reader.search.impact as impact
 import reader.search.impact_groups as impact_groups
 import reader.search.impact_plan as impact_plan
 import reader.search.impact_terms as impact_terms
+import reader.search.term_lookup as term_lookup
 from reader.search import Library
 from reader.search.analysis import stem
 from reader.search.engine import Engine, Unsupported
@@ -55,6 +56,7 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     # Phrases checked on the best candidates, or past the budget every match found.
     monkeypatch.setattr(impact, "CHECKS", -(10**6) if "most" in request.param else 1000)
     ESTIMATED.clear()
+    monkeypatch.setattr(term_lookup, "FEW_WORDS", 2)  # an OR's words found in one pass
 
 
 def _ranker(engine: Engine) -> ImpactRanker:
