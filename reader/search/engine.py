@@ -52,6 +52,9 @@ CACHE_POSTINGS = 4_000_000
 CACHE_POSITIONS = 1_000_000
 #: Posting lists kept for checking a few documents' positions (`blocks`), in bytes.
 CACHE_BLOCK_BYTES = 64 * 1024 * 1024
+#: A term is scored on an AND's candidates from its posting blocks alone (`_term_sparse`)
+#: when they are at most this share of its postings and its postings are not in memory.
+SPARSE_SHARE = 1 / 256
 #: Whole query results remembered, and their entries in all (a docnum -> score dict costs
 #: about 100 bytes an entry; the last result is kept whatever its size, for the facet
 #: counts and the re-sorting that follow a search).
@@ -97,7 +100,7 @@ class Engine:
         )
         self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
         self._bases = [base for _reader, base in self.leaves]
-        self._blocks: SizedLRU[tuple[str, str], dict[int, PostingBlocks]] = SizedLRU(
+        self._blocks: SizedLRU[tuple[str, str, int], PostingBlocks] = SizedLRU(
             lambda: CACHE_BLOCK_BYTES
         )
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
@@ -263,16 +266,17 @@ class Engine:
 
     def _matchers(self, field: str, text: str) -> Iterator[tuple[int, Any]]:
         """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
+        for leaf, info in self.located(field, text):
+            yield leaf, self._matcher(field, text, leaf, info)
+
+    def _matcher(self, field: str, text: str, leaf: int, info: Any) -> Any:
+        """A raw matcher of a term's postings in one segment, from its term info there."""
         fieldobj = self.searcher.schema[field]
         btext = self._bytes(field, text)
-        for leaf, info in self.located(field, text):
-            terms = self.leaves[leaf][0]._terms
-            yield (
-                leaf,
-                terms._codec.postings_reader(
-                    terms._postfile, info, fieldobj.format, term=(field, btext), scorer=None
-                ),
-            )
+        terms = self.leaves[leaf][0]._terms
+        return terms._codec.postings_reader(
+            terms._postfile, info, fieldobj.format, term=(field, btext), scorer=None
+        )
 
     def postings(self, field: str, text: str) -> list[tuple[int, Any, Any]]:
         """Per segment: (leaf, ids, weights) for one term (cached)."""
@@ -307,15 +311,18 @@ class Engine:
         self._placed.put(key, out, size + 1)
         return out
 
-    def blocks(self, field: str, text: str) -> dict[int, PostingBlocks]:
-        """Per segment (leaf number) holding a term of a field with positions: its postings,
-        decoded a block at a time on demand (cached), for checking a few documents."""
-        key = (field, text)
+    def blocks_in(self, field: str, text: str, leaf: int) -> PostingBlocks | None:
+        """A term's postings in one segment (None if it is not there), decoded a block at a
+        time on demand (cached), for checking a few documents."""
+        key = (field, text, leaf)
         found = self._blocks.get(key)
         if found is None:
-            found = {leaf: PostingBlocks(m) for leaf, m in self._matchers(field, text)}
+            info = dict(self.located(field, text)).get(leaf)
+            if info is None:
+                return None
+            found = PostingBlocks(self._matcher(field, text, leaf, info))
             # Counted twice its encoded bytes: the blocks it decodes are kept with it.
-            self._blocks.put(key, found, 2 * sum(b.size for b in found.values()) + 1)
+            self._blocks.put(key, found, 2 * found.size + 1)
         return found
 
     def leaf_of(self, doc: int) -> tuple[int, int]:
@@ -457,6 +464,12 @@ class Engine:
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
         idf = self.idf(field, text) if scorable else 1.0
+        if (
+            within is not None
+            and (field, text) not in self._cache
+            and len(within) <= self.frequency(field, text) * SPARSE_SHARE
+        ):
+            return self._term_sparse(field, text, within, scorable, idf)
         for leaf, ids, weights in self.postings(field, text):
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
             key = (leaf, field, text)
@@ -509,6 +522,29 @@ class Engine:
         raw, table = self._table(leaf, field)
         unit = map(table.__getitem__, zip(tfs, map(raw.__getitem__, local), strict=False))
         return dict(zip(docs, map(mul, unit, repeat(idf)), strict=False))
+
+    def _term_sparse(
+        self, field: str, text: str, within: set[int], scorable: bool, idf: float
+    ) -> dict[int, float]:
+        """`_term` on the few documents of `within`, each looked up in the one posting block
+        that can hold it (the term's other postings are not read): a rare word's candidates
+        in a common one. Weights are rounded as `postings` keeps them (32-bit floats)."""
+        result: dict[int, float] = {}
+        for d in sorted(within):
+            leaf, local = self.leaf_of(d)
+            blocks = self.blocks_in(field, text, leaf)
+            if blocks is None or local in self._deleted[leaf]:
+                continue
+            weight = blocks.weight(local)
+            if weight is None:
+                continue
+            weight = array("f", (weight,))[0]
+            if scorable:
+                raw, table = self._table(leaf, field)
+                result[d] = table[(weight, raw[local])] * idf
+            else:
+                result[d] = weight
+        return result
 
     def _table(self, leaf: int, field: str) -> tuple[bytes, dict[tuple[float, int], float]]:
         """Length bytes and a lazily filled (weight, length byte) -> BM25 term factor table."""

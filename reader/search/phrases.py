@@ -144,7 +144,7 @@ class PhraseMatcher:
         leaf, local = self.engine.leaf_of(d)
         begins = -1
         for offset, part_field, text in parts:
-            found = self.engine.blocks(part_field, text).get(leaf)
+            found = self.engine.blocks_in(part_field, text, leaf)
             value = found.value(local) if found is not None else None
             if not value:
                 return False

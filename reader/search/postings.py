@@ -82,7 +82,8 @@ def _decoded(buf: bytes, compression: int, start: int, end: int) -> tuple[Any, A
 
 class PostingBlocks:
     """One term's postings in one segment, decoded a block at a time when a document is
-    asked for: a phrase's few best candidates are checked without decoding them all."""
+    asked for: a phrase's few best candidates, or a rare word's few candidates in a common
+    one, are checked without decoding the rest."""
 
     __slots__ = ("_blocks", "_buf", "_lasts", "_spans", "size")
 
@@ -92,24 +93,47 @@ class PostingBlocks:
         #: The last id of each block (ascending), and where its data lies.
         self._lasts = [last for _count, last, *_ in headers]
         self._spans = [(compression, start, end) for _c, _l, compression, start, end in headers]
-        self._blocks: dict[int, tuple[list[int], Any]] = {}
+        #: Decoded blocks: (ids, weights or None for all 1.0 or a float for all, values).
+        self._blocks: dict[int, tuple[list[int], Any, Any]] = {}
         self.size = len(self._buf)
 
-    def value(self, doc: int) -> bytes | None:
-        """The encoded value of the posting of `doc` (a docnum of the segment), or None
-        when the term is not in it."""
+    def _find(self, doc: int) -> tuple[tuple[list[int], Any, Any], int] | None:
+        """The decoded block holding `doc` and its place there, or None."""
         block = bisect.bisect_left(self._lasts, doc)
         if block == len(self._lasts):
             return None
         found = self._blocks.get(block)
         if found is None:
-            deltas, _weights, values = _decoded(self._buf, *self._spans[block])
-            if not isinstance(values, tuple) or len(values) != len(deltas):
-                raise Unsupported("postings without a value per posting")
-            found = self._blocks[block] = (list(accumulate(deltas)), values)
-        ids, values = found
+            deltas, weights, values = _decoded(self._buf, *self._spans[block])
+            found = self._blocks[block] = (list(accumulate(deltas)), weights, values)
+        ids = found[0]
         at = bisect.bisect_left(ids, doc)
-        return values[at] if at < len(ids) and ids[at] == doc else None
+        return (found, at) if at < len(ids) and ids[at] == doc else None
+
+    def value(self, doc: int) -> bytes | None:
+        """The encoded value of the posting of `doc` (a docnum of the segment), or None
+        when the term is not in it."""
+        found = self._find(doc)
+        if found is None:
+            return None
+        (ids, _weights, values), at = found
+        if not isinstance(values, tuple) or len(values) != len(ids):
+            raise Unsupported("postings without a value per posting")
+        value: bytes = values[at]
+        return value
+
+    def weight(self, doc: int) -> float | None:
+        """The weight of the posting of `doc` (as `read_extent` reads it), or None when the
+        term is not in it."""
+        found = self._find(doc)
+        if found is None:
+            return None
+        (_ids, weights, _values), at = found
+        if weights is None:
+            return 1.0
+        if isinstance(weights, float):
+            return weights
+        return float(weights[at])
 
 
 def read_extent(m: Any) -> tuple[list[int], list[float]]:
