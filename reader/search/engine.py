@@ -20,38 +20,26 @@ import bisect
 import heapq
 from array import array
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator
-from functools import partial
+from collections.abc import Collection, Iterable
 from itertools import repeat
 from operator import add, mul, neg, sub
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
 
 from reader.search.compat import Unsupported
 from reader.search.impact import ImpactRanker, Ranked
 from reader.search.lru import SizedLRU
 from reader.search.phrases import PhraseMatcher
 from reader.search.postings import (
-    SENTINEL,
-    PostingBlocks,
     deleted_docs,
-    read_all,
-    read_placed,
     segment_ids,
 )
-from reader.search.term_lookup import located_all, terms_by_field, worth_a_pass
+from reader.search.term_store import TermStore
 
 __all__ = ["Engine", "Unsupported"]
 
 B, K1 = 0.75, 1.2
-#: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
-CACHE_POSTINGS = 4_000_000
-#: Postings kept with their encoded positions (about 50 bytes each), for phrases.
-CACHE_POSITIONS = 1_000_000
-#: Posting lists kept for checking a few documents' positions (`blocks`), in bytes.
-CACHE_BLOCK_BYTES = 64 * 1024 * 1024
 #: A term is scored on an AND's candidates from its posting blocks alone (`_term_sparse`)
 #: when they are at most this share of its postings and its postings are not in memory.
 SPARSE_SHARE = 1 / 256
@@ -67,10 +55,6 @@ PACK_ENTRIES = 100_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
-#: Document frequencies and idfs remembered (a few hundred kilobytes each).
-FREQUENCIES = 20_000
-#: Term infos remembered (about 150 bytes each; a term has one per segment holding it).
-CACHE_LOCATED = 40_000
 
 
 class Engine:
@@ -92,17 +76,8 @@ class Engine:
         self._lencol = LENGTHS_COLUMN
         self._byte_to_length = [byte_to_length(i) for i in range(256)]
         self._deleted = [frozenset(deleted_docs(r)) for r, _ in self.leaves]
-        self._cache: SizedLRU[tuple[str, str], list[tuple[int, Any, Any]]] = SizedLRU(
-            (lambda: CACHE_POSTINGS) if keep else 0
-        )
-        self._placed: SizedLRU[tuple[str, str], dict[int, tuple[Any, Any]]] = SizedLRU(
-            lambda: CACHE_POSITIONS
-        )
         self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
         self._bases = [base for _reader, base in self.leaves]
-        self._blocks: SizedLRU[tuple[str, str, int], PostingBlocks] = SizedLRU(
-            lambda: CACHE_BLOCK_BYTES
-        )
         self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
         self._memo: OrderedDict[str, dict[int, float] | _Packed] = OrderedDict()
         #: Scores of common terms per (leaf, field, term), within a budget of entries.
@@ -110,111 +85,14 @@ class Engine:
             lambda: CACHE_SCORES
         )
         self._ids: list[str] | None = None
-        self._frequencies: dict[tuple[str, str], int] = {}
-        self._idfs: dict[tuple[str, str], float] = {}
-        self._located: SizedLRU[tuple[str, str], list[tuple[int, Any]]] = SizedLRU(
-            lambda: CACHE_LOCATED
-        )
+        #: Where each term is, its counts and its postings.
+        self.terms = TermStore(searcher, self.leaves, keep)
         self.phrases = PhraseMatcher(self)
         self.impacts = ImpactRanker(self)
 
     def segment_ids(self) -> list[str]:
         """The segments this engine reads, in order (two engines agree on docnums iff equal)."""
         return segment_ids(self.searcher.reader())
-
-    # -- statistics ------------------------------------------------------------------
-    def frequency(self, field: str, text: str) -> int:
-        """A term's document frequency (deleted documents included): the sum of its term
-        infos' (`located`), remembered, as Whoosh's `doc_frequency` sums its segments'."""
-        key = (field, text)
-        found = self._frequencies.get(key)
-        if found is None:
-            infos = self.located(field, text)
-            found = self._frequencies.get(key)
-            if found is None:  # its term infos outlived the count (cleared when full)
-                found = self._count(key, infos)
-        return found
-
-    def idf(self, field: str, text: str) -> float:
-        """The searcher's weighting model's idf of a term (`Searcher.idf`), computed from
-        `frequency` instead of a second look-up in every segment."""
-        key = (field, text)
-        found = self._idfs.get(key)
-        if found is None:
-            if len(self._idfs) >= FREQUENCIES:
-                self._idfs.clear()
-            found = self._idfs[key] = self.searcher.weighting.idf(_Counts(self), field, text)
-        return found
-
-    def located(self, field: str, text: str) -> list[tuple[int, Any]]:
-        """Per segment holding the term: (leaf number, its term info), from one look-up per
-        segment (a prefix's words each need them for their frequency, idf and postings:
-        one pass over the segments instead of three), remembered for a while."""
-        key = (field, text)
-        found = self._located.get(key)
-        if found is not None:
-            return found
-        btext = self._bytes(field, text)
-        found = []
-        for leaf in range(len(self.leaves)):
-            info = self._info(field, leaf, btext)
-            if info is not None:
-                found.append((leaf, info))
-        self._remember(key, found)
-        return found
-
-    def locate_terms(self, queries: Iterable[Any]) -> None:
-        """`locate_all` for the terms among `queries` (an OR's children), field by field,
-        before they are asked for one at a time."""
-        for field, texts in terms_by_field(queries, self.searcher.schema).items():
-            self.locate_all(field, texts)
-
-    def locate_all(self, field: str, texts: Iterable[str]) -> None:
-        """`located` of many words of one field at once (an expansion's): each segment's
-        terms from the first word to the last read in one pass (`term_lookup`) instead of
-        a look-up per word per segment. Words it remembers already are skipped."""
-        wanted: dict[bytes, str] = {}
-        for text in texts:
-            if (field, text) not in self._located:
-                try:
-                    wanted[self._bytes(field, text)] = text
-                except UnicodeError:
-                    continue  # left to `located`, which raises as it always has
-        words = sorted(wanted)
-        found = None
-        if worth_a_pass(words):
-            readers = [reader for reader, _ in self.leaves]
-            found = located_all(readers, field, words, partial(self._info, field))
-        if found is None:
-            for text in wanted.values():
-                self.located(field, text)
-            return
-        for word, infos in found.items():
-            self._remember((field, wanted[word]), infos)
-
-    def _bytes(self, field: str, text: str) -> bytes:
-        """A term's text as the index stores it."""
-        fieldobj = self.searcher.schema[field]
-        return fieldobj.to_bytes(text) if hasattr(fieldobj, "to_bytes") else text.encode("utf-8")
-
-    def _info(self, field: str, leaf: int, btext: bytes) -> Any:
-        """A term's info in one segment, or None if the segment does not hold it."""
-        try:
-            return self.leaves[leaf][0]._terms.term_info(field, btext)
-        except TermNotFound:
-            return None
-
-    def _remember(self, key: tuple[str, str], found: list[tuple[int, Any]]) -> None:
-        """Keeps a term's infos (`located`) and its document frequency."""
-        self._located.put(key, found, len(found) + 1)
-        self._count(key, found)
-
-    def _count(self, key: tuple[str, str], found: list[tuple[int, Any]]) -> int:
-        """Remembers and gives a term's document frequency, the sum of its infos'."""
-        if len(self._frequencies) >= FREQUENCIES:
-            self._frequencies.clear()
-        count = self._frequencies[key] = sum(info.doc_frequency() for _, info in found)
-        return count
 
     def doc_ids(self) -> list[str]:
         """Paper id per docnum (one pass over the id column, then list indexing)."""
@@ -264,67 +142,6 @@ class Engine:
         """(weight, length byte) -> the term factor `_term` multiplies by the idf."""
         return self._table(leaf, field)[1]
 
-    def _matchers(self, field: str, text: str) -> Iterator[tuple[int, Any]]:
-        """Per segment holding the term: (leaf number, a raw matcher of its postings)."""
-        for leaf, info in self.located(field, text):
-            yield leaf, self._matcher(field, text, leaf, info)
-
-    def _matcher(self, field: str, text: str, leaf: int, info: Any) -> Any:
-        """A raw matcher of a term's postings in one segment, from its term info there."""
-        fieldobj = self.searcher.schema[field]
-        btext = self._bytes(field, text)
-        terms = self.leaves[leaf][0]._terms
-        return terms._codec.postings_reader(
-            terms._postfile, info, fieldobj.format, term=(field, btext), scorer=None
-        )
-
-    def postings(self, field: str, text: str) -> list[tuple[int, Any, Any]]:
-        """Per segment: (leaf, ids, weights) for one term (cached)."""
-        key = (field, text)
-        found = self._cache.get(key)
-        if found is not None:
-            return found
-        out = []
-        size = 0
-        for leaf, m in self._matchers(field, text):
-            ids, weights = read_all(m)
-            size += len(ids)
-            out.append((leaf, array("I", ids), array("f", weights)))
-        self._cache.put(key, out, size + 1)
-        return out
-
-    def placed(self, field: str, text: str) -> dict[int, tuple[Any, Any]]:
-        """Per segment (leaf number): (ids, encoded positions) of one term of a field with
-        positions (cached). The ids end with a sentinel no docnum reaches."""
-        key = (field, text)
-        found = self._placed.get(key)
-        if found is not None:
-            return found
-        out: dict[int, tuple[Any, Any]] = {}
-        size = 0
-        for leaf, m in self._matchers(field, text):
-            ids, values = read_placed(m)
-            size += len(ids)
-            ids.append(SENTINEL)
-            values.append(b"")
-            out[leaf] = (array("I", ids), values)
-        self._placed.put(key, out, size + 1)
-        return out
-
-    def blocks_in(self, field: str, text: str, leaf: int) -> PostingBlocks | None:
-        """A term's postings in one segment (None if it is not there), decoded a block at a
-        time on demand (cached), for checking a few documents."""
-        key = (field, text, leaf)
-        found = self._blocks.get(key)
-        if found is None:
-            info = dict(self.located(field, text)).get(leaf)
-            if info is None:
-                return None
-            found = PostingBlocks(self._matcher(field, text, leaf, info))
-            # Counted twice its encoded bytes: the blocks it decodes are kept with it.
-            self._blocks.put(key, found, 2 * found.size + 1)
-        return found
-
     def leaf_of(self, doc: int) -> tuple[int, int]:
         """(the leaf number of a global docnum, its docnum within that segment)."""
         leaf = bisect.bisect_right(self._bases, doc) - 1
@@ -366,7 +183,7 @@ class Engine:
                 kept = self._matching(q, set(result))
                 result = {d: s for d, s in result.items() if d in kept}
         elif isinstance(q, wq.Or) and not getattr(q, "scale", None) and not q.minmatch:
-            self.locate_terms(q.children())
+            self.terms.locate_terms(q.children())
             parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
             result = dict(parts[0]) if parts else {}
             for part in parts[1:]:
@@ -436,7 +253,7 @@ class Engine:
     def estimate(self, q: Any) -> int:
         """An upper bound on a clause's matches (`_and` evaluates the rarest clause first)."""
         if isinstance(q, wq.Term):
-            return self.frequency(q.fieldname, q.text)
+            return self.terms.frequency(q.fieldname, q.text)
         if isinstance(q, wq.Phrase):
             return min((self.estimate(wq.Term(q.fieldname, w)) for w in q.words), default=0)
         if isinstance(q, wq.SpanNear2):
@@ -446,7 +263,7 @@ class Engine:
         if isinstance(q, wq.And):
             return min((self.estimate(c) for c in q.children()), default=0)
         if isinstance(q, wq.Or):
-            self.locate_terms(q.children())
+            self.terms.locate_terms(q.children())
             return sum(self.estimate(c) for c in q.children())
         return 1 << 40
 
@@ -463,14 +280,14 @@ class Engine:
         are fewer than half the postings)."""
         result: dict[int, float] = {}
         scorable = self.searcher.schema[field].scorable
-        idf = self.idf(field, text) if scorable else 1.0
+        idf = self.terms.idf(field, text) if scorable else 1.0
         if (
             within is not None
-            and (field, text) not in self._cache
-            and len(within) <= self.frequency(field, text) * SPARSE_SHARE
+            and not self.terms.has_postings(field, text)
+            and len(within) <= self.terms.frequency(field, text) * SPARSE_SHARE
         ):
             return self._term_sparse(field, text, within, scorable, idf)
-        for leaf, ids, weights in self.postings(field, text):
+        for leaf, ids, weights in self.terms.postings(field, text):
             base, deleted = self.leaves[leaf][1], self._deleted[leaf]
             key = (leaf, field, text)
             part = self._scored.get(key)
@@ -532,7 +349,7 @@ class Engine:
         result: dict[int, float] = {}
         for d in sorted(within):
             leaf, local = self.leaf_of(d)
-            blocks = self.blocks_in(field, text, leaf)
+            blocks = self.terms.blocks_in(field, text, leaf)
             if blocks is None or local in self._deleted[leaf]:
                 continue
             weight = blocks.weight(local)
@@ -627,22 +444,6 @@ class _Packed:
 def _memo_size(result: dict[int, float] | _Packed) -> int:
     """A remembered result's share of MEMO_ENTRIES (a packed entry costs an eighth)."""
     return len(result) if isinstance(result, dict) else len(result) // 8
-
-
-class _Counts:
-    """What a weighting model's `idf` asks of a searcher, answered from an engine."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def get_parent(self) -> _Counts:
-        return self
-
-    def doc_frequency(self, field: str, text: str) -> int:
-        return self.engine.frequency(field, text)
-
-    def doc_count_all(self) -> int:
-        return int(self.engine.searcher.doc_count_all())
 
 
 class _Factors(dict[tuple[float, int], float]):

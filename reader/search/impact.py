@@ -124,7 +124,7 @@ class ImpactRanker:
 
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""
-        return self.count + 4 * self.engine.frequency(field, text)
+        return self.count + 4 * self.engine.terms.frequency(field, text)
 
     def adopt(self, other: ImpactRanker) -> None:
         """Take the impacts another ranker built on an engine of the same segments."""
@@ -243,7 +243,7 @@ class ImpactRanker:
         leaves = leaves_of(q, self.engine)
         if leaves is None or not leaves or len(leaves) > MAX_TERMS:
             return None
-        postings = sum(self.engine.frequency(t.fieldname, t.text) for t in leaves)
+        postings = sum(self.engine.terms.frequency(t.fieldname, t.text) for t in leaves)
         kept = all(self.has(t.fieldname, t.text) for t in leaves)
         if not kept and postings < MIN_POSTINGS:
             return None

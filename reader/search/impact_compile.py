@@ -204,10 +204,10 @@ class Compiler:
             raise Declined("a wide OR among candidates: added in the candidates' order")
         engine = self.engine
         children = list(q.children())
-        engine.locate_terms(children)  # their frequencies, found together
+        engine.terms.locate_terms(children)  # their frequencies, found together
         commons = [is_common(child, engine) for child in children]
         rare_postings = (
-            engine.frequency(c.fieldname, c.text)
+            engine.terms.frequency(c.fieldname, c.text)
             for c, common_one in zip(children, commons, strict=True)
             if not common_one
         )

@@ -153,13 +153,13 @@ def is_wide(q: Any) -> bool:
 
 def common_children(q: Any, engine: Engine) -> list[Any]:
     """The children of a wide OR that get impacts (`is_common`)."""
-    engine.locate_terms(q.children())  # their frequencies, found together
+    engine.terms.locate_terms(q.children())  # their frequencies, found together
     return [c for c in q.children() if is_common(c, engine)]
 
 
 def is_common(q: Any, engine: Engine) -> bool:
     """True for a term of `RARE` postings or more: a wide OR ranks it from its impact."""
-    return engine.frequency(q.fieldname, q.text) >= RARE
+    return engine.terms.frequency(q.fieldname, q.text) >= RARE
 
 
 def boost_of(q: Any) -> float:

@@ -56,10 +56,10 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
     C), and its postings, keyed by (weight, length byte) for `LazyGroups` to group."""
     at = bytearray(len(lengths))
     weights = _Indexes()
-    idf = engine.idf(field, text)
+    idf = engine.terms.idf(field, text)
     factors: Any = None
     every_doc = array("I")
-    for leaf, ids, tfs in engine.postings(field, text):
+    for leaf, ids, tfs in engine.terms.postings(field, text):
         base, deleted = engine.leaves[leaf][1], engine.deleted_in(leaf)
         factors = engine.factors(leaf, field)
         if deleted:

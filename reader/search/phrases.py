@@ -144,7 +144,7 @@ class PhraseMatcher:
         leaf, local = self.engine.leaf_of(d)
         begins = -1
         for offset, part_field, text in parts:
-            found = self.engine.blocks_in(part_field, text, leaf)
+            found = self.engine.terms.blocks_in(part_field, text, leaf)
             value = found.value(local) if found is not None else None
             if not value:
                 return False
@@ -202,7 +202,7 @@ class PhraseMatcher:
         """Per candidate of a segment (`local`: its docnums within it, sorted), the encoded
         positions of a term (b"" where the candidate does not hold it); None when the
         segment does not hold the term at all."""
-        found = self.engine.placed(field, text).get(leaf)
+        found = self.engine.terms.placed(field, text).get(leaf)
         if found is None:
             return None
         ids, values = found

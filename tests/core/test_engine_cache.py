@@ -75,8 +75,8 @@ def test_remembered_frequencies_and_idfs_are_whooshs(
             for text in list(reader.lexicon(field))[:60]
         ] + [("abstract", "nosuchword")]
         for field, text in terms * 2:
-            assert engine.frequency(field, text) == searcher.doc_frequency(field, text)
-            assert engine.idf(field, text) == searcher.idf(field, text)
-            total = sum(len(ids) for _, ids, _ in engine.postings(field, text))
-            assert total == engine.frequency(field, text)
-        assert engine.postings("abstract", "nosuchword") == []
+            assert engine.terms.frequency(field, text) == searcher.doc_frequency(field, text)
+            assert engine.terms.idf(field, text) == searcher.idf(field, text)
+            total = sum(len(ids) for _, ids, _ in engine.terms.postings(field, text))
+            assert total == engine.terms.frequency(field, text)
+        assert engine.terms.postings("abstract", "nosuchword") == []

@@ -37,7 +37,7 @@ def test_a_term_on_a_few_candidates_scores_as_its_whole_postings(
             engine: Engine = lib._engine()
             text = word if field == "words" else stem(word)  # title and abstract: stems
             scorable = engine.searcher.schema[field].scorable
-            idf = engine.idf(field, text) if scorable else 1.0
+            idf = engine.terms.idf(field, text) if scorable else 1.0
             sparse = engine._term_sparse(field, text, set(within), scorable, idf)
             whole = {d: s for d, s in engine._term(field, text, None).items() if d in within}
         assert sparse == whole, (field, text)

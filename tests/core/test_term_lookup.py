@@ -39,18 +39,18 @@ def _same(field: str, words: list[str], searcher: Any, few: int = 2) -> tuple[in
     old = term_lookup.FEW_WORDS
     term_lookup.FEW_WORDS = few
     try:
-        together.locate_all(field, words)
+        together.terms.locate_all(field, words)
     finally:
         term_lookup.FEW_WORDS = old
     made = len(looked)
     for word in words:
         key = (field, word)
-        assert key in together._located, word
-        expected, found = plain.located(field, word), together.located(field, word)
+        assert key in together.terms._located, word
+        expected, found = plain.terms.located(field, word), together.terms.located(field, word)
         assert [leaf for leaf, _ in found] == [leaf for leaf, _ in expected], word
         assert [vars(i) for _, i in found] == [vars(i) for _, i in expected], word
-        assert together.frequency(field, word) == plain.frequency(field, word), word
-        assert together.frequency(field, word) == searcher.doc_frequency(field, word), word
+        assert together.terms.frequency(field, word) == plain.terms.frequency(field, word), word
+        assert together.terms.frequency(field, word) == searcher.doc_frequency(field, word), word
     assert len(looked) == made  # every word was remembered: none looked up again
     return made, len(set(words)) * len(plain.leaves)
 
@@ -175,9 +175,11 @@ def test_a_count_forgotten_before_its_infos_is_counted_again(
     with synced._lock:
         engine = Engine(synced._engine().searcher)
         words = _vocabulary(engine.searcher)[:30]
-        engine.locate_all("words", words)
+        engine.terms.locate_all("words", words)
         for word in words:
-            assert engine.frequency("words", word) == engine.searcher.doc_frequency("words", word)
+            assert engine.terms.frequency("words", word) == engine.searcher.doc_frequency(
+                "words", word
+            )
 
 
 @pytest.mark.parametrize("few", [1, 10**9])
