@@ -22,7 +22,7 @@ CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
 CACHE_POSITIONS = 1_000_000
 #: Posting lists kept for checking a few documents (`blocks_in`), in bytes.
-CACHE_BLOCK_BYTES = 64 * 1024 * 1024
+CACHE_BLOCK_BYTES = 32 * 1024 * 1024
 #: Document frequencies and idfs remembered (a few hundred kilobytes each).
 FREQUENCIES = 20_000
 #: Term infos remembered (about 150 bytes each; a term has one per segment holding it).

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import reader.search.engine as engine_module
+import reader.search.term_store as term_store
 from reader.search import Library
 from tests.core.test_rankings import one_segment, synced
 
@@ -62,8 +63,8 @@ def test_remembered_frequencies_and_idfs_are_whooshs(
 ) -> None:
     """The engine's frequency and idf of a term (from one look-up per segment, its term
     infos) equal the searcher's own, with the caches cleared as they fill."""
-    monkeypatch.setattr(engine_module, "FREQUENCIES", 7)
-    monkeypatch.setattr(engine_module, "CACHE_LOCATED", 20)
+    monkeypatch.setattr(term_store, "FREQUENCIES", 7)
+    monkeypatch.setattr(term_store, "CACHE_LOCATED", 20)
     lib = request.getfixturevalue(state)
     with lib._lock:
         engine = engine_module.Engine(lib._engine().searcher)

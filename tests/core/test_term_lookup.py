@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 
-import reader.search.engine as engine_module
 import reader.search.term_lookup as term_lookup
+import reader.search.term_store as term_store
 from reader.search import Library
 from reader.search.engine import Engine
 from tests.core.test_rankings import one_segment, synced
@@ -29,13 +29,13 @@ def _same(field: str, words: list[str], searcher: Any, few: int = 2) -> tuple[in
     word by word would make)."""
     plain, together = Engine(searcher), Engine(searcher)
     looked: list[bytes] = []
-    lookup = together._info
+    lookup = together.terms._info
 
     def counted(field: str, leaf: int, btext: bytes) -> Any:
         looked.append(btext)
         return lookup(field, leaf, btext)
 
-    together._info = counted  # type: ignore[method-assign]
+    together.terms._info = counted  # type: ignore[method-assign]
     old = term_lookup.FEW_WORDS
     term_lookup.FEW_WORDS = few
     try:
@@ -171,7 +171,7 @@ def test_a_count_forgotten_before_its_infos_is_counted_again(
     synced: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The frequencies are cleared when full while the term infos are kept longer."""
-    monkeypatch.setattr(engine_module, "FREQUENCIES", 3)
+    monkeypatch.setattr(term_store, "FREQUENCIES", 3)
     with synced._lock:
         engine = Engine(synced._engine().searcher)
         words = _vocabulary(engine.searcher)[:30]
