@@ -150,19 +150,10 @@ class ImpactRanker:
         plan = self.compile(q)
         if plan is None:
             return None
-        matched = plan.matched()
-        docs: list[int] | None = None
-        if allowed is None:
-            total = matched.bit_count()
-        else:
-            docs = [d for d in docnums(matched) if d in allowed]
-            total = len(docs)
+        within, total, docs = self._allowed(plan.matched(), allowed)
         if total <= FEW_MATCHES:  # few matches (a rare word among common ones): score them
-            if docs is None:
-                docs = docnums(matched)
-            best = heapq.nlargest(limit, scored(plan.score, docs))
+            best = heapq.nlargest(limit, scored(plan.score, docs or docnums(within)))
         else:
-            within = matched if docs is None else flags_of(docs, self.count)
             best = threshold(plan, limit, total, within.to_bytes(self.count, "little"))
             best.sort(reverse=True)
         answer = [-d for _, d in best], total, {-d: s for s, d in best}
@@ -188,16 +179,9 @@ class ImpactRanker:
             f.known for f in plan.filters
         ):
             return self._exact(q, limit, allowed)
-        candidates = plan.candidates()
-        docs: list[int] | None = None
-        if allowed is None:
-            count = candidates.bit_count()
-        else:
-            docs = [d for d in docnums(candidates) if d in allowed]
-            count = len(docs)
+        within, count, _docs = self._allowed(plan.candidates(), allowed)
         if count <= FEW_MATCHES:
             return self._exact(q, limit, allowed)
-        within = candidates if docs is None else flags_of(docs, self.count)
         tally = Checked(CHECKS + 2 * limit)
         try:
             best = threshold(plan, limit, count, within.to_bytes(self.count, "little"), tally)
@@ -210,6 +194,14 @@ class ImpactRanker:
             return Ranked(ranked, tally.matching, scores)  # every candidate checked
         estimated = round(count * matching_share(plan.score, within, count, SAMPLE))
         return Ranked(ranked, max(len(ranked), estimated), scores, exact=False)
+
+    def _allowed(self, flags: int, allowed: set[int] | None) -> tuple[int, int, list[int] | None]:
+        """The documents of `flags` (a byte per docnum) that are `allowed` (all if None):
+        as flags, their number, and as a list when it was made (a filter's)."""
+        if allowed is None:
+            return flags, flags.bit_count(), None
+        docs = [d for d in docnums(flags) if d in allowed]
+        return flags_of(docs, self.count), len(docs), docs
 
     def _exact(self, q: Any, limit: int, allowed: set[int] | None) -> Ranked | None:
         found = self.top(q, limit, allowed)
