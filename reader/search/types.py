@@ -51,6 +51,12 @@ class Filters(NamedTuple):
         )
 
 
+def two_figures(n: int) -> int:
+    """`n` rounded to two significant figures (an estimate: 261,571 is about 260,000)."""
+    scale = 10 ** max(0, len(str(n)) - 2)
+    return round(n / scale) * scale
+
+
 class Row(NamedTuple):
     """What a list row needs, fetched only for visible rows."""
 
@@ -86,10 +92,7 @@ class SearchResult:
     def total_text(self) -> str:
         """The total as a user reads it: "1234", or "about 1200" (two significant figures)
         when it is estimated."""
-        if self.total_exact:
-            return str(self.total)
-        scale = 10 ** max(0, len(str(self.total)) - 2)
-        return f"about {round(self.total / scale) * scale}"
+        return str(self.total) if self.total_exact else f"about {two_figures(self.total)}"
 
 
 @dataclass

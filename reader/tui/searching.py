@@ -20,7 +20,7 @@ from textual.widgets import Input
 
 from reader.errors import failure_message
 from reader.search import Filters, SearchResult, Sort
-from reader.search.types import LIST_LIMIT, Row
+from reader.search.types import LIST_LIMIT, Row, two_figures
 from reader.tui.messages import FacetsCounted, SearchExtended, SearchFinished, SuggestionFound
 from reader.tui.widgets import ListRow
 from reader.tui.workers import in_thread
@@ -48,6 +48,18 @@ def row_meta(row: Row) -> str:
         stem = stem[:9] + "…"
     date = (row.page_date or row.published or "")[:10]
     return f"{date:>6} {stem}"
+
+
+def compact(n: int) -> str:
+    """A count in at most five characters: 950, 5.3k, 190k, 2.7M."""
+    if n < 1000:
+        return str(n)
+    for scale, unit in ((1_000_000, "M"), (1000, "k")):
+        if n >= scale:
+            value = n / scale
+            text = f"{value:.1f}" if value < 10 else str(round(value))
+            return text.removesuffix(".0") + unit
+    return str(n)
 
 
 class SearchController:
@@ -216,18 +228,21 @@ class SearchController:
 
     def _show_count(self, result: SearchResult) -> None:
         """ "N results", or "2000 of N" when the list holds fewer than match (its first page
-        is counted as the list it becomes); "about N results" or "2000 of about N" while the
-        total is estimated (the exact one follows with the rest of the list)."""
+        is counted as the list it becomes); while the total is estimated (the exact one
+        follows with the rest of the list), "2000 of about N" in the list's title and
+        "2000 of ~190k" in the search bar's narrow cell."""
         listed = min(result.total, max(len(result.ids), LIST_LIMIT))
         total = result.total
         if not result.total_exact:
-            near = result.total_text
-            count = f"{near} results" if total <= LIST_LIMIT else f"{listed} of {near}"
-        elif listed == total:
-            count = f"{total} results"
+            near, short = result.total_text, f"~{compact(two_figures(total))}"
+            if total <= LIST_LIMIT:
+                count, bar = f"{near} results", f"{short} results"
+            else:
+                count, bar = f"{listed} of {near}", f"{listed} of {short}"
         else:
-            count = f"{listed} of {total}"
-        self.app.search_bar.show_count(count)
+            count = f"{total} results" if listed == total else f"{listed} of {total}"
+            bar = count
+        self.app.search_bar.show_count(bar)
         sort = self.app.filter_pane.sort
         self.app.results.set_title(
             Content.assemble(("Results", "bold"), f" · {count} · by {sort.value}")

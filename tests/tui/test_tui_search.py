@@ -351,7 +351,7 @@ async def test_a_phrase_count_is_estimated_first_then_exact(
     new_app, settle, type_text, monkeypatch
 ) -> None:
     """A phrase of common words lists its best papers at once, the phrase checked on them
-    alone, with an estimated count ("about N results"); once typing pauses the rest of the
+    alone, with an estimated count ("~N results"); once typing pauses the rest of the
     list follows with the exact count."""
     import reader.search.impact as impact
     import reader.tui.searching as searching
@@ -372,6 +372,14 @@ async def test_a_phrase_count_is_estimated_first_then_exact(
         await settle(pilot)
         expected = app.library.search('"language models"')
         assert expected.total_exact and expected.total > 3
-        assert any(text.startswith("about ") for text in shown), shown
+        assert any(text.startswith("~") and text.endswith(" results") for text in shown), shown
         assert shown[-1] == f"{expected.total} results"
         assert app.results.list.ids == expected.ids
+
+
+def test_an_estimated_count_fits_the_search_bar() -> None:
+    from reader.tui.searching import compact
+
+    assert [compact(n) for n in (7, 950, 5_300, 56_000, 190_000, 1_000_000, 2_700_000)] == [
+        "7", "950", "5.3k", "56k", "190k", "1M", "2.7M",
+    ]  # fmt: skip
