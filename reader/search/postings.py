@@ -80,6 +80,12 @@ def _decoded(buf: bytes, compression: int, start: int, end: int) -> tuple[Any, A
     return found
 
 
+#: Decoded blocks a `PostingBlocks` keeps, and what one takes at the most (128 postings'
+#: ids, weights and positions as Python objects).
+DECODED_BLOCKS = 16
+DECODED_BLOCK_BYTES = 16 * 1024
+
+
 class PostingBlocks:
     """One term's postings in one segment, decoded a block at a time when a document is
     asked for: a phrase's few best candidates, or a rare word's few candidates in a common
@@ -93,9 +99,11 @@ class PostingBlocks:
         #: The last id of each block (ascending), and where its data lies.
         self._lasts = [last for _count, last, *_ in headers]
         self._spans = [(compression, start, end) for _c, _l, compression, start, end in headers]
-        #: Decoded blocks: (ids, weights or None for all 1.0 or a float for all, values).
+        #: Decoded blocks (at most `DECODED_BLOCKS`): (ids, weights or None for all 1.0 or a
+        #: float for all, values).
         self._blocks: dict[int, tuple[list[int], Any, Any]] = {}
-        self.size = len(self._buf)
+        #: Bytes it may hold: its encoded postings, then its decoded blocks at the most.
+        self.size = len(self._buf) + min(len(headers), DECODED_BLOCKS) * DECODED_BLOCK_BYTES
 
     def _find(self, doc: int) -> tuple[tuple[list[int], Any, Any], int] | None:
         """The decoded block holding `doc` and its place there, or None."""
@@ -104,6 +112,8 @@ class PostingBlocks:
             return None
         found = self._blocks.get(block)
         if found is None:
+            if len(self._blocks) >= DECODED_BLOCKS:
+                self._blocks.clear()  # a rare word's candidates come in order: those are done
             deltas, weights, values = _decoded(self._buf, *self._spans[block])
             found = self._blocks[block] = (list(accumulate(deltas)), weights, values)
         ids = found[0]

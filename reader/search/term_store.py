@@ -21,8 +21,9 @@ from reader.search.term_lookup import located_all, terms_by_field, worth_a_pass
 CACHE_POSTINGS = 4_000_000
 #: Postings kept with their encoded positions (about 50 bytes each), for phrases.
 CACHE_POSITIONS = 1_000_000
-#: Posting lists kept for checking a few documents (`blocks_in`), in bytes.
-CACHE_BLOCK_BYTES = 32 * 1024 * 1024
+#: Posting lists kept for checking a few documents (`blocks_in`), in bytes (their encoded
+#: postings and the blocks they may keep decoded).
+CACHE_BLOCK_BYTES = 48 * 1024 * 1024
 #: Document frequencies and idfs remembered (a few hundred kilobytes each).
 FREQUENCIES = 20_000
 #: Term infos remembered (about 150 bytes each; a term has one per segment holding it).
@@ -206,8 +207,7 @@ class TermStore:
             if info is None:
                 return None
             found = PostingBlocks(self._matcher(field, text, leaf, info))
-            # Counted twice its encoded bytes: the blocks it decodes are kept with it.
-            self._blocks.put(key, found, 2 * found.size + 1)
+            self._blocks.put(key, found, found.size + 1)
         return found
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reader.search.engine as engine_module
-from reader.search import Library
+from reader.search import Library, postings
 from reader.search.analysis import stem
 from reader.search.engine import Engine
 from tests.core.test_rankings import _words, one_segment, synced
@@ -17,10 +17,13 @@ from tests.core.test_rankings import _words, one_segment, synced
 __all__ = ["one_segment", "synced"]  # the fixtures, shared with test_rankings
 
 
+@pytest.mark.parametrize("kept", [16, 1])
 @pytest.mark.parametrize("state", ["one_segment", "synced"])
 def test_a_term_on_a_few_candidates_scores_as_its_whole_postings(
-    state: str, request: pytest.FixtureRequest
+    state: str, kept: int, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also with one decoded block kept at a time (`postings.DECODED_BLOCKS`)."""
+    monkeypatch.setattr(postings, "DECODED_BLOCKS", kept)
     lib: Library = request.getfixturevalue(state)
     words = _words(lib)
     with lib._lock:
