@@ -183,8 +183,9 @@ class ImpactRanker:
         if count <= FEW_MATCHES:
             return self._exact(q, limit, allowed)
         tally = Checked(CHECKS + 2 * limit)
+        data = within.to_bytes(self.count, "little")
         try:
-            best = threshold(plan, limit, count, within.to_bytes(self.count, "little"), tally)
+            best = threshold(plan, limit, count, data, tally)
         except TooManyChecks:
             return self._exact(q, limit, allowed)
         best.sort(reverse=True)
@@ -192,7 +193,7 @@ class ImpactRanker:
         scores = {-d: s for s, d in best}
         if not tally.unchecked and tally.matching + tally.failing == count:
             return Ranked(ranked, tally.matching, scores)  # every candidate checked
-        estimated = round(count * matching_share(plan.score, within, count, SAMPLE))
+        estimated = round(count * matching_share(plan.score, data, count, SAMPLE))
         return Ranked(ranked, max(len(ranked), estimated), scores, exact=False)
 
     def _allowed(self, flags: int, allowed: set[int] | None) -> tuple[int, int, list[int] | None]:

@@ -325,25 +325,24 @@ def _in_most(plan: Plan, within: bytes) -> tuple[int, list[int]]:
     return width, list(compress(range(len(data)), data.translate(more)))
 
 
-def matching_share(score: Score, within: int, count: int, sample: int) -> float:
-    """The share of the `count` documents of `within` (a byte per docnum) that `score`
-    matches, from an evenly spread sample of about `sample` of them (a ranking's checks
-    are of its best documents, whose phrases are likelier there)."""
+def matching_share(score: Score, within: bytes, count: int, sample: int) -> float:
+    """The share of the `count` documents of `within` (a byte per docnum, as `threshold`
+    reads it) that `score` matches, from an evenly spread sample of about `sample` of them
+    (a ranking's checks are of its best documents, whose phrases are likelier there)."""
     if count <= sample:
-        picked = docnums(within)
+        picked = list(compress(range(len(within)), within))
     else:
-        data = within.to_bytes((within.bit_length() + 7) // 8, "little")
-        picked = spread(data, count // sample)
+        picked = spread(within, count, count // sample)
     if not picked:
         return 0.0
     return sum(score(d) is not None for d in picked) / len(picked)
 
 
-def spread(data: bytes, step: int) -> list[int]:
-    """About every `step`-th document of `data` (a byte per docnum), found by jumping an
-    even stride through the docnums and taking the next match from each point."""
-    ones = data.count(1)
-    stride = max(1, len(data) * step // max(1, ones))
+def spread(data: bytes, ones: int, step: int) -> list[int]:
+    """About every `step`-th of the `ones` documents of `data` (a byte per docnum), found
+    by jumping an even stride through the docnums up to the last document and taking the
+    next match from each point."""
+    stride = max(1, (data.rfind(1) + 1) * step // max(1, ones))
     picked: list[int] = []
     at = data.find(1)
     while at >= 0:

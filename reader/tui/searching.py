@@ -54,12 +54,10 @@ def compact(n: int) -> str:
     """A count in at most five characters: 950, 5.3k, 190k, 2.7M."""
     if n < 1000:
         return str(n)
-    for scale, unit in ((1_000_000, "M"), (1000, "k")):
-        if n >= scale:
-            value = n / scale
-            text = f"{value:.1f}" if value < 10 else str(round(value))
-            return text.removesuffix(".0") + unit
-    return str(n)
+    scale, unit = (1_000_000, "M") if n >= 1_000_000 else (1000, "k")
+    value = n / scale
+    text = f"{value:.1f}" if value < 10 else str(round(value))
+    return text.removesuffix(".0") + unit
 
 
 class SearchController:
