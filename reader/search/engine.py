@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from itertools import repeat
 from operator import add, mul, neg, sub
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
@@ -36,6 +36,9 @@ from reader.search.postings import (
     segment_ids,
 )
 from reader.search.term_store import TermStore
+
+if TYPE_CHECKING:
+    from reader.search.impact_store import ImpactStore
 
 __all__ = ["Engine", "Unsupported"]
 
@@ -60,10 +63,11 @@ SCORE_CACHE_MIN = 5_000
 class Engine:
     """Evaluates parsed queries against one open Whoosh searcher (one generation)."""
 
-    def __init__(self, searcher: Any, keep: bool = True) -> None:
+    def __init__(self, searcher: Any, keep: bool = True, store: ImpactStore | None = None) -> None:
         """`keep=False`: an engine for one pass over some terms (the warm-up's), which keeps
         only the newest term's postings (a cache it would not read again stays in the
-        process's memory after it is freed, between what the pass keeps)."""
+        process's memory after it is freed, between what the pass keeps). `store`: the
+        stored impacts of the searcher's commit (`reader.search.impact_store`)."""
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
@@ -88,7 +92,7 @@ class Engine:
         #: Where each term is, its counts and its postings.
         self.terms = TermStore(searcher, self.leaves, keep)
         self.phrases = PhraseMatcher(self)
-        self.impacts = ImpactRanker(self)
+        self.impacts = ImpactRanker(self, store)
 
     def segment_ids(self) -> list[str]:
         """The segments this engine reads, in order (two engines agree on docnums iff equal)."""

@@ -9,7 +9,7 @@ what the warm-up computed outside the lock on a private searcher of the same com
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from reader.search.compat import attempt, fast
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from reader.search.engine import Engine
     from reader.search.facets import SourceTable
     from reader.search.impact import Ranked
+    from reader.search.impact_store import ImpactStore
     from reader.search.lexicon import Lexicon
 
 
@@ -35,6 +36,7 @@ class Generation:
         self._parser: Any = None
         self._words_parser: Any = None
         self._engine: Engine | None = None
+        self._impact_store: ImpactStore | Literal[False] | None = False
         self._id_column: Any = None
         self._docnums: dict[str, int] | None = None
         self._lexicon: Lexicon | None = None
@@ -86,8 +88,17 @@ class Generation:
         if self._engine is None:
             from reader.search.engine import Engine
 
-            self._engine = Engine(self.searcher)
+            self._engine = Engine(self.searcher, store=self.impact_store())
         return self._engine
+
+    def impact_store(self) -> ImpactStore | None:
+        """The stored impacts of this commit (None for an index in memory)."""
+        if self._impact_store is False:
+            from reader.search import impact_store
+
+            path = impact_store.path_for(self.ix, self.searcher.reader())
+            self._impact_store = impact_store.ImpactStore(path) if path is not None else None
+        return self._impact_store
 
     @property
     def engine_made(self) -> Engine | None:

@@ -48,11 +48,12 @@ from reader.search.impact_plan import (
     scored,
     threshold,
 )
-from reader.search.impact_terms import Declined, TermImpact, build_impact
+from reader.search.impact_terms import Declined, TermImpact, build_impact, stored_impact
 from reader.search.lru import SizedLRU
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
+    from reader.search.impact_store import ImpactStore
 
 #: Memory kept for term impacts, in bytes (a byte per document and four per posting
 #: each): the common words of a million papers take a few megabytes each.
@@ -72,6 +73,9 @@ MIN_POSTINGS = 50_000
 #: Documents `ImpactRanker.first` checks the phrases of, besides twice its limit, before
 #: it finds every match instead.
 CHECKS = 1000
+#: Impacts of at least this many postings are stored for other processes and later starts
+#: (`reader.search.impact_store`): fewer are built faster than a store is read.
+STORE_POSTINGS = 20_000
 #: Documents checked to estimate the share of a query's candidates its phrases keep.
 SAMPLE = 256
 
@@ -89,8 +93,10 @@ class Ranked(NamedTuple):
 class ImpactRanker:
     """Term impacts of one engine (kept within `CACHE_BYTES`) and the top-k over them."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, store: ImpactStore | None = None) -> None:
         self.engine = engine
+        #: The stored impacts of the engine's commit (`reader.search.impact_store`).
+        self.store = store
         self._cache: SizedLRU[tuple[str, str], TermImpact] = SizedLRU(lambda: CACHE_BYTES)
         self._lengths: dict[str, bytes] = {}
         #: The last few queries' plans (the app ranks a query, then counts its matches per
@@ -114,13 +120,45 @@ class ImpactRanker:
         return found
 
     def impact(self, field: str, text: str) -> TermImpact:
-        """The term's impact (built from its postings on first use, then kept)."""
+        """The term's impact (read from the store, or built from its postings and marked
+        wanted there, on first use; then kept)."""
         key = (field, text)
         found = self._cache.get(key)
         if found is None:
-            found = build_impact(self.engine, field, text, self.lengths(field))
+            found = self.stored(field, text)
+            if found is None:
+                found = build_impact(self.engine, field, text, self.lengths(field))
+                if self.store is not None and found.count >= STORE_POSTINGS:
+                    self.store.want(field, text)
             self._cache.put(key, found, found.size)
         return found
+
+    def stored(self, field: str, text: str) -> TermImpact | None:
+        """The term's impact from the store, or None (not there, or not of these
+        documents)."""
+        store = self.store
+        if store is None or self.engine.terms.frequency(field, text) < STORE_POSTINGS:
+            return None
+        stored = store.get(field, text)
+        if stored is None or len(stored.at) != self.count:
+            return None
+        return stored_impact(self.engine, field, text, stored)
+
+    def store_term(self, field: str, text: str) -> int:
+        """Build and store a term's impact unless the store has it (the warm-up's work),
+        without keeping it; its postings, or 0 when nothing was built."""
+        store = self.store
+        if store is None or store.has(field, text):
+            return 0
+        built = build_impact(self.engine, field, text, self.lengths(field))
+        store.put(field, text, built.stored())
+        return built.count
+
+    def keep_stored(self, field: str, text: str, impact: TermImpact) -> None:
+        """Store an impact this ranker keeps (the warm-up's commonest terms), if the
+        store has not got it."""
+        if self.store is not None and not self.store.has(field, text):
+            self.store.put(field, text, impact.stored())
 
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""

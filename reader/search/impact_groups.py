@@ -15,7 +15,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from itertools import compress
+from itertools import accumulate, compress
 from typing import Any, overload
 
 #: Postings in the first chunk a term groups (the best documents); the rest is one chunk.
@@ -79,6 +79,10 @@ class LazyGroups(_Groups):
         if self._docs is not None:
             self._group_next(everything=True)
 
+    def keys(self) -> list[int]:
+        """Every group's key, best score first."""
+        return list(self._order)
+
     def _group_next(self, everything: bool = False) -> None:
         """Group the first chunk of keys (at least `FIRST_CHUNK` postings: the best
         documents, all a query of one common word reads), or else every key left, in one
@@ -112,6 +116,42 @@ class LazyGroups(_Groups):
         self._done.extend((score(key), array("I", members[key])) for key in chunk)
         if end == len(order):
             self._docs = None  # every group made: the postings are no longer needed
+
+
+class StoredGroups(_Groups):
+    """Groups read back from a store (`reader.search.impact_store`): their keys, best
+    score first, their sizes and their docnums one after the other; a group's docnums are
+    copied out when it is first read."""
+
+    def __init__(
+        self, keys: Sequence[int], sizes: Sequence[int], docs: array[int],
+        score: Callable[[int], float],
+    ) -> None:  # fmt: skip
+        self._keys = keys
+        self._starts = [0, *accumulate(sizes)]
+        self._docs = docs
+        self._score = score
+        self._done: dict[int, Group] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _at(self, index: int) -> Group:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self._keys):
+            raise IndexError(index)
+        found = self._done.get(index)
+        if found is None:
+            docs = self._docs[self._starts[index] : self._starts[index + 1]]
+            found = self._done[index] = (self._score(self._keys[index]), docs)
+        return found
+
+    def complete(self) -> None:
+        """Nothing to do: stored groups are whole."""
+
+    def keys(self) -> list[int]:
+        return list(self._keys)
 
 
 class Scaled(_Groups):

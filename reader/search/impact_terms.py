@@ -10,7 +10,8 @@ from itertools import repeat
 from operator import add
 from typing import TYPE_CHECKING, Any
 
-from reader.search.impact_groups import LazyGroups
+from reader.search.impact_groups import LazyGroups, StoredGroups
+from reader.search.impact_store import StoredImpact
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
@@ -24,11 +25,16 @@ _PRESENCE = bytes([0] + [1] * 255)
 class TermImpact:
     """One term of one field on one engine: its postings grouped by score, best first."""
 
-    __slots__ = ("at", "count", "groups", "scores", "size")
+    __slots__ = ("at", "count", "groups", "scores", "size", "weights")
 
-    def __init__(self, at: bytearray, scores: list[list[float]], groups: LazyGroups, count: int):
+    def __init__(
+        self, at: bytearray, scores: list[list[float]], groups: LazyGroups | StoredGroups,
+        count: int, weights: list[float],
+    ) -> None:  # fmt: skip
         #: Per global docnum, 0 or the index (1-based) of the term's weight there.
         self.at = at
+        #: The term's weights, the first of index 1.
+        self.weights = weights
         #: Per weight index, per length byte: the term's score.
         self.scores = scores
         #: (score, docnums ascending), best score first (grouped as they are read).
@@ -41,6 +47,17 @@ class TermImpact:
         """A byte per docnum, 1 where the term is, as one integer (for whole-query counts;
         made when asked: a millisecond at a million papers, and no memory kept)."""
         return int.from_bytes(self.at.translate(_PRESENCE), "little")
+
+    def stored(self) -> StoredImpact:
+        """The impact as the store keeps it (its groups made first, if they are not)."""
+        groups = self.groups
+        groups.complete()
+        made = [groups[i] for i in range(len(groups))]
+        docs = array("I")
+        for _score, members in made:
+            docs.extend(members)
+        sizes = array("I", [len(members) for _score, members in made])
+        return StoredImpact(self.weights, self.at, array("H", groups.keys()), sizes, docs)
 
 
 class Declined(Exception):
@@ -69,9 +86,7 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
         indexes = list(map(weights.__getitem__, tfs))
         any(map(at.__setitem__, docs, indexes))  # in C: at[d] = index, for every posting
         every_doc.extend(docs)
-    table: list[list[float]] = [[]]
-    for w in weights:  # insertion order: index 1, 2, ...
-        table.append([factors[(w, b)] * idf for b in range(256)] if factors is not None else [])
+    table = _table(list(weights), factors, idf)
 
     def keys_of(docs: array[int]) -> array[int]:
         """Each document's group key, its weight index times 256 plus its length byte, as
@@ -89,7 +104,30 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
     def score(key: int) -> float:
         return table[key >> 8][key & 255]
 
-    return TermImpact(at, table, LazyGroups(every_doc, keys_of, score), len(every_doc))
+    groups = LazyGroups(every_doc, keys_of, score)
+    return TermImpact(at, table, groups, len(every_doc), list(weights))
+
+
+def stored_impact(engine: Engine, field: str, text: str, stored: StoredImpact) -> TermImpact:
+    """A term's impact from its stored form (`reader.search.impact_store`), scored as
+    `build_impact` scores it: the same factors (every segment's are equal: they depend on
+    the searcher's average length) times the same idf."""
+    factors = engine.factors(len(engine.leaves) - 1, field) if engine.leaves else None
+    table = _table(stored.weights, factors, engine.terms.idf(field, text))
+
+    def score(key: int) -> float:
+        return table[key >> 8][key & 255]
+
+    groups = StoredGroups(stored.keys, stored.sizes, stored.docs, score)
+    return TermImpact(stored.at, table, groups, len(stored.docs), stored.weights)
+
+
+def _table(weights: list[float], factors: Any, idf: float) -> list[list[float]]:
+    """Per weight index (1-based), per length byte: the term's score."""
+    table: list[list[float]] = [[]]
+    for w in weights:
+        table.append([factors[(w, b)] * idf for b in range(256)] if factors is not None else [])
+    return table
 
 
 class _Indexes(dict[float, int]):
@@ -102,4 +140,11 @@ class _Indexes(dict[float, int]):
         return index
 
 
-__all__ = ["MAX_WEIGHTS", "Declined", "TermImpact", "TooManyWeights", "build_impact"]
+__all__ = [
+    "MAX_WEIGHTS",
+    "Declined",
+    "TermImpact",
+    "TooManyWeights",
+    "build_impact",
+    "stored_impact",
+]

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 #: impact cache: bounded time and memory at any size.
 PRIME_TERMS = 12
 SAMPLE_TITLES = 2_000
+#: The warm-up stores (`reader.search.impact_store`) the impacts of at most this many
+#: postings in all (a few seconds of work at a million papers), of the terms users asked
+#: for and of the STORE_TERMS words most common in the titles sample.
+STORE_POSTINGS = 12_000_000
+STORE_TERMS = 48
 
 
 def common_stems(titles: Iterable[str], count: int) -> list[str]:
@@ -73,11 +78,12 @@ class WarmUp:
         gen = self.gen
         with self.lock:
             loaded = gen.lexicon_loaded is not None
+            store = gen.impact_store()
         # One private searcher, outside the lock, reads the id column and scores the
         # common terms; Whoosh readers are not shared across threads.
         own = gen.ix.searcher()
         try:
-            private = Engine(own, keep=False)  # each term's postings are read once
+            private = Engine(own, keep=False, store=store)  # postings read once
             self.pause()
             self._adopt_doc_ids(private)
             self.pause()
@@ -176,7 +182,40 @@ class WarmUp:
             if cost <= budget:
                 budget -= cost
                 self.pause()
-                ranker.impact(field, word).groups.complete()
+                impact = ranker.impact(field, word)
+                impact.groups.complete()
+                ranker.keep_stored(field, word, impact)
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
                 shared.impacts.adopt(private.impacts)
+        self._store_terms(private, [(field, text) for _df, field, text in common])
+
+    def _store_terms(self, private: Engine, common: list[tuple[str, str]]) -> None:
+        """Store the impacts later searches and starts will want (`impact_store`), within
+        `STORE_POSTINGS` postings: the terms the previous commit's store listed (the words
+        this user searches for), the ones searches marked wanted, then the commonest words
+        of the titles, commonest first. Only the store keeps them, not the memory."""
+        from reader.search.impact import STORE_POSTINGS as WORTH
+        from reader.search.schema import DEFAULT_FIELDS
+
+        ranker = private.impacts
+        store = ranker.store
+        if store is None:
+            return
+        listed = store.remove_older()
+        wanted = [(field, text) for field, text, kept in store.terms() if not kept]
+        frequency = private.terms.frequency
+        words = common_stems(self.titles(SAMPLE_TITLES), STORE_TERMS)
+        commonest = sorted(
+            ((field, text) for field in DEFAULT_FIELDS for text in words),
+            key=lambda term: -frequency(*term),
+        )
+        budget = STORE_POSTINGS
+        for field, text in dict.fromkeys([*listed, *wanted, *common, *commonest]):
+            postings = frequency(field, text)
+            if postings < WORTH or postings > budget:
+                continue
+            self.pause()
+            if self.current() is not self.gen:
+                return
+            budget -= ranker.store_term(field, text)
