@@ -92,11 +92,11 @@ class Generation:
         return self._engine
 
     def impact_store(self) -> ImpactStore | None:
-        """The stored impacts of this commit (None for an index in memory)."""
+        """The stored impacts of the index (None for an index in memory)."""
         if self._impact_store is False:
             from reader.search import impact_store
 
-            path = impact_store.path_for(self.ix, self.searcher.reader())
+            path = impact_store.path_for(self.ix)
             self._impact_store = impact_store.ImpactStore(path) if path is not None else None
         return self._impact_store
 

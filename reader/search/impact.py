@@ -37,6 +37,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reader.search.impact_compile import Compiler
+from reader.search.impact_parts import StoredTerms
 from reader.search.impact_plan import (
     Checked,
     Plan,
@@ -48,7 +49,7 @@ from reader.search.impact_plan import (
     scored,
     threshold,
 )
-from reader.search.impact_terms import Declined, TermImpact, build_impact, stored_impact
+from reader.search.impact_terms import Declined, TermImpact, build_impact
 from reader.search.lru import SizedLRU
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class ImpactRanker:
 
     def __init__(self, engine: Engine, store: ImpactStore | None = None) -> None:
         self.engine = engine
-        #: The stored impacts of the engine's commit (`reader.search.impact_store`).
+        #: The stored impacts of the index (`reader.search.impact_store`).
         self.store = store
         self._cache: SizedLRU[tuple[str, str], TermImpact] = SizedLRU(lambda: CACHE_BYTES)
         self._lengths: dict[str, bytes] = {}
@@ -108,6 +109,8 @@ class ImpactRanker:
         self._answers = OrderedDict()
         #: Documents of the engine's segments, deleted ones included (the docnum range).
         self.count = int(engine.searcher.doc_count_all())
+        #: The store's parts for these segments (`reader.search.impact_parts`).
+        self.stored_terms = StoredTerms(engine, store, self.count) if store is not None else None
 
     # -- terms -------------------------------------------------------------------------
     def lengths(self, field: str) -> bytes:
@@ -134,31 +137,11 @@ class ImpactRanker:
         return found
 
     def stored(self, field: str, text: str) -> TermImpact | None:
-        """The term's impact from the store, or None (not there, or not of these
-        documents)."""
-        store = self.store
-        if store is None or self.engine.terms.frequency(field, text) < STORE_POSTINGS:
+        """The term's impact from the store, or None (not stored, or not worth it)."""
+        stored = self.stored_terms
+        if stored is None or self.engine.terms.frequency(field, text) < STORE_POSTINGS:
             return None
-        stored = store.get(field, text)
-        if stored is None or len(stored.at) != self.count:
-            return None
-        return stored_impact(self.engine, field, text, stored)
-
-    def store_term(self, field: str, text: str) -> int:
-        """Build and store a term's impact unless the store has it (the warm-up's work),
-        without keeping it; its postings, or 0 when nothing was built."""
-        store = self.store
-        if store is None or store.has(field, text):
-            return 0
-        built = build_impact(self.engine, field, text, self.lengths(field))
-        store.put(field, text, built.stored())
-        return built.count
-
-    def keep_stored(self, field: str, text: str, impact: TermImpact) -> None:
-        """Store an impact this ranker keeps (the warm-up's commonest terms), if the
-        store has not got it."""
-        if self.store is not None and not self.store.has(field, text):
-            self.store.put(field, text, impact.stored())
+        return stored.read(field, text)
 
     def estimated_size(self, field: str, text: str) -> int:
         """What the term's impact would take (`TermImpact.size`), from its frequency."""

@@ -15,7 +15,8 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from itertools import accumulate, compress
+from itertools import compress, repeat
+from operator import add
 from typing import Any, overload
 
 #: Postings in the first chunk a term groups (the best documents); the rest is one chunk.
@@ -118,18 +119,18 @@ class LazyGroups(_Groups):
             self._docs = None  # every group made: the postings are no longer needed
 
 
-class StoredGroups(_Groups):
-    """Groups read back from a store (`reader.search.impact_store`): their keys, best
-    score first, their sizes and their docnums one after the other; a group's docnums are
-    copied out when it is first read."""
+class PartGroups(_Groups):
+    """Groups assembled from a term's stored parts (`reader.search.impact_store`): per
+    key, best score first, the parts holding it as (base docnum, part docnums, start,
+    size); a group's docnums (the parts' slices moved to global docnums, in segment order,
+    so ascending) are made when it is first read."""
 
     def __init__(
-        self, keys: Sequence[int], sizes: Sequence[int], docs: array[int],
+        self, keys: list[int], members: dict[int, list[tuple[int, array[int], int, int]]],
         score: Callable[[int], float],
     ) -> None:  # fmt: skip
         self._keys = keys
-        self._starts = [0, *accumulate(sizes)]
-        self._docs = docs
+        self._members = members
         self._score = score
         self._done: dict[int, Group] = {}
 
@@ -143,12 +144,16 @@ class StoredGroups(_Groups):
             raise IndexError(index)
         found = self._done.get(index)
         if found is None:
-            docs = self._docs[self._starts[index] : self._starts[index + 1]]
-            found = self._done[index] = (self._score(self._keys[index]), docs)
+            key = self._keys[index]
+            docs = array("I")
+            for base, part, start, size in self._members[key]:
+                piece = part[start : start + size]
+                docs.extend(array("I", map(add, piece, repeat(base))) if base else piece)
+            found = self._done[index] = (self._score(key), docs)
         return found
 
     def complete(self) -> None:
-        """Nothing to do: stored groups are whole."""
+        """Nothing to do: assembled groups are whole."""
 
     def keys(self) -> list[int]:
         return list(self._keys)

@@ -1,73 +1,80 @@
-"""Term impacts of one index generation, stored beside the index (derived data).
+"""Term impacts stored beside the index, per segment (derived data).
 
 Building a common word's impact (`reader.search.impact_terms`) reads and groups all its
 postings: a tenth of a second per field at a million papers, paid again by every process
-and after every start. The store keeps finished impacts in one SQLite file per commit,
-`<index_dir>/impacts-<generation>-<segments>.sqlite`, so any process (the app, a one-off
-`paper-reader search`) reads a stored term in milliseconds. The warm-up writes them
-(`reader.search.warmup`): the commonest words, and the words searches have asked for, which
-a search that had to build an impact marks as wanted (a row without data, written in one
-short transaction). A new commit's file starts from the previous one's list of terms, so
-the words a user searches for are stored again after every sync.
+and after every start. The store keeps each term's impact per index segment in one SQLite
+file, `<index_dir>/impacts.sqlite`: a part holds the segment's own docnums, keyed by the
+segment's id and its number of deleted documents (a segment's deletions only grow, so the
+pair names its documents exactly). Any process (the app, a one-off `paper-reader search`)
+assembles a stored term from its parts in milliseconds; after a sync only the new or
+changed segments' parts are built, from their few postings. The warm-up writes them
+(`reader.search.warmup`): the commonest words of the titles and the words searches asked
+for, which a search that had to build an impact lists (one short transaction).
 
-The name holds the Whoosh generation and a digest of the segment ids, as the vocabulary
-file's does (`reader.search.vocabulary_file`): a file of another commit is never read, and
-the warm-up removes older ones once the new one holds their terms. The file is a cache:
-when it cannot be opened, read or written (a damaged file, a read-only cache, a full disk)
-the store says so once in the log and is off for the process (a damaged file is removed
-so the next warm-up starts a new one); searches build impacts as before.
+The file is a cache: when it cannot be opened, read or written (a damaged file, a
+read-only cache, a full disk) the store says so once in the log and is off for the process
+(a damaged file is removed so the next warm-up starts a new one); searches build impacts as
+before. The warm-up drops the parts of segments the index no longer has.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 import sqlite3
 import struct
 import sys
 import threading
 import zlib
 from array import array
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from reader.diagnostics import degraded
-from reader.search.postings import segment_ids
 
-PREFIX = "impacts-"
-SUFFIX = ".sqlite"
-_NAME = re.compile(rf"{PREFIX}(\d+)-[0-9a-f]+{re.escape(SUFFIX)}\Z")
-#: Stored bytes past which the oldest stored impacts are dropped.
+NAME = "impacts.sqlite"
+#: Stored bytes past which the oldest stored parts are dropped.
 STORE_BYTES = 384 * 1024 * 1024
-#: Terms listed in a file (stored or wanted) past which the oldest wanted ones are dropped.
+#: Terms listed as wanted past which the oldest are dropped.
 MAX_TERMS = 5_000
 #: How long a writer waits for another process's write to end before it skips its own.
 BUSY_MS = 200
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS impact (
-    field TEXT NOT NULL,
-    term TEXT NOT NULL,
-    written INTEGER NOT NULL,
-    size INTEGER NOT NULL DEFAULT 0,
-    data BLOB,
-    PRIMARY KEY (field, term)
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS part (
+        segment TEXT NOT NULL,
+        deleted INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        term TEXT NOT NULL,
+        written INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (field, term, segment, deleted)
+    )""",
+    """CREATE TABLE IF NOT EXISTS wanted (
+        field TEXT NOT NULL,
+        term TEXT NOT NULL,
+        written INTEGER NOT NULL,
+        PRIMARY KEY (field, term)
+    )""",
 )
-"""
+#: One more than the newest `written` of a table.
+_NEXT = "(SELECT COALESCE(MAX(written), 0) + 1 FROM {})"
 #: Magic, byte order, documents, postings, weights, groups.
-#: The order terms were listed or stored in (one more than the newest).
-_NEXT = "(SELECT COALESCE(MAX(written), 0) + 1 FROM impact)"
 _HEADER = struct.Struct("<6sBIIHI")
-_MAGIC = b"PRIMP1"
+_MAGIC = b"PRIMP2"
 _ORDER = 0 if sys.byteorder == "little" else 1
+
+#: A segment as parts name it: its id and its number of deleted documents.
+Segment = tuple[str, int]
 
 
 class StoredImpact:
-    """A term's impact as stored: its weights (index 1, 2, ...), the byte per document
-    naming its weight index there, and its groups as keys (weight index * 256 + length
-    byte, best score first), their sizes and their docnums (ascending within each)."""
+    """A term's impact in one segment as stored: its weights (index 1, 2, ...), the byte
+    per document of the segment naming its weight index there, and its groups as keys
+    (weight index * 256 + length byte), their sizes and their docnums (the segment's own,
+    ascending within each group)."""
 
     __slots__ = ("at", "docs", "keys", "sizes", "weights")
 
@@ -136,20 +143,15 @@ def _array(typecode: str, data: memoryview) -> array[Any]:
     return made
 
 
-def path_for(ix: Any, reader: Any) -> Path | None:
-    """The file of the commit `reader` reads (of index `ix`), or None when the index is not
-    in a folder (Whoosh's RAM storage) or the reader has no generation."""
+def path_for(ix: Any) -> Path | None:
+    """The store of index `ix`, or None when the index is not in a folder (Whoosh's RAM
+    storage)."""
     folder = getattr(getattr(ix, "storage", None), "folder", None)
-    generation = reader.generation() if hasattr(reader, "generation") else None
-    if folder is None or generation is None or generation < 0:
-        return None
-    ids = ",".join(segment_ids(reader))
-    digest = hashlib.sha1(ids.encode("utf-8")).hexdigest()[:16]
-    return Path(folder).parent / f"{PREFIX}{generation}-{digest}{SUFFIX}"
+    return None if folder is None else Path(folder).parent / NAME
 
 
 class ImpactStore:
-    """The stored impacts of one commit (`path`). Safe to use from several threads (a
+    """The stored impact parts of one index (`path`). Safe to use from several threads (a
     connection per thread) and processes (SQLite's locking; a write that would wait long
     is skipped). Opened on first use; off for the process after an error (logged)."""
 
@@ -159,48 +161,60 @@ class ImpactStore:
         self._off = False
 
     # -- reading ------------------------------------------------------------------------
-    def get(self, field: str, text: str) -> StoredImpact | None:
-        """The stored impact of a term, or None (not stored, unreadable, or the store off)."""
-        if self._off or not self.path.exists():
-            return None
-        try:
-            row = (
-                self._db()
-                .execute("SELECT data FROM impact WHERE field = ? AND term = ?", (field, text))
-                .fetchone()
-            )
-        except sqlite3.DatabaseError as exc:
-            self._fail(exc)
-            return None
-        if row is None or row[0] is None:
-            return None
-        try:
-            return StoredImpact.from_bytes(row[0])
-        except ValueError as exc:
-            degraded("stored impacts", f"a damaged entry is built again ({exc})")
-            return None
-
-    def has(self, field: str, text: str) -> bool:
-        """True when the term's impact is stored."""
+    def parts(
+        self, field: str, text: str, segments: Collection[Segment]
+    ) -> dict[Segment, StoredImpact]:
+        """The stored parts of a term among `segments` (those unreadable left out)."""
         if not self.ready():
-            return False
+            return {}
         try:
-            row = (
+            rows = (
                 self._db()
                 .execute(
-                    "SELECT 1 FROM impact WHERE field = ? AND term = ? AND data IS NOT NULL",
+                    "SELECT segment, deleted, data FROM part WHERE field = ? AND term = ?",
                     (field, text),
                 )
-                .fetchone()
+                .fetchall()
             )
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
-            return False
-        return row is not None
+            return {}
+        found: dict[Segment, StoredImpact] = {}
+        for segment, deleted, data in rows:
+            if (segment, deleted) in segments:
+                try:
+                    found[(segment, deleted)] = StoredImpact.from_bytes(data)
+                except ValueError as exc:
+                    degraded("stored impacts", f"a damaged part is built again ({exc})")
+        return found
 
-    def terms(self) -> list[tuple[str, str, bool]]:
-        """Every listed term: (field, term, stored), oldest first."""
-        return _terms_of(self._db(), self._fail) if self.ready() else []
+    def stored_segments(self, field: str, text: str) -> set[Segment]:
+        """The segments a term has parts for."""
+        if not self.ready():
+            return set()
+        try:
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT segment, deleted FROM part WHERE field = ? AND term = ?", (field, text)
+                )
+                .fetchall()
+            )
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return set()
+        return {(str(segment), int(deleted)) for segment, deleted in rows}
+
+    def wanted(self) -> list[tuple[str, str]]:
+        """The terms searches asked for, oldest first."""
+        if not self.ready():
+            return []
+        try:
+            rows = self._db().execute("SELECT field, term FROM wanted ORDER BY written").fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return []
+        return [(str(field), str(term)) for field, term in rows]
 
     def ready(self) -> bool:
         """True when the file exists and the store is on."""
@@ -208,56 +222,60 @@ class ImpactStore:
 
     # -- writing ------------------------------------------------------------------------
     def want(self, field: str, text: str) -> None:
-        """Mark a term as wanted (a search built its impact): the next warm-up stores it."""
+        """List a term a search built the impact of: the next warm-up stores it."""
         self._write(
-            f"INSERT OR IGNORE INTO impact (field, term, written) VALUES (?, ?, {_NEXT})",
-            (field, text),
+            lambda db: db.execute(
+                "INSERT OR IGNORE INTO wanted (field, term, written) "
+                f"VALUES (?, ?, {_NEXT.format('wanted')})",
+                (field, text),
+            )
         )
 
-    def put(self, field: str, text: str, impact: StoredImpact) -> None:
-        """Store a term's impact, then drop the oldest ones past `STORE_BYTES`."""
-        data = impact.to_bytes()
-        self._write(
-            "INSERT OR REPLACE INTO impact (field, term, written, size, data) "
-            f"VALUES (?, ?, {_NEXT}, ?, ?)",
-            (field, text, len(data), data),
-            trim=True,
-        )
+    def put(self, field: str, text: str, parts: dict[Segment, StoredImpact]) -> None:
+        """Store a term's parts (in one transaction), then drop the oldest past
+        `STORE_BYTES`."""
+        rows = [
+            (segment, deleted, field, text, len(data), data)
+            for (segment, deleted), part in parts.items()
+            for data in (part.to_bytes(),)
+        ]
 
-    def remove_older(self) -> list[tuple[str, str]]:
-        """Remove the files of older generations; return the terms the newest of them
-        listed (stored or wanted), to be stored again for this one."""
-        mine = _generation(self.path.name)
-        older = sorted(
-            (gen, other)
-            for other in self.path.parent.glob(f"{PREFIX}*{SUFFIX}")
-            if other != self.path
-            and (gen := _generation(other.name)) is not None
-            and mine is not None
-            and gen < mine
-        )
-        listed: list[tuple[str, str]] = []
-        if older:
-            listed = _read_terms(older[-1][1])
-        for _gen, other in older:
-            for name in (other, Path(f"{other}-wal"), Path(f"{other}-shm")):
-                with contextlib.suppress(OSError):
-                    os.unlink(name)
-        return listed
+        def put(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR IGNORE INTO wanted (field, term, written) "
+                       f"VALUES (?, ?, {_NEXT.format('wanted')})", (field, text))  # fmt: skip
+            db.executemany(
+                "INSERT OR REPLACE INTO part (segment, deleted, field, term, written, size, "
+                f"data) VALUES (?, ?, ?, ?, {_NEXT.format('part')}, ?, ?)",
+                rows,
+            )
+            _trim(db)
+
+        if rows:
+            self._write(put)
+
+    def keep_only(self, segments: Collection[Segment]) -> None:
+        """Drop the parts of every other segment (the index no longer has them)."""
+        keep = set(segments)
+
+        def drop(db: sqlite3.Connection) -> None:
+            found = db.execute("SELECT DISTINCT segment, deleted FROM part").fetchall()
+            gone = [(s, d) for s, d in found if (s, d) not in keep]
+            db.executemany("DELETE FROM part WHERE segment = ? AND deleted = ?", gone)
+
+        if self.ready():
+            self._write(drop)
 
     # -- internals ----------------------------------------------------------------------
-    def _write(self, sql: str, args: tuple[Any, ...], trim: bool = False) -> None:
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
         if self._off:
             return
         try:
             db = self._db()
             with db:
-                db.execute(sql, args)
-                if trim:
-                    _trim(db)
+                work(db)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                return  # another process is writing: this one is only a cache entry
+                return  # another process is writing: this is only a cache entry
             self._fail(exc)
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
@@ -269,7 +287,8 @@ class ImpactStore:
                 db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
-                db.execute(_SCHEMA)
+                for statement in _SCHEMA:
+                    db.execute(statement)
             except sqlite3.Error:
                 if db is not None:
                     db.close()
@@ -296,55 +315,24 @@ class ImpactStore:
 
 
 def _trim(db: sqlite3.Connection) -> None:
-    """Drop the oldest stored impacts past `STORE_BYTES`, and the oldest wanted terms
-    past `MAX_TERMS`."""
-    (total,) = db.execute("SELECT COALESCE(SUM(size), 0) FROM impact").fetchone()
-    while total > STORE_BYTES:
-        row = db.execute(
-            "SELECT field, term, size FROM impact WHERE data IS NOT NULL ORDER BY written LIMIT 1"
-        ).fetchone()
-        if row is None:
-            break
-        db.execute("DELETE FROM impact WHERE field = ? AND term = ?", row[:2])
-        total -= row[2]
-    (count,) = db.execute("SELECT COUNT(*) FROM impact").fetchone()
+    """Drop the oldest stored parts past `STORE_BYTES`, and the oldest wanted terms past
+    `MAX_TERMS`."""
+    (total,) = db.execute("SELECT COALESCE(SUM(size), 0) FROM part").fetchone()
+    if total > STORE_BYTES:
+        rows = db.execute("SELECT rowid, size FROM part ORDER BY written").fetchall()
+        gone = []
+        for rowid, size in rows:
+            if total <= STORE_BYTES:
+                break
+            gone.append((rowid,))
+            total -= size
+        db.executemany("DELETE FROM part WHERE rowid = ?", gone)
+    (count,) = db.execute("SELECT COUNT(*) FROM wanted").fetchone()
     if count > MAX_TERMS:
         db.execute(
-            "DELETE FROM impact WHERE rowid IN (SELECT rowid FROM impact WHERE data IS NULL "
-            "ORDER BY written LIMIT ?)",
+            "DELETE FROM wanted WHERE rowid IN (SELECT rowid FROM wanted ORDER BY written LIMIT ?)",
             (count - MAX_TERMS,),
         )
 
 
-def _terms_of(db: sqlite3.Connection, fail: Any) -> list[tuple[str, str, bool]]:
-    try:
-        rows = db.execute(
-            "SELECT field, term, data IS NOT NULL FROM impact ORDER BY written"
-        ).fetchall()
-    except sqlite3.DatabaseError as exc:
-        fail(exc)
-        return []
-    return [(field, term, bool(stored)) for field, term, stored in rows]
-
-
-def _read_terms(path: Path) -> list[tuple[str, str]]:
-    """The terms another file lists, or none when it cannot be read."""
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_MS / 1000)
-    except sqlite3.Error:
-        return []
-    try:
-        rows = db.execute("SELECT field, term FROM impact ORDER BY written").fetchall()
-    except sqlite3.DatabaseError:
-        return []
-    finally:
-        db.close()
-    return [(str(field), str(term)) for field, term in rows]
-
-
-def _generation(name: str) -> int | None:
-    found = _NAME.match(name)
-    return int(found.group(1)) if found else None
-
-
-__all__ = ["STORE_BYTES", "ImpactStore", "StoredImpact", "path_for"]
+__all__ = ["STORE_BYTES", "ImpactStore", "Segment", "StoredImpact", "path_for"]

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import sys
 from array import array
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
 from itertools import repeat
-from operator import add
+from operator import add, sub
 from typing import TYPE_CHECKING, Any
 
-from reader.search.impact_groups import LazyGroups, StoredGroups
+from reader.search.impact_groups import LazyGroups, PartGroups
 from reader.search.impact_store import StoredImpact
 
 if TYPE_CHECKING:
@@ -28,7 +31,7 @@ class TermImpact:
     __slots__ = ("at", "count", "groups", "scores", "size", "weights")
 
     def __init__(
-        self, at: bytearray, scores: list[list[float]], groups: LazyGroups | StoredGroups,
+        self, at: bytearray, scores: list[list[float]], groups: LazyGroups | PartGroups,
         count: int, weights: list[float],
     ) -> None:  # fmt: skip
         #: Per global docnum, 0 or the index (1-based) of the term's weight there.
@@ -48,16 +51,30 @@ class TermImpact:
         made when asked: a millisecond at a million papers, and no memory kept)."""
         return int.from_bytes(self.at.translate(_PRESENCE), "little")
 
-    def stored(self) -> StoredImpact:
-        """The impact as the store keeps it (its groups made first, if they are not)."""
+    def parts(
+        self, bases: list[int], ends: list[int], leaves: Iterable[int]
+    ) -> dict[int, StoredImpact]:
+        """The impact cut into the parts a store keeps, one per leaf of `leaves` (the
+        segments holding the term, whose first and past-the-last global docnums are in
+        `bases` and `ends`): every part names its weights by the whole term's indexes.
+        Its groups are made first if they are not."""
         groups = self.groups
         groups.complete()
-        made = [groups[i] for i in range(len(groups))]
-        docs = array("I")
-        for _score, members in made:
-            docs.extend(members)
-        sizes = array("I", [len(members) for _score, members in made])
-        return StoredImpact(self.weights, self.at, array("H", groups.keys()), sizes, docs)
+        keys = groups.keys()
+        made = [groups[i][1] for i in range(len(groups))]
+        parts: dict[int, StoredImpact] = {}
+        for leaf in leaves:
+            base, end = bases[leaf], ends[leaf]
+            part_keys, sizes, docs = array("H"), array("I"), array("I")
+            for key, members in zip(keys, made, strict=True):
+                low, high = bisect_left(members, base), bisect_left(members, end)
+                if low < high:
+                    part_keys.append(key)
+                    sizes.append(high - low)
+                    piece = members[low:high]
+                    docs.extend(array("I", map(sub, piece, repeat(base))) if base else piece)
+            parts[leaf] = StoredImpact(self.weights, self.at[base:end], part_keys, sizes, docs)
+        return parts
 
 
 class Declined(Exception):
@@ -108,18 +125,60 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
     return TermImpact(at, table, groups, len(every_doc), list(weights))
 
 
-def stored_impact(engine: Engine, field: str, text: str, stored: StoredImpact) -> TermImpact:
-    """A term's impact from its stored form (`reader.search.impact_store`), scored as
-    `build_impact` scores it: the same factors (every segment's are equal: they depend on
-    the searcher's average length) times the same idf."""
+def build_part(engine: Engine, leaf: int, field: str, text: str) -> StoredImpact:
+    """A term's impact in one segment (`leaf`), as a store keeps it: its postings there,
+    less the deleted documents, grouped by key, with the segment's own docnums."""
+    lengths = engine.lengths_of(leaf, field)
+    ids, tfs = engine.terms.postings_in(field, text, leaf)
+    deleted = engine.deleted_in(leaf)
+    if deleted:
+        kept = [i for i, local in enumerate(ids) if local not in deleted]
+        ids, tfs = array("I", map(ids.__getitem__, kept)), array("f", map(tfs.__getitem__, kept))
+    weights = _Indexes()
+    indexes = list(map(weights.__getitem__, tfs))
+    at = bytearray(len(lengths))
+    any(map(at.__setitem__, ids, indexes))  # in C: at[d] = index, for every posting
+    members: defaultdict[int, array[int]] = defaultdict(lambda: array("I"))
+    for d, index in zip(ids, indexes, strict=True):
+        members[index << 8 | lengths[d]].append(d)
+    keys = array("H", members)
+    docs = array("I")
+    for key in keys:
+        docs.extend(members[key])
+    sizes = array("I", (len(members[key]) for key in keys))
+    return StoredImpact(list(weights), at, keys, sizes, docs)
+
+
+def assemble(
+    engine: Engine, field: str, text: str, parts: list[tuple[int, StoredImpact]], count: int
+) -> TermImpact:
+    """A term's impact over `count` global docnums from its parts (leaf, part), one per
+    segment holding it, in segment order; scored as `build_impact` scores (the same
+    factors: every segment's are equal, as they depend on the searcher's average length;
+    the same idf). Raises `TooManyWeights` as `build_impact` does."""
+    weights = _Indexes()
+    at = bytearray(count)
+    members: defaultdict[int, list[tuple[int, array[int], int, int]]] = defaultdict(list)
+    postings = 0
+    for leaf, part in parts:
+        base = engine.leaves[leaf][1]
+        renumber = bytearray(256)  # the part's weight index -> the term's
+        for index, weight in enumerate(part.weights, 1):
+            renumber[index] = weights[weight]
+        at[base : base + len(part.at)] = part.at.translate(renumber)
+        start = 0
+        for key, size in zip(part.keys, part.sizes, strict=True):
+            members[renumber[key >> 8] << 8 | key & 255].append((base, part.docs, start, size))
+            start += size
+        postings += len(part.docs)
     factors = engine.factors(len(engine.leaves) - 1, field) if engine.leaves else None
-    table = _table(stored.weights, factors, engine.terms.idf(field, text))
+    table = _table(list(weights), factors, engine.terms.idf(field, text))
 
     def score(key: int) -> float:
         return table[key >> 8][key & 255]
 
-    groups = StoredGroups(stored.keys, stored.sizes, stored.docs, score)
-    return TermImpact(stored.at, table, groups, len(stored.docs), stored.weights)
+    groups = PartGroups(sorted(members, key=score, reverse=True), members, score)
+    return TermImpact(at, table, groups, postings, list(weights))
 
 
 def _table(weights: list[float], factors: Any, idf: float) -> list[list[float]]:
@@ -145,6 +204,7 @@ __all__ = [
     "Declined",
     "TermImpact",
     "TooManyWeights",
+    "assemble",
     "build_impact",
-    "stored_impact",
+    "build_part",
 ]

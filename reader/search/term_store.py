@@ -179,6 +179,14 @@ class TermStore:
         self._cache.put(key, out, size + 1)
         return out
 
+    def postings_in(self, field: str, text: str, leaf: int) -> tuple[array[int], array[float]]:
+        """A term's postings in one segment: (ids, weights), not cached (for storing)."""
+        info = dict(self.located(field, text)).get(leaf)
+        if info is None:
+            return array("I"), array("f")
+        ids, weights = read_all(self._matcher(field, text, leaf, info))
+        return array("I", ids), array("f", weights)
+
     def placed(self, field: str, text: str) -> dict[int, tuple[Any, Any]]:
         """Per segment (leaf number): (ids, encoded positions) of one term of a field with
         positions (cached). The ids end with a sentinel no docnum reaches."""

@@ -184,7 +184,8 @@ class WarmUp:
                 self.pause()
                 impact = ranker.impact(field, word)
                 impact.groups.complete()
-                ranker.keep_stored(field, word, impact)
+                if ranker.stored_terms is not None:
+                    ranker.stored_terms.keep(field, word, impact)
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
                 shared.impacts.adopt(private.impacts)
@@ -192,18 +193,18 @@ class WarmUp:
 
     def _store_terms(self, private: Engine, common: list[tuple[str, str]]) -> None:
         """Store the impacts later searches and starts will want (`impact_store`), within
-        `STORE_POSTINGS` postings: the terms the previous commit's store listed (the words
-        this user searches for), the ones searches marked wanted, then the commonest words
-        of the titles, commonest first. Only the store keeps them, not the memory."""
+        `STORE_POSTINGS` postings built: the parts the index's segments lack of the terms
+        searches asked for (the words this user searches for, kept from sync to sync), then
+        of the commonest words of the titles, commonest first. Only the store keeps them,
+        not the memory; the parts of segments the index no longer has are dropped."""
         from reader.search.impact import STORE_POSTINGS as WORTH
         from reader.search.schema import DEFAULT_FIELDS
 
-        ranker = private.impacts
-        store = ranker.store
-        if store is None:
+        stored = private.impacts.stored_terms
+        if stored is None:
             return
-        listed = store.remove_older()
-        wanted = [(field, text) for field, text, kept in store.terms() if not kept]
+        stored.store.keep_only(stored.segments)
+        wanted = stored.store.wanted()
         frequency = private.terms.frequency
         words = common_stems(self.titles(SAMPLE_TITLES), STORE_TERMS)
         commonest = sorted(
@@ -211,11 +212,10 @@ class WarmUp:
             key=lambda term: -frequency(*term),
         )
         budget = STORE_POSTINGS
-        for field, text in dict.fromkeys([*listed, *wanted, *common, *commonest]):
-            postings = frequency(field, text)
-            if postings < WORTH or postings > budget:
+        for field, text in dict.fromkeys([*wanted, *common, *commonest]):
+            if frequency(field, text) < WORTH:
                 continue
             self.pause()
             if self.current() is not self.gen:
                 return
-            budget -= ranker.store_term(field, text)
+            budget -= stored.store_term(field, text, budget)

@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 
 import reader.search.impact as impact
 import reader.search.impact_groups as impact_groups
+import reader.search.impact_parts as impact_parts
 import reader.search.impact_plan as impact_plan
 import reader.search.impact_store as impact_store
 from reader.search import Library
 from reader.search.impact import ImpactRanker
-from reader.search.impact_groups import StoredGroups
+from reader.search.impact_groups import PartGroups
 from reader.search.impact_store import ImpactStore, StoredImpact
-from reader.search.impact_terms import build_impact
+from reader.search.impact_terms import TermImpact, build_impact
 from tests.core.conftest import SAMPLES
 from tests.core.test_impact import FIXED, _check
 from tests.core.test_rankings import one_segment, synced
@@ -41,9 +42,23 @@ def store_every_term(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(impact_groups, "FIRST_CHUNK", 3)
 
 
-def _groups(ranker: ImpactRanker, field: str, text: str) -> list[tuple[float, list[int]]]:
-    found = ranker.impact(field, text).groups
-    return [(score, list(docs)) for score, docs in (found[i] for i in range(len(found)))]
+def _same_impact(read: TermImpact, built: TermImpact, lengths: bytes) -> None:
+    """Two impacts of a term score every document alike and group the same documents by
+    the same scores (their weights may be numbered differently)."""
+    assert read.count == built.count
+    assert [read.scores[i][lengths[d]] if i else None for d, i in enumerate(read.at)] == [
+        built.scores[i][lengths[d]] if i else None for d, i in enumerate(built.at)
+    ]
+
+    def grouped(impact: TermImpact) -> list[tuple[float, list[int]]]:
+        groups = impact.groups
+        return sorted(
+            (score, list(docs)) for score, docs in (groups[i] for i in range(len(groups)))
+        )
+
+    assert grouped(read) == grouped(built)
+    scores = [groups[0] for groups in (read.groups[i] for i in range(len(read.groups)))]
+    assert scores == sorted(scores, reverse=True)
 
 
 @st.composite
@@ -77,31 +92,39 @@ def test_stored_impacts_equal_built_ones_and_rank_as_the_plain_path(
     state: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     lib: Library = request.getfixturevalue(state)
-    store = ImpactStore(tmp_path / "impacts-1-0.sqlite")
     with lib._lock:
         engine = lib._engine()
+    store = ImpactStore(tmp_path / "impacts.sqlite")
     builder = ImpactRanker(engine, store)
-    for text in FIXED:  # builds its terms' impacts, marking them wanted
+    for text in FIXED:  # builds its terms' impacts, listing them as wanted
         _check(lib, builder, text, 20, None)
-    wanted = [(field, term) for field, term, kept in store.terms() if not kept]
+    wanted = store.wanted()
     assert ("abstract", "model") in wanted
+    stored = builder.stored_terms
+    assert stored is not None
     for field, term in wanted:
-        builder.store_term(field, term)
-        assert store.has(field, term)
-        assert builder.store_term(field, term) == 0  # stored once
-    reader = ImpactRanker(engine, store)
+        stored.store_term(field, term, 10**9)
+        assert stored.store_term(field, term, 10**9) == 0  # stored once
+    # The same parts cut from impacts built whole (the warm-up's commonest terms).
+    cut = ImpactStore(tmp_path / "cut" / "impacts.sqlite")
+    cut.path.parent.mkdir()
+    cutter = ImpactRanker(engine, cut)
     for field, term in wanted:
-        built = build_impact(engine, field, term, reader.lengths(field))
-        read = reader.impact(field, term)
-        assert isinstance(read.groups, StoredGroups)
-        assert (read.at, read.scores, read.count) == (built.at, built.scores, built.count)
-        assert _groups(reader, field, term) == [
-            (score, list(docs))
-            for score, docs in (built.groups[i] for i in range(len(built.groups)))
-        ]
-    for text in FIXED:
-        for limit in (1, 20, 1000):
-            _check(lib, reader, text, limit, None)
+        assert cutter.stored_terms is not None
+        cutter.stored_terms.keep(
+            field, term, build_impact(engine, field, term, builder.lengths(field))
+        )
+    for source in (store, cut):
+        reader = ImpactRanker(engine, source)
+        for field, term in wanted:
+            built = build_impact(engine, field, term, reader.lengths(field))
+            read = reader.impact(field, term)
+            if built.count:
+                assert isinstance(read.groups, PartGroups), (field, term)
+            _same_impact(read, built, reader.lengths(field))
+        for text in FIXED:
+            for limit in (1, 20, 1000):
+                _check(lib, reader, text, limit, None)
 
 
 @pytest.fixture
@@ -114,44 +137,53 @@ def own_library(tmp_path: Path) -> Iterator[Library]:
     lib.close()
 
 
-def _store_files(lib: Library) -> list[Path]:
-    return sorted(lib.index_dir.glob("impacts-*.sqlite"))
-
-
 def test_the_warm_up_stores_common_and_searched_words_for_later_processes(
-    own_library: Library, tmp_path: Path
+    own_library: Library,
 ) -> None:
     lib = own_library
     answers = {q: lib.search(q) for q in ("model", "quantization", "diffusion models")}
     lib.warm()
-    (path,) = _store_files(lib)
-    listed = {(field, term): kept for field, term, kept in ImpactStore(path).terms()}
-    assert listed[("abstract", "model")]  # a common word of the titles
-    assert listed[("abstract", "quantiz")]  # asked for by a search, then stored
+    store = ImpactStore(lib.index_dir / "impacts.sqlite")
+    assert store.stored_segments("abstract", "model")  # a common word of the titles
+    assert store.stored_segments("abstract", "quantiz")  # asked for by a search
     again = Library(lib.roots, lib.index_dir)  # another process on the same index
     try:
         assert {q: again.search(q) for q in answers} == answers
         with again._lock:
             groups = again._engine().impacts.impact("abstract", "quantiz").groups
-        assert isinstance(groups, StoredGroups)
+        assert isinstance(groups, PartGroups)
     finally:
         again.close()
 
 
-def test_after_a_sync_the_new_store_holds_the_words_of_the_old(own_library: Library) -> None:
-    lib = own_library
-    lib.search("quantization")
-    lib.warm()
-    (old,) = _store_files(lib)
-    extra = lib.roots[0] / "zz_extra.txt"
-    shutil.copy(sorted(lib.roots[0].iterdir())[0], extra)
-    extra.write_text(extra.read_text(encoding="utf-8")[:2000], encoding="utf-8")
-    lib.sync()
-    lib.warm()
-    (new,) = _store_files(lib)
-    assert new != old and not old.exists()
-    kept = {(field, term) for field, term, stored in ImpactStore(new).terms() if stored}
-    assert ("abstract", "quantiz") in kept
+def test_a_segment_without_its_part_is_built_alone(
+    synced: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after a sync that added a segment: the stored parts are used, the missing one is
+    built from its own postings (and stored), and the impact is the one built whole."""
+    with synced._lock:
+        engine = synced._engine()
+    store = ImpactStore(tmp_path / "impacts.sqlite")
+    ranker = ImpactRanker(engine, store)
+    stored = ranker.stored_terms
+    assert stored is not None
+    holding = [leaf for leaf, _info in engine.terms.located("abstract", "model")]
+    assert len(holding) >= 2
+    stored.store_term("abstract", "model", 10**9)
+    dropped = holding[-1]
+    store.keep_only([s for leaf, s in enumerate(stored.segments) if leaf != dropped])
+    assert stored.segments[dropped] not in store.stored_segments("abstract", "model")
+    monkeypatch.setattr(impact_parts, "MISSING_SHARE", 1.0)
+    built: list[int] = []
+    real = impact_parts.build_part
+    monkeypatch.setattr(
+        impact_parts, "build_part", lambda e, leaf, f, t: built.append(leaf) or real(e, leaf, f, t)
+    )
+    read = ranker.impact("abstract", "model")
+    assert built == [dropped] and isinstance(read.groups, PartGroups)
+    lengths = ranker.lengths("abstract")
+    _same_impact(read, build_impact(engine, "abstract", "model", lengths), lengths)
+    assert stored.segments[dropped] in store.stored_segments("abstract", "model")
 
 
 def test_a_damaged_store_is_removed_and_searches_answer_the_same(
@@ -160,7 +192,8 @@ def test_a_damaged_store_is_removed_and_searches_answer_the_same(
     lib = own_library
     expected = lib.search("model language")
     lib.warm()
-    (path,) = _store_files(lib)
+    path = lib.index_dir / "impacts.sqlite"
+    assert path.exists()
     path.write_bytes(b"not a database" * 100)
     for name in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         name.unlink(missing_ok=True)
@@ -173,21 +206,28 @@ def test_a_damaged_store_is_removed_and_searches_answer_the_same(
     finally:
         again.close()
     assert said and "damaged" in said[0]
-    assert not path.exists() or ImpactStore(path).terms() is not None
 
 
-def test_the_store_drops_its_oldest_impacts_past_its_size(
+def test_the_store_drops_its_oldest_parts_past_its_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = ImpactStore(tmp_path / "impacts-1-0.sqlite")
+    store = ImpactStore(tmp_path / "impacts.sqlite")
     one = StoredImpact(
         [1.0], bytearray(10), array("H", [256]), array("I", [3]), array("I", [1, 2, 3])
     )
     monkeypatch.setattr(impact_store, "STORE_BYTES", 2 * len(one.to_bytes()))
     for term in ("a", "b", "c"):
-        store.put("abstract", term, one)
+        store.put("abstract", term, {("s1", 0): one})
     store.want("title", "d")
-    assert [(t, kept) for _f, t, kept in store.terms()] == [("b", True), ("c", True), ("d", False)]
-    assert store.get("abstract", "a") is None and store.get("title", "d") is None
-    got = store.get("abstract", "c")
-    assert got is not None and list(got.docs) == [1, 2, 3]
+    assert store.wanted() == [
+        ("abstract", "a"),
+        ("abstract", "b"),
+        ("abstract", "c"),
+        ("title", "d"),
+    ]
+    assert not store.stored_segments("abstract", "a")
+    got = store.parts("abstract", "c", {("s1", 0)})
+    assert list(got[("s1", 0)].docs) == [1, 2, 3]
+    assert store.parts("abstract", "c", {("s1", 1)}) == {}  # more deletions: another part
+    store.keep_only({("s2", 0)})
+    assert not store.stored_segments("abstract", "c")
