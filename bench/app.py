@@ -157,5 +157,5 @@ def _last_line(exc: BaseException) -> str:
 def forget_impacts(index: Path) -> None:
     """Remove the impacts stored beside the index (`reader.search.impact_store`), so what
     follows measures a first start on this commit: only its own warm-up stores any."""
-    for path in index.glob("impacts-*"):
+    for path in index.glob("impacts.sqlite*"):
         path.unlink()
