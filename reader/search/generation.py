@@ -147,8 +147,9 @@ class Generation:
             self._sources = (catalog_generation, table)
         return self._sources[1]
 
-    def has_source_table(self) -> bool:
-        return self._sources is not None
+    def has_source_table(self, catalog_generation: int | None = None) -> bool:
+        """True when the facet table is built (for `catalog_generation`, if given)."""
+        return self._sources is not None and catalog_generation in (None, self._sources[0])
 
     def adopt_source_table(self, catalog_generation: int, table: SourceTable) -> None:
         """Keep a table `source_table` would build, built elsewhere (the warm-up, outside

@@ -39,7 +39,7 @@ STORE_BYTES = 384 * 1024 * 1024
 #: Terms listed as wanted past which the oldest are dropped.
 MAX_TERMS = 5_000
 #: How long a writer waits for another process's write to end before it skips its own.
-BUSY_MS = 200
+BUSY_MS = 50
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS part (

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from reader.model import Paper
 from reader.search import querying
 from reader.search.activity import Activity
+from reader.search.facet_table import FacetTable
 from reader.search.news import ARCHIVE_PAPERS, news_sources
 from reader.search.open_index import OpenIndex
 from reader.search.storage import damage_errors, swap_in, sync_lock
@@ -70,6 +71,10 @@ class Library:
         self.warmed = threading.Event()
         #: Searches running: the warm-up pauses for them (`reader.search.activity`).
         self._activity = Activity()
+        #: The facet counts' table, built outside the lock (`reader.search.facet_table`).
+        self._facet_table = FacetTable(
+            self._lock, self._current_gen, self._sources_of, lambda: self._rows
+        )
 
     # -- opening ---------------------------------------------------------------------
     @property
@@ -238,8 +243,8 @@ class Library:
                 gen = self._gen
             assert gen is not None
             WarmUp(
-                gen, self._lock, lambda: self._gen, self._sources_of, self._titles,
-                lambda: self._rows, self._activity.pause,
+                gen, self._lock, lambda: self._gen, self._facet_table.ensure, self._titles,
+                self._activity.pause,
             ).run()  # fmt: skip
         except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")
@@ -254,6 +259,10 @@ class Library:
         view, gen = self._index.view, self._gen
         assert view is not None and gen is not None
         return view.source_table(gen)
+
+    def _current_gen(self) -> Generation | None:
+        """Under the lock: the current generation (None without an index)."""
+        return self._gen if self._fresh() is not None else None
 
     def _sources_of(self) -> tuple[int, Callable[[str], tuple[str, ...]]]:
         """Under the lock: the current catalog generation and a lookup of a paper's dumps
@@ -299,9 +308,12 @@ class Library:
     def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
         """Per-dump match counts for a query (ignoring the dump filter itself)."""
         from reader.diagnostics import degraded, unexpected
+        from reader.search.compat import fast
 
         try:
             self.load_rows()  # counting reads every row: load them without the lock
+            if fast():
+                self._facet_table.ensure()  # and the table of their dumps
             with self._lock:
                 finish = querying.facet_counts(self._index, query, filters)
             return finish()  # the counting itself, outside the lock
@@ -401,7 +413,7 @@ class Library:
     def rows(self, ids: Sequence[str]) -> list[Row]:
         """List rows for `ids`, in the same order (ids no longer in the index are skipped)."""
         view = self._index.view  # replaced, never changed, when the index changes
-        if view is not None and view.rows_loaded is not None:
+        if view is not None:
             # No lock: the list draws its visible rows on the UI thread and must not wait for
             # a search in progress, which holds the lock for a frame or more while typing;
             # the view reads the few rows from SQLite (its own connection per thread).

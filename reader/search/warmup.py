@@ -1,8 +1,9 @@
 """The warm-up of one index generation: what the first keystrokes would otherwise wait for.
 
-The paper id of every docnum, the `words` vocabulary and the impacts of the commonest terms
-are read through private searchers of the same commit, outside the library lock, and
-handed to the generation under it, so searches typed meanwhile never wait for the work.
+The paper id of every docnum, the facet counts' table, the `words` vocabulary and the
+impacts of the commonest terms are read through private searchers of the same commit,
+outside the library lock, and handed to the generation under it, so searches typed
+meanwhile never wait for the work; then the impacts later starts will want are stored.
 `Library.warm()` loads the rows first and runs this on its current generation.
 """
 
@@ -14,13 +15,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from reader.search.analysis import stemming_analyzer
-from reader.search.facets import SourceTable
 from reader.search.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
     from reader.search.generation import Generation
-    from reader.search.row_table import RowTable
 
 #: The warm-up builds the impacts of the title and abstract terms of the words most common
 #: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within half the
@@ -47,29 +46,25 @@ def common_stems(titles: Iterable[str], count: int) -> list[str]:
 
 class WarmUp:
     """Warms `gen` while `current()` still returns it, taking `lock` only to hand results
-    over. `sources_of()` (called under the lock) gives the catalog generation and the
-    `id -> dumps` lookup the facet counts' table is built from (outside the lock);
-    `titles(n)` gives a sample of at most n of the papers' titles (the common words are
-    read from it); `rows()` (called under the lock) the row table if it is loaded, whose
-    id strings the id list shares; `pause()` is called between steps (it waits while a
-    search runs: `reader.search.activity`)."""
+    over. `facet_table()` reads the paper ids and builds the facet counts' table unless
+    they are there (`reader.search.facet_table`); `titles(n)` gives a sample of at most n
+    of the papers' titles (the common words are read from it); `pause()` is called between
+    steps (it waits while a search runs: `reader.search.activity`)."""
 
     def __init__(
         self,
         gen: Generation,
         lock: threading.RLock,
         current: Callable[[], Generation | None],
-        sources_of: Callable[[], tuple[int, Callable[[str], tuple[str, ...]]]],
+        facet_table: Callable[[], None],
         titles: Callable[[int], Iterable[str]] = lambda _n: (),
-        rows: Callable[[], RowTable | None] = lambda: None,
         pause: Callable[[], None] = lambda: None,
     ) -> None:
         self.gen = gen
         self.lock = lock
         self.current = current
-        self.sources_of = sources_of
+        self.facet_table = facet_table
         self.titles = titles
-        self.rows = rows
         self.pause = pause
 
     def run(self) -> None:
@@ -85,47 +80,13 @@ class WarmUp:
         try:
             private = Engine(own, keep=False, store=store)  # postings read once
             self.pause()
-            self._adopt_doc_ids(private)
-            self.pause()
-            self._build_source_table()
+            self.facet_table()
             if not loaded:
                 self.pause()
                 self._load_lexicon()
             self._prime_common_terms(private)
         finally:
             own.close()
-
-    def _adopt_doc_ids(self, private: Engine) -> None:
-        """Read the paper id of every docnum through the private engine and hand it to the
-        shared engine if it reads the same segments. The list is made of the row table's
-        strings (its very list when the docnums follow the catalog's order), so the ids
-        are held once."""
-        with self.lock:
-            rows = self.rows()
-        column = private.searcher.reader().column_reader("id")
-        ids = list(column) if rows is None else rows.shared_ids(column)
-        with self.lock:
-            shared = self.gen.engine()
-            if self.current() is self.gen and shared.segment_ids() == private.segment_ids():
-                shared.adopt_ids(ids)
-
-    def _build_source_table(self) -> None:
-        """The facet counts' table (per docnum, the dumps of its paper), built outside the
-        lock from the id list and the rows, which are replaced, never changed, when the
-        index changes; a million lookups under the lock would hold up the searches typed
-        meanwhile."""
-        with self.lock:
-            if self.current() is not self.gen:
-                return
-            engine = self.gen.engine()
-            if not engine.ids_loaded or self.gen.has_source_table():
-                return
-            catalog_generation, sources_of = self.sources_of()
-            ids = engine.doc_ids()
-        table = SourceTable.build(ids, sources_of)
-        with self.lock:
-            if self.current() is self.gen:
-                self.gen.adopt_source_table(catalog_generation, table)
 
     def _load_lexicon(self) -> None:
         """Read the `words` vocabulary through a searcher of its own that it keeps, and

@@ -224,3 +224,76 @@ def test_the_facet_table_counts_as_every_matchs_dumps(kinds: int) -> None:
     assert table.count(docs) == expected
     distinct = len(set(dumps.values()))
     assert table.codes.itemsize == (1 if distinct <= 256 else 2 if distinct <= 65536 else 4)
+
+
+def test_the_first_facet_count_builds_its_table_outside_the_library_lock(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Facets asked for before the warm-up built the table build it themselves, with the
+    library lock free meanwhile (a search typed then does not wait for the build)."""
+    import threading
+
+    import reader.search.facet_table as facet_table
+
+    lib = Library([sample_dir], sample_dir.parent / "index")
+    free: list[bool] = []
+    real = facet_table.SourceTable.build
+
+    def build(*args: Any) -> Any:
+        def other() -> None:
+            got = lib._lock.acquire(timeout=10)
+            free.append(got)
+            if got:
+                lib._lock.release()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        return real(*args)
+
+    try:
+        lib.sync()
+        expected = {q: _slow_facets(lib, q) for q in ("model", "diffusion")}
+        monkeypatch.setattr(facet_table.SourceTable, "build", build)
+        assert lib._gen is not None and not lib._gen.has_source_table()
+        assert {q: lib.facets(q) for q in expected} == expected
+        assert free == [True]  # built once, with the lock free
+    finally:
+        lib.close()
+
+
+def test_list_rows_are_read_while_the_library_lock_is_held(sample_dir: Path) -> None:
+    """The list draws its rows on the UI thread: they come before the rows are loaded
+    even while a search (another thread) holds the library lock."""
+    import threading
+
+    lib = Library([sample_dir], sample_dir.parent / "index")
+    try:
+        lib.sync()
+        ids = lib.search("model").ids[:5]
+        assert lib._rows is None
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with lib._lock:
+                held.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        held.wait(10)
+        got: list[list[str]] = []
+        done = threading.Event()
+        reader = threading.Thread(
+            target=lambda: (got.append([r.id for r in lib.rows(ids)]), done.set())
+        )
+        reader.start()
+        try:
+            assert done.wait(10), "the rows waited for the library lock"
+            assert got == [ids]
+        finally:
+            release.set()
+            holder.join()
+            reader.join()
+    finally:
+        lib.close()

@@ -1,0 +1,89 @@
+"""The facet counts' table of the current index generation (per docnum, the dumps its
+paper is in: `reader.search.facets.SourceTable`), built outside the library lock.
+
+At a million papers reading the id column takes a second and the table a few more; built
+under the library lock (as the first facet count would) it would hold up every search
+typed meanwhile. `FacetTable.ensure` builds it with the lock taken only to look and to
+hand the result over, one builder at a time: the warm-up and a facet count asked for
+before the warm-up got there share one build instead of racing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from reader.search.facets import SourceTable
+from reader.search.postings import segment_ids
+
+if TYPE_CHECKING:
+    from reader.search.generation import Generation
+    from reader.search.row_table import RowTable
+
+
+class FacetTable:
+    """Builds the current generation's facet table. `current()` (under `lock`) gives the
+    current generation (None without an index); `sources_of()` (under `lock`) the catalog
+    generation and the `id -> dumps` lookup (usable outside the lock); `rows()` (under
+    `lock`) the row table if it is loaded, whose id strings the id list shares."""
+
+    def __init__(
+        self,
+        lock: threading.RLock,
+        current: Callable[[], Generation | None],
+        sources_of: Callable[[], tuple[int, Callable[[str], tuple[str, ...]]]],
+        rows: Callable[[], RowTable | None],
+    ) -> None:
+        self.lock = lock
+        self.current = current
+        self.sources_of = sources_of
+        self.rows = rows
+        self._building = threading.Lock()
+
+    def ensure(self) -> None:
+        """Build the table unless the current generation has it (waiting, without the
+        library lock, for a build already under way)."""
+        with self._building:
+            with self.lock:
+                gen = self.current()
+                if gen is None:
+                    return
+                catalog_generation, sources_of = self.sources_of()
+                if gen.has_source_table(catalog_generation):
+                    return
+                engine = gen.engine()
+                ids = engine.doc_ids() if engine.ids_loaded else None
+            if ids is None:
+                ids = self.read_ids(gen)
+                if ids is None:
+                    return  # the index changed meanwhile: the next call builds the new one's
+            table = SourceTable.build(ids, sources_of)
+            with self.lock:
+                if self.current() is gen:
+                    gen.adopt_source_table(catalog_generation, table)
+
+    def read_ids(self, gen: Generation) -> list[str] | None:
+        """The paper id of every docnum, read through a private searcher outside the lock
+        and handed to `gen`'s engine (made of the row table's strings, so the ids are held
+        once); None if the private searcher reads other segments (a sync committed)."""
+        with self.lock:
+            rows = self.rows()
+            shared = gen.engine()
+            segments = shared.segment_ids()
+        own = gen.ix.searcher()
+        try:
+            reader = own.reader()
+            if segment_ids(reader) != segments:
+                return None
+            column = reader.column_reader("id")
+            ids = list(column) if rows is None else rows.shared_ids(column)
+        finally:
+            own.close()
+        with self.lock:
+            if self.current() is gen and not shared.ids_loaded:
+                shared.adopt_ids(ids)
+        return ids
+
+
+__all__ = ["FacetTable"]
