@@ -52,6 +52,7 @@ _SCHEMA = (
         data BLOB NOT NULL,
         PRIMARY KEY (field, term, segment, deleted)
     )""",
+    "CREATE INDEX IF NOT EXISTS part_written ON part (written)",
     """CREATE TABLE IF NOT EXISTS wanted (
         field TEXT NOT NULL,
         term TEXT NOT NULL,
@@ -234,23 +235,24 @@ class ImpactStore:
     def put(self, field: str, text: str, parts: dict[Segment, StoredImpact]) -> None:
         """Store a term's parts (in one transaction), then drop the oldest past
         `STORE_BYTES`."""
-        rows = [
-            (segment, deleted, field, text, len(data), data)
-            for (segment, deleted), part in parts.items()
-            for data in (part.to_bytes(),)
+        encoded = [
+            (segment, deleted, part.to_bytes()) for (segment, deleted), part in parts.items()
         ]
 
         def put(db: sqlite3.Connection) -> None:
             db.execute("INSERT OR IGNORE INTO wanted (field, term, written) "
                        f"VALUES (?, ?, {_NEXT.format('wanted')})", (field, text))  # fmt: skip
+            # One stamp for the term's parts, read once (on the index: not a scan per row).
+            (written,) = db.execute(f"SELECT {_NEXT.format('part')}").fetchone()
             db.executemany(
                 "INSERT OR REPLACE INTO part (segment, deleted, field, term, written, size, "
-                f"data) VALUES (?, ?, ?, ?, {_NEXT.format('part')}, ?, ?)",
-                rows,
-            )
+                "data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(seg, deleted, field, text, written, len(data), data)
+                 for seg, deleted, data in encoded],
+            )  # fmt: skip
             _trim(db)
 
-        if rows:
+        if encoded:
             self._write(put)
 
     def keep_only(self, segments: Collection[Segment]) -> None:
