@@ -78,21 +78,19 @@ class StoredTerms:
 
     def keep(self, field: str, text: str, impact: TermImpact) -> None:
         """Store the parts of an impact built whole (the warm-up's commonest terms) that the
-        store lacks."""
+        store lacks (none cut when it has them all: cutting makes every group)."""
         have = self.store.stored_segments(field, text)
+        lacking = [
+            leaf
+            for leaf, _info in self.engine.terms.located(field, text)
+            if self.segments[leaf] not in have
+        ]
+        if not lacking:
+            return
         bases = [base for _reader, base in self.engine.leaves]
         ends = [base + size for base, size in zip(bases, self._sizes, strict=True)]
-        located = [leaf for leaf, _info in self.engine.terms.located(field, text)]
-        parts = impact.parts(bases, ends, located)
-        self.store.put(
-            field,
-            text,
-            {
-                self.segments[leaf]: p
-                for leaf, p in parts.items()
-                if self.segments[leaf] not in have
-            },
-        )
+        parts = impact.parts(bases, ends, lacking)
+        self.store.put(field, text, {self.segments[leaf]: p for leaf, p in parts.items()})
 
 
 __all__ = ["MISSING_SHARE", "StoredTerms"]

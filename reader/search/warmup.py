@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from reader.search.generation import Generation
 
 #: The warm-up builds the impacts of the title and abstract terms of the words most common
-#: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within half the
+#: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within a third of the
 #: impact cache: bounded time and memory at any size.
 PRIME_TERMS = 12
 SAMPLE_TITLES = 2_000
@@ -111,7 +111,7 @@ class WarmUp:
     def _prime_common_terms(self, private: Engine) -> None:
         """Build the impacts of the most common title and abstract terms ahead of time
         (`model` is in most abstracts: cold, it would hold up the first keystrokes that use
-        it), commonest first while they fit in half the impact cache. The work runs on the
+        it), commonest first while they fit in a third of the impact cache. The work runs on the
         private engine of the same segments, outside the lock; only handing the impacts to
         the shared engine takes the lock, so searches meanwhile do not wait."""
         from reader.search.impact import CACHE_BYTES
@@ -136,7 +136,7 @@ class WarmUp:
             reverse=True,
         )
         ranker = private.impacts
-        budget = CACHE_BYTES // 2
+        budget = CACHE_BYTES // 3
         for _df, field, text in common:
             word = text if isinstance(text, str) else text.decode("utf-8")
             cost = ranker.estimated_size(field, word)
