@@ -231,3 +231,24 @@ def test_the_store_drops_its_oldest_parts_past_its_size(
     assert store.parts("abstract", "c", {("s1", 1)}) == {}  # more deletions: another part
     store.keep_only({("s2", 0)})
     assert not store.stored_segments("abstract", "c")
+
+
+def test_keeping_a_stored_term_cuts_nothing(
+    one_segment: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up keeps its commonest terms' parts; when the store has them all, the
+    impact (read from the store) is not cut again (cutting makes every group)."""
+    with one_segment._lock:
+        engine = one_segment._engine()
+    store = ImpactStore(tmp_path / "impacts.sqlite")
+    ranker = ImpactRanker(engine, store)
+    assert ranker.stored_terms is not None
+    ranker.stored_terms.store_term("abstract", "model", 10**9)
+    read = ImpactRanker(engine, store).impact("abstract", "model")
+    assert isinstance(read.groups, PartGroups)
+
+    def cut(*_args: object) -> None:
+        raise AssertionError("cut again")
+
+    monkeypatch.setattr(TermImpact, "parts", cut)
+    ranker.stored_terms.keep("abstract", "model", read)
