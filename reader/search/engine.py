@@ -70,7 +70,10 @@ class Engine:
         stored impacts of the searcher's commit (`reader.search.impact_store`)."""
         self.searcher = searcher
         reader = searcher.reader()
-        self.leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
+        # The reader of an empty index is one leaf without a segment: no leaves at all.
+        self.leaves: list[tuple[Any, int]] = [
+            (leaf, base) for leaf, base in reader.leaf_readers() if leaf.doc_count_all()
+        ]
         self._norms: dict[tuple[int, str], list[float]] = {}
         self._lengths: dict[tuple[int, str], bytes] = {}
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -101,7 +104,8 @@ class Engine:
     def doc_ids(self) -> list[str]:
         """Paper id per docnum (one pass over the id column, then list indexing)."""
         if self._ids is None:
-            self._ids = list(self.searcher.reader().column_reader("id"))
+            reader = self.searcher.reader()
+            self._ids = list(reader.column_reader("id")) if self.leaves else []
         return self._ids
 
     @property

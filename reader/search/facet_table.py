@@ -76,8 +76,11 @@ class FacetTable:
             reader = own.reader()
             if segment_ids(reader) != segments:
                 return None
-            column = reader.column_reader("id")
-            ids = list(column) if rows is None else rows.shared_ids(column)
+            if not reader.doc_count_all():
+                ids: list[str] = []  # an empty index (its reader has no columns)
+            else:
+                column = reader.column_reader("id")
+                ids = list(column) if rows is None else rows.shared_ids(column)
         finally:
             own.close()
         with self.lock:

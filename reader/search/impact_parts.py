@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.search.impact_terms import TermImpact, assemble, build_part
-from reader.search.postings import segment_ids
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
@@ -25,11 +24,11 @@ class StoredTerms:
         self.engine = engine
         self.store = store
         self.count = count
-        deleted = [len(engine.deleted_in(leaf)) for leaf in range(len(engine.leaves))]
         #: Per leaf: the segment as parts name it (its id, its deleted documents).
-        self.segments: list[Segment] = list(
-            zip(segment_ids(engine.searcher.reader()), deleted, strict=True)
-        )
+        self.segments: list[Segment] = [
+            (str(reader.segment().segment_id()), len(engine.deleted_in(leaf)))
+            for leaf, (reader, _base) in enumerate(engine.leaves)
+        ]
         self._sizes = [reader.doc_count_all() for reader, _base in engine.leaves]
 
     def read(self, field: str, text: str) -> TermImpact | None:

@@ -27,8 +27,9 @@ _INT = struct.Struct("!i")
 
 def segment_ids(reader: Any) -> list[str]:
     """The ids of the segments a Whoosh reader reads, in docnum order (two readers agree
-    on docnums iff these are equal)."""
-    return [str(leaf.segment().segment_id()) for leaf, _base in reader.leaf_readers()]
+    on docnums iff these are equal); "" for the reader of an empty index, which has none."""
+    found = (leaf.segment() for leaf, _base in reader.leaf_readers())
+    return ["" if segment is None else str(segment.segment_id()) for segment in found]
 
 
 def blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:

@@ -74,6 +74,8 @@ class TermStore:
         `frequency` instead of a second look-up in every segment."""
         key = (field, text)
         found = self._idfs.get(key)
+        if found is None and not self.leaves:
+            return 0.0  # an empty index: nothing to score (its log would be of zero)
         if found is None:
             if len(self._idfs) >= FREQUENCIES:
                 self._idfs.clear()

@@ -297,3 +297,20 @@ def test_list_rows_are_read_while_the_library_lock_is_held(sample_dir: Path) -> 
             reader.join()
     finally:
         lib.close()
+
+
+def test_an_empty_index_counts_and_warms(tmp_path: Path) -> None:
+    """An index of no papers (no dumps yet) has a reader without segments: facet counts,
+    the warm-up and the stored impacts' bookkeeping take it as it is."""
+    empty = tmp_path / "dumps"
+    empty.mkdir()
+    lib = Library([empty], tmp_path / "index")
+    try:
+        lib.sync()
+        for query in ("model", "gen*", '"diffusion models"', "difusion~", ""):
+            assert lib.search(query).total == 0
+        assert lib.facets("model") == {}
+        lib.warm()
+        assert lib.facets("") == {}
+    finally:
+        lib.close()
