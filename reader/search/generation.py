@@ -75,12 +75,17 @@ class Generation:
 
     def query_reader(self) -> Any:
         """The reader queries expand against: `words` expansions use the in-memory lexicon
-        (Whoosh's own term walks when the fast paths are off)."""
+        or the stored one (Whoosh's own term walks when the fast paths are off)."""
         if not fast():
             return self.searcher.reader()
         from reader.search.lexicon import LexiconReader
 
-        return LexiconReader(self.searcher.reader(), self.lexicon, lambda: self._lexicon)
+        return LexiconReader(self.searcher.reader(), self.lexicon, self._lexicon_at_hand)
+
+    def _lexicon_at_hand(self) -> Lexicon | None:
+        """The loaded vocabulary, else the one stored for this commit, else None (a prefix
+        is then looked up in each segment rather than the whole vocabulary read)."""
+        return self._lexicon or self.stored_lexicon()
 
     # -- documents ---------------------------------------------------------------------
     def engine(self) -> Engine:
@@ -191,11 +196,14 @@ class Generation:
 
     # -- vocabulary --------------------------------------------------------------------
     def lexicon(self) -> Lexicon:
-        """The `words` vocabulary (loaded on first use: the warm-up reads it ahead)."""
+        """The `words` vocabulary (loaded on first use: the warm-up reads it ahead): the
+        one the warm-up stored for this commit if there is one (read in milliseconds),
+        else read from every segment's term table (seconds at a million papers)."""
         if self._lexicon is None:
             from reader.search.lexicon import Lexicon
 
-            self._lexicon = Lexicon(self.searcher.reader(), "words")
+            stored = self.stored_lexicon()
+            self._lexicon = stored or Lexicon(self.searcher.reader(), "words")
             self._stored = False
         return self._lexicon
 

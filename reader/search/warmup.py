@@ -81,9 +81,11 @@ class WarmUp:
             private = Engine(own, keep=False, store=store)  # postings read once
             self.pause()
             self.facet_table()
+            self.pause()
             if not loaded:
-                self.pause()
                 self._load_lexicon()
+            else:
+                self._store_vocabulary()
             self._prime_common_terms(private)
         finally:
             own.close()
@@ -107,6 +109,17 @@ class WarmUp:
                 self.gen.adopt_lexicon(lexicon, own)
             else:
                 own.close()
+
+    def _store_vocabulary(self) -> None:
+        """Store the vocabulary a search loaded before the warm-up got to it, for one-off
+        commands and later starts, unless the file is there."""
+        from reader.search import vocabulary_file
+
+        with self.lock:
+            lexicon = self.gen.lexicon_loaded
+            path = vocabulary_file.path_for(self.gen.ix, self.gen.searcher.reader())
+        if lexicon is not None and path is not None:
+            vocabulary_file.store(path, lexicon.vocabulary)
 
     def _prime_common_terms(self, private: Engine) -> None:
         """Build the impacts of the most common title and abstract terms ahead of time

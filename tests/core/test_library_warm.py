@@ -314,3 +314,31 @@ def test_an_empty_index_counts_and_warms(tmp_path: Path) -> None:
         assert lib.facets("") == {}
     finally:
         lib.close()
+
+
+def test_a_later_process_expands_queries_from_the_stored_vocabulary(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a warm-up stored the vocabulary, another process's wildcards, prefixes and
+    fuzzy terms expand from it (no segment's term table read whole) to the same answers."""
+    import reader.search.lexicon as lexicon
+
+    index = sample_dir.parent / "index"
+    lib = Library([sample_dir], index)
+    queries = ("*former", "gen*", "gen*tion", "difusion~", "trans* model")
+    try:
+        lib.sync()
+        expected = {q: lib.search(q) for q in queries}
+        lib.warm()
+    finally:
+        lib.close()
+
+    def unread(*_args: object) -> object:
+        raise AssertionError("a segment's terms read whole")
+
+    monkeypatch.setattr(lexicon, "segment_terms", unread)
+    again = Library([sample_dir], index)
+    try:
+        assert {q: again.search(q) for q in queries} == expected
+    finally:
+        again.close()
