@@ -100,7 +100,7 @@ def measure_app(
     index = work / f"index-{corpus.name.removeprefix('corpus-')}"
     if index.exists():
         try:
-            forget_impacts(index)  # a first start on this commit: its warm-up stores them
+            forget_stored(index)  # a first start on this commit
             keys = _probe(["keys", str(corpus), str(index), TYPED], env, python)
             lat = keys["latencies_ms"]
             ordered = sorted(lat)
@@ -126,7 +126,7 @@ def measure_app(
             # first start on this commit (nothing stored).
             for name in ("restart", "cold"):
                 if name == "cold":
-                    forget_impacts(index)
+                    forget_stored(index)
                 cold = _probe(["keys", str(corpus), str(index), TYPED, "cold"], env, python)
                 lat = cold["latencies_ms"]
                 ordered = sorted(lat)
@@ -154,8 +154,9 @@ def _last_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[-1] if lines else ''}".strip()
 
 
-def forget_impacts(index: Path) -> None:
-    """Remove the impacts stored beside the index (`reader.search.impact_store`), so what
-    follows measures a first start on this commit: only its own warm-up stores any."""
-    for path in index.glob("impacts.sqlite*"):
+def forget_stored(index: Path) -> None:
+    """Remove what warm-ups stored beside the index (the impacts,
+    `reader.search.impact_store`, and the vocabulary, `reader.search.vocabulary_file`), so
+    what follows measures a first start on this commit: only its own warm-up stores them."""
+    for path in [*index.glob("impacts.sqlite*"), *index.glob("vocabulary-*.bin")]:
         path.unlink()
