@@ -37,9 +37,14 @@ class _Groups(Sequence[Group]):
     def __getitem__(self, index: int | slice) -> Group | Sequence[Group]:
         if isinstance(index, slice):
             return [self._at(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
         return self._at(index)
 
     def _at(self, index: int) -> Group:
+        """Group `index`, in range."""
         raise NotImplementedError
 
 
@@ -67,10 +72,6 @@ class LazyGroups(_Groups):
         return len(self._order)
 
     def _at(self, index: int) -> Group:
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self._order):
-            raise IndexError(index)
         while index >= len(self._done):
             self._group_next()
         return self._done[index]
@@ -138,10 +139,6 @@ class PartGroups(_Groups):
         return len(self._keys)
 
     def _at(self, index: int) -> Group:
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self._keys):
-            raise IndexError(index)
         found = self._done.get(index)
         if found is None:
             key = self._keys[index]

@@ -5,9 +5,9 @@ and a damaged or unusable store costs speed only."""
 
 from __future__ import annotations
 
-import shutil
 from array import array
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,6 @@ from reader.search.impact import ImpactRanker
 from reader.search.impact_groups import PartGroups
 from reader.search.impact_store import ImpactStore, StoredImpact
 from reader.search.impact_terms import TermImpact, build_impact
-from tests.core.conftest import SAMPLES
 from tests.core.test_impact import FIXED, _check
 from tests.core.test_rankings import one_segment, synced
 
@@ -128,13 +127,11 @@ def test_stored_impacts_equal_built_ones_and_rank_as_the_plain_path(
 
 
 @pytest.fixture
-def own_library(tmp_path: Path) -> Iterator[Library]:
-    dumps = tmp_path / "dumps"
-    shutil.copytree(SAMPLES, dumps)
-    lib = Library([dumps], tmp_path / "index")
-    lib.sync()
-    yield lib
-    lib.close()
+def own_library(sample_dir: Path) -> Iterator[Library]:
+    """A library of its own (its index changes) over a copy of the samples."""
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        lib.sync()
+        yield lib
 
 
 def test_the_warm_up_stores_common_and_searched_words_for_later_processes(
