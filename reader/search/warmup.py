@@ -128,6 +128,7 @@ class WarmUp:
         private engine of the same segments, outside the lock; only handing the impacts to
         the shared engine takes the lock, so searches meanwhile do not wait."""
         from reader.search.impact import CACHE_BYTES
+        from reader.search.impact import STORE_POSTINGS as STORED_WORTH
         from reader.search.schema import DEFAULT_FIELDS
 
         with self.lock:
@@ -158,7 +159,7 @@ class WarmUp:
                 self.pause()
                 impact = ranker.impact(field, word)
                 impact.groups.complete()
-                if ranker.stored_terms is not None:
+                if ranker.stored_terms is not None and impact.count >= STORED_WORTH:
                     ranker.stored_terms.keep(field, word, impact)
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
