@@ -46,7 +46,6 @@ if TYPE_CHECKING:
     from reader.search.catalog import Catalog
     from reader.search.catalog_view import CatalogView
     from reader.search.engine import Engine
-    from reader.search.facets import SourceTable
     from reader.search.generation import Generation
     from reader.search.lexicon import Lexicon
     from reader.search.row_table import RowTable
@@ -252,13 +251,6 @@ class Library:
             degraded("warm-up", f"skipped: {exc}")
         except Exception as exc:
             unexpected("warm-up", exc)
-
-    def _source_table(self) -> SourceTable:
-        """Per docnum of the current generation, the dumps its paper is in (under the lock,
-        with the view and the generation the last `_fresh` made current)."""
-        view, gen = self._index.view, self._gen
-        assert view is not None and gen is not None
-        return view.source_table(gen)
 
     def _current_gen(self) -> Generation | None:
         """Under the lock: the current generation (None without an index)."""
