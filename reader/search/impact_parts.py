@@ -62,12 +62,7 @@ class StoredTerms:
         """Build and store the parts of a term the store lacks (the warm-up's work), keeping
         nothing in memory, unless they hold more than `limit` postings; the postings built,
         0 if none."""
-        have = self.store.stored_segments(field, text)
-        lacking = [
-            (leaf, info.doc_frequency())
-            for leaf, info in self.engine.terms.located(field, text)
-            if self.segments[leaf] not in have
-        ]
+        lacking = self._lacking(field, text)
         if sum(postings for _leaf, postings in lacking) > limit:
             return 0
         leaves = [leaf for leaf, _postings in lacking]
@@ -78,18 +73,22 @@ class StoredTerms:
     def keep(self, field: str, text: str, impact: TermImpact) -> None:
         """Store the parts of an impact built whole (the warm-up's commonest terms) that the
         store lacks (none cut when it has them all: cutting makes every group)."""
-        have = self.store.stored_segments(field, text)
-        lacking = [
-            leaf
-            for leaf, _info in self.engine.terms.located(field, text)
-            if self.segments[leaf] not in have
-        ]
+        lacking = [leaf for leaf, _postings in self._lacking(field, text)]
         if not lacking:
             return
         bases = [base for _reader, base in self.engine.leaves]
         ends = [base + size for base, size in zip(bases, self._sizes, strict=True)]
         parts = impact.parts(bases, ends, lacking)
         self.store.put(field, text, {self.segments[leaf]: p for leaf, p in parts.items()})
+
+    def _lacking(self, field: str, text: str) -> list[tuple[int, int]]:
+        """The segments holding the term that the store has no part of: (leaf, postings)."""
+        have = self.store.stored_segments(field, text)
+        return [
+            (leaf, info.doc_frequency())
+            for leaf, info in self.engine.terms.located(field, text)
+            if self.segments[leaf] not in have
+        ]
 
 
 __all__ = ["MISSING_SHARE", "StoredTerms"]

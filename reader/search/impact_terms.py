@@ -8,7 +8,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import repeat
 from operator import add, sub
 from typing import TYPE_CHECKING, Any
@@ -97,8 +97,7 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
         base, deleted = engine.leaves[leaf][1], engine.deleted_in(leaf)
         factors = engine.factors(leaf, field)
         if deleted:
-            kept = [i for i, local in enumerate(ids) if local not in deleted]
-            ids, tfs = array("I", map(ids.__getitem__, kept)), list(map(tfs.__getitem__, kept))
+            ids, tfs = _live(ids, tfs, deleted)
         docs = array("I", map(add, ids, repeat(base))) if base else ids
         indexes = list(map(weights.__getitem__, tfs))
         any(map(at.__setitem__, docs, indexes))  # in C: at[d] = index, for every posting
@@ -118,9 +117,7 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
         keys.frombytes(pairs)
         return keys
 
-    def score(key: int) -> float:
-        return table[key >> 8][key & 255]
-
+    score = _scorer(table)
     groups = LazyGroups(every_doc, keys_of, score)
     return TermImpact(at, table, groups, len(every_doc), list(weights))
 
@@ -132,8 +129,7 @@ def build_part(engine: Engine, leaf: int, field: str, text: str) -> StoredImpact
     ids, tfs = engine.terms.postings_in(field, text, leaf)
     deleted = engine.deleted_in(leaf)
     if deleted:
-        kept = [i for i, local in enumerate(ids) if local not in deleted]
-        ids, tfs = array("I", map(ids.__getitem__, kept)), array("f", map(tfs.__getitem__, kept))
+        ids, tfs = _live(ids, tfs, deleted)
     weights = _Indexes()
     indexes = list(map(weights.__getitem__, tfs))
     at = bytearray(len(lengths))
@@ -174,11 +170,26 @@ def assemble(
     factors = engine.factors(len(engine.leaves) - 1, field) if engine.leaves else None
     table = _table(list(weights), factors, engine.terms.idf(field, text))
 
+    score = _scorer(table)
+    groups = PartGroups(sorted(members, key=score, reverse=True), members, score)
+    return TermImpact(at, table, groups, postings, list(weights))
+
+
+def _live(
+    ids: array[int], tfs: array[float], deleted: frozenset[int]
+) -> tuple[array[int], array[float]]:
+    """A segment's postings of a term less its deleted documents."""
+    kept = [i for i, local in enumerate(ids) if local not in deleted]
+    return array("I", map(ids.__getitem__, kept)), array("f", map(tfs.__getitem__, kept))
+
+
+def _scorer(table: list[list[float]]) -> Callable[[int], float]:
+    """A group key's score (its weight index times 256 plus its length byte) in `table`."""
+
     def score(key: int) -> float:
         return table[key >> 8][key & 255]
 
-    groups = PartGroups(sorted(members, key=score, reverse=True), members, score)
-    return TermImpact(at, table, groups, postings, list(weights))
+    return score
 
 
 def _table(weights: list[float], factors: Any, idf: float) -> list[list[float]]:

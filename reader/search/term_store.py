@@ -175,9 +175,9 @@ class TermStore:
         out = []
         size = 0
         for leaf, m in self._matchers(field, text):
-            ids, weights = read_all(m)
+            ids, weights = _arrays(m)
             size += len(ids)
-            out.append((leaf, array("I", ids), array("f", weights)))
+            out.append((leaf, ids, weights))
         self._cache.put(key, out, size + 1)
         return out
 
@@ -186,8 +186,7 @@ class TermStore:
         info = dict(self.located(field, text)).get(leaf)
         if info is None:
             return array("I"), array("f")
-        ids, weights = read_all(self._matcher(field, text, leaf, info))
-        return array("I", ids), array("f", weights)
+        return _arrays(self._matcher(field, text, leaf, info))
 
     def placed(self, field: str, text: str) -> dict[int, tuple[Any, Any]]:
         """Per segment (leaf number): (ids, encoded positions) of one term of a field with
@@ -219,6 +218,13 @@ class TermStore:
             found = PostingBlocks(self._matcher(field, text, leaf, info))
             self._blocks.put(key, found, found.size + 1)
         return found
+
+
+def _arrays(m: Any) -> tuple[array[int], array[float]]:
+    """A matcher's postings as the engine keeps them: ids, and weights as 32-bit floats
+    (the values every score of a term, built whole or per segment, is computed from)."""
+    ids, weights = read_all(m)
+    return array("I", ids), array("f", weights)
 
 
 class _Counts:
