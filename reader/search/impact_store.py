@@ -62,6 +62,10 @@ _SCHEMA = (
 )
 #: One more than the newest `written` of a table.
 _NEXT = "(SELECT COALESCE(MAX(written), 0) + 1 FROM {})"
+#: List a term as wanted (searches asked for it), unless it is.
+_WANT = (
+    f"INSERT OR IGNORE INTO wanted (field, term, written) VALUES (?, ?, {_NEXT.format('wanted')})"
+)
 #: Magic, byte order, documents, postings, weights, groups.
 _HEADER = struct.Struct("<6sBIIHI")
 _MAGIC = b"PRIMP2"
@@ -166,20 +170,9 @@ class ImpactStore:
         self, field: str, text: str, segments: Collection[Segment]
     ) -> dict[Segment, StoredImpact]:
         """The stored parts of a term among `segments` (those unreadable left out)."""
-        if not self.ready():
-            return {}
-        try:
-            rows = (
-                self._db()
-                .execute(
-                    "SELECT segment, deleted, data FROM part WHERE field = ? AND term = ?",
-                    (field, text),
-                )
-                .fetchall()
-            )
-        except sqlite3.DatabaseError as exc:
-            self._fail(exc)
-            return {}
+        rows = self._read(
+            "SELECT segment, deleted, data FROM part WHERE field = ? AND term = ?", (field, text)
+        )
         found: dict[Segment, StoredImpact] = {}
         for segment, deleted, data in rows:
             if (segment, deleted) in segments:
@@ -191,30 +184,14 @@ class ImpactStore:
 
     def stored_segments(self, field: str, text: str) -> set[Segment]:
         """The segments a term has parts for."""
-        if not self.ready():
-            return set()
-        try:
-            rows = (
-                self._db()
-                .execute(
-                    "SELECT segment, deleted FROM part WHERE field = ? AND term = ?", (field, text)
-                )
-                .fetchall()
-            )
-        except sqlite3.DatabaseError as exc:
-            self._fail(exc)
-            return set()
+        rows = self._read(
+            "SELECT segment, deleted FROM part WHERE field = ? AND term = ?", (field, text)
+        )
         return {(str(segment), int(deleted)) for segment, deleted in rows}
 
     def wanted(self) -> list[tuple[str, str]]:
         """The terms searches asked for, oldest first."""
-        if not self.ready():
-            return []
-        try:
-            rows = self._db().execute("SELECT field, term FROM wanted ORDER BY written").fetchall()
-        except sqlite3.DatabaseError as exc:
-            self._fail(exc)
-            return []
+        rows = self._read("SELECT field, term FROM wanted ORDER BY written", ())
         return [(str(field), str(term)) for field, term in rows]
 
     def ready(self) -> bool:
@@ -224,13 +201,7 @@ class ImpactStore:
     # -- writing ------------------------------------------------------------------------
     def want(self, field: str, text: str) -> None:
         """List a term a search built the impact of: the next warm-up stores it."""
-        self._write(
-            lambda db: db.execute(
-                "INSERT OR IGNORE INTO wanted (field, term, written) "
-                f"VALUES (?, ?, {_NEXT.format('wanted')})",
-                (field, text),
-            )
-        )
+        self._write(lambda db: db.execute(_WANT, (field, text)))
 
     def put(self, field: str, text: str, parts: dict[Segment, StoredImpact]) -> None:
         """Store a term's parts (in one transaction), then drop the oldest past
@@ -240,8 +211,7 @@ class ImpactStore:
         ]
 
         def put(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR IGNORE INTO wanted (field, term, written) "
-                       f"VALUES (?, ?, {_NEXT.format('wanted')})", (field, text))  # fmt: skip
+            db.execute(_WANT, (field, text))
             # One stamp for the term's parts, read once (on the index: not a scan per row).
             (written,) = db.execute(f"SELECT {_NEXT.format('part')}").fetchone()
             db.executemany(
@@ -268,6 +238,17 @@ class ImpactStore:
             self._write(drop)
 
     # -- internals ----------------------------------------------------------------------
+    def _read(self, sql: str, args: tuple[str, ...]) -> list[Any]:
+        """The rows of a query; none when the file is not there or cannot be read (the
+        store then goes off)."""
+        if not self.ready():
+            return []
+        try:
+            return self._db().execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+            return []
+
     def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
         if self._off:
             return
