@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from reader.search.generation import Generation
 
 #: The warm-up builds the impacts of the title and abstract terms of the words most common
-#: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within a third of the
-#: impact cache: bounded time and memory at any size.
+#: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within a third
+#: of the impact cache: bounded time and memory at any size.
 PRIME_TERMS = 12
 SAMPLE_TITLES = 2_000
 #: The warm-up stores (`reader.search.impact_store`) the impacts of at most this many
@@ -124,9 +124,9 @@ class WarmUp:
     def _prime_common_terms(self, private: Engine) -> None:
         """Build the impacts of the most common title and abstract terms ahead of time
         (`model` is in most abstracts: cold, it would hold up the first keystrokes that use
-        it), commonest first while they fit in a third of the impact cache. The work runs on the
-        private engine of the same segments, outside the lock; only handing the impacts to
-        the shared engine takes the lock, so searches meanwhile do not wait."""
+        it), commonest first while they fit in a third of the impact cache. The work runs on
+        the private engine of the same segments, outside the lock; only handing the impacts
+        to the shared engine takes the lock, so searches meanwhile do not wait."""
         from reader.search.impact import CACHE_BYTES
         from reader.search.impact import STORE_POSTINGS as STORED_WORTH
         from reader.search.schema import DEFAULT_FIELDS
@@ -140,7 +140,8 @@ class WarmUp:
         if private.segment_ids() != segments:
             return  # a sync committed meanwhile: the next warm() primes the new index
         own: Any = private.searcher
-        top = common_stems(self.titles(SAMPLE_TITLES), PRIME_TERMS)
+        words = common_stems(self.titles(SAMPLE_TITLES), STORE_TERMS)  # commonest first
+        top = words[:PRIME_TERMS]
         common = sorted(
             (
                 (own.doc_frequency(field, text), field, text)
@@ -164,14 +165,15 @@ class WarmUp:
         with self.lock:
             if self.current() is self.gen and self.gen.engine_made is shared:
                 shared.impacts.adopt(private.impacts)
-        self._store_terms(private, [(field, text) for _df, field, text in common])
+        self._store_terms(private, words)
 
-    def _store_terms(self, private: Engine, common: list[tuple[str, str]]) -> None:
+    def _store_terms(self, private: Engine, words: list[str]) -> None:
         """Store the impacts later searches and starts will want (`impact_store`), within
         `STORE_POSTINGS` postings built: the parts the index's segments lack of the terms
         searches asked for (the words this user searches for, kept from sync to sync), then
-        of the commonest words of the titles, commonest first. Only the store keeps them,
-        not the memory; the parts of segments the index no longer has are dropped."""
+        of `words`, the commonest of the titles (those kept in memory among them), commonest
+        first. Only the store keeps them, not the memory; the parts of segments the index no
+        longer has are dropped."""
         from reader.search.impact import STORE_POSTINGS as WORTH
         from reader.search.schema import DEFAULT_FIELDS
 
@@ -181,13 +183,12 @@ class WarmUp:
         stored.store.keep_only(stored.segments)
         wanted = stored.store.wanted()
         frequency = private.terms.frequency
-        words = common_stems(self.titles(SAMPLE_TITLES), STORE_TERMS)
         commonest = sorted(
             ((field, text) for field in DEFAULT_FIELDS for text in words),
             key=lambda term: -frequency(*term),
         )
         budget = STORE_POSTINGS
-        for field, text in dict.fromkeys([*wanted, *common, *commonest]):
+        for field, text in dict.fromkeys([*wanted, *commonest]):
             if frequency(field, text) < WORTH:
                 continue
             self.pause()
