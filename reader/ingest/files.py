@@ -43,16 +43,23 @@ def discover(roots: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
     valid UTF-8 cannot be recorded in the index, so it is reported, not returned. Returns
     (files in a stable order, [(path, reason)]).
     """
-    files: list[Path] = []
+    names, problems = discover_names(roots)
+    return [Path(name) for name in names], problems
+
+
+def discover_names(roots: Iterable[Path]) -> tuple[list[str], list[tuple[Path, str]]]:
+    """`discover`, its files given as their paths' strings (`str` of each `Path`) and made
+    without a `Path` each: a sync's scan of thousands of dumps runs before every command."""
+    files: list[str] = []
     problems: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for root in roots:
         try:
             st = os.stat(root)
         except OSError as exc:
             problems.append((root, _os_reason(exc)))
             continue
-        found = _walk(root, problems) if stat.S_ISDIR(st.st_mode) else [Path(root)]
+        found = _walk(root, problems) if stat.S_ISDIR(st.st_mode) else [str(Path(root))]
         for path in found:
             if path in seen:
                 continue
@@ -60,34 +67,39 @@ def discover(roots: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]
             if _storable(path):
                 files.append(path)
             else:
-                problems.append((path, BAD_NAME))
+                problems.append((Path(path), BAD_NAME))
     return files, problems
 
 
 BAD_NAME = "file name is not valid UTF-8 (rename the file to read it)"
 
 
-def _storable(path: Path) -> bool:
+def _storable(path: str) -> bool:
     """A path the index can record: one that is valid UTF-8 (no undecodable bytes)."""
     try:
-        str(path).encode("utf-8")
+        path.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
 
 
-def _walk(root: Path, problems: list[tuple[Path, str]]) -> list[Path]:
-    found: list[Path] = []
+def _walk(root: Path, problems: list[tuple[Path, str]]) -> list[str]:
+    """The dump files under `root`, each as `str(Path(folder) / name)`: the folder's part
+    is made once per folder."""
+    found: list[str] = []
 
     def onerror(exc: OSError) -> None:
         problems.append((Path(exc.filename or root), _os_reason(exc)))
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        head = None
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(DUMP_SUFFIXES):
                 continue
-            found.append(Path(dirpath) / name)
+            if head is None:  # a name is one part: Path joins it after this
+                head = str(Path(dirpath) / "_")[:-1]
+            found.append(head + name)
     return found
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.ingest.files import discover
+from reader.ingest.files import discover_names
 from reader.ingest.text import clean_field
 from reader.search.catalog import Catalog
 from reader.search.types import SourceInfo
@@ -57,17 +57,17 @@ def shown(path: str | Path) -> str:
 
 
 def scan(roots: Sequence[Path]) -> tuple[list[FileState], list[str]]:
-    files, bad_roots = discover(roots)
+    files, bad_roots = discover_names(roots)
     problems = [f"{shown(path)}: {reason}" for path, reason in bad_roots]
     states = []
     for path in files:
         try:
             st = os.stat(path)
         except OSError as exc:
-            states.append(FileState(str(path), -1, -1, False))
+            states.append(FileState(path, -1, -1, False))
             problems.append(f"{shown(path)}: {(exc.strerror or str(exc)).lower()}")
             continue
-        states.append(FileState(str(path), st.st_size, st.st_mtime_ns, stat.S_ISREG(st.st_mode)))
+        states.append(FileState(path, st.st_size, st.st_mtime_ns, stat.S_ISREG(st.st_mode)))
     return states, problems
 
 
