@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +102,7 @@ def measure_app(
     index = work / f"index-{corpus.name.removeprefix('corpus-')}"
     if index.exists():
         try:
-            forget_stored(index)  # a first start on this commit
+            as_built(index)  # a first start after the build
             keys = _probe(["keys", str(corpus), str(index), TYPED], env, python)
             lat = keys["latencies_ms"]
             ordered = sorted(lat)
@@ -126,7 +128,7 @@ def measure_app(
             # first start on this commit (nothing stored).
             for name in ("restart", "cold"):
                 if name == "cold":
-                    forget_stored(index)
+                    as_built(index)
                 cold = _probe(["keys", str(corpus), str(index), TYPED, "cold"], env, python)
                 lat = cold["latencies_ms"]
                 ordered = sorted(lat)
@@ -154,9 +156,28 @@ def _last_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[-1] if lines else ''}".strip()
 
 
-def forget_stored(index: Path) -> None:
+def built_store(index: Path) -> Path:
+    """Where the benchmark keeps a copy of what the build stored beside `index`."""
+    return index.with_name(index.name + "-built-impacts.sqlite")
+
+
+def keep_built(index: Path) -> None:
+    """Copy what the build stored beside the index (the common words' impacts,
+    `reader.search.build_ranking`), for `as_built`."""
+    source, target = index / "impacts.sqlite", built_store(index)
+    target.unlink(missing_ok=True)
+    if source.exists():
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+
+def as_built(index: Path) -> None:
     """Remove what warm-ups stored beside the index (the impacts,
-    `reader.search.impact_store`, and the vocabulary, `reader.search.vocabulary_file`), so
-    what follows measures a first start on this commit: only its own warm-up stores them."""
+    `reader.search.impact_store`, and the vocabulary, `reader.search.vocabulary_file`) and
+    put back what the build stored (`keep_built`), so what follows measures a first start
+    after the build: only its own warm-up stores more."""
     for path in [*index.glob("impacts.sqlite*"), *index.glob("vocabulary-*.bin")]:
         path.unlink()
+    kept = built_store(index)
+    if kept.exists():
+        shutil.copyfile(kept, index / "impacts.sqlite")

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.app import forget_stored
+from bench.app import as_built
 from bench.corpus import write_corpus
 from bench.report import markdown
 
@@ -107,14 +107,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     result["add_detail"] = add
     log(f"  {add['add_100_ms']} ms")
     log("queries …")
-    forget_stored(index)
+    as_built(index)
     query = worker("query", corpus, index, python=py)
     result["query"] = query
     log(
         f"  p50 {query['p50_ms']} ms, p95 {query['p95_ms']} ms, plain p95 {query['plain_p95_ms']} ms"
     )
     log("queries after the app's warm-up …")
-    forget_stored(index)
+    as_built(index)
     warm = worker("query", corpus, index, "--warm", python=py)
     result["query_warm"] = {k: warm[k] for k in (
         "warm_ms", "warm_cpu_s", "rss_after_warm_mb", "p50_ms", "p95_ms", "max_ms",
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         from bench.app import measure_app
 
         log("app …")
-        forget_stored(index)
+        as_built(index)
         result["app"] = measure_app(corpus, work, quick=args.app == "quick", python=py, log=log)
     if args.jsonl:
         from bench.corpus import write_arxiv_jsonl

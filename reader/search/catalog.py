@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from reader.ingest.identity import title_key
 from reader.model import Paper, Source
-from reader.sql import rows_for_ids
+from reader.sql import IDS_PER_QUERY, rows_for_ids
 
 #: The index format: bump when the Whoosh schema, analysis or catalog layout changes; a
 #: mismatch rebuilds the index. Kept here so opening the catalog needs no Whoosh import.
@@ -336,6 +336,20 @@ class Catalog:
         """Every paper's id and title key, in title key order (SQLite's BINARY order of
         UTF-8 text is the order of the code points, as Python sorts strings)."""
         return self.connect().execute("SELECT id, title_key FROM papers ORDER BY title_key")
+
+    def sample_titles(self, limit: int) -> list[str]:
+        """At most `limit` titles, of papers spread evenly over the table (every n-th
+        rowid: read without a scan)."""
+        db = self.connect()
+        (last,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM papers").fetchone()
+        rowids = list(range(1, last + 1, max(1, last // max(1, limit))))[:limit]
+        titles: list[str] = []
+        for start in range(0, len(rowids), IDS_PER_QUERY):
+            chunk = rowids[start : start + IDS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            found = db.execute(f"SELECT title FROM papers WHERE rowid IN ({marks})", chunk)
+            titles.extend(title for (title,) in found if title)
+        return titles
 
     def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The titles of `ids` (those in the catalog), by id."""

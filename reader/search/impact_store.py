@@ -198,6 +198,14 @@ class ImpactStore:
         """True when the file exists and the store is on."""
         return not self._off and self.path.exists()
 
+    def close(self) -> None:
+        """Close this thread's connection (the last one to close folds the log in)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
     # -- writing ------------------------------------------------------------------------
     def want(self, field: str, text: str) -> None:
         """List a term a search built the impact of: the next warm-up stores it."""

@@ -97,6 +97,7 @@ def build_beside(
                 report = parallel_build.build(building, catalog, ix, plan, parts, progress)
             else:
                 report = Syncer(ix, catalog, progress).run(plan)
+            _store_ranking(ix, catalog, progress)
         finally:
             catalog.close()
             ix.close()
@@ -104,3 +105,11 @@ def build_beside(
         clear_index_dir(building)
         raise
     return report, building
+
+
+def _store_ranking(ix: Any, catalog: Catalog, progress: Progress | None) -> None:
+    """Store the new index's common words' impacts (`reader.search.build_ranking`)."""
+    from reader.search import build_ranking
+    from reader.search.warmup import SAMPLE_TITLES
+
+    build_ranking.prepare(ix, catalog.sample_titles(SAMPLE_TITLES), progress)

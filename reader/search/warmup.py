@@ -168,30 +168,46 @@ class WarmUp:
         self._store_terms(private, words)
 
     def _store_terms(self, private: Engine, words: list[str]) -> None:
-        """Store the impacts later searches and starts will want (`impact_store`), within
-        `STORE_POSTINGS` postings built: the parts the index's segments lack of the terms
-        searches asked for (the words this user searches for, kept from sync to sync), then
-        of `words`, the commonest of the titles (those kept in memory among them), commonest
-        first. Only the store keeps them, not the memory; the parts of segments the index no
-        longer has are dropped."""
-        from reader.search.impact import STORE_POSTINGS as WORTH
-        from reader.search.schema import DEFAULT_FIELDS
+        """Store what later searches and starts will want (`store_terms`), pausing for
+        searches, while this generation is the current one."""
 
-        stored = private.impacts.stored_terms
-        if stored is None:
-            return
-        stored.store.keep_only(stored.segments)
-        wanted = stored.store.wanted()
-        frequency = private.terms.frequency
-        commonest = sorted(
-            ((field, text) for field in DEFAULT_FIELDS for text in words),
-            key=lambda term: -frequency(*term),
-        )
-        budget = STORE_POSTINGS
-        for field, text in dict.fromkeys([*wanted, *commonest]):
-            if frequency(field, text) < WORTH:
-                continue
+        def going_on() -> bool:
             self.pause()
-            if self.current() is not self.gen:
-                return
-            budget -= stored.store_term(field, text, budget)
+            return self.current() is self.gen
+
+        store_terms(private, words, going_on)
+
+
+def store_terms(
+    private: Engine,
+    words: list[str],
+    going_on: Callable[[], bool] = lambda: True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> None:
+    """Store the impacts later searches and starts will want (`impact_store`), within
+    `STORE_POSTINGS` postings built: the parts the index's segments lack of the terms
+    searches asked for (the words this user searches for, kept from sync to sync), then of
+    `words`, the commonest of the titles, commonest first. Only the store keeps them, not
+    the memory; the parts of segments the index no longer has are dropped. `going_on()` is
+    asked before each term (False stops); `progress(done, total, term)` told after each."""
+    from reader.search.impact import STORE_POSTINGS as WORTH
+    from reader.search.schema import DEFAULT_FIELDS
+
+    stored = private.impacts.stored_terms
+    if stored is None:
+        return
+    stored.store.keep_only(stored.segments)
+    wanted = stored.store.wanted()
+    frequency = private.terms.frequency
+    commonest = sorted(
+        ((field, text) for field in DEFAULT_FIELDS for text in words),
+        key=lambda term: -frequency(*term),
+    )
+    terms = [term for term in dict.fromkeys([*wanted, *commonest]) if frequency(*term) >= WORTH]
+    budget = STORE_POSTINGS
+    for done, (field, text) in enumerate(terms, 1):
+        if budget <= 0 or not going_on():
+            break
+        budget -= stored.store_term(field, text, budget)
+        if progress is not None:
+            progress(done, len(terms), text)

@@ -153,6 +153,47 @@ def test_the_warm_up_stores_common_and_searched_words_for_later_processes(
         again.close()
 
 
+def test_a_new_index_is_built_with_its_common_words_stored(sample_dir: Path) -> None:
+    """A build stores its vocabulary and the impacts of its titles' commonest words before
+    any search or warm-up (telling its progress), and ranks from them as it would without
+    them."""
+    told: list[str] = []
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        lib.sync(progress=lambda _done, _total, label: told.append(label))
+        store = ImpactStore(lib.index_dir / "impacts.sqlite")
+        assert store.stored_segments("abstract", "model")
+        assert store.stored_segments("title", "model")
+        assert "preparing the ranking: model" in told
+        assert list(lib.index_dir.glob("vocabulary-*.bin"))  # for `*former`, "did you mean"
+        queries = ("model", "language model", '"large language models"', "model NOT diffusion")
+        stored = {q: lib.search(q) for q in queries}
+        with lib._lock:
+            groups = lib._engine().impacts.impact("abstract", "model").groups
+        assert isinstance(groups, PartGroups)
+    for name in ("impacts.sqlite", "impacts.sqlite-wal", "impacts.sqlite-shm"):
+        (lib.index_dir / name).unlink(missing_ok=True)
+    with closing(Library([sample_dir], lib.index_dir)) as plain:
+        assert {q: plain.search(q) for q in queries} == stored
+
+
+def test_a_build_stopped_while_storing_is_stopped(sample_dir: Path) -> None:
+    """Its progress raising (the app closing) stops the build there, as in any other step:
+    the exception is not taken for a bug, and no index is left half made."""
+
+    class Closing(Exception):
+        pass
+
+    def progress(_done: int, _total: int, label: str) -> None:
+        if label.startswith("preparing the ranking"):
+            raise Closing
+
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        with pytest.raises(Closing):
+            lib.sync(progress=progress)
+        assert not lib.available
+        assert not (sample_dir.parent / "index.new").exists()
+
+
 def test_a_segment_without_its_part_is_built_alone(
     synced: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,4 +1,4 @@
-"""The vocabulary the warm-up stores beside the index: read back whole or not at all, used
+"""The vocabulary a build and the warm-up store beside the index: read back whole or not at all, used
 by a fresh process's "did you mean" with the same answers, never after the index changed."""
 
 from __future__ import annotations
@@ -120,7 +120,10 @@ def test_a_fresh_library_reads_the_stored_vocabulary_with_the_same_answers(
     library_dir: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dumps, index = library_dir
-    plain = _answers(dumps, index)  # no file yet: the term tables
+    assert len(_files(index)) == 1  # stored by the build
+    for built in _files(index):
+        built.unlink()
+    plain = _answers(dumps, index)  # no file: the term tables
     assert _files(index) == []
     assert plain[0] is not None and "diffusion" in plain[0]
     warmed = _warm(dumps, index)
@@ -180,6 +183,8 @@ def test_a_vocabulary_that_cannot_be_stored_leaves_the_warm_up_whole(
     library_dir: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dumps, index = library_dir
+    for built in _files(index):  # the warm-up has it to store
+        built.unlink()
     plain = _answers(dumps, index)
 
     def full(*_args: object, **_kwargs: object) -> None:

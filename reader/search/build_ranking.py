@@ -1,0 +1,75 @@
+"""The ranking data a new index is built with: its `words` vocabulary
+(`reader.search.vocabulary_file`) and the stored impacts (`reader.search.impact_store`) of
+the words most common in its titles, so that the first searches of any process, and the
+first app start's warm-up, read them instead of gathering a million words for `*former` or
+scoring every posting of `model` (seconds, and half a second, at a million papers).
+
+A step of the build (`reader.search.sync_steps.build_beside`), on the new index before it is
+swapped in. It only makes searches faster: with the fast paths off it does nothing, a store
+that cannot be written is turned off (`ImpactStore`), and a failure here is a bug, logged,
+which leaves the build as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+#: The build's progress label.
+LABEL = "preparing the ranking"
+
+
+def prepare(
+    ix: Any, titles: Iterable[str], progress: Callable[[int, int, str], None] | None = None
+) -> None:
+    """Store the vocabulary and the impacts of the commonest stems of `titles` (a sample)
+    in `ix`'s folder, within the warm-up's budget (`reader.search.warmup.store_terms`)."""
+    from reader.diagnostics import unexpected
+    from reader.search.compat import fast
+    from reader.search.engine import Engine
+    from reader.search.impact_store import ImpactStore, path_for
+    from reader.search.warmup import STORE_TERMS, common_stems, store_terms
+
+    path = path_for(ix)
+    if path is None or not fast():
+        return
+    words = common_stems(titles, STORE_TERMS)
+    store = ImpactStore(path)
+    searcher = ix.searcher()
+    stopped: list[Exception] = []
+
+    def told(done: int, total: int, word: str) -> None:
+        if progress is not None:
+            try:
+                progress(done, total, f"{LABEL}: {word}" if word else LABEL)
+            except Exception as exc:  # the caller stops the build (the app is closing)
+                stopped.append(exc)
+                raise
+
+    try:
+        told(0, 1, "")
+        _store_vocabulary(ix, searcher)
+        store_terms(Engine(searcher, keep=False, store=store), words, progress=told)
+        told(1, 1, "")
+    except Exception as exc:
+        if stopped and exc is stopped[0]:
+            raise
+        unexpected("storing a new index's ranking data", exc)  # the index is used without
+    finally:
+        searcher.close()
+        store.close()
+
+
+def _store_vocabulary(ix: Any, searcher: Any) -> None:
+    """Store the `words` vocabulary (`reader.search.vocabulary_file`), which a wildcard that
+    starts with `*` and "did you mean" read whole: seconds to gather at a million papers."""
+    from reader.search import vocabulary_file
+    from reader.search.lexicon import Lexicon
+
+    reader = searcher.reader()
+    path = vocabulary_file.path_for(ix, reader)
+    if path is not None:
+        vocabulary_file.store(path, Lexicon(reader, "words").vocabulary)
+
+
+__all__ = ["LABEL", "prepare"]
