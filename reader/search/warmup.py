@@ -91,18 +91,21 @@ class WarmUp:
             own.close()
 
     def _load_lexicon(self) -> None:
-        """Read the `words` vocabulary through a searcher of its own that it keeps, and
-        store it beside the index for one-off commands (`reader.search.vocabulary_file`)."""
+        """Read the `words` vocabulary through a searcher of its own that it keeps: the one
+        stored for this commit (by its build or an earlier warm-up) if it can be read, else
+        from every segment's term table, then stored beside the index for one-off commands
+        and later starts (`reader.search.vocabulary_file`)."""
         from reader.search import vocabulary_file
 
         own = self.gen.ix.searcher()
         try:
-            lexicon = Lexicon(own.reader(), "words")
             path = vocabulary_file.path_for(self.gen.ix, own.reader())
+            stored = vocabulary_file.read(path) if path is not None else None
+            lexicon = Lexicon(own.reader(), "words", stored)
         except BaseException:
             own.close()
             raise
-        if path is not None:
+        if path is not None and stored is None:
             vocabulary_file.store(path, lexicon.vocabulary)
         with self.lock:
             if self.current() is self.gen and self.gen.lexicon_loaded is None:

@@ -196,3 +196,24 @@ def test_a_vocabulary_that_cannot_be_stored_leaves_the_warm_up_whole(
     assert _warm(dumps, index) == plain
     assert _files(index) == []
     assert said == [("storing the vocabulary", "skipped (No space left on device)")]
+
+
+def test_the_warm_up_reads_the_stored_vocabulary_instead_of_the_term_tables(
+    library_dir: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a build (which stored it), a warm-up loads the file; without it, it would read
+    every segment's terms, seconds at a million papers."""
+    from reader.search import lexicon
+
+    dumps, index = library_dir
+    [built] = _files(index)
+    good = built.read_bytes()
+    plain = _answers(dumps, index)
+
+    def refuse(*_args: object) -> list[str]:
+        raise AssertionError("the term tables were read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lexicon, "segment_terms", refuse)
+        assert _warm(dumps, index) == plain
+    assert _files(index) == [built] and built.read_bytes() == good
