@@ -157,16 +157,25 @@ def _last_line(exc: BaseException) -> str:
 
 
 def built_store(index: Path) -> Path:
-    """Where the benchmark keeps a copy of what the build stored beside `index`."""
-    return index.with_name(index.name + "-built-impacts.sqlite")
+    """The folder where the benchmark keeps a copy of what the build stored beside `index`."""
+    return index.with_name(index.name + "-as-built")
+
+
+def _stored(index: Path) -> list[Path]:
+    return [*index.glob("impacts.sqlite*"), *index.glob("vocabulary-*.bin")]
 
 
 def keep_built(index: Path) -> None:
-    """Copy what the build stored beside the index (the common words' impacts,
-    `reader.search.build_ranking`), for `as_built`."""
-    source, target = index / "impacts.sqlite", built_store(index)
-    target.unlink(missing_ok=True)
+    """Copy what the build stored beside the index (the vocabulary and the common words'
+    impacts, `reader.search.build_ranking`), for `as_built`."""
+    kept = built_store(index)
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir()
+    for path in index.glob("vocabulary-*.bin"):
+        shutil.copyfile(path, kept / path.name)
+    source = index / "impacts.sqlite"
     if source.exists():
+        target = kept / source.name
         with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
             src.backup(dst)
 
@@ -176,8 +185,8 @@ def as_built(index: Path) -> None:
     `reader.search.impact_store`, and the vocabulary, `reader.search.vocabulary_file`) and
     put back what the build stored (`keep_built`), so what follows measures a first start
     after the build: only its own warm-up stores more."""
-    for path in [*index.glob("impacts.sqlite*"), *index.glob("vocabulary-*.bin")]:
+    for path in _stored(index):
         path.unlink()
     kept = built_store(index)
-    if kept.exists():
-        shutil.copyfile(kept, index / "impacts.sqlite")
+    for path in kept.iterdir() if kept.is_dir() else ():
+        shutil.copyfile(path, index / path.name)
