@@ -41,9 +41,10 @@ class FacetTable:
         self.rows = rows
         self._building = threading.Lock()
 
-    def ensure(self) -> None:
+    def ensure(self, pause: Callable[[], None] | None = None) -> None:
         """Build the table unless the current generation has it (waiting, without the
-        library lock, for a build already under way)."""
+        library lock, for a build already under way). `pause()` is called every few
+        thousand papers (the warm-up's gives the CPU to searches typed meanwhile)."""
         with self._building:
             with self.lock:
                 gen = self.current()
@@ -55,15 +56,17 @@ class FacetTable:
                 engine = gen.engine()
                 ids = engine.doc_ids() if engine.ids_loaded else None
             if ids is None:
-                ids = self.read_ids(gen)
+                ids = self.read_ids(gen, pause)
                 if ids is None:
                     return  # the index changed meanwhile: the next call builds the new one's
-            table = SourceTable.build(ids, sources_of)
+            table = SourceTable.build(ids, sources_of, pause)
             with self.lock:
                 if self.current() is gen:
                     gen.adopt_source_table(catalog_generation, table)
 
-    def read_ids(self, gen: Generation) -> list[str] | None:
+    def read_ids(
+        self, gen: Generation, pause: Callable[[], None] | None = None
+    ) -> list[str] | None:
         """The paper id of every docnum, read through a private searcher outside the lock
         and handed to `gen`'s engine (made of the row table's strings, so the ids are held
         once); None if the private searcher reads other segments (a sync committed)."""
@@ -80,7 +83,7 @@ class FacetTable:
                 ids: list[str] = []  # an empty index (its reader has no columns)
             else:
                 column = reader.column_reader("id")
-                ids = list(column) if rows is None else rows.shared_ids(column)
+                ids = list(column) if rows is None else rows.shared_ids(column, pause)
         finally:
             own.close()
         with self.lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from reader.search.compat import attempt
@@ -12,6 +13,10 @@ from reader.search.compat import attempt
 if TYPE_CHECKING:
     from reader.search.generation import Generation
     from reader.search.row_table import RowTable
+
+
+#: Papers `SourceTable.build` reads between two calls of its pause.
+PAUSE_IDS = 20_000
 
 
 class SourceTable:
@@ -25,10 +30,22 @@ class SourceTable:
         self.lists = lists
 
     @classmethod
-    def build(cls, ids: Iterable[str], sources_of: Callable[[str], tuple[str, ...]]) -> SourceTable:
-        """The table of the papers `ids` (in docnum order), `sources_of(id)` their dumps."""
+    def build(
+        cls,
+        ids: Iterable[str],
+        sources_of: Callable[[str], tuple[str, ...]],
+        pause: Callable[[], None] | None = None,
+    ) -> SourceTable:
+        """The table of the papers `ids` (in docnum order), `sources_of(id)` their dumps;
+        `pause()` is called every `PAUSE_IDS` papers (the warm-up's gives the CPU to
+        searches: a million papers take seconds)."""
         number: dict[tuple[str, ...], int] = {}
-        codes = array("I", (number.setdefault(sources_of(pid), len(number)) for pid in ids))
+        codes = array("I")
+        source = iter(ids)
+        while chunk := list(islice(source, PAUSE_IDS)):
+            codes.extend(number.setdefault(sources_of(pid), len(number)) for pid in chunk)
+            if pause is not None:
+                pause()
         if len(number) <= 256:
             codes = array("B", codes)
         elif len(number) <= 65536:

@@ -241,9 +241,10 @@ class Library:
                     return
                 gen = self._gen
             assert gen is not None
+            pause = self._activity.pause
             WarmUp(
-                gen, self._lock, lambda: self._gen, self._facet_table.ensure, self._titles,
-                self._activity.pause,
+                gen, self._lock, lambda: self._gen, lambda: self._facet_table.ensure(pause),
+                self._titles, pause,
             ).run()  # fmt: skip
         except damage_errors() as exc:  # a damaged index is reported by its reads
             degraded("warm-up", f"skipped: the index cannot be read ({exc})")

@@ -227,12 +227,13 @@ class RowTable:
         """Every paper id, in table order (the catalog's order; do not change it)."""
         return self._ids
 
-    def shared_ids(self, ids: Iterable[str]) -> list[str]:
+    def shared_ids(self, ids: Iterable[str], pause: Callable[[], None] | None = None) -> list[str]:
         """`list(ids)`, made of this table's own id strings wherever it has them: the table's
         own list when `ids` are its ids in its order (an index's id column, docnum by
         docnum, usually is), else a new list that shares the strings (a copy of a million
         ids costs about 70 MB). Read a chunk at a time, compared in C; a chunk that differs
-        from the table's ids there is looked up id by id."""
+        from the table's ids there is looked up id by id. `pause()` is called after each
+        chunk."""
         own, missing = self._ids, len(self._ids)
         out: list[str] = []
         same = True
@@ -248,6 +249,8 @@ class RowTable:
                 out += [
                     pid if p == missing else own[p] for pid, p in zip(chunk, where, strict=True)
                 ]
+            if pause is not None:
+                pause()
         return own if same and len(out) == missing else out
 
     def take_strings(self, ids: Iterable[str]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from reader.model import Paper
-from reader.search import Filters, Library
+from reader.search import Filters, Library, facets
 from reader.search.catalog import Catalog
 
 
@@ -224,6 +224,44 @@ def test_the_facet_table_counts_as_every_matchs_dumps(kinds: int) -> None:
     assert table.count(docs) == expected
     distinct = len(set(dumps.values()))
     assert table.codes.itemsize == (1 if distinct <= 256 else 2 if distinct <= 65536 else 4)
+    paused: list[int] = []
+    again = SourceTable.build(iter(ids), dumps.__getitem__, lambda: paused.append(1))
+    assert (again.codes, again.lists) == (table.codes, table.lists)
+    assert len(paused) == -(-len(ids) // facets.PAUSE_IDS)  # after every chunk
+
+
+def test_the_warm_ups_facet_table_gives_the_cpu_to_searches(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up builds the facet table and shares the row table's id strings pausing
+    every few thousand papers while a search runs (seconds of work at a million papers);
+    the table is the one built without pauses."""
+    import reader.search.facet_table as facet_table
+    from reader.search.row_table import RowTable
+
+    monkeypatch.setattr(facets, "PAUSE_IDS", 7)
+    lib = Library([sample_dir], sample_dir.parent / "index")
+    seen: dict[str, Any] = {}
+    real_build, real_share = facet_table.SourceTable.build, RowTable.shared_ids
+
+    def build(ids: Any, sources_of: Any, pause: Any = None) -> Any:
+        seen["build"] = pause
+        return real_build(ids, sources_of, pause)
+
+    def share(self: RowTable, ids: Any, pause: Any = None) -> Any:
+        seen["share"] = pause
+        return real_share(self, ids, pause)
+
+    try:
+        lib.sync()
+        expected = {q: _slow_facets(lib, q) for q in ("model", "diffusion")}
+        monkeypatch.setattr(facet_table.SourceTable, "build", build)
+        monkeypatch.setattr(RowTable, "shared_ids", share)
+        lib.warm()
+        assert seen == {"build": lib._activity.pause, "share": lib._activity.pause}
+        assert {q: lib.facets(q) for q in expected} == expected
+    finally:
+        lib.close()
 
 
 def test_the_first_facet_count_builds_its_table_outside_the_library_lock(
