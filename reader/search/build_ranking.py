@@ -28,7 +28,7 @@ def prepare(
     from reader.search.compat import fast
     from reader.search.engine import Engine
     from reader.search.impact_store import ImpactStore, path_for
-    from reader.search.warmup import STORE_TERMS, common_stems, store_terms
+    from reader.search.warmup import STORE_TERMS, common_stems, store_terms, stored_lexicon
 
     path = path_for(ix)
     if path is None or not fast():
@@ -48,7 +48,7 @@ def prepare(
 
     try:
         told(0, 1, "")
-        _store_vocabulary(ix, searcher)
+        stored_lexicon(ix, searcher.reader())  # for `*former` and "did you mean"
         store_terms(Engine(searcher, keep=False, store=store), words, progress=told)
         told(1, 1, "")
     except Exception as exc:
@@ -58,18 +58,6 @@ def prepare(
     finally:
         searcher.close()
         store.close()
-
-
-def _store_vocabulary(ix: Any, searcher: Any) -> None:
-    """Store the `words` vocabulary (`reader.search.vocabulary_file`), which a wildcard that
-    starts with `*` and "did you mean" read whole: seconds to gather at a million papers."""
-    from reader.search import vocabulary_file
-    from reader.search.lexicon import Lexicon
-
-    reader = searcher.reader()
-    path = vocabulary_file.path_for(ix, reader)
-    if path is not None:
-        vocabulary_file.store(path, Lexicon(reader, "words").vocabulary)
 
 
 __all__ = ["LABEL", "prepare"]

@@ -95,18 +95,12 @@ class WarmUp:
         stored for this commit (by its build or an earlier warm-up) if it can be read, else
         from every segment's term table, then stored beside the index for one-off commands
         and later starts (`reader.search.vocabulary_file`)."""
-        from reader.search import vocabulary_file
-
         own = self.gen.ix.searcher()
         try:
-            path = vocabulary_file.path_for(self.gen.ix, own.reader())
-            stored = vocabulary_file.read(path) if path is not None else None
-            lexicon = Lexicon(own.reader(), "words", stored)
+            lexicon = stored_lexicon(self.gen.ix, own.reader())
         except BaseException:
             own.close()
             raise
-        if path is not None and stored is None:
-            vocabulary_file.store(path, lexicon.vocabulary)
         with self.lock:
             if self.current() is self.gen and self.gen.lexicon_loaded is None:
                 self.gen.adopt_lexicon(lexicon, own)
@@ -179,6 +173,20 @@ class WarmUp:
             return self.current() is self.gen
 
         store_terms(private, words, going_on)
+
+
+def stored_lexicon(ix: Any, reader: Any) -> Lexicon:
+    """The `words` vocabulary of the commit `reader` reads: the one stored beside index `ix`
+    (by its build or an earlier warm-up) if it can be read, else read from every segment's
+    term table and then stored (`reader.search.vocabulary_file`)."""
+    from reader.search import vocabulary_file
+
+    path = vocabulary_file.path_for(ix, reader)
+    stored = vocabulary_file.read(path) if path is not None else None
+    lexicon = Lexicon(reader, "words", stored)
+    if path is not None and stored is None:
+        vocabulary_file.store(path, lexicon.vocabulary)
+    return lexicon
 
 
 def store_terms(
