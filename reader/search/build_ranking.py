@@ -17,13 +17,19 @@ from typing import Any
 
 #: The build's progress label.
 LABEL = "preparing the ranking"
+#: What the user is told when a bug stopped the step (the sync's report lists it).
+FAILED = (
+    "the ranking data was not stored (an unexpected error, logged: see `paper-reader paths`); "
+    "the first searches are slower until the app's warm-up stores it"
+)
 
 
 def prepare(
     ix: Any, titles: Iterable[str], progress: Callable[[int, int, str], None] | None = None
-) -> None:
+) -> str | None:
     """Store the vocabulary and the impacts of the commonest stems of `titles` (a sample)
-    in `ix`'s folder, within the warm-up's budget (`reader.search.warmup.store_terms`)."""
+    in `ix`'s folder, within the warm-up's budget (`reader.search.warmup.store_terms`).
+    Returns None, or the one line to show the user when a bug stopped it (logged)."""
     from reader.diagnostics import unexpected
     from reader.search.compat import fast
     from reader.search.engine import Engine
@@ -32,7 +38,7 @@ def prepare(
 
     path = path_for(ix)
     if path is None or not fast():
-        return
+        return None
     words = common_stems(titles, STORE_TERMS)
     store = ImpactStore(path)
     searcher = ix.searcher()
@@ -55,9 +61,11 @@ def prepare(
         if stopped and exc is stopped[0]:
             raise
         unexpected("storing a new index's ranking data", exc)  # the index is used without
+        return FAILED
     finally:
         searcher.close()
         store.close()
+    return None
 
 
-__all__ = ["LABEL", "prepare"]
+__all__ = ["FAILED", "LABEL", "prepare"]

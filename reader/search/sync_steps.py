@@ -97,7 +97,9 @@ def build_beside(
                 report = parallel_build.build(building, catalog, ix, plan, parts, progress)
             else:
                 report = Syncer(ix, catalog, progress).run(plan)
-            _store_ranking(ix, catalog, progress)
+            failed = _store_ranking(ix, catalog, progress)
+            if failed is not None:
+                report.problems.append(failed)
         finally:
             catalog.close()
             ix.close()
@@ -107,9 +109,10 @@ def build_beside(
     return report, building
 
 
-def _store_ranking(ix: Any, catalog: Catalog, progress: Progress | None) -> None:
-    """Store the new index's common words' impacts (`reader.search.build_ranking`)."""
+def _store_ranking(ix: Any, catalog: Catalog, progress: Progress | None) -> str | None:
+    """Store the new index's ranking data (`reader.search.build_ranking`); None, or what
+    to tell the user when it failed."""
     from reader.search import build_ranking
     from reader.search.warmup import SAMPLE_TITLES
 
-    build_ranking.prepare(ix, catalog.sample_titles(SAMPLE_TITLES), progress)
+    return build_ranking.prepare(ix, catalog.sample_titles(SAMPLE_TITLES), progress)

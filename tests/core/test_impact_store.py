@@ -194,6 +194,30 @@ def test_a_build_stopped_while_storing_is_stopped(sample_dir: Path) -> None:
         assert not (sample_dir.parent / "index.new").exists()
 
 
+def test_a_bug_while_storing_leaves_the_build_and_says_so(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure nobody expected in the ranking step is logged and named in the sync's
+    report (one line for the user); the new index is used, and answers as without it."""
+    import reader.diagnostics as diagnostics
+    import reader.search.warmup as warmup
+    from reader.search import build_ranking
+
+    logged: list[str] = []
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(warmup, "store_terms", broken)
+    monkeypatch.setattr(diagnostics, "strict", lambda: False)
+    monkeypatch.setattr(diagnostics, "unexpected", lambda what, exc: logged.append(what))
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        report = lib.sync()
+        assert build_ranking.FAILED in report.problems
+        assert logged == ["storing a new index's ranking data"]
+        assert lib.available and lib.search("model").total > 0
+
+
 def test_a_segment_without_its_part_is_built_alone(
     synced: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
