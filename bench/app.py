@@ -162,16 +162,21 @@ def built_store(index: Path) -> Path:
 
 
 def _stored(index: Path) -> list[Path]:
-    return [*index.glob("impacts.sqlite*"), *index.glob("vocabulary-*.bin")]
+    return [*index.glob("impacts.sqlite*"), *_commit_files(index)]
+
+
+def _commit_files(index: Path) -> list[Path]:
+    """The vocabulary and paper id files stored beside `index`."""
+    return [*index.glob("vocabulary-*.bin"), *index.glob("ids-*.bin")]
 
 
 def keep_built(index: Path) -> None:
-    """Copy what the build stored beside the index (the vocabulary and the common words'
-    impacts, `reader.search.build_ranking`), for `as_built`."""
+    """Copy what the build stored beside the index (the vocabulary, the paper ids and the
+    common words' impacts, `reader.search.build_ranking`), for `as_built`."""
     kept = built_store(index)
     shutil.rmtree(kept, ignore_errors=True)
     kept.mkdir()
-    for path in index.glob("vocabulary-*.bin"):
+    for path in _commit_files(index):
         shutil.copyfile(path, kept / path.name)
     source = index / "impacts.sqlite"
     if source.exists():
@@ -182,7 +187,8 @@ def keep_built(index: Path) -> None:
 
 def as_built(index: Path) -> None:
     """Remove what warm-ups stored beside the index (the impacts,
-    `reader.search.impact_store`, and the vocabulary, `reader.search.vocabulary_file`) and
+    `reader.search.impact_store`, the vocabulary and the paper ids, `vocabulary_file` and
+    `id_file`) and
     put back what the build stored (`keep_built`), so what follows measures a first start
     after the build: only its own warm-up stores more."""
     for path in _stored(index):

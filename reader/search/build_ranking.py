@@ -1,5 +1,6 @@
 """The ranking data a new index is built with: its `words` vocabulary
-(`reader.search.vocabulary_file`) and the stored impacts (`reader.search.impact_store`) of
+(`reader.search.vocabulary_file`), its paper id per docnum (`reader.search.id_file`) and the
+stored impacts (`reader.search.impact_store`) of
 the words most common in its titles, so that the first searches of any process, and the
 first app start's warm-up, read them instead of gathering a million words for `*former` or
 scoring every posting of `model` (seconds, and half a second, at a million papers).
@@ -27,10 +28,11 @@ FAILED = (
 def prepare(
     ix: Any, titles: Iterable[str], progress: Callable[[int, int, str], None] | None = None
 ) -> str | None:
-    """Store the vocabulary and the impacts of the commonest stems of `titles` (a sample)
+    """Store the vocabulary, the paper ids and the impacts of the commonest stems of `titles` (a sample)
     in `ix`'s folder, within the warm-up's budget (`reader.search.warmup.store_terms`).
     Returns None, or the one line to show the user when a bug stopped it (logged)."""
     from reader.diagnostics import unexpected
+    from reader.search import id_file
     from reader.search.compat import fast
     from reader.search.engine import Engine
     from reader.search.impact_store import ImpactStore, path_for
@@ -55,6 +57,7 @@ def prepare(
     try:
         told(0, 1, "")
         stored_lexicon(ix, searcher.reader())  # for `*former` and "did you mean"
+        id_file.store_column(ix, searcher.reader())  # for the ids of one-off results
         store_terms(Engine(searcher, keep=False, store=store), words, progress=told)
         told(1, 1, "")
     except Exception as exc:

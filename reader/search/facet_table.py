@@ -11,9 +11,10 @@ before the warm-up got there share one build instead of racing.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from reader.search import id_file
 from reader.search.facets import SourceTable
 from reader.search.postings import segment_ids
 
@@ -69,7 +70,9 @@ class FacetTable:
     ) -> list[str] | None:
         """The paper id of every docnum, read through a private searcher outside the lock
         and handed to `gen`'s engine (made of the row table's strings, so the ids are held
-        once); None if the private searcher reads other segments (a sync committed)."""
+        once); None if the private searcher reads other segments (a sync committed). They
+        are read from the file stored for the commit (`reader.search.id_file`), else from
+        the id column and then stored for one-off commands and later starts."""
         with self.lock:
             rows = self.rows()
             shared = gen.engine()
@@ -82,8 +85,13 @@ class FacetTable:
             if not reader.doc_count_all():
                 ids: list[str] = []  # an empty index (its reader has no columns)
             else:
-                column = reader.column_reader("id")
-                ids = list(column) if rows is None else rows.shared_ids(column, pause)
+                path = id_file.path_for(gen.ix, reader)
+                stored = id_file.read(path, reader.doc_count_all()) if path else None
+                # Read as they are compared, a chunk at a time: never a second full copy.
+                source: Iterable[str] = stored if stored is not None else reader.column_reader("id")
+                ids = list(source) if rows is None else rows.shared_ids(source, pause)
+                if stored is None and path is not None:
+                    id_file.store(path, ids)
         finally:
             own.close()
         with self.lock:

@@ -83,7 +83,7 @@ def count_matches(
         engine = gen.engine()
         docs: list[int] = list(engine.matching(q))
         if allowed is not None:
-            ids = engine.doc_ids()
+            ids = gen.doc_ids()
             docs = [d for d in docs if ids[d] in allowed]
         table = source_table()
         return lambda: table.count(docs)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from reader.search.engine import Engine
     from reader.search.facets import SourceTable
+    from reader.search.id_file import StoredIds
     from reader.search.impact import Ranked
     from reader.search.impact_store import ImpactStore
     from reader.search.lexicon import Lexicon
@@ -38,6 +39,9 @@ class Generation:
         self._engine: Engine | None = None
         self._impact_store: ImpactStore | Literal[False] | None = False
         self._id_column: Any = None
+        #: The ids stored for this commit (`reader.search.id_file`), until the engine's
+        #: list is loaded (False: looked for, none usable, or no longer needed).
+        self._stored_ids: StoredIds | bool | None = None
         self._docnums: dict[str, int] | None = None
         self._lexicon: Lexicon | None = None
         #: The private searcher a background-loaded vocabulary reads its frequencies from.
@@ -117,19 +121,48 @@ class Generation:
         return self._id_column
 
     def paper_ids(self, docs: list[int]) -> list[str]:
-        """The paper ids of some docnums: from the id list or column when one is loaded,
-        else, for a page of results, from each document's stored id (the column reads the
-        offsets of every document first: tens of milliseconds at a million papers, which a
-        one-off command would spend on twenty ids)."""
+        """The paper ids of some docnums: from the id list when it is loaded, else from the
+        file stored for this commit, else, for a page of results, from each document's
+        stored id (the column reads the offsets of every document first: tens of
+        milliseconds at a million papers, which a one-off command would spend on twenty
+        ids), else from the column."""
         engine = self._engine
         if engine is not None and engine.ids_loaded:
             ids = engine.doc_ids()
             return [ids[d] for d in docs]
+        stored = self.stored_ids()
+        if stored is not None:
+            return [stored[d] for d in docs]
         if self._id_column is not None or len(docs) > FEW_IDS:
             column = self.id_column()
             return [column[d] for d in docs]
-        stored = self.searcher.stored_fields
-        return [stored(d)["id"] for d in docs]
+        stored_fields = self.searcher.stored_fields
+        return [stored_fields(d)["id"] for d in docs]
+
+    def stored_ids(self) -> StoredIds | None:
+        """The ids stored for this commit by its build or a warm-up, read once; None when
+        there is no usable file (`reader.search.id_file`) or the engine's list is loaded."""
+        if self._stored_ids is None:
+            from reader.search import id_file
+
+            self._stored_ids = False
+            reader = self.searcher.reader()
+            path = id_file.path_for(self.ix, reader)
+            found = id_file.read(path, reader.doc_count_all()) if path is not None else None
+            if found is not None:
+                self._stored_ids = found
+        return self._stored_ids if not isinstance(self._stored_ids, bool) else None
+
+    def doc_ids(self) -> list[str]:
+        """The engine's paper id per docnum, loaded from the stored ids when there are some
+        (milliseconds where the column takes a second at a million papers)."""
+        engine = self.engine()
+        if not engine.ids_loaded:
+            stored = self.stored_ids()
+            if stored is not None:
+                engine.adopt_ids(stored.all())
+        self._stored_ids = False  # the list is loaded: the file's copy is not needed
+        return engine.doc_ids()
 
     def docnums(self) -> dict[str, int]:
         """Paper id -> Whoosh document number (from the id list when it is loaded: its
@@ -137,7 +170,10 @@ class Generation:
         if self._docnums is None:
             reader = self.searcher.reader()
             engine = self._engine
-            ids = engine.doc_ids() if engine is not None and engine.ids_loaded else None
+            ids: Any = engine.doc_ids() if engine is not None and engine.ids_loaded else None
+            stored = self.stored_ids() if ids is None else None
+            if stored is not None:
+                ids = stored.all()
             column = reader.column_reader("id") if ids is None else ids
             self._docnums = {column[d]: d for d in reader.all_doc_ids()}
         return self._docnums
@@ -148,7 +184,7 @@ class Generation:
         if self._sources is None or self._sources[0] != catalog_generation:
             from reader.search.facets import SourceTable
 
-            table = SourceTable.build(self.engine().doc_ids(), sources_of)
+            table = SourceTable.build(self.doc_ids(), sources_of)
             self._sources = (catalog_generation, table)
         return self._sources[1]
 
@@ -185,7 +221,7 @@ class Generation:
             docs: Iterable[int] = engine.matching(q)
             if docmask is not None:
                 docs = [d for d in docs if d in docmask]
-            return list(map(engine.doc_ids().__getitem__, docs))
+            return list(map(self.doc_ids().__getitem__, docs))
 
         found = attempt("matching papers (fast engine)", quick)
         if found is not None:

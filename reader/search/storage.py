@@ -1,7 +1,8 @@
 """The on-disk index folder: Whoosh files + catalog, a cross-process sync lock, damage checks.
 
-Layout: `<index_dir>/whoosh/` (Whoosh, no mmap: keeps RSS small), `<index_dir>/catalog.sqlite`
-and the warm-up's `<index_dir>/vocabulary-*.bin` (`reader.search.vocabulary_file`);
+Layout: `<index_dir>/whoosh/` (Whoosh, no mmap: keeps RSS small), `<index_dir>/catalog.sqlite`,
+the stored impacts, vocabulary and paper ids the build and the warm-up write beside them
+(`impact_store`, `vocabulary_file`, `id_file`);
 the lock `<index_dir>.lock` sits beside the folder so a rebuild can swap the folder whole.
 Whoosh is imported by the functions that open it: the app draws its first list from the
 catalog alone, before Whoosh (slow to import) is loaded.

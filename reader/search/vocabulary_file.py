@@ -12,33 +12,21 @@ next warm-up; a file that cannot be written only costs the one-off commands thei
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import re
 from pathlib import Path
 from typing import Any
 
 from reader.atomic import replace_atomic
 from reader.diagnostics import degraded
-from reader.search.postings import segment_ids
+from reader.search import commit_files
 from reader.search.vocabulary import Vocabulary, VocabularyFileError
 
 PREFIX = "vocabulary-"
-SUFFIX = ".bin"
-_NAME = re.compile(rf"{PREFIX}(\d+)-[0-9a-f]+{re.escape(SUFFIX)}\Z")
 
 
 def path_for(ix: Any, reader: Any) -> Path | None:
     """The file of the commit `reader` reads (of index `ix`), or None when the index is not
     in a folder (Whoosh's RAM storage) or the reader has no generation."""
-    folder = getattr(getattr(ix, "storage", None), "folder", None)
-    generation = reader.generation() if hasattr(reader, "generation") else None
-    if folder is None or generation is None or generation < 0:
-        return None
-    ids = ",".join(segment_ids(reader))
-    digest = hashlib.sha1(ids.encode("utf-8")).hexdigest()[:16]
-    return Path(folder).parent / f"{PREFIX}{generation}-{digest}{SUFFIX}"
+    return commit_files.path_for(ix, reader, PREFIX)
 
 
 def read(path: Path) -> Vocabulary | None:
@@ -66,12 +54,7 @@ def store(path: Path, vocabulary: Vocabulary) -> None:
     except OSError as exc:
         degraded("storing the vocabulary", f"skipped ({exc.strerror or exc})")
         return
-    generation = _generation(path.name)
-    for other in path.parent.glob(f"{PREFIX}*{SUFFIX}"):
-        older = _generation(other.name)
-        if other != path and older is not None and generation is not None and older < generation:
-            with contextlib.suppress(OSError):
-                os.unlink(other)
+    commit_files.remove_older(path, PREFIX)
 
 
 def _valid(path: Path) -> bool:
@@ -80,8 +63,3 @@ def _valid(path: Path) -> bool:
     except VocabularyFileError:
         return False
     return True
-
-
-def _generation(name: str) -> int | None:
-    found = _NAME.match(name)
-    return int(found.group(1)) if found else None

@@ -1,0 +1,182 @@
+"""The paper id of every docnum of one index commit, stored beside the index (derived data).
+
+Whoosh's id column computes the offset of every document of a segment in Python before it
+gives one id: a second for the whole column at a million papers, and tens of milliseconds
+for the twenty ids of a one-off command's results, spread over many segments. The build
+and the warm-up write `<index_dir>/ids-<generation>-<segments>.bin`
+(`reader.search.commit_files`: a file of another commit is never used): a header, every
+id's end offset, the ids joined by newlines, and a CRC-32 of both in the header. It is
+read whole (a few milliseconds) and checked; a file that is absent, of another size or
+damaged is not used (the column is read, as without it) and the next warm-up rewrites it.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import accumulate, count
+from operator import add
+from pathlib import Path
+from typing import Any
+
+from reader.atomic import replace_atomic
+from reader.diagnostics import degraded
+from reader.search import commit_files
+
+PREFIX = "ids-"
+MAGIC = b"paper-reader ids"
+FORMAT_VERSION = 1
+#: magic, format version, id count, text length, CRC-32 of the offsets and the text.
+_HEADER = struct.Struct("<16sIQQI")
+_NL = b"\n"
+_CHUNK = 20_000  # ids decoded at a time when iterated
+
+
+class IdFileError(ValueError):
+    """Bytes that are not a stored id list of this format (truncated, garbled, other)."""
+
+
+class StoredIds(Sequence[str]):
+    """The ids of a commit's docnums as stored: one id decoded on demand, or all at once."""
+
+    def __init__(self, ends: array[int], text: bytes) -> None:
+        self._ends = ends
+        self._text = text
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, docnum: Any) -> Any:
+        if isinstance(docnum, slice):
+            return [self[d] for d in range(*docnum.indices(len(self)))]
+        if docnum < 0:
+            docnum += len(self)
+        end = self._ends[docnum]  # an IndexError past the end, as a list gives
+        start = self._ends[docnum - 1] + 1 if docnum else 0
+        return self._text[start:end].decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        """The ids in docnum order, decoded a chunk at a time."""
+        ends, text = self._ends, self._text
+        start = 0
+        for first in range(0, len(ends), _CHUNK):
+            end = ends[min(first + _CHUNK, len(ends)) - 1]
+            yield from text[start:end].decode("utf-8").split("\n")
+            start = end + 1
+
+    def all(self) -> list[str]:
+        """Every id, in docnum order (one split of the text)."""
+        if not self._ends:
+            return []
+        return self._text.decode("utf-8").split("\n")
+
+
+def to_bytes(ids: Sequence[str]) -> bytes:
+    """The stored form of `ids`; raises ValueError if an id holds a newline."""
+    encoded = [i.encode("utf-8") for i in ids]
+    text = _NL.join(encoded)
+    if text.count(_NL) != max(len(ids) - 1, 0):
+        raise ValueError("an id holds a newline")
+    # Each id's end: the lengths so far plus the newlines before it.
+    ends = array("Q", map(add, accumulate(map(len, encoded)), count()))
+    if sys.byteorder != "little":
+        ends.byteswap()
+    raw = ends.tobytes()
+    crc = zlib.crc32(text, zlib.crc32(raw))
+    return _HEADER.pack(MAGIC, FORMAT_VERSION, len(ids), len(text), crc) + raw + text
+
+
+def from_bytes(data: bytes) -> StoredIds:
+    """The ids of a stored form; raises `IdFileError` unless `data` is one, whole and
+    unchanged, of this format version."""
+    if len(data) < _HEADER.size:
+        raise IdFileError("shorter than its header")
+    magic, version, number, length, crc = _HEADER.unpack_from(data)
+    if magic != MAGIC or version != FORMAT_VERSION:
+        raise IdFileError("not an id file of this version")
+    if len(data) != _HEADER.size + 8 * number + length:
+        raise IdFileError("not of the size its header gives")
+    raw = memoryview(data)[_HEADER.size : _HEADER.size + 8 * number]
+    text = data[_HEADER.size + 8 * number :]
+    if zlib.crc32(text, zlib.crc32(raw)) != crc:
+        raise IdFileError("its checksum does not match")
+    ends = array("Q")
+    ends.frombytes(raw)
+    if sys.byteorder != "little":
+        ends.byteswap()
+    if number and ends[-1] != length:
+        raise IdFileError("its offsets do not end with its text")
+    return StoredIds(ends, text)
+
+
+def path_for(ix: Any, reader: Any) -> Path | None:
+    """The file of the commit `reader` reads (of index `ix`), or None when the index is not
+    in a folder (Whoosh's RAM storage) or the reader has no generation."""
+    return commit_files.path_for(ix, reader, PREFIX)
+
+
+def read(path: Path, number: int) -> StoredIds | None:
+    """The stored ids of the `number` docnums of a commit, or None when there is no file or
+    it cannot be used (logged once)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        degraded("stored paper ids", f"unreadable, not used ({exc.strerror or exc})")
+        return None
+    try:
+        stored = from_bytes(data)
+    except IdFileError as exc:
+        degraded("stored paper ids", f"damaged, not used until the next warm-up ({exc})")
+        return None
+    if len(stored) != number:
+        degraded("stored paper ids", "of another size than the index, not used")
+        return None
+    return stored
+
+
+def store(path: Path, ids: Sequence[str]) -> None:
+    """Write `ids` to `path` unless a valid file of as many ids is there, and remove the
+    files of older generations; a failure is logged once and otherwise ignored."""
+    try:
+        if not (path.is_file() and _valid(path, len(ids))):
+            replace_atomic(path, to_bytes(ids), mode=0o644)
+    except ValueError as exc:
+        degraded("storing the paper ids", f"skipped ({exc})")
+        return
+    except OSError as exc:
+        degraded("storing the paper ids", f"skipped ({exc.strerror or exc})")
+        return
+    commit_files.remove_older(path, PREFIX)
+
+
+def store_column(ix: Any, reader: Any) -> None:
+    """Store the id column of the commit `reader` reads (of index `ix`) unless it is."""
+    path = path_for(ix, reader)
+    if path is None or not reader.doc_count_all():
+        return
+    if read(path, reader.doc_count_all()) is None:
+        store(path, list(reader.column_reader("id")))
+
+
+def _valid(path: Path, number: int) -> bool:
+    try:
+        return len(from_bytes(path.read_bytes())) == number
+    except IdFileError:
+        return False
+
+
+__all__ = [
+    "IdFileError",
+    "StoredIds",
+    "from_bytes",
+    "path_for",
+    "read",
+    "store",
+    "store_column",
+    "to_bytes",
+]
