@@ -164,7 +164,12 @@ def _bound(q: Any, reader: Any, notes: list[str], text: str, memo: Expansions | 
         return q
     bounded = q.apply(lambda child: _bound(child, reader, notes, text, memo))
     if isinstance(bounded, wq.CompoundQuery):
-        bounded.subqueries = list({id(c): c for c in bounded.subqueries}.values())
+        kids = list({id(c): c for c in bounded.subqueries}.values())
+        if len(kids) == 1 and type(kids[0]) is type(bounded) and bounded.boost == 1.0:
+            # `gen*`'s Or of one expansion: the expansion, normalized, is what Whoosh's
+            # `normalize` gives, after copying each of its words to flatten them into it.
+            return kids[0].normalize()
+        bounded.subqueries = kids
     return bounded.normalize()
 
 

@@ -74,13 +74,13 @@ def scan(roots: Sequence[Path]) -> tuple[list[FileState], list[str]]:
 def plan_sync(catalog: Catalog, roots: Sequence[Path]) -> Plan:
     """Compare the dump set on disk with the catalog (stats only; hashes come later)."""
     states, problems = scan(roots)
-    known = catalog.files()
+    known = catalog.file_stats()
     plan = Plan(states=states, problems=problems)
     for order, state in enumerate(states):
         row = known.get(state.path)
-        if row is None or row.size != state.size or row.mtime_ns != state.mtime_ns:
+        if row is None or row[0] != state.size or row[1] != state.mtime_ns:
             plan.changed.append(state)
-        elif row.ord != order:
+        elif row[2] != order:
             plan.reordered = True
     present = {s.path for s in states}
     plan.removed = [path for path in known if path not in present]

@@ -40,6 +40,11 @@ def _reference(text: str, lib: Library) -> tuple[Any, list[str]]:
         "gen*tion NOT model*",
         "ab*",
         "(gen* OR gen*) AND qu?nt*",
+        "gen* model",
+        "title:gen*",
+        "(gen*)",
+        "zzqx*",
+        "diffusion*",
     ],
 )
 def test_expansions_are_shared_and_the_query_unchanged(sample_library: Library, text: str) -> None:
@@ -48,6 +53,7 @@ def test_expansions_are_shared_and_the_query_unchanged(sample_library: Library, 
     parsed = rq.parse(text, gen.parser, gen.query_reader())
     expected, notes = _reference(text, sample_library)
     assert parsed.query == expected
+    assert repr(parsed.query) == repr(expected)  # the engine remembers results by repr
     assert parsed.notes == list(dict.fromkeys(notes))  # a truncation is noted once
 
 
