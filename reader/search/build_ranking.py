@@ -1,9 +1,10 @@
 """The ranking data a new index is built with: its `words` vocabulary
 (`reader.search.vocabulary_file`), its paper id per docnum (`reader.search.id_file`) and the
-stored impacts (`reader.search.impact_store`) of
-the words most common in its titles, so that the first searches of any process, and the
-first app start's warm-up, read them instead of gathering a million words for `*former` or
-scoring every posting of `model` (seconds, and half a second, at a million papers).
+stored impacts (`reader.search.impact_store`) of the stems most common in its titles and of
+the unstemmed words most common in its titles and abstracts (what prefixes expand to), so
+that the first searches of any process, and the first app start's warm-up, read them
+instead of gathering a million words for `*former` or scoring every posting of `model` or
+of `generation` (seconds, and half a second, at a million papers).
 
 A step of the build (`reader.search.sync_steps.build_beside`), on the new index before it is
 swapped in. It only makes searches faster: with the fast paths off it does nothing, a store
@@ -16,6 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+#: Records whose titles and abstracts are sampled for the commonest unstemmed words, and
+#: the most of those words whose impacts are stored (`warmup.WORD_POSTINGS` bounds them).
+SAMPLE_TEXTS = 2_000
+PLAIN_WORDS = 1_000
 #: The build's progress label.
 LABEL = "preparing the ranking"
 #: What the user is told when a bug stopped the step (the sync's report lists it).
@@ -26,22 +31,33 @@ FAILED = (
 
 
 def prepare(
-    ix: Any, titles: Iterable[str], progress: Callable[[int, int, str], None] | None = None
+    ix: Any,
+    titles: Iterable[str],
+    progress: Callable[[int, int, str], None] | None = None,
+    texts: Iterable[str] = (),
 ) -> str | None:
-    """Store the vocabulary, the paper ids and the impacts of the commonest stems of `titles` (a sample)
-    in `ix`'s folder, within the warm-up's budget (`reader.search.warmup.store_terms`).
+    """Store the vocabulary, the paper ids and the impacts of the commonest stems of
+    `titles` and unstemmed words of `texts` (samples) in `ix`'s folder, within the budgets
+    of `reader.search.warmup.store_terms`.
     Returns None, or the one line to show the user when a bug stopped it (logged)."""
     from reader.diagnostics import unexpected
     from reader.search import id_file
     from reader.search.compat import fast
     from reader.search.engine import Engine
     from reader.search.impact_store import ImpactStore, path_for
-    from reader.search.warmup import STORE_TERMS, common_stems, store_terms, stored_lexicon
+    from reader.search.warmup import (
+        STORE_TERMS,
+        common_stems,
+        common_words,
+        store_terms,
+        stored_lexicon,
+    )
 
     path = path_for(ix)
     if path is None or not fast():
         return None
     words = common_stems(titles, STORE_TERMS)
+    plain = common_words(texts, PLAIN_WORDS)
     store = ImpactStore(path)
     searcher = ix.searcher()
     stopped: list[Exception] = []
@@ -58,7 +74,8 @@ def prepare(
         told(0, 1, "")
         stored_lexicon(ix, searcher.reader())  # for `*former` and "did you mean"
         id_file.store_column(ix, searcher.reader())  # for the ids of one-off results
-        store_terms(Engine(searcher, keep=False, store=store), words, progress=told)
+        engine = Engine(searcher, keep=False, store=store)
+        store_terms(engine, words, progress=told, plain=plain)
         told(1, 1, "")
     except Exception as exc:
         if stopped and exc is stopped[0]:

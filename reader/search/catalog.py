@@ -358,6 +358,22 @@ class Catalog:
             titles.extend(title for (title,) in found if title)
         return titles
 
+    def sample_texts(self, limit: int) -> list[str]:
+        """The titles and abstracts of at most `limit` records, spread evenly over the table
+        (every n-th rowid: read without a scan), a text each."""
+        db = self.connect()
+        (last,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
+        rowids = list(range(1, last + 1, max(1, last // max(1, limit))))[:limit]
+        texts: list[str] = []
+        for start in range(0, len(rowids), IDS_PER_QUERY):
+            chunk = rowids[start : start + IDS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            found = db.execute(f"SELECT data FROM records WHERE rowid IN ({marks})", chunk)
+            for (data,) in found:
+                paper = unpack(data)
+                texts.append(f"{paper.title}\n{paper.abstract}")
+        return texts
+
     def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The titles of `ids` (those in the catalog), by id."""
         return dict(rows_for_ids(self.connect(), "SELECT id, title FROM papers", ids))

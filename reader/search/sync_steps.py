@@ -115,4 +115,6 @@ def _store_ranking(ix: Any, catalog: Catalog, progress: Progress | None) -> str 
     from reader.search import build_ranking
     from reader.search.warmup import SAMPLE_TITLES
 
-    return build_ranking.prepare(ix, catalog.sample_titles(SAMPLE_TITLES), progress)
+    titles = catalog.sample_titles(SAMPLE_TITLES)
+    texts = catalog.sample_texts(build_ranking.SAMPLE_TEXTS)
+    return build_ranking.prepare(ix, titles, progress, texts)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from reader.search.analysis import stemming_analyzer
+from reader.search.analysis import plain_analyzer, stemming_analyzer
 from reader.search.lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -31,6 +31,10 @@ SAMPLE_TITLES = 2_000
 #: for and of the STORE_TERMS words most common in the titles sample.
 STORE_POSTINGS = 12_000_000
 STORE_TERMS = 48
+#: A build also stores the unstemmed words (the `words` field, which prefixes, wildcards
+#: and fuzzy terms expand on) most common in a sample of its texts, within this many
+#: postings: the common words of `gen*` are then read, not built, on their first use.
+WORD_POSTINGS = 24_000_000
 
 
 def common_stems(titles: Iterable[str], count: int) -> list[str]:
@@ -189,18 +193,31 @@ def stored_lexicon(ix: Any, reader: Any) -> Lexicon:
     return lexicon
 
 
+def common_words(texts: Iterable[str], count: int) -> list[str]:
+    """The `count` unstemmed words (as the `words` field holds them) found in the most of
+    `texts` (a sample), most first."""
+    analyze = plain_analyzer()
+    seen: Counter[str] = Counter()
+    for text in texts:
+        seen.update({token.text for token in analyze(text)})
+    return [word for word, _n in seen.most_common(count)]
+
+
 def store_terms(
     private: Engine,
     words: list[str],
     going_on: Callable[[], bool] = lambda: True,
     progress: Callable[[int, int, str], None] | None = None,
+    plain: Sequence[str] = (),
 ) -> None:
     """Store the impacts later searches and starts will want (`impact_store`), within
     `STORE_POSTINGS` postings built: the parts the index's segments lack of the terms
     searches asked for (the words this user searches for, kept from sync to sync), then of
-    `words`, the commonest of the titles, commonest first. Only the store keeps them, not
-    the memory; the parts of segments the index no longer has are dropped. `going_on()` is
-    asked before each term (False stops); `progress(done, total, term)` told after each."""
+    `words`, the commonest of the titles, commonest first; then, within `WORD_POSTINGS`,
+    of the unstemmed `plain` words in the `words` field (a build's). Only the store keeps
+    them, not the memory; the parts of segments the index no longer has are dropped.
+    `going_on()` is asked before each term (False stops); `progress(done, total, term)`
+    told after each."""
     from reader.search.impact import STORE_POSTINGS as WORTH
     from reader.search.schema import DEFAULT_FIELDS
 
@@ -215,10 +232,15 @@ def store_terms(
         key=lambda term: -frequency(*term),
     )
     terms = [term for term in dict.fromkeys([*wanted, *commonest]) if frequency(*term) >= WORTH]
-    budget = STORE_POSTINGS
-    for done, (field, text) in enumerate(terms, 1):
-        if budget <= 0 or not going_on():
-            break
-        budget -= stored.store_term(field, text, budget)
-        if progress is not None:
-            progress(done, len(terms), text)
+    private.terms.locate_all("words", plain)  # their frequencies, found together
+    words_terms = [("words", text) for text in plain if frequency("words", text) >= WORTH]
+    total = len(terms) + len(words_terms)
+    done = 0
+    for group, budget in ((terms, STORE_POSTINGS), (words_terms, WORD_POSTINGS)):
+        for field, text in group:
+            if budget <= 0 or not going_on():
+                break
+            budget -= stored.store_term(field, text, budget)
+            done += 1
+            if progress is not None:
+                progress(done, total, text)

@@ -176,6 +176,29 @@ def test_a_new_index_is_built_with_its_common_words_stored(sample_dir: Path) -> 
         assert {q: plain.search(q) for q in queries} == stored
 
 
+def test_a_new_index_is_built_with_the_words_prefixes_expand_to_stored(
+    sample_dir: Path,
+) -> None:
+    """A build also stores the impacts of the unstemmed words most common in its titles and
+    abstracts (the `words` field, which `lang*` expands on), and prefixes, wildcards and
+    fuzzy terms rank from them as they would without them."""
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        lib.sync()
+        store = ImpactStore(lib.index_dir / "impacts.sqlite")
+        assert store.stored_segments("words", "language")
+        assert store.stored_segments("words", "models")
+        queries = ("lang*", "model*", "*ation", "languge~", "mod* NOT lang*")
+        stored = {q: lib.search(q) for q in queries}
+        assert all(stored[q].total for q in queries)
+        with lib._lock:
+            groups = lib._engine().impacts.impact("words", "language").groups
+        assert isinstance(groups, PartGroups)
+    for name in ("impacts.sqlite", "impacts.sqlite-wal", "impacts.sqlite-shm"):
+        (lib.index_dir / name).unlink(missing_ok=True)
+    with closing(Library([sample_dir], lib.index_dir)) as plain:
+        assert {q: plain.search(q) for q in queries} == stored
+
+
 def test_a_build_stopped_while_storing_is_stopped(sample_dir: Path) -> None:
     """Its progress raising (the app closing) stops the build there, as in any other step:
     the exception is not taken for a bug, and no index is left half made."""
