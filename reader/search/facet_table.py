@@ -96,7 +96,7 @@ class FacetTable:
             own.close()
         with self.lock:
             if self.current() is gen and not shared.ids_loaded:
-                shared.adopt_ids(ids)
+                gen.adopt_ids(ids)
         return ids
 
 

@@ -128,6 +128,7 @@ class Generation:
         ids), else from the column."""
         engine = self._engine
         if engine is not None and engine.ids_loaded:
+            self._stored_ids = False  # the file's copy is not needed (tens of megabytes)
             ids = engine.doc_ids()
             return [ids[d] for d in docs]
         stored = self.stored_ids()
@@ -163,6 +164,12 @@ class Generation:
                 engine.adopt_ids(stored.all())
         self._stored_ids = False  # the list is loaded: the file's copy is not needed
         return engine.doc_ids()
+
+    def adopt_ids(self, ids: list[str]) -> None:
+        """Give the engine the id list read elsewhere (`Engine.adopt_ids`); the stored
+        file's copy is then not needed."""
+        self.engine().adopt_ids(ids)
+        self._stored_ids = False
 
     def docnums(self) -> dict[str, int]:
         """Paper id -> Whoosh document number (from the id list when it is loaded: its
