@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import heapq
 from array import array
-from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from itertools import repeat
 from operator import add, mul, neg, sub
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
+from reader.search.bm25 import LengthTables, added
 from reader.search.compat import Unsupported
 from reader.search.impact import ImpactRanker, Ranked
 from reader.search.lru import SizedLRU
@@ -35,6 +35,7 @@ from reader.search.postings import (
     deleted_docs,
     segment_ids,
 )
+from reader.search.result_memo import Packed, ResultMemo
 from reader.search.term_store import TermStore
 
 if TYPE_CHECKING:
@@ -42,19 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine", "Unsupported"]
 
-B, K1 = 0.75, 1.2
 #: A term is scored on an AND's candidates from its posting blocks alone (`_term_sparse`)
 #: when they are at most this share of its postings and its postings are not in memory.
 SPARSE_SHARE = 1 / 256
-#: Whole query results remembered, and their entries in all (a docnum -> score dict costs
-#: about 100 bytes an entry; the last result is kept whatever its size, for the facet
-#: counts and the re-sorting that follow a search).
-MEMO_QUERIES = 8
-MEMO_ENTRIES = 300_000
-#: A result of at least this many entries is remembered packed (`_Packed`: 12 bytes an
-#: entry, counted as an eighth of an entry against MEMO_ENTRIES): at a million papers one
-#: common word's result is most of a million, about 100 MB as a dict.
-PACK_ENTRIES = 100_000
 #: Term score dicts kept (entries, about 80 bytes each) and the smallest worth keeping.
 CACHE_SCORES = 500_000
 SCORE_CACHE_MIN = 5_000
@@ -74,19 +65,13 @@ class Engine:
         self.leaves: list[tuple[Any, int]] = [
             (leaf, base) for leaf, base in reader.leaf_readers() if leaf.doc_count_all()
         ]
-        self._norms: dict[tuple[int, str], list[float]] = {}
-        self._lengths: dict[tuple[int, str], bytes] = {}
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
-
-        self._lenfield = _lenfield
-        self._lencol = LENGTHS_COLUMN
-        self._byte_to_length = [byte_to_length(i) for i in range(256)]
+        #: The segments' field lengths and BM25 factor tables.
+        self.lengths = LengthTables(searcher, self.leaves)
         self._deleted = [frozenset(deleted_docs(r)) for r, _ in self.leaves]
         self._ends = [base + reader.doc_count_all() for reader, base in self.leaves]
         self._bases = [base for _reader, base in self.leaves]
-        self._tables: dict[tuple[int, str], tuple[bytes, _Factors]] = {}
-        self._memo: OrderedDict[str, dict[int, float] | _Packed] = OrderedDict()
+        #: The last few queries' results (`reader.search.result_memo`).
+        self._memo = ResultMemo()
         #: Scores of common terms per (leaf, field, term), within a budget of entries.
         self._scored: SizedLRU[tuple[int, str, str], dict[int, float]] = SizedLRU(
             lambda: CACHE_SCORES
@@ -119,28 +104,9 @@ class Engine:
         strings with the row table)."""
         self._ids = ids
 
-    def _norm(self, leaf: int, field: str) -> tuple[bytes, list[float]]:
-        """Raw length bytes of a field and, per byte value, K1 * (1 - B + B * fl / avgfl)."""
-        key = (leaf, field)
-        if key not in self._norms:
-            reader, _ = self.leaves[leaf]
-            col = reader._perdoc._cached_reader(self._lenfield(field), self._lencol)
-            count = reader.doc_count_all()
-            if col is None:
-                raw = bytes(count)
-            else:
-                raw = col._dbfile.get(col._basepos, col._count)
-                raw = bytes(raw) + bytes(max(0, count - len(raw)))
-            avg = self.searcher.avg_field_length(field) or 1.0
-            table = self._byte_to_length
-            self._norms[key] = [K1 * (1 - B + B * table[b] / avg) for b in range(256)]
-            self._lengths[key] = raw
-        return self._lengths[key], self._norms[key]
-
     def lengths_of(self, leaf: int, field: str) -> bytes:
         """A segment's length byte per document of one field (zeros where it has none)."""
-        raw, _ = self._norm(leaf, field)
-        return raw[: self.leaves[leaf][0].doc_count_all()]
+        return self.lengths.lengths_of(leaf, field)
 
     def deleted_in(self, leaf: int) -> frozenset[int]:
         """The deleted documents of a segment (its own docnums)."""
@@ -148,7 +114,7 @@ class Engine:
 
     def factors(self, leaf: int, field: str) -> dict[tuple[float, int], float]:
         """(weight, length byte) -> the term factor `_term` multiplies by the idf."""
-        return self._table(leaf, field)[1]
+        return self.lengths.table(leaf, field)[1]
 
     def leaf_of(self, doc: int) -> tuple[int, int]:
         """(the leaf number of a global docnum, its docnum within that segment)."""
@@ -195,7 +161,7 @@ class Engine:
             parts = sorted((self.scores(c, within) for c in q.children()), key=len, reverse=True)
             result = dict(parts[0]) if parts else {}
             for part in parts[1:]:
-                sums = _added(result, part, part.keys() & result.keys())
+                sums = added(result, part, part.keys() & result.keys())
                 result.update(part)
                 result.update(sums)
         else:
@@ -220,20 +186,14 @@ class Engine:
         found = self._evaluated(q)
         return found if isinstance(found, dict) else found.scores()
 
-    def _evaluated(self, q: Any) -> dict[int, float] | _Packed:
+    def _evaluated(self, q: Any) -> dict[int, float] | Packed:
         """`evaluate(q)`, or its remembered result as it is kept (a large one packed)."""
         key = repr(q)
-        memo = self._memo
-        found = memo.get(key)
+        found = self._memo.get(key)
         if found is not None:
-            memo.move_to_end(key)
             return found
         result = self.scores(q)
-        memo[key] = _Packed(result) if len(result) >= PACK_ENTRIES else result
-        size = sum(map(_memo_size, memo.values()))
-        while len(memo) > 1 and (len(memo) > MEMO_QUERIES or size > MEMO_ENTRIES):
-            _, old = memo.popitem(last=False)
-            size -= _memo_size(old)
+        self._memo.put(key, result)
         return result
 
     def _and(self, children: Iterable[Any], within: set[int] | None = None) -> dict[int, float]:
@@ -249,7 +209,7 @@ class Engine:
             if not result:
                 break
             part = self.scores(child, set(result))
-            result = _added(result, part, result.keys() & part.keys())
+            result = added(result, part, result.keys() & part.keys())
         for excluded in negative:
             for d in self.scores(excluded.query, set(result)):
                 result.pop(d, None)
@@ -304,7 +264,7 @@ class Engine:
                 continue
             if part is None:
                 if scorable:
-                    raw, table = self._table(leaf, field)
+                    raw, table = self.lengths.table(leaf, field)
                     unit = map(
                         table.__getitem__, zip(weights, map(raw.__getitem__, ids), strict=False)
                     )
@@ -344,7 +304,7 @@ class Engine:
         tfs = list(map(posted.__getitem__, local))
         if not scorable:
             return dict(zip(docs, tfs, strict=False))
-        raw, table = self._table(leaf, field)
+        raw, table = self.lengths.table(leaf, field)
         unit = map(table.__getitem__, zip(tfs, map(raw.__getitem__, local), strict=False))
         return dict(zip(docs, map(mul, unit, repeat(idf)), strict=False))
 
@@ -365,20 +325,11 @@ class Engine:
                 continue
             weight = array("f", (weight,))[0]
             if scorable:
-                raw, table = self._table(leaf, field)
+                raw, table = self.lengths.table(leaf, field)
                 result[d] = table[(weight, raw[local])] * idf
             else:
                 result[d] = weight
         return result
-
-    def _table(self, leaf: int, field: str) -> tuple[bytes, dict[tuple[float, int], float]]:
-        """Length bytes and a lazily filled (weight, length byte) -> BM25 term factor table."""
-        key = (leaf, field)
-        found = self._tables.get(key)
-        if found is None:
-            raw, norm = self._norm(leaf, field)
-            found = self._tables[key] = (raw, _Factors(norm))
-        return found
 
     def top(
         self, q: Any, limit: int | None, allowed: set[int] | None = None
@@ -429,51 +380,3 @@ class Engine:
         else:
             best = heapq.nlargest(limit, pairs)
         return [-d for _, d in best], total, {-d: s for s, d in best}
-
-
-class _Packed:
-    """A remembered query result as two arrays: docnums and their scores, in the dict's
-    order (the same numbers: an `array("d")` holds a Python float exactly)."""
-
-    __slots__ = ("docs", "values")
-
-    def __init__(self, scores: dict[int, float]) -> None:
-        self.docs = array("I", scores.keys())
-        self.values = array("d", scores.values())
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def scores(self) -> dict[int, float]:
-        """The result as `Engine.scores` gave it (a new dict)."""
-        return dict(zip(self.docs, self.values, strict=True))
-
-
-def _memo_size(result: dict[int, float] | _Packed) -> int:
-    """A remembered result's share of MEMO_ENTRIES (a packed entry costs an eighth)."""
-    return len(result) if isinstance(result, dict) else len(result) // 8
-
-
-class _Factors(dict[tuple[float, int], float]):
-    """(weight, length byte) -> (K1 + 1) * w / (w + norm[byte]), filled on first use."""
-
-    def __init__(self, norm: list[float]) -> None:
-        super().__init__()
-        self.norm = norm
-
-    def __missing__(self, key: tuple[float, int]) -> float:
-        w, b = key
-        value = self[key] = w * (K1 + 1) / (w + self.norm[b])
-        return value
-
-
-def _added(
-    first: dict[int, float], second: dict[int, float], docs: Iterable[int]
-) -> dict[int, float]:
-    """`first[d] + second[d]` for each of `docs`, built in C (the addition in that order)."""
-    docs = list(docs)
-    return dict(
-        zip(
-            docs, map(add, map(first.__getitem__, docs), map(second.__getitem__, docs)), strict=True
-        )
-    )

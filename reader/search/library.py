@@ -25,11 +25,13 @@ from reader.model import Paper
 from reader.search import querying
 from reader.search.activity import Activity
 from reader.search.facet_table import FacetTable
+from reader.search.guard import guarded
 from reader.search.news import ARCHIVE_PAPERS, news_sources
 from reader.search.open_index import OpenIndex
-from reader.search.storage import damage_errors, swap_in, sync_lock
+from reader.search.row_loader import RowLoader
+from reader.search.storage import sync_lock
 from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
-from reader.search.sync_steps import build_beside, unchanged, update, writing
+from reader.search.sync_steps import writing
 from reader.search.types import (
     LIST_LIMIT,
     MAX_QUERY_CHARS,
@@ -51,6 +53,10 @@ if TYPE_CHECKING:
     from reader.search.row_table import RowTable
 
 
+#: What a count or a suggestion logs when the index cannot be read (it gives none).
+_UNREADABLE = "none while the index cannot be read"
+
+
 class Library:
     """Everything about one dump set's index.
 
@@ -63,9 +69,9 @@ class Library:
         self.index_dir = Path(index_dir)
         self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
-        #: One loader of every paper row at a time (`load_rows`), without the library lock.
-        self._rows_lock = threading.Lock()
         self._index = OpenIndex(self.index_dir)
+        #: Every paper row, read outside the lock (`reader.search.row_loader`).
+        self._row_loader = RowLoader(self._lock, self._index)
         #: Set when a `warm()` has finished (the benchmark waits for it; nothing else must).
         self.warmed = threading.Event()
         #: Searches running: the warm-up pauses for them (`reader.search.activity`).
@@ -183,34 +189,12 @@ class Library:
         `LocationError` if the cache folder cannot be made, and `IndexWriteFailed` if the
         index cannot be written (disk full, read-only): the previous index still answers.
         """
-        with writing(self.index_dir):
-            return self._sync_locked(progress, rebuild, on_wait)
+        from reader.search.index_sync import sync_locked
 
-    def _sync_locked(
-        self, progress: Progress | None, rebuild: bool, on_wait: Callable[[], None] | None
-    ) -> SyncReport:
-        with sync_lock(self.lock_path, self.lock_timeout, on_wait):
-            with self._lock:
-                self._index.close()  # another process may have synced meanwhile
-                usable = self._open()
-                reason = None if usable else self._index.damage
-            if rebuild or not usable:
-                report, building = build_beside(self.roots, self.index_dir, progress)
-                with self._lock:
-                    self._index.close()
-                    swap_in(building, self.index_dir)
-                    self._open()
-                report.rebuilt = True
-                report.rebuild_reason = "requested" if rebuild else reason
-                return report
-            assert self._catalog is not None and self._gen is not None
-            plan = plan_sync(self._catalog, self.roots)
-            if plan.empty:
-                return unchanged(self._catalog, plan)
-            report = update(self._gen.ix, self._catalog, plan, self.index_dir, progress)
-            with self._lock:
-                self._reopen_searcher()
-            return report
+        with writing(self.index_dir), sync_lock(self.lock_path, self.lock_timeout, on_wait):
+            return sync_locked(
+                self._index, self._lock, self.roots, self.index_dir, progress, rebuild
+            )
 
     # -- background work -----------------------------------------------------------------
     def warm(self) -> None:
@@ -226,32 +210,11 @@ class Library:
             self.warmed.set()
 
     def _warm(self) -> None:
-        from reader.diagnostics import degraded, unexpected
-        from reader.search.compat import Unsupported, fast
+        from reader.search.warmup import warm_library
 
-        try:
-            self.load_rows(pause=self._activity.pause)
-            if not fast():
-                return  # the rest primes the fast paths
-            import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
-            from reader.search.warmup import WarmUp
-
-            with self._lock:
-                if self._fresh() is None:  # opens Whoosh
-                    return
-                gen = self._gen
-            assert gen is not None
-            pause = self._activity.pause
-            WarmUp(
-                gen, self._lock, lambda: self._gen, lambda: self._facet_table.ensure(pause),
-                self._titles, pause,
-            ).run()  # fmt: skip
-        except damage_errors() as exc:  # a damaged index is reported by its reads
-            degraded("warm-up", f"skipped: the index cannot be read ({exc})")
-        except Unsupported as exc:
-            degraded("warm-up", f"skipped: {exc}")
-        except Exception as exc:
-            unexpected("warm-up", exc)
+        warm_library(
+            self._index, self._lock, self._row_loader, self._facet_table, self._activity.pause
+        )
 
     def _current_gen(self) -> Generation | None:
         """Under the lock: the current generation (None without an index)."""
@@ -265,75 +228,39 @@ class Library:
         return view.generation, view.sources_lookup()
 
     def load_rows(self, pause: Callable[[], None] | None = None) -> None:
-        """Load every paper row (a read of the whole catalog) without holding the library
-        lock, so searches and the list's drawing do not wait for it; then install it. The
-        facet counts need them: a caller may wait here first, then see whether its counts
-        are still wanted (the rows take seconds at a million papers). `pause` is called
-        every few thousand rows (the warm-up's gives the CPU to searches)."""
-        with self._rows_lock:
-            with self._lock:
-                view = self._fresh(index=False)
-                if view is None or view.rows_loaded is not None:
-                    return
-            rows = view.read_rows(pause)
-            news = view.news_read
-            if news is not None:  # one copy of each id string for both (a million: 60 MB)
-                rows.take_strings(news)
-            with self._lock:
-                current = self._index.view
-                if current is not None and current.generation == view.generation:
-                    current.install_rows(rows)
-
-    def _titles(self, limit: int) -> list[str]:
-        """At most `limit` papers' titles, every n-th of the rows `load_rows` loaded (none
-        if it has not), read from the catalog outside the lock."""
-        with self._lock:
-            view = self._index.view
-            rows = None if view is None else view.rows_loaded
-        if view is None or rows is None:
-            return []
-        step = max(1, len(rows) // limit)
-        sample = rows.ids[::step][:limit]
-        titles = view.catalog.titles_of(sample)
-        return [titles[i] for i in sample if i in titles]
+        """Load every paper row without holding the library lock, so searches and the
+        list's drawing do not wait for it (`RowLoader.load`). The facet counts need them: a
+        caller may wait here first, then see whether its counts are still wanted (the rows
+        take seconds at a million papers)."""
+        self._row_loader.load(pause)
 
     # -- counts and suggestions ----------------------------------------------------------
     def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
         """Per-dump match counts for a query (ignoring the dump filter itself)."""
-        from reader.diagnostics import degraded, unexpected
         from reader.search.compat import fast
 
-        try:
+        def counts() -> dict[str, int]:
             self.load_rows()  # counting reads every row: load them without the lock
             if fast():
                 self._facet_table.ensure()  # and the table of their dumps
             with self._lock:
                 finish = querying.facet_counts(self._index, query, filters)
             return finish()  # the counting itself, outside the lock
-        except damage_errors() as exc:  # an index that cannot be read
-            degraded("facet counts", f"none while the index cannot be read ({exc})")
-            return {}
-        except Exception as exc:
-            unexpected("facet counts", exc)
-            return {}
+
+        return guarded("facet counts", counts, lambda _exc: {}, _UNREADABLE)
 
     def suggest(self, query: str) -> str | None:
         """ "Did you mean": the query with unknown words corrected, or None."""
-        from reader.diagnostics import degraded, unexpected
         from reader.search.suggestions import suggest
 
-        try:
+        def suggested() -> str | None:
             with self._lock:
                 if self._fresh() is None:
                     return None
                 assert self._gen is not None
                 return suggest(self._gen, query[:MAX_QUERY_CHARS])
-        except damage_errors() as exc:  # an index that cannot be read
-            degraded("spelling suggestions", f"none while the index cannot be read ({exc})")
-            return None
-        except Exception as exc:
-            unexpected("spelling suggestions", exc)
-            return None
+
+        return guarded("spelling suggestions", suggested, lambda _exc: None, _UNREADABLE)
 
     def has_metadata(self) -> bool:
         """True if any paper has a date, upvotes or an arXiv category (so those filters apply)."""
@@ -360,23 +287,9 @@ class Library:
     def news_ids(self, archive_papers: int = ARCHIVE_PAPERS) -> list[str]:
         """Every paper of the news dumps once, in inbox order (newest dump first, page order).
 
-        Cached per index generation and threshold. The first read (every news paper's id:
-        seconds at a million papers) runs outside the library lock, as `load_rows` does,
-        so searches meanwhile do not wait for it."""
-        with self._lock:
-            view = self._fresh(index=False)
-            if view is None:
-                return []
-            if view.news_loaded(archive_papers):
-                return view.news_ids(archive_papers)
-        ids = view.read_news_ids(archive_papers)
-        rows = view.rows_loaded
-        if rows is not None:  # the same strings as the rows (else the rows take these)
-            ids = rows.shared_ids(ids)
-        with self._lock:
-            if self._index.view is view:
-                view.install_news(archive_papers, ids)
-        return ids
+        Cached per index generation and threshold; the first read (seconds at a million
+        papers) runs outside the library lock (`RowLoader.news_ids`)."""
+        return self._row_loader.news_ids(archive_papers)
 
     def inbox_head(
         self, limit: int, seen: AbstractSet[str], archive_papers: int = ARCHIVE_PAPERS
@@ -446,16 +359,13 @@ class Library:
         estimate (`SearchResult.total_exact` False): its best papers are found by checking
         the phrase on them alone, where every match would need every candidate's positions.
         """
-        try:
+
+        def searched() -> SearchResult:
             with self._activity.running(), self._lock:
                 return querying.search(self._index, query, filters, sort, limit, suggest, estimate)
-        except damage_errors() as exc:  # an index damaged on disk since it was opened
-            return querying.failed(query, exc)
-        except Exception as exc:
-            from reader.diagnostics import unexpected
 
-            unexpected("searching", exc)
-            return querying.failed(query, exc)
+        # A damaged index: the result's note says the search failed and why.
+        return guarded("searching", searched, lambda exc: querying.failed(query, exc))
 
     def matches(
         self,
@@ -464,29 +374,27 @@ class Library:
     ) -> list[str]:
         """Every paper `search` would find for this query and filters, in no particular order:
         for counting (a saved search's unread papers), without ranking or sorting them."""
-        try:
+
+        def matched() -> list[str]:
             with self._lock:
                 return querying.matches(self._index, query, filters)
-        except damage_errors() as exc:  # as `search`: a damaged index finds nothing
-            from reader.diagnostics import degraded
 
-            degraded("counting the matches of a query", f"none: the index cannot be read ({exc})")
-            return []
-        except Exception as exc:
-            from reader.diagnostics import unexpected
-
-            unexpected("counting the matches of a query", exc)
-            return []
+        return guarded(
+            "counting the matches of a query",
+            matched,
+            lambda _exc: [],
+            "none: the index cannot be read",
+        )
 
     def similar(self, key: str, limit: int = 50) -> SimilarResult:
         """Papers like this one (more like this), with the key terms that drove it."""
-        try:
+        from reader.search.similar import similar_papers
+
+        def found() -> SimilarResult:
             with self._lock:
                 paper = self.get(key)
                 if paper is None or self._fresh() is None:
                     return SimilarResult(paper_id=key)
-                from reader.search.similar import similar_papers
-
                 gen = self._gen
                 assert gen is not None
                 own = gen.searcher.document_number(id=paper.id)
@@ -498,13 +406,8 @@ class Library:
                     rank=lambda q, n: gen.ranked(q, n, None),
                     paper_ids=gen.paper_ids,
                 )
-        except damage_errors():  # an index damaged on disk since it was opened
-            return SimilarResult(paper_id=key)
-        except Exception as exc:
-            from reader.diagnostics import unexpected
 
-            unexpected("finding similar papers", exc)
-            return SimilarResult(paper_id=key)
+        return guarded("finding similar papers", found, lambda _exc: SimilarResult(paper_id=key))
 
     def highlight_spans(
         self, text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"

@@ -19,7 +19,10 @@ from reader.search.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from reader.search.engine import Engine
+    from reader.search.facet_table import FacetTable
     from reader.search.generation import Generation
+    from reader.search.open_index import OpenIndex
+    from reader.search.row_loader import RowLoader
 
 #: The warm-up builds the impacts of the title and abstract terms of the words most common
 #: in a sample of titles (at most PRIME_TERMS words, SAMPLE_TITLES titles) within a third
@@ -46,6 +49,44 @@ def common_stems(titles: Iterable[str], count: int) -> list[str]:
     for title in titles:
         seen.update({token.text for token in analyze(title)})
     return [stem for stem, _n in seen.most_common(count)]
+
+
+def warm_library(
+    index: OpenIndex,
+    lock: threading.RLock,
+    rows: RowLoader,
+    facet_table: FacetTable,
+    pause: Callable[[], None],
+) -> None:
+    """`Library.warm`'s work: load the rows, then (on the fast paths) warm the current
+    generation (`WarmUp`), pausing for searches. A damaged index or a Whoosh the fast
+    paths cannot use is logged once; anything else is a bug, logged."""
+    from reader.diagnostics import degraded, unexpected
+    from reader.search.compat import Unsupported, fast
+    from reader.search.storage import damage_errors
+
+    try:
+        rows.load(pause=pause)
+        if not fast():
+            return  # the rest primes the fast paths
+        import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
+
+        with lock:
+            if index.fresh() is None:  # opens Whoosh
+                return
+            gen = index.gen
+        assert gen is not None
+
+        def current() -> Generation | None:
+            return index.gen
+
+        WarmUp(gen, lock, current, lambda: facet_table.ensure(pause), rows.titles, pause).run()
+    except damage_errors() as exc:  # a damaged index is reported by its reads
+        degraded("warm-up", f"skipped: the index cannot be read ({exc})")
+    except Unsupported as exc:
+        degraded("warm-up", f"skipped: {exc}")
+    except Exception as exc:
+        unexpected("warm-up", exc)
 
 
 class WarmUp:

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-import reader.search.engine as engine_module
+import reader.search.result_memo as memo_module
 from reader.search import Library
 from reader.search.engine import Engine, Unsupported
 from reader.search.query import parse
@@ -52,14 +52,14 @@ def test_packed_results_answer_as_fresh_ones(
         searcher = lib._searcher
         count = searcher.doc_count_all()
         allowed = set(random.Random(7).sample(range(count), count // 3))
-        monkeypatch.setattr(engine_module, "MEMO_QUERIES", 0)  # nothing kept but the last
-        monkeypatch.setattr(engine_module, "PACK_ENTRIES", 10**9)  # kept as dicts
+        monkeypatch.setattr(memo_module, "MEMO_QUERIES", 0)  # nothing kept but the last
+        monkeypatch.setattr(memo_module, "PACK_ENTRIES", 10**9)  # kept as dicts
         expected = _answers(lib, Engine(searcher), allowed)
-        monkeypatch.setattr(engine_module, "PACK_ENTRIES", 0)  # every result packed
+        monkeypatch.setattr(memo_module, "PACK_ENTRIES", 0)  # every result packed
         packed = Engine(searcher)
         assert _answers(lib, packed, allowed) == expected
-        assert any(isinstance(r, engine_module._Packed) for r in packed._memo.values())
-        monkeypatch.setattr(engine_module, "MEMO_QUERIES", 8)  # several kept, packed
+        assert any(isinstance(r, memo_module.Packed) for r in packed._memo.values())
+        monkeypatch.setattr(memo_module, "MEMO_QUERIES", 8)  # several kept, packed
         several = Engine(searcher)
         assert _answers(lib, several, allowed) == expected
         assert len(several._memo) > 1

@@ -1,0 +1,92 @@
+"""BM25F's arithmetic as the engine does it (`reader.search.engine`): Whoosh's B and K1,
+each segment's field lengths, the term factor per (weight, length byte), and sums built in
+C in a fixed order (the plain path and the impact paths must add in the same order to give
+the same floats). `LengthTables` reads Whoosh's length columns through its internals: it is
+made by the engine only, after `reader.search.compat.fast()` said they are the known ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from operator import add
+from typing import Any
+
+B, K1 = 0.75, 1.2
+
+
+class Factors(dict[tuple[float, int], float]):
+    """(weight, length byte) -> (K1 + 1) * w / (w + norm[byte]), filled on first use."""
+
+    def __init__(self, norm: list[float]) -> None:
+        super().__init__()
+        self.norm = norm
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        w, b = key
+        value = self[key] = w * (K1 + 1) / (w + self.norm[b])
+        return value
+
+
+class LengthTables:
+    """Per segment (leaf) and field: the length byte of every document, and the tables of
+    the BM25 term factor by (weight, length byte), read and made on first use."""
+
+    def __init__(self, searcher: Any, leaves: list[tuple[Any, int]]) -> None:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        self.searcher = searcher
+        self.leaves = leaves
+        self._lenfield = _lenfield
+        self._lencol = LENGTHS_COLUMN
+        self._byte_to_length = [byte_to_length(i) for i in range(256)]
+        self._norms: dict[tuple[int, str], list[float]] = {}
+        self._lengths: dict[tuple[int, str], bytes] = {}
+        self._tables: dict[tuple[int, str], tuple[bytes, Factors]] = {}
+
+    def norm(self, leaf: int, field: str) -> tuple[bytes, list[float]]:
+        """Raw length bytes of a field and, per byte value, K1 * (1 - B + B * fl / avgfl)."""
+        key = (leaf, field)
+        if key not in self._norms:
+            reader, _ = self.leaves[leaf]
+            col = reader._perdoc._cached_reader(self._lenfield(field), self._lencol)
+            count = reader.doc_count_all()
+            if col is None:
+                raw = bytes(count)
+            else:
+                raw = col._dbfile.get(col._basepos, col._count)
+                raw = bytes(raw) + bytes(max(0, count - len(raw)))
+            avg = self.searcher.avg_field_length(field) or 1.0
+            table = self._byte_to_length
+            self._norms[key] = [K1 * (1 - B + B * table[b] / avg) for b in range(256)]
+            self._lengths[key] = raw
+        return self._lengths[key], self._norms[key]
+
+    def lengths_of(self, leaf: int, field: str) -> bytes:
+        """A segment's length byte per document of one field (zeros where it has none)."""
+        raw, _ = self.norm(leaf, field)
+        return raw[: self.leaves[leaf][0].doc_count_all()]
+
+    def table(self, leaf: int, field: str) -> tuple[bytes, Factors]:
+        """Length bytes and a lazily filled (weight, length byte) -> BM25 term factor table."""
+        key = (leaf, field)
+        found = self._tables.get(key)
+        if found is None:
+            raw, norm = self.norm(leaf, field)
+            found = self._tables[key] = (raw, Factors(norm))
+        return found
+
+
+def added(
+    first: dict[int, float], second: dict[int, float], docs: Iterable[int]
+) -> dict[int, float]:
+    """`first[d] + second[d]` for each of `docs`, built in C (the addition in that order)."""
+    docs = list(docs)
+    return dict(
+        zip(
+            docs, map(add, map(first.__getitem__, docs), map(second.__getitem__, docs)), strict=True
+        )
+    )
+
+
+__all__ = ["K1", "B", "Factors", "LengthTables", "added"]
