@@ -12,12 +12,14 @@ damaged is not used (the column is read, as without it) and the next warm-up rew
 
 from __future__ import annotations
 
+import mmap
+import os
 import struct
 import sys
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, count
+from itertools import accumulate, repeat
 from operator import add
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ FORMAT_VERSION = 1
 #: magic, format version, id count, text length, CRC-32 of the offsets and the text.
 _HEADER = struct.Struct("<16sIQQI")
 _NL = b"\n"
+Buffer = bytes | mmap.mmap
 _CHUNK = 20_000  # ids decoded at a time when iterated
 
 
@@ -40,11 +43,15 @@ class IdFileError(ValueError):
 
 
 class StoredIds(Sequence[str]):
-    """The ids of a commit's docnums as stored: one id decoded on demand, or all at once."""
+    """The ids of a commit's docnums as stored: one id decoded on demand, or all at once.
+    `data` is the stored form (bytes, or the file mapped in memory: read that way, a
+    file of tens of megabytes costs the heap nothing), `ends` each id's end in its text,
+    which starts at `start`."""
 
-    def __init__(self, ends: array[int], text: bytes) -> None:
+    def __init__(self, data: Buffer, ends: Sequence[int], start: int) -> None:
+        self._data = data
         self._ends = ends
-        self._text = text
+        self._start = start
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -56,60 +63,74 @@ class StoredIds(Sequence[str]):
             docnum += len(self)
         end = self._ends[docnum]  # an IndexError past the end, as a list gives
         start = self._ends[docnum - 1] + 1 if docnum else 0
-        return self._text[start:end].decode("utf-8")
+        return bytes(self._data[self._start + start : self._start + end]).decode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
         """The ids in docnum order, decoded a chunk at a time."""
-        ends, text = self._ends, self._text
+        ends, data, base = self._ends, self._data, self._start
         start = 0
         for first in range(0, len(ends), _CHUNK):
             end = ends[min(first + _CHUNK, len(ends)) - 1]
-            yield from text[start:end].decode("utf-8").split("\n")
+            yield from bytes(data[base + start : base + end]).decode("utf-8").split("\n")
             start = end + 1
 
     def all(self) -> list[str]:
-        """Every id, in docnum order (one split of the text)."""
-        if not self._ends:
-            return []
-        return self._text.decode("utf-8").split("\n")
+        """Every id, in docnum order."""
+        return list(self)
 
 
 def to_bytes(ids: Sequence[str]) -> bytes:
-    """The stored form of `ids`; raises ValueError if an id holds a newline."""
-    encoded = [i.encode("utf-8") for i in ids]
-    text = _NL.join(encoded)
-    if text.count(_NL) != max(len(ids) - 1, 0):
-        raise ValueError("an id holds a newline")
-    # Each id's end: the lengths so far plus the newlines before it.
-    ends = array("Q", map(add, accumulate(map(len, encoded)), count()))
+    """The stored form of `ids`; raises ValueError if an id holds a newline (or cannot be
+    encoded). Encoded a chunk at a time: never a million small objects at once."""
+    pieces: list[bytes] = []
+    ends = array("Q")
+    end = -1  # the end of the id before the first, less its newline
+    for first in range(0, len(ids), _CHUNK):
+        chunk = ids[first : first + _CHUNK]
+        joined = "\n".join(chunk)
+        data = joined.encode("utf-8")
+        if data.count(_NL) != len(chunk) - 1:
+            raise ValueError("an id holds a newline")
+        sizes = (
+            map(len, chunk) if len(data) == len(joined) else (len(i.encode()) for i in chunk)
+        )
+        # Each id's end: the one before it, its newline, its own length.
+        run = list(accumulate(map(add, sizes, repeat(1)), initial=end))
+        ends.extend(run[1:])  # the first is the end carried in
+        end = run[-1]
+        pieces.append(data)
+    text = _NL.join(pieces)
     if sys.byteorder != "little":
         ends.byteswap()
     raw = ends.tobytes()
     crc = zlib.crc32(text, zlib.crc32(raw))
-    return _HEADER.pack(MAGIC, FORMAT_VERSION, len(ids), len(text), crc) + raw + text
+    return b"".join((_HEADER.pack(MAGIC, FORMAT_VERSION, len(ids), len(text), crc), raw, text))
 
 
-def from_bytes(data: bytes) -> StoredIds:
-    """The ids of a stored form; raises `IdFileError` unless `data` is one, whole and
-    unchanged, of this format version."""
+def from_bytes(data: Buffer) -> StoredIds:
+    """The ids of a stored form (bytes or a mapped file, kept by the result); raises
+    `IdFileError` unless `data` is one, whole and unchanged, of this format version."""
     if len(data) < _HEADER.size:
         raise IdFileError("shorter than its header")
     magic, version, number, length, crc = _HEADER.unpack_from(data)
     if magic != MAGIC or version != FORMAT_VERSION:
         raise IdFileError("not an id file of this version")
-    if len(data) != _HEADER.size + 8 * number + length:
+    start = _HEADER.size + 8 * number
+    if len(data) != start + length:
         raise IdFileError("not of the size its header gives")
-    raw = memoryview(data)[_HEADER.size : _HEADER.size + 8 * number]
-    text = data[_HEADER.size + 8 * number :]
+    view = memoryview(data)
+    raw, text = view[_HEADER.size : start], view[start:]
     if zlib.crc32(text, zlib.crc32(raw)) != crc:
         raise IdFileError("its checksum does not match")
-    ends = array("Q")
-    ends.frombytes(raw)
-    if sys.byteorder != "little":
+    ends: Sequence[int]
+    if sys.byteorder == "little":
+        ends = raw.cast("Q")  # read in place
+    else:
+        ends = array("Q", raw.tobytes())
         ends.byteswap()
     if number and ends[-1] != length:
         raise IdFileError("its offsets do not end with its text")
-    return StoredIds(ends, text)
+    return StoredIds(data, ends, start)
 
 
 def path_for(ix: Any, reader: Any) -> Path | None:
@@ -122,7 +143,7 @@ def read(path: Path, number: int) -> StoredIds | None:
     """The stored ids of the `number` docnums of a commit, or None when there is no file or
     it cannot be used (logged once)."""
     try:
-        data = path.read_bytes()
+        data = _mapped(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -137,6 +158,14 @@ def read(path: Path, number: int) -> StoredIds | None:
         degraded("stored paper ids", "of another size than the index, not used")
         return None
     return stored
+
+
+def _mapped(path: Path) -> Buffer:
+    """The file's bytes, mapped in memory (read into bytes if it is too short to map)."""
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size < _HEADER.size:
+            return file.read()
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def store(path: Path, ids: Sequence[str]) -> None:
@@ -165,7 +194,7 @@ def store_column(ix: Any, reader: Any) -> None:
 
 def _valid(path: Path, number: int) -> bool:
     try:
-        return len(from_bytes(path.read_bytes())) == number
+        return len(from_bytes(_mapped(path))) == number
     except IdFileError:
         return False
 
