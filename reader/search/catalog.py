@@ -172,6 +172,11 @@ class Catalog:
             for r in rows
         }  # fmt: skip
 
+    def file_names(self) -> list[str]:
+        """The dumps' names in dump order (`files` decodes every row: tens of milliseconds
+        for thousands of dumps, spent under the library lock by every facet count)."""
+        return [r[0] for r in self.connect().execute("SELECT name FROM files ORDER BY ord")]
+
     def file_stats(self) -> dict[str, tuple[int, int, int]]:
         """Path -> (size, mtime_ns, ord) of every dump: what a sync plan compares with the
         disk (`files` decodes every row whole: tens of milliseconds for thousands of dumps,

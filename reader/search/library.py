@@ -243,7 +243,9 @@ class Library:
             self.load_rows()  # counting reads every row: load them without the lock
             if fast():
                 self._facet_table.ensure()  # and the table of their dumps
-            with self._lock:
+            # Counted as a search while it holds the lock: the warm-up pauses, so a search
+            # typed meanwhile waits for this part only, not for it shared with the warm-up.
+            with self._activity.running(), self._lock:
                 finish = querying.facet_counts(self._index, query, filters)
             return finish()  # the counting itself, outside the lock
 

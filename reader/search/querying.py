@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from reader.search.facets import count_matches, count_rows
 from reader.search.open_index import OpenIndex
-from reader.search.sync_plan import source_infos
 from reader.search.types import Filters, SearchResult, Sort
 
 if TYPE_CHECKING:
@@ -139,7 +138,7 @@ def facet_counts(index: OpenIndex, query: str, filters: Filters) -> Callable[[],
         count = lambda: everything  # noqa: E731 - counted already
     else:
         count = lambda: count_rows(rows, allowed)  # noqa: E731
-    names = [info.name for info in source_infos(view.catalog)]
+    names = view.catalog.file_names()
 
     def finish() -> dict[str, int]:
         counts = dict.fromkeys(names, 0)
