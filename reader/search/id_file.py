@@ -91,9 +91,7 @@ def to_bytes(ids: Sequence[str]) -> bytes:
         data = joined.encode("utf-8")
         if data.count(_NL) != len(chunk) - 1:
             raise ValueError("an id holds a newline")
-        sizes = (
-            map(len, chunk) if len(data) == len(joined) else (len(i.encode()) for i in chunk)
-        )
+        sizes = map(len, chunk) if len(data) == len(joined) else (len(i.encode()) for i in chunk)
         # Each id's end: the one before it, its newline, its own length.
         run = list(accumulate(map(add, sizes, repeat(1)), initial=end))
         ends.extend(run[1:])  # the first is the end carried in
