@@ -4,6 +4,9 @@
   first frame, or when it closes before one): a start makes a few hundred thousand objects,
   all long-lived, and the collector's passes over them would be about a fifth of the start's
   CPU time. The collector is resumed only if this paused it.
+- `pause_for_warmup()` and `resume_after_warmup()`, around the index warm-up: it makes
+  most of the process's long-lived objects, and the collector's full passes over them while
+  it runs would stop the keystrokes typed meanwhile.
 - `settle_after_warmup()`: the index warm-up leaves many long-lived objects; one full
   collection while the app is idle, then `gc.freeze()`, so that the collector's later full
   passes skip them instead of walking them all during a keystroke.
@@ -16,10 +19,14 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 
 ENV = "PAPER_READER_GC_TUNING"
 
-_paused = False
+#: Why the collector is paused ("start", "warm-up"): it runs again when none is left, and
+#: only if it ran when the first pause began (a host program's choice is kept).
+_holds: set[str] = set()
+_holding = threading.Lock()
 
 
 def enabled() -> bool:
@@ -27,18 +34,43 @@ def enabled() -> bool:
     return os.environ.get(ENV, "1").strip() != "0"
 
 
+def _hold(reason: str) -> None:
+    if not enabled():
+        return
+    with _holding:
+        if not _holds:
+            if not gc.isenabled():
+                return  # paused by someone else: theirs to resume
+            gc.disable()
+        _holds.add(reason)
+
+
+def _release(reason: str) -> None:
+    with _holding:
+        if reason not in _holds:
+            return
+        _holds.discard(reason)
+        if not _holds:
+            gc.enable()
+
+
 def pause_for_start() -> None:
-    global _paused
-    if enabled() and gc.isenabled():
-        gc.disable()
-        _paused = True
+    _hold("start")
 
 
 def resume_after_start() -> None:
-    global _paused
-    if _paused:
-        _paused = False
-        gc.enable()
+    _release("start")
+
+
+def pause_for_warmup() -> None:
+    """From the warm-up's worker, before it starts: its full collections over the growing
+    heap (a fifth to a third of a second each at a million papers, four or five of them)
+    would each stop every thread, keystrokes' searches and the screen included."""
+    _hold("warm-up")
+
+
+def resume_after_warmup() -> None:
+    _release("warm-up")
 
 
 def settle_after_warmup() -> None:

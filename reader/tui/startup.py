@@ -151,7 +151,11 @@ class SyncController:
 
     def _warm(self) -> None:
         library = self.app.library
-        library.warm()
+        collector.pause_for_warmup()
+        try:
+            library.warm()
+        finally:
+            collector.resume_after_warmup()
         if library.damage and not self.index_verified:
             self.index_verified = True
             self.app.call_from_thread(self.start, True)

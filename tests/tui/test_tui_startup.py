@@ -148,6 +148,43 @@ async def test_the_collector_pauses_at_start_and_skips_the_warmed_objects(new_ap
     assert sys.getswitchinterval() == switch
 
 
+async def test_the_collector_is_paused_while_the_index_warms_up(
+    new_app, settle, monkeypatch
+) -> None:
+    """The warm-up makes most of the long-lived objects: the collector's full passes over
+    them meanwhile would stop the keystrokes typed then. It runs again once the warm-up
+    ends, even when the warm-up raised."""
+    seen: list[bool] = []
+    real = Library.warm
+
+    def warm(self: Library) -> None:
+        seen.append(gc.isenabled())
+        real(self)
+
+    monkeypatch.setattr(Library, "warm", warm)
+    gc.unfreeze()
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert await asyncio.to_thread(app.library.warmed.wait, 60)
+        await settle(pilot)
+        assert seen == [False]
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+
+    def broken(self: Library) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("a bug in the warm-up")
+
+    monkeypatch.setattr(Library, "warm", broken)
+    monkeypatch.delenv("PAPER_READER_STRICT", raising=False)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert seen == [False, False]
+        assert gc.isenabled()
+
+
 async def test_with_the_kill_switch_the_collector_is_left_alone(
     new_app, settle, monkeypatch
 ) -> None:
