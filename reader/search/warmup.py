@@ -58,19 +58,23 @@ def warm_library(
     facet_table: FacetTable,
     pause: Callable[[], None],
 ) -> None:
-    """`Library.warm`'s work: load the rows, then (on the fast paths) warm the current
-    generation (`WarmUp`), pausing for searches. A damaged index or a Whoosh the fast
-    paths cannot use is logged once; anything else is a bug, logged."""
+    """`Library.warm`'s work: open the Whoosh index (the first word typed needs it: at a
+    million papers opening its segments takes a tenth of a second, more beside the rows'
+    reading), load the rows, then (on the fast paths) warm the current generation
+    (`WarmUp`), pausing for searches. A damaged index or a Whoosh the fast paths cannot use
+    is logged once; anything else is a bug, logged."""
     from reader.diagnostics import degraded, unexpected
     from reader.search.compat import Unsupported, fast
     from reader.search.storage import damage_errors
 
     try:
+        import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
+
+        with lock:
+            index.fresh()  # opens Whoosh
         rows.load(pause=pause)
         if not fast():
             return  # the rest primes the fast paths
-        import reader.search.query  # noqa: F401 - Whoosh's modules, loaded outside the lock
-
         with lock:
             if index.fresh() is None:  # opens Whoosh
                 return
