@@ -350,34 +350,28 @@ class Catalog:
         return self.connect().execute("SELECT id, title_key FROM papers ORDER BY title_key")
 
     def sample_titles(self, limit: int) -> list[str]:
-        """At most `limit` titles, of papers spread evenly over the table (every n-th
-        rowid: read without a scan)."""
-        db = self.connect()
-        (last,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM papers").fetchone()
-        rowids = list(range(1, last + 1, max(1, last // max(1, limit))))[:limit]
-        titles: list[str] = []
-        for start in range(0, len(rowids), IDS_PER_QUERY):
-            chunk = rowids[start : start + IDS_PER_QUERY]
-            marks = ",".join("?" * len(chunk))
-            found = db.execute(f"SELECT title FROM papers WHERE rowid IN ({marks})", chunk)
-            titles.extend(title for (title,) in found if title)
-        return titles
+        """At most `limit` titles, of papers spread evenly over the table."""
+        return [title for (title,) in self._spread("papers", "title", limit) if title]
 
     def sample_texts(self, limit: int) -> list[str]:
-        """The titles and abstracts of at most `limit` records, spread evenly over the table
-        (every n-th rowid: read without a scan), a text each."""
-        db = self.connect()
-        (last,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
-        rowids = list(range(1, last + 1, max(1, last // max(1, limit))))[:limit]
+        """The titles and abstracts of at most `limit` records, spread evenly over the
+        table, a text each."""
         texts: list[str] = []
+        for (data,) in self._spread("records", "data", limit):
+            paper = unpack(data)
+            texts.append(f"{paper.title}\n{paper.abstract}")
+        return texts
+
+    def _spread(self, table: str, column: str, limit: int) -> Iterator[tuple[Any, ...]]:
+        """`column` of at most `limit` rows of `table` spread evenly over it: every n-th
+        rowid, read without a scan."""
+        db = self.connect()
+        (last,) = db.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()
+        rowids = list(range(1, last + 1, max(1, last // max(1, limit))))[:limit]
         for start in range(0, len(rowids), IDS_PER_QUERY):
             chunk = rowids[start : start + IDS_PER_QUERY]
             marks = ",".join("?" * len(chunk))
-            found = db.execute(f"SELECT data FROM records WHERE rowid IN ({marks})", chunk)
-            for (data,) in found:
-                paper = unpack(data)
-                texts.append(f"{paper.title}\n{paper.abstract}")
-        return texts
+            yield from db.execute(f"SELECT {column} FROM {table} WHERE rowid IN ({marks})", chunk)
 
     def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The titles of `ids` (those in the catalog), by id."""

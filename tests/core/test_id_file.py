@@ -5,7 +5,6 @@ changed."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.search import Library, id_file
+from tests.core.test_vocabulary_file import library_dir
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_dumps"
+__all__ = ["library_dir"]  # the fixture, shared with test_vocabulary_file
+
 QUERIES = ("diffusion", "language models", '"large language models"', "gen*", "zzqx")
 _ID = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=30)
 
@@ -50,23 +51,6 @@ def test_a_truncated_or_garbled_file_is_refused() -> None:
         garbled[at] ^= 0x20
         with pytest.raises(id_file.IdFileError):
             id_file.from_bytes(bytes(garbled))
-
-
-@pytest.fixture()
-def library_dir(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    """The first two sample dumps, synced (the others kept aside in `spare/`)."""
-    dumps, spare = tmp_path / "dumps", tmp_path / "spare"
-    dumps.mkdir()
-    spare.mkdir()
-    files = sorted(SAMPLES.iterdir())
-    for f in files[:2]:
-        shutil.copy(f, dumps / f.name)
-    for f in files[2:]:
-        shutil.copy(f, spare / f.name)
-    lib = Library([dumps], tmp_path / "index")
-    lib.sync()
-    lib.close()
-    yield dumps, tmp_path / "index"
 
 
 def _files(index: Path) -> list[Path]:

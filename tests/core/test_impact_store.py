@@ -170,10 +170,7 @@ def test_a_new_index_is_built_with_its_common_words_stored(sample_dir: Path) -> 
         with lib._lock:
             groups = lib._engine().impacts.impact("abstract", "model").groups
         assert isinstance(groups, PartGroups)
-    for name in ("impacts.sqlite", "impacts.sqlite-wal", "impacts.sqlite-shm"):
-        (lib.index_dir / name).unlink(missing_ok=True)
-    with closing(Library([sample_dir], lib.index_dir)) as plain:
-        assert {q: plain.search(q) for q in queries} == stored
+    _same_without_the_store(sample_dir, lib.index_dir, stored)
 
 
 def test_a_new_index_is_built_with_the_words_prefixes_expand_to_stored(
@@ -193,10 +190,15 @@ def test_a_new_index_is_built_with_the_words_prefixes_expand_to_stored(
         with lib._lock:
             groups = lib._engine().impacts.impact("words", "language").groups
         assert isinstance(groups, PartGroups)
+    _same_without_the_store(sample_dir, lib.index_dir, stored)
+
+
+def _same_without_the_store(sample_dir: Path, index_dir: Path, stored: dict[str, object]) -> None:
+    """A library on the index with its store removed answers `stored`'s queries alike."""
     for name in ("impacts.sqlite", "impacts.sqlite-wal", "impacts.sqlite-shm"):
-        (lib.index_dir / name).unlink(missing_ok=True)
-    with closing(Library([sample_dir], lib.index_dir)) as plain:
-        assert {q: plain.search(q) for q in queries} == stored
+        (index_dir / name).unlink(missing_ok=True)
+    with closing(Library([sample_dir], index_dir)) as plain:
+        assert {q: plain.search(q) for q in stored} == stored
 
 
 def test_a_build_stopped_while_storing_is_stopped(sample_dir: Path) -> None:
