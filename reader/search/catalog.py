@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from reader.ingest.identity import title_key
 from reader.model import Paper, Source
-from reader.sql import IDS_PER_QUERY, rows_for_ids
+from reader.sql import rows_for_ids
 
 #: The index format: bump when the Whoosh schema, analysis or catalog layout changes; a
 #: mismatch rebuilds the index. Kept here so opening the catalog needs no Whoosh import.
@@ -348,30 +348,6 @@ class Catalog:
         """Every paper's id and title key, in title key order (SQLite's BINARY order of
         UTF-8 text is the order of the code points, as Python sorts strings)."""
         return self.connect().execute("SELECT id, title_key FROM papers ORDER BY title_key")
-
-    def sample_titles(self, limit: int) -> list[str]:
-        """At most `limit` titles, of papers spread evenly over the table."""
-        return [title for (title,) in self._spread("papers", "title", limit) if title]
-
-    def sample_texts(self, limit: int) -> list[str]:
-        """The titles and abstracts of at most `limit` records, spread evenly over the
-        table, a text each."""
-        texts: list[str] = []
-        for (data,) in self._spread("records", "data", limit):
-            paper = unpack(data)
-            texts.append(f"{paper.title}\n{paper.abstract}")
-        return texts
-
-    def _spread(self, table: str, column: str, limit: int) -> Iterator[tuple[Any, ...]]:
-        """`column` of at most `limit` rows of `table` spread evenly over it: every n-th
-        rowid, read without a scan."""
-        db = self.connect()
-        (last,) = db.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()
-        rowids = list(range(1, last + 1, max(1, last // max(1, limit))))[:limit]
-        for start in range(0, len(rowids), IDS_PER_QUERY):
-            chunk = rowids[start : start + IDS_PER_QUERY]
-            marks = ",".join("?" * len(chunk))
-            yield from db.execute(f"SELECT {column} FROM {table} WHERE rowid IN ({marks})", chunk)
 
     def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The titles of `ids` (those in the catalog), by id."""

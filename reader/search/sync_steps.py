@@ -113,8 +113,9 @@ def _store_ranking(ix: Any, catalog: Catalog, progress: Progress | None) -> str 
     """Store the new index's ranking data (`reader.search.build_ranking`); None, or what
     to tell the user when it failed."""
     from reader.search import build_ranking
+    from reader.search.catalog_sample import sample_texts, sample_titles
     from reader.search.warmup import SAMPLE_TITLES
 
-    titles = catalog.sample_titles(SAMPLE_TITLES)
-    texts = catalog.sample_texts(build_ranking.SAMPLE_TEXTS)
+    titles = sample_titles(catalog, SAMPLE_TITLES)
+    texts = sample_texts(catalog, build_ranking.SAMPLE_TEXTS)
     return build_ranking.prepare(ix, titles, progress, texts)
