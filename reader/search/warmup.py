@@ -44,11 +44,7 @@ def common_stems(titles: Iterable[str], count: int) -> list[str]:
     """The `count` stems found in the most of `titles` (a sample, at most `SAMPLE_TITLES`):
     the words queries use most and the commonest in the index (whose postings cost the
     most to score)."""
-    analyze = stemming_analyzer()
-    seen: Counter[str] = Counter()
-    for title in titles:
-        seen.update({token.text for token in analyze(title)})
-    return [stem for stem, _n in seen.most_common(count)]
+    return _commonest(titles, count, stemming_analyzer())
 
 
 def warm_library(
@@ -241,11 +237,15 @@ def stored_lexicon(ix: Any, reader: Any) -> Lexicon:
 def common_words(texts: Iterable[str], count: int) -> list[str]:
     """The `count` unstemmed words (as the `words` field holds them) found in the most of
     `texts` (a sample), most first."""
-    analyze = plain_analyzer()
+    return _commonest(texts, count, plain_analyzer())
+
+
+def _commonest(texts: Iterable[str], count: int, analyze: Any) -> list[str]:
+    """The `count` tokens of `analyze` found in the most of `texts`, most first."""
     seen: Counter[str] = Counter()
     for text in texts:
         seen.update({token.text for token in analyze(text)})
-    return [word for word, _n in seen.most_common(count)]
+    return [token for token, _n in seen.most_common(count)]
 
 
 def store_terms(
