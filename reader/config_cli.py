@@ -7,7 +7,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from reader.config import Settings, Value, config_path, load_settings, write_starter
+from reader.config import Settings, Value, config_path, load_settings
+from reader.config_starter import write_starter
 from reader.locations import resolve_locations
 
 

@@ -17,9 +17,8 @@ from reader.config import (
     ConfigError,
     load_settings,
     normalize_key,
-    starter_text,
-    write_starter,
 )
+from reader.config_starter import starter_text, write_starter
 from reader.locations import choose_dumps, resolve_locations
 from reader.tui.keys import all_keys
 
