@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from reader.config_lines import located, wrong_value
 from reader.errors import UserError
 from reader.ingest.files import DEFAULT_MAX_DUMP_MB, MAX_DUMP_ENV
 from reader.locations import DUMPS_ENV, Locations
@@ -318,58 +319,14 @@ def _env_mb(raw: str) -> float:
     return mb if math.isfinite(mb) and mb > 0 else float(DEFAULT_MAX_DUMP_MB)
 
 
-def _line_of(text: str | None, table: str | None, key: str) -> int | None:
-    """The line where `key` is set in `[table]` (None: top level), found by a plain scan."""
-    if text is None:
-        return None
-    head, _, leaf = key.partition(".")
-
-    def assigns(line: str, name: str) -> bool:
-        quoted = "|".join((re.escape(name), f'"{re.escape(name)}"', f"'{re.escape(name)}'"))
-        return re.match(rf"^\s*(?:{quoted})\s*=", line) is not None
-
-    def dotted(line: str, first: str, second: str) -> bool:
-        return re.match(rf"^\s*{re.escape(first)}\s*\.\s*{re.escape(second)}\s*=", line) is not None
-
-    current: str | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
-        if header:
-            current = header.group(1).replace(" ", "")
-            if table is None and current == key:
-                return number
-            continue
-        if table is None:
-            found = current is None and assigns(line, key)
-        elif current == table:
-            found = assigns(line, key) or bool(leaf and dotted(line, head, leaf))
-        elif leaf and current == f"{table}.{head}":
-            found = assigns(line, leaf)
-        else:
-            found = current is None and dotted(line, table, key)
-        if found:
-            return number
-    return None
-
-
 def _at(path: Path, text: str | None, table: str | None, key: str, message: str) -> ConfigError:
-    line = _line_of(text, table, key)
-    return ConfigError(f"{path}: {f'line {line}: ' if line else ''}{message}")
+    return ConfigError(located(path, text, table, key, message))
 
 
 def _wrong(
     path: Path, text: str | None, table: str | None, key: str, raw: object, expected: str
 ) -> ConfigError:
-    name = f"[{table}] {key}" if table else key
-    return _at(path, text, table, key, f"{name} = {_toml_repr(raw)}: expected {expected}")
-
-
-def _toml_repr(raw: object) -> str:
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if isinstance(raw, str):
-        return f'"{raw}"'
-    return str(raw)[:60]
+    return ConfigError(wrong_value(path, text, table, key, raw, expected))
 
 
 # -- applying -----------------------------------------------------------------------------
