@@ -1,7 +1,8 @@
 """`BookmarkStore`: the bookmarks file, served from memory, changed safely across processes.
 
 Every change takes the lock, re-reads the file, applies itself to what is on disk (so
-changes made by other running instances are kept), writes atomically and releases.
+changes made by other running instances are kept), writes atomically and releases; what
+each change does to the entries is `reader.bookmarks.changes`.
 A file that cannot be read is never overwritten: it is moved aside and the last good
 backup restored, or the store goes read-only with a message in `problem`.
 """
@@ -12,37 +13,19 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from reader.bookmarks import backups
+from reader.bookmarks import backups, changes
 from reader.bookmarks.atomic import ensure_private_dir, remove_stale_temps, write_atomic
-from reader.bookmarks.codec import (
-    SCHEMA_VERSION,
-    CorruptFile,
-    Document,
-    bookmark_from_data,
-    bookmark_to_data,
-    decode,
-    encode,
-)
+from reader.bookmarks.changes import Change, Entries
+from reader.bookmarks.codec import SCHEMA_VERSION, CorruptFile, Document, decode, encode
 from reader.bookmarks.lock import DEFAULT_TIMEOUT, BookmarkLock
-from reader.bookmarks.model import (
-    Bookmark,
-    BookmarkError,
-    arxiv_key,
-    clean_field,
-    clean_note,
-    clean_paper,
-    normalise_tags,
-    now_iso,
-)
+from reader.bookmarks.model import Bookmark, BookmarkError, arxiv_key, clean_field, now_iso
 from reader.model import Paper
 
 T = TypeVar("T")
 Stamp = tuple[int, int, int]
-Entries = dict[str, Bookmark]
 
 
 def _stamp(st: os.stat_result) -> Stamp:
@@ -287,7 +270,7 @@ class BookmarkStore:
 
     # ----- changes ----------------------------------------------------------------
 
-    def _mutate(self, change: Callable[[Entries], T]) -> T:
+    def _mutate(self, change: Change[T]) -> T:
         """Lock, re-read, apply `change` to what is on disk, write atomically if it changed."""
         with self._mutex:
             if not self._loaded:  # a change reads the file even while reads are deferred
@@ -331,112 +314,30 @@ class BookmarkStore:
             raw, stamp = self._read()
             return doc, raw, stamp
 
-    def _touch(self, old: Bookmark, new: Bookmark) -> Bookmark:
-        """`new` with a fresh `updated` if it differs from `old` in anything but `updated`."""
-        if replace(new, updated=old.updated) == old:
-            return old
-        return replace(new, updated=max(self._clock(), old.updated))
-
-    @staticmethod
-    def _snapshot(paper: Paper) -> Paper:
-        snap = clean_paper(paper)
-        if not snap.id:
-            raise BookmarkError("cannot bookmark a paper without an id")
-        return snap
-
     def add(self, paper: Paper, tags: Iterable[str] = (), note: str | None = None) -> Bookmark:
         """Bookmark `paper`; if already bookmarked, add `tags`, set `note` (if given), refresh."""
-        snap = self._snapshot(paper)
-        new_tags = normalise_tags(tags)
-        new_note = None if note is None else clean_note(note)
-
-        def change(entries: Entries) -> Bookmark:
-            old = entries.get(snap.id)
-            if old is None:
-                now = self._clock()
-                bookmark = Bookmark(snap.id, snap, new_tags, new_note or "", now, now)
-            else:
-                bookmark = self._touch(
-                    old,
-                    replace(
-                        old,
-                        paper=snap,
-                        tags=normalise_tags([*old.tags, *new_tags]),
-                        note=old.note if new_note is None else new_note,
-                    ),
-                )
-            entries[snap.id] = bookmark
-            return bookmark
-
-        return self._mutate(change)
+        return self._mutate(changes.add(paper, tags, note, self._clock))
 
     def remove(self, paper_id: str) -> bool:
         """Remove the bookmark; False if there was none."""
-        return self._mutate(lambda entries: entries.pop(paper_id, None) is not None)
+        return self._mutate(changes.remove(paper_id))
 
     def toggle(self, paper: Paper) -> bool:
         """Bookmark `paper` or remove its bookmark; True if it is now bookmarked."""
-        snap = self._snapshot(paper)
-
-        def change(entries: Entries) -> bool:
-            if entries.pop(snap.id, None) is not None:
-                return False
-            now = self._clock()
-            entries[snap.id] = Bookmark(snap.id, snap, [], "", now, now)
-            return True
-
-        return self._mutate(change)
-
-    def _edit(self, paper_id: str, edit: Callable[[Bookmark], Bookmark]) -> Bookmark:
-        def change(entries: Entries) -> Bookmark:
-            old = entries.get(paper_id)
-            if old is None:
-                raise BookmarkError(f"no bookmark for paper {paper_id!r}")
-            entries[paper_id] = self._touch(old, edit(old))
-            return entries[paper_id]
-
-        return self._mutate(change)
+        return self._mutate(changes.toggle(paper, self._clock))
 
     def set_tags(self, paper_id: str, tags: Iterable[str]) -> Bookmark:
-        new = normalise_tags(tags)
-        return self._edit(paper_id, lambda b: replace(b, tags=new))
+        return self._mutate(changes.set_tags(paper_id, tags, self._clock))
 
     def tag(self, paper_id: str, tags: Iterable[str]) -> Bookmark:
-        new = normalise_tags(tags)
-        return self._edit(paper_id, lambda b: replace(b, tags=normalise_tags([*b.tags, *new])))
+        return self._mutate(changes.tag(paper_id, tags, self._clock))
 
     def untag(self, paper_id: str, tags: Iterable[str]) -> Bookmark:
-        gone = set(normalise_tags(tags))
-        return self._edit(paper_id, lambda b: replace(b, tags=[t for t in b.tags if t not in gone]))
+        return self._mutate(changes.untag(paper_id, tags, self._clock))
 
     def set_note(self, paper_id: str, note: str) -> Bookmark:
-        new = clean_note(note)
-        return self._edit(paper_id, lambda b: replace(b, note=new))
+        return self._mutate(changes.set_note(paper_id, note, self._clock))
 
     def merge(self, bookmarks: Iterable[Bookmark]) -> tuple[list[str], list[str]]:
         """Union by id; for an id in both, the newer `updated` wins. Returns (added, updated)."""
-        incoming: list[Bookmark] = []
-        for item in bookmarks:
-            try:
-                incoming.append(bookmark_from_data(bookmark_to_data(item)))
-            except ValueError as exc:
-                raise BookmarkError(f"invalid bookmark: {exc}") from None
-
-        def change(entries: Entries) -> tuple[list[str], list[str]]:
-            added: list[str] = []
-            updated: list[str] = []
-            for item in incoming:
-                old = entries.get(item.paper_id)
-                if old is None:
-                    entries[item.paper_id] = item
-                    if item.paper_id not in added:
-                        added.append(item.paper_id)
-                elif item.updated > old.updated:
-                    new = replace(item, added=min(item.added, old.added))
-                    if new != old:
-                        entries[item.paper_id] = new
-                        if item.paper_id not in added and item.paper_id not in updated:
-                            updated.append(item.paper_id)
-            return added, updated
-
-        return self._mutate(change)
+        return self._mutate(changes.merge(bookmarks))
