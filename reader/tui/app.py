@@ -1,6 +1,7 @@
 """The Textual app: the layout, and the objects it is composed of.
 
-Each part of the app is an object that owns its state: the startup sync and warm-up
+Each part of the app is an object that owns its state: the first frame's layout and what it
+shows (`reader.tui.opening`), the startup sync and warm-up
 (`reader.tui.startup.SyncController`), search as you type (`reader.tui.searching`), the read
 pane's paper (`reader.tui.read_view`), the bookmarks (`reader.tui.bookmarking`), the triage
 and the inbox (`reader.tui.triage`), saved searches (`reader.tui.saved_searches`), fetching
@@ -18,8 +19,6 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.content import Content
 from textual.timer import Timer
 
 from reader.bookmarks import BookmarkStore
@@ -29,7 +28,6 @@ from reader.locations import Locations
 from reader.model import Paper
 from reader.search import Filters, Library, Sort
 from reader.triage import Triage
-from reader.tui import collector
 from reader.tui.actions import Actions
 from reader.tui.bookmarking import BookmarkController
 from reader.tui.commands import PaperCommands, SavedSearchCommands
@@ -54,6 +52,7 @@ from reader.tui.messages import (
     SyncFinished,
     SyncProgress,
 )
+from reader.tui.opening import Opening
 from reader.tui.panes import BookmarksPane, FilterPane, ReadPane, ResultsPane, SearchBar
 from reader.tui.read_view import ReadController
 from reader.tui.saved_searches import SavedSearchController
@@ -63,19 +62,11 @@ from reader.tui.startup import FirstLook, SyncController
 from reader.tui.state import UiState, load_state
 from reader.tui.state_keeper import StateKeeper
 from reader.tui.triage import TriageController
-from reader.tui.widgets import KeyFooter, ListRow, PaperList, TitleBar
+from reader.tui.widgets import ListRow, PaperList
 
 #: While a query is typed, seconds of pause before the read pane shows the top paper (each
 #: key's list is drawn first; the abstract's layout would hold up the next key's).
 READ_WHILE_TYPING_DELAY = 0.15
-
-
-def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> dict[str, bool]:
-    """Each breakpoint class on or off for `width`, as Textual sets them on a resize: on for
-    the widest breakpoint that `width` reaches."""
-    reached = [(minimum, name) for minimum, name in breakpoints if width >= minimum]
-    on = max(reached)[1] if reached else None
-    return {name: name == on for _, name in breakpoints}
 
 
 class PaperReaderApp(App[None]):
@@ -108,7 +99,7 @@ class PaperReaderApp(App[None]):
         # Opened by its first use, in `TriageController.load`'s worker after the first frame.
         reading = reading or ReadingStore(locations.reading_file)
         self.triage = Triage(library, reading, store, self.settings.archive_papers.value)
-        self.ui_state, self._state_problem = load_state(locations.state_file)
+        self.ui_state, state_problem = load_state(locations.state_file)
         sorts = {s.value for s in Sort}
         self.first_sort = (
             Sort(self.ui_state.sort) if self.ui_state.sort in sorts else Sort.RELEVANCE
@@ -128,26 +119,14 @@ class PaperReaderApp(App[None]):
         self.saved = SavedSearchController(self, self.triaging)
         self.fetching = FetchController(self, self.syncing)
         self.keeper = StateKeeper(self)
+        self.opening = Opening(self, state_problem)
 
     # -- layout ----------------------------------------------------------------------------
     def get_default_screen(self) -> MainScreen:
         return MainScreen()
 
     def compose(self) -> ComposeResult:
-        self.call_after_refresh(collector.resume_after_start)  # paused by `make_app`
-        # The breakpoint class the first resize would set, set before the panes mount: set
-        # after, it would restyle every widget once more.
-        self.screen.update_classes(
-            breakpoint_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS), update=False
-        )
-        yield TitleBar("≡")
-        yield SearchBar(id="search-bar")
-        with Horizontal(id="body"):
-            yield FilterPane(id="filters")
-            yield ResultsPane(id="results")  # the centre: results or bookmarks, one shown
-            yield BookmarksPane(id="bookmarks")
-            yield ReadPane(id="read")
-        yield KeyFooter(hides=self.footer_hides)
+        yield from self.opening.compose()
 
     @property
     def filter_pane(self) -> FilterPane:
@@ -190,29 +169,10 @@ class PaperReaderApp(App[None]):
 
     # -- startup ---------------------------------------------------------------------------
     def on_unmount(self) -> None:
-        collector.resume_after_start()  # closed before its first frame was out
+        self.opening.unmount()
 
     def on_mount(self) -> None:
-        self.keeper.apply_theme()
-        self.theme_changed_signal.subscribe(self, lambda _theme: self.keeper.save_soon())
-        self.sub_title = "opening the index…"
-        if self._state_problem:
-            self.notify(self._state_problem, severity="warning", markup=False)
-        self.results.list.set_ids([], fetch=self.fetch_result_rows)
-        self.results.list.empty_text = "Loading…"
-        self.results.set_title(Content.styled("Results", "bold"))
-        self.keeper.restore_filters(self.first_sort)
-        self.bookmarking.load()
-        self.read_pane.show_message("Nothing selected.")
-        if self.ui_state.pane == "bookmarks":
-            self.set_pane("bookmarks")
-        self.active_list.focus()
-        self.set_interval(2.0, self.poll_store)
-        finished = self.first_look.finished(timeout=FirstLook.MOUNT_WAIT)
-        if finished is not None:  # the catalog is current: show it in the first frame
-            self.on_sync_finished(finished)
-        else:
-            self.syncing.start()
+        self.opening.mount()
 
     # -- exit --------------------------------------------------------------------------------
     def flush_user_data(self, timeout: float) -> list[str]:
