@@ -1,8 +1,8 @@
 """The ranking data a new index is built with: its `words` vocabulary
 (`reader.search.vocabulary_file`), its paper id per docnum (`reader.search.id_file`) and the
-stored impacts (`reader.search.impact_store`) of the stems most common in its titles and of
-the unstemmed words most common in its titles and abstracts (what prefixes expand to), so
-that the first searches of any process, and the first app start's warm-up, read them
+stored impacts (`reader.search.impact_store`) of the stems most common in its titles and in
+its titles and abstracts, and of the unstemmed words most common in its titles and abstracts
+(what prefixes expand to), so that the first searches of any process, and the first app start's warm-up, read them
 instead of gathering a million words for `*former` or scoring every posting of `model` or
 of `generation` (seconds, and half a second, at a million papers).
 
@@ -21,6 +21,12 @@ from typing import Any
 #: the most of those words whose impacts are stored (`warmup.WORD_POSTINGS` bounds them).
 SAMPLE_TEXTS = 2_000
 PLAIN_WORDS = 1_000
+#: The stems found in the most of those texts (mostly their abstracts' words: `state`,
+#: `art`) are stored too, the most postings first, within STEM_POSTINGS postings with the
+#: titles' commonest: a term not stored costs its first search about a millisecond per
+#: thousand postings to rank, so the terms with the most postings are those worth storing.
+TEXT_STEMS = 400
+STEM_POSTINGS = 40_000_000
 #: The build's progress label.
 LABEL = "preparing the ranking"
 #: What the user is told when a bug stopped the step (the sync's report lists it).
@@ -37,8 +43,8 @@ def prepare(
     texts: Iterable[str] = (),
 ) -> str | None:
     """Store the vocabulary, the paper ids and the impacts of the commonest stems of
-    `titles` and unstemmed words of `texts` (samples) in `ix`'s folder, within the budgets
-    of `reader.search.warmup.store_terms`.
+    `titles` and `texts` and unstemmed words of `texts` (samples) in `ix`'s folder, within
+    `STEM_POSTINGS` and the budget of `reader.search.warmup.store_terms` for the words.
     Returns None, or the one line to show the user when a bug stopped it (logged)."""
     from reader.diagnostics import unexpected
     from reader.search import id_file
@@ -56,7 +62,9 @@ def prepare(
     path = path_for(ix)
     if path is None or not fast():
         return None
-    words = common_stems(titles, STORE_TERMS)
+    texts = list(texts)
+    stems = [*common_stems(titles, STORE_TERMS), *common_stems(texts, TEXT_STEMS)]
+    words = list(dict.fromkeys(stems))
     plain = common_words(texts, PLAIN_WORDS)
     store = ImpactStore(path)
     searcher = ix.searcher()
@@ -75,7 +83,7 @@ def prepare(
         stored_lexicon(ix, searcher.reader())  # for `*former` and "did you mean"
         id_file.store_column(ix, searcher.reader())  # for the ids of one-off results
         engine = Engine(searcher, keep=False, store=store)
-        store_terms(engine, words, progress=told, plain=plain)
+        store_terms(engine, words, progress=told, plain=plain, postings=STEM_POSTINGS)
         told(1, 1, "")
     except Exception as exc:
         if stopped and exc is stopped[0]:

@@ -254,11 +254,12 @@ def store_terms(
     going_on: Callable[[], bool] = lambda: True,
     progress: Callable[[int, int, str], None] | None = None,
     plain: Sequence[str] = (),
+    postings: int = STORE_POSTINGS,
 ) -> None:
     """Store the impacts later searches and starts will want (`impact_store`), within
-    `STORE_POSTINGS` postings built: the parts the index's segments lack of the terms
+    `postings` postings built: the parts the index's segments lack of the terms
     searches asked for (the words this user searches for, kept from sync to sync), then of
-    `words`, the commonest of the titles, commonest first; then, within `WORD_POSTINGS`,
+    `words`' title and abstract terms, the most postings first; then, within `WORD_POSTINGS`,
     of the unstemmed `plain` words in the `words` field (a build's). Only the store keeps
     them, not the memory; the parts of segments the index no longer has are dropped.
     `going_on()` is asked before each term (False stops); `progress(done, total, term)`
@@ -272,6 +273,8 @@ def store_terms(
     stored.store.keep_only(stored.segments)
     wanted = stored.store.wanted()
     frequency = private.terms.frequency
+    for field in DEFAULT_FIELDS:
+        private.terms.locate_all(field, words)  # their frequencies, found together
     commonest = sorted(
         ((field, text) for field in DEFAULT_FIELDS for text in words),
         key=lambda term: -frequency(*term),
@@ -281,7 +284,7 @@ def store_terms(
     words_terms = [("words", text) for text in plain if frequency("words", text) >= WORTH]
     total = len(terms) + len(words_terms)
     done = 0
-    for group, budget in ((terms, STORE_POSTINGS), (words_terms, WORD_POSTINGS)):
+    for group, budget in ((terms, postings), (words_terms, WORD_POSTINGS)):
         for field, text in group:
             if budget <= 0 or not going_on():
                 break

@@ -173,6 +173,24 @@ def test_a_new_index_is_built_with_its_common_words_stored(sample_dir: Path) -> 
     _same_without_the_store(sample_dir, lib.index_dir, stored)
 
 
+def test_a_new_index_is_built_with_its_abstracts_common_stems_stored(sample_dir: Path) -> None:
+    """A build also stores the impacts of the stems most common in its titles and abstracts
+    taken together (`art`, in no sample title, is in a quarter of the abstracts), and a
+    phrase of them ranks from them as it would without them."""
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        lib.sync()
+        store = ImpactStore(lib.index_dir / "impacts.sqlite")
+        assert store.stored_segments("abstract", "art")
+        assert store.stored_segments("abstract", "propos")
+        queries = ('"state of the art"', "propose", "state art NOT diffusion")
+        stored = {q: lib.search(q) for q in queries}
+        assert all(stored[q].total for q in queries)
+        with lib._lock:
+            groups = lib._engine().impacts.impact("abstract", "art").groups
+        assert isinstance(groups, PartGroups)
+    _same_without_the_store(sample_dir, lib.index_dir, stored)
+
+
 def test_a_new_index_is_built_with_the_words_prefixes_expand_to_stored(
     sample_dir: Path,
 ) -> None:
