@@ -193,8 +193,13 @@ def phase_query(args: argparse.Namespace) -> dict[str, Any]:
     rss_open = current_rss_mb()
     warm_ms = warm_cpu_s = rss_warm = None
     if args.warm:  # what the app does once its first list is drawn (`Library.warm`)
+        from reader.tui import collector
+
         t, cpu_t = time.perf_counter(), time.process_time()
+        collector.pause_for_warmup()  # the app's settings of the garbage collector
         lib.warm()
+        collector.resume_after_warmup()
+        collector.settle_after_warmup()
         warm_ms = round((time.perf_counter() - t) * 1000, 1)
         warm_cpu_s = round(time.process_time() - cpu_t, 1)
         rss_warm = current_rss_mb()
