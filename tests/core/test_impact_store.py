@@ -6,9 +6,10 @@ and a damaged or unusable store costs speed only."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -189,6 +190,34 @@ def test_a_new_index_is_built_with_its_abstracts_common_stems_stored(sample_dir:
             groups = lib._engine().impacts.impact("abstract", "art").groups
         assert isinstance(groups, PartGroups)
     _same_without_the_store(sample_dir, lib.index_dir, stored)
+
+
+def test_a_build_short_of_budget_stores_its_words_title_terms_first(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word is searched in the title and the abstract, and its title term is a fraction
+    of its abstract term: with a budget that holds only its words' title terms, a build
+    stores every one of them (the abstract terms, the most postings first, would take it)."""
+    import reader.search.warmup as warmup
+
+    original = warmup.store_terms
+    seen: list[tuple[list[str], Callable[[str, str], int]]] = []
+
+    def titles_budget(private: Any, words: list[str], *args: Any, **kwargs: Any) -> None:
+        frequency = private.terms.frequency
+        kwargs["postings"] = sum(frequency("title", w) for w in words)
+        seen.append((words, frequency))
+        original(private, words, *args, **kwargs)
+
+    monkeypatch.setattr(warmup, "store_terms", titles_budget)
+    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
+        lib.sync()
+        store = ImpactStore(lib.index_dir / "impacts.sqlite")
+        words, frequency = seen[0]
+        titled = [w for w in words if frequency("title", w)]
+        assert len(titled) > 20
+        assert all(store.stored_segments("title", w) for w in titled)
+        assert not all(store.stored_segments("abstract", w) for w in titled)
 
 
 def test_a_new_index_is_built_with_the_words_prefixes_expand_to_stored(
