@@ -178,18 +178,8 @@ def test_a_new_index_is_built_with_its_abstracts_common_stems_stored(sample_dir:
     """A build also stores the impacts of the stems most common in its titles and abstracts
     taken together (`art`, in no sample title, is in a quarter of the abstracts), and a
     phrase of them ranks from them as it would without them."""
-    with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
-        lib.sync()
-        store = ImpactStore(lib.index_dir / "impacts.sqlite")
-        assert store.stored_segments("abstract", "art")
-        assert store.stored_segments("abstract", "propos")
-        queries = ('"state of the art"', "propose", "state art NOT diffusion")
-        stored = {q: lib.search(q) for q in queries}
-        assert all(stored[q].total for q in queries)
-        with lib._lock:
-            groups = lib._engine().impacts.impact("abstract", "art").groups
-        assert isinstance(groups, PartGroups)
-    _same_without_the_store(sample_dir, lib.index_dir, stored)
+    queries = ('"state of the art"', "propose", "state art NOT diffusion")
+    _built_with_stored(sample_dir, "abstract", ["art", "propos"], queries)
 
 
 def test_a_build_short_of_budget_stores_its_words_title_terms_first(
@@ -226,16 +216,24 @@ def test_a_new_index_is_built_with_the_words_prefixes_expand_to_stored(
     """A build also stores the impacts of the unstemmed words most common in its titles and
     abstracts (the `words` field, which `lang*` expands on), and prefixes, wildcards and
     fuzzy terms rank from them as they would without them."""
+    queries = ("lang*", "model*", "*ation", "languge~", "mod* NOT lang*")
+    _built_with_stored(sample_dir, "words", ["language", "models"], queries)
+
+
+def _built_with_stored(
+    sample_dir: Path, field: str, terms: list[str], queries: tuple[str, ...]
+) -> None:
+    """A new index of the samples has the impacts of `terms` in `field` stored, ranks from
+    them (the first one's are read from the store), and every query of `queries` finds
+    papers, as it does without the store."""
     with closing(Library([sample_dir], sample_dir.parent / "index")) as lib:
         lib.sync()
         store = ImpactStore(lib.index_dir / "impacts.sqlite")
-        assert store.stored_segments("words", "language")
-        assert store.stored_segments("words", "models")
-        queries = ("lang*", "model*", "*ation", "languge~", "mod* NOT lang*")
+        assert all(store.stored_segments(field, term) for term in terms)
         stored = {q: lib.search(q) for q in queries}
         assert all(stored[q].total for q in queries)
         with lib._lock:
-            groups = lib._engine().impacts.impact("words", "language").groups
+            groups = lib._engine().impacts.impact(field, terms[0]).groups
         assert isinstance(groups, PartGroups)
     _same_without_the_store(sample_dir, lib.index_dir, stored)
 
