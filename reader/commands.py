@@ -23,7 +23,6 @@ from reader.search import (
     Sort,
     open_library,
 )
-from reader.search.library import highlight_spans
 from reader.search.snippets import fragment
 
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -242,16 +241,15 @@ def _print_results(
         print(f"No results.{hint}")
         return 0
     for n, paper in enumerate(papers, 1):
-        print(
-            f"{n:>3}. {_mark(paper.title, highlight_spans(paper.title, result.terms, 'title'), tty)}"
-        )
+        title = _mark(paper.title, lib.highlight_spans(paper.title, result.terms, "title"), tty)
+        print(f"{n:>3}. {title}")
         meta = " · ".join(
             x
             for x in (", ".join(paper.source_names), paper.published, paper.arxiv_id, paper.id)
             if x
         )
         print(f"     {_DIM + meta + _RESET if tty else meta}")
-        text, spans = fragment(paper.abstract, highlight_spans(paper.abstract, result.terms))
+        text, spans = fragment(paper.abstract, lib.highlight_spans(paper.abstract, result.terms))
         if text:
             print(f"     {_mark(text, spans, tty)}")
     if result.total > len(papers):

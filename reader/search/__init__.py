@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reader.locations import DumpSelection, Locations, choose_dumps, resolve_locations
-from reader.search.library import Library, highlight_spans
+from reader.search.library import Library
 from reader.search.storage import IndexBusy, IndexDamaged, IndexWriteFailed
 from reader.search.types import (
     Filters,
@@ -16,6 +16,16 @@ from reader.search.types import (
     SourceInfo,
     SyncReport,
 )
+
+
+def highlight_spans(
+    text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
+) -> list[tuple[int, int]]:
+    """Spans of `text` the query matched in `field` (`reader.search.highlight`, imported
+    here on first use: it reads Whoosh's stop words, which a one-off `list` never needs)."""
+    from reader.search.highlight import highlight_spans as spans
+
+    return spans(text, terms, field)
 
 
 def open_library(

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.model import Paper
 from reader.search import querying
@@ -34,7 +34,6 @@ from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
 from reader.search.sync_steps import writing
 from reader.search.types import (
     LIST_LIMIT,
-    MAX_QUERY_CHARS,
     Filters,
     Row,
     SearchResult,
@@ -52,6 +51,8 @@ if TYPE_CHECKING:
     from reader.search.lexicon import Lexicon
     from reader.search.row_table import RowTable
 
+
+T = TypeVar("T")
 
 #: What a count or a suggestion logs when the index cannot be read (it gives none).
 _UNREADABLE = "none while the index cannot be read"
@@ -93,6 +94,12 @@ class Library:
     def _fresh(self, index: bool = True) -> CatalogView | None:
         """Open, and the view of the catalog's current generation; None without an index."""
         return self._index.fresh(index)
+
+    def _viewed(self, read: Callable[[CatalogView], T], default: T) -> T:
+        """`read` of the current catalog view, under the lock; `default` without an index."""
+        with self._lock:
+            view = self._fresh(index=False)
+            return default if view is None else read(view)
 
     def close(self) -> None:
         with self._lock:
@@ -253,34 +260,24 @@ class Library:
 
     def suggest(self, query: str) -> str | None:
         """ "Did you mean": the query with unknown words corrected, or None."""
-        from reader.search.suggestions import suggest
 
         def suggested() -> str | None:
             with self._lock:
-                if self._fresh() is None:
-                    return None
-                assert self._gen is not None
-                return suggest(self._gen, query[:MAX_QUERY_CHARS])
+                return querying.suggest(self._index, query)
 
         return guarded("spelling suggestions", suggested, lambda _exc: None, _UNREADABLE)
 
     def has_metadata(self) -> bool:
         """True if any paper has a date, upvotes or an arXiv category (so those filters apply)."""
-        with self._lock:
-            view = self._fresh(index=False)
-            # One query: the rows load later, if needed.
-            return False if view is None else view.catalog.has_metadata()
+        # One query: the rows load later, if needed.
+        return self._viewed(lambda view: view.catalog.has_metadata(), False)
 
     # -- reading -----------------------------------------------------------------------
     def paper_count(self) -> int:
-        with self._lock:
-            view = self._fresh(index=False)
-            return 0 if view is None else view.paper_count()
+        return self._viewed(lambda view: view.paper_count(), 0)
 
     def sources(self) -> list[SourceInfo]:
-        with self._lock:
-            view = self._fresh(index=False)
-            return [] if view is None else source_infos(view.catalog)
+        return self._viewed(lambda view: source_infos(view.catalog), [])
 
     def news_sources(self, archive_papers: int = ARCHIVE_PAPERS) -> list[SourceInfo]:
         """The news dumps (not archives: see `reader.search.news`), newest first."""
@@ -303,20 +300,15 @@ class Library:
         When every dump is news (no archives) and the news ids are not loaded yet, it reads
         the news dumps only until `limit` are found and counts the rest in SQLite: the news
         papers are then every paper of the index."""
-        with self._lock:
-            view = self._fresh(index=False)
-            return ([], 0) if view is None else view.inbox_head(limit, seen, archive_papers)
+        none: tuple[list[str], int] = ([], 0)
+        return self._viewed(lambda view: view.inbox_head(limit, seen, archive_papers), none)
 
     def resolve_id(self, key: str) -> str | None:
         """A paper id from a paper id or an arXiv id (`2405.07960`, `arXiv:2405.07960v2`)."""
-        with self._lock:
-            view = self._fresh(index=False)
-            return None if view is None else view.resolve_id(key)
+        return self._viewed(lambda view: view.resolve_id(key), None)
 
     def get(self, key: str) -> Paper | None:
-        with self._lock:
-            view = self._fresh(index=False)
-            return None if view is None else view.paper(key)
+        return self._viewed(lambda view: view.paper(key), None)
 
     def rows(self, ids: Sequence[str]) -> list[Row]:
         """List rows for `ids`, in the same order (ids no longer in the index are skipped)."""
@@ -329,15 +321,12 @@ class Library:
                 return view.rows(ids)
             except sqlite3.ProgrammingError:
                 pass  # a sync closed the catalog meanwhile: read the current one, below
-        with self._lock:
-            view = self._fresh(index=False)
-            return [] if view is None else view.rows(ids)
+        return self._viewed(lambda view: view.rows(ids), [])
 
     def iter_papers(self, limit: int | None = None) -> Iterable[Paper]:
         """Every paper (or the first `limit`), merged, in dump order."""
-        with self._lock:
-            view = self._fresh(index=False)
-            order = [] if view is None else view.first_ids(limit)
+        none: list[str] = []
+        order = self._viewed(lambda view: view.first_ids(limit), none)
         for pid in order:
             paper = self.get(pid)
             if paper is not None:
@@ -390,38 +379,18 @@ class Library:
 
     def similar(self, key: str, limit: int = 50) -> SimilarResult:
         """Papers like this one (more like this), with the key terms that drove it."""
-        from reader.search.similar import similar_papers
 
         def found() -> SimilarResult:
             with self._lock:
-                paper = self.get(key)
-                if paper is None or self._fresh() is None:
-                    return SimilarResult(paper_id=key)
-                gen = self._gen
-                assert gen is not None
-                own = gen.searcher.document_number(id=paper.id)
-                return similar_papers(
-                    gen.searcher,
-                    paper,
-                    own,
-                    limit,
-                    rank=lambda q, n: gen.ranked(q, n, None),
-                    paper_ids=gen.paper_ids,
-                )
+                return querying.similar(self._index, key, self.get(key), limit)
 
         return guarded("finding similar papers", found, lambda _exc: SimilarResult(paper_id=key))
 
     def highlight_spans(
         self, text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
     ) -> list[tuple[int, int]]:
-        """Character spans of `text` that match the query terms (for the given field)."""
+        """Character spans of `text` that match the query terms in `field` (see
+        `reader.search.highlight`)."""
+        from reader.search.highlight import highlight_spans
+
         return highlight_spans(text, terms, field)
-
-
-def highlight_spans(
-    text: str, terms: frozenset[tuple[str, str]], field: str = "abstract"
-) -> list[tuple[int, int]]:
-    """Spans of `text` the query matched in `field` (see `reader.search.highlight`)."""
-    from reader.search.highlight import highlight_spans as spans
-
-    return spans(text, terms, field)

@@ -1,4 +1,5 @@
-"""The query side of the library: ranked or sorted ids, every match, per-dump counts.
+"""The query side of the library: ranked or sorted ids, every match, per-dump counts,
+"did you mean" and similar papers.
 
 An empty query (or `*`) is answered from the catalog view alone; any other is parsed and
 run on the Whoosh generation, opened on first use. These functions run under the library's
@@ -11,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from reader.search.facets import count_matches, count_rows
 from reader.search.open_index import OpenIndex
-from reader.search.types import Filters, SearchResult, Sort
+from reader.search.types import MAX_QUERY_CHARS, Filters, SearchResult, SimilarResult, Sort
 
 if TYPE_CHECKING:
     from collections import Counter
     from collections.abc import Callable
+
+    from reader.model import Paper
 
 
 def _everything(query: str) -> bool:
@@ -147,6 +150,36 @@ def facet_counts(index: OpenIndex, query: str, filters: Filters) -> Callable[[],
         return counts
 
     return finish
+
+
+def suggest(index: OpenIndex, query: str) -> str | None:
+    """ "Did you mean" for `query` (see `Library.suggest`); None without an index."""
+    from reader.search.suggestions import suggest as suggested
+
+    if index.fresh() is None:
+        return None
+    assert index.gen is not None
+    return suggested(index.gen, query[:MAX_QUERY_CHARS])
+
+
+def similar(index: OpenIndex, key: str, paper: Paper | None, limit: int) -> SimilarResult:
+    """Papers like `paper` (the paper of `key`, if any: see `Library.similar`), ranked by
+    the fast engine where it answers."""
+    from reader.search.similar import similar_papers
+
+    if paper is None or index.fresh() is None:
+        return SimilarResult(paper_id=key)
+    gen = index.gen
+    assert gen is not None
+    own = gen.searcher.document_number(id=paper.id)
+    return similar_papers(
+        gen.searcher,
+        paper,
+        own,
+        limit,
+        rank=lambda q, n: gen.ranked(q, n, None),
+        paper_ids=gen.paper_ids,
+    )
 
 
 def failed(query: str, exc: BaseException) -> SearchResult:
