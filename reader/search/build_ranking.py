@@ -1,10 +1,11 @@
 """The ranking data a new index is built with: its `words` vocabulary
 (`reader.search.vocabulary_file`), its paper id per docnum (`reader.search.id_file`) and the
-stored impacts (`reader.search.impact_store`) of the stems most common in its titles and in
-its titles and abstracts, and of the unstemmed words most common in its titles and abstracts
-(what prefixes expand to), so that the first searches of any process, and the first app start's warm-up, read them
-instead of gathering a million words for `*former` or scoring every posting of `model` or
-of `generation` (seconds, and half a second, at a million papers).
+stored impacts (`reader.search.impact_store`) of the stems most common in its titles, of
+those most common in its titles and abstracts, and of the unstemmed words most common in its
+titles and abstracts (what prefixes expand to), so that the first searches of any process,
+and the first app start's warm-up, read them instead of gathering a million words for
+`*former` or scoring every posting of `model` or of `generation` (seconds, and half a second,
+at a million papers).
 
 A step of the build (`reader.search.sync_steps.build_beside`), on the new index before it is
 swapped in. It only makes searches faster: with the fast paths off it does nothing, a store
