@@ -91,8 +91,7 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._closed = False
         #: Opened read-only: its folder cannot be written (a read-only cache), so the last
         #: built catalog is read as it stands, and nothing may change it.
         self.read_only = False
@@ -102,13 +101,15 @@ class Catalog:
         except sqlite3.OperationalError as exc:
             if "readonly" not in str(exc) or not path.exists():
                 raise
-            self.close()
+            self._drop_connections()
             self.read_only = True
             self.connect().execute("SELECT 1 FROM meta LIMIT 1")
 
     def connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed catalog.")
             if self.read_only:
                 uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
                 conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -117,8 +118,6 @@ class Catalog:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
         return conn
 
     def transaction(self) -> sqlite3.Connection:
@@ -140,12 +139,20 @@ class Catalog:
             conn.rollback()
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        """Close the catalog: a later use raises `sqlite3.ProgrammingError`, as a closed
+        connection's does. A sync closes the catalog it replaces while another thread may be
+        reading it, and closing a connection under a running statement crashes the process:
+        this thread's connection closes now, another thread's as soon as that thread no
+        longer holds it (when its thread-local slot goes, at once for an idle one)."""
+        self._closed = True
+        self._drop_connections()
+
+    def _drop_connections(self) -> None:
+        own: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local = threading.local()  # every thread's slot goes with the old one
+        if own is not None:
+            with contextlib.suppress(sqlite3.Error):
+                own.close()
 
     # -- meta -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
