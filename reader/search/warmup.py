@@ -40,11 +40,11 @@ STORE_TERMS = 48
 WORD_POSTINGS = 24_000_000
 
 
-def common_stems(titles: Iterable[str], count: int) -> list[str]:
-    """The `count` stems found in the most of `titles` (a sample, at most `SAMPLE_TITLES`):
-    the words queries use most and the commonest in the index (whose postings cost the
-    most to score)."""
-    return _commonest(titles, count, stemming_analyzer())
+def common_stems(texts: Iterable[str], count: int) -> list[str]:
+    """The `count` stems found in the most of `texts` (a sample: of titles, at most
+    `SAMPLE_TITLES`, or a build's of titles and abstracts): the words queries use most and
+    the commonest in the index (whose postings cost the most to score)."""
+    return _commonest(texts, count, stemming_analyzer())
 
 
 def warm_library(
