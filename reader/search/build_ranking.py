@@ -21,7 +21,7 @@ from typing import Any
 #: Records whose titles and abstracts are sampled for the commonest unstemmed words, and
 #: the most of those words whose impacts are stored (`warmup.WORD_POSTINGS` bounds them).
 SAMPLE_TEXTS = 2_000
-PLAIN_WORDS = 1_000
+PLAIN_WORDS = 3_000
 #: The stems found in the most of those texts (mostly their abstracts' words: `state`,
 #: `art`) are stored too, the most postings first, within STEM_POSTINGS postings with the
 #: titles' commonest: a term not stored costs its first search about a millisecond per

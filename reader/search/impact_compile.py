@@ -213,6 +213,12 @@ class Compiler:
         )
         if sum(rare_postings) > RARE_POSTINGS:
             raise Declined("too many rare postings: the plain path")
+        rare_words: dict[str, list[str]] = {}
+        for child, common_one in zip(children, commons, strict=True):
+            if not common_one:
+                rare_words.setdefault(child.fieldname, []).append(child.text)
+        for field, texts in rare_words.items():
+            engine.terms.read_many(field, texts)  # together: they lie together
         common: list[Common] = []
         rare: list[tuple[int, dict[int, float]]] = []
         for index, (child, common_one) in enumerate(zip(children, commons, strict=True)):

@@ -149,9 +149,18 @@ class PostingBlocks:
 
 def read_extent(m: Any) -> tuple[list[int], list[float]]:
     """All postings (ids, weights) of a W3 posting list; ids rebuilt with `accumulate`."""
+    return read_buffer(_extent(m))
+
+
+def read_buffer(buf: bytes) -> tuple[list[int], list[float]]:
+    """All postings (ids, weights) of a W3 posting list's bytes (its extent, as `_extent`
+    reads it): what `read_extent` gives for a matcher of that extent."""
+    if buf[:4] != WHOOSH3_HEADER_MAGIC:
+        raise Unsupported("unexpected postings header")
     ids: list[int] = []
     weights: list[float] = []
-    for count, block_ids, block_weights, _values in blocks(m):
+    for count, _last, compression, start, end in _headers(buf):
+        block_ids, block_weights, _values = _decoded(buf, compression, start, end)
         ids.extend(accumulate(block_ids))
         if block_weights is None:
             weights.extend(repeat(1.0, count))

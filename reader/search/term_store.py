@@ -13,8 +13,9 @@ from typing import Any
 
 from whoosh.reading import TermNotFound
 
+from reader.search.compat import Unsupported
 from reader.search.lru import SizedLRU
-from reader.search.postings import SENTINEL, PostingBlocks, read_all, read_placed
+from reader.search.postings import SENTINEL, PostingBlocks, read_all, read_buffer, read_placed
 from reader.search.term_lookup import located_all, terms_by_field, worth_a_pass
 
 #: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
@@ -28,6 +29,10 @@ CACHE_BLOCK_BYTES = 48 * 1024 * 1024
 FREQUENCIES = 20_000
 #: Term infos remembered (about 150 bytes each; a term has one per segment holding it).
 CACHE_LOCATED = 40_000
+#: `read_many` reads a segment's span of posting lists at once while the lists it wants
+#: fill at least this share of it (plus `SPAN_BYTES`), else each list on its own.
+SPAN_SHARE = 0.25
+SPAN_BYTES = 256 * 1024
 
 
 class TermStore:
@@ -180,6 +185,58 @@ class TermStore:
             out.append((leaf, ids, weights))
         self._cache.put(key, out, size + 1)
         return out
+
+    def read_many(self, field: str, texts: Iterable[str]) -> None:
+        """`postings` of many terms of one field at once (the rare words of a prefix),
+        kept as `postings` keeps them. A segment writes its posting lists in term order, so
+        the lists of words that sort together lie together: one read of the span holding
+        them replaces a read (and a matcher) per word per segment. The lists are decoded as
+        `postings` decodes them; one the span does not cover is read on its own."""
+        wanted = [text for text in dict.fromkeys(texts) if (field, text) not in self._cache]
+        if not wanted:
+            return
+        self.locate_all(field, wanted)
+        extents: dict[int, list[tuple[int, int, str]]] = {}
+        for text in wanted:
+            for leaf, info in self.located(field, text):
+                if not info.is_inlined():
+                    offset, length = info.extent()
+                    length = length[0] if isinstance(length, tuple) else length
+                    extents.setdefault(leaf, []).append((offset, length, text))
+        read: dict[tuple[str, int], tuple[array[int], array[float]]] = {}
+        for leaf, spans in extents.items():
+            read.update(self._span(field, leaf, spans))
+        for text in wanted:
+            out = []
+            size = 0
+            for leaf, info in self.located(field, text):
+                found = read.get((text, leaf))
+                if found is None:
+                    found = _arrays(self._matcher(field, text, leaf, info))
+                out.append((leaf, *found))
+                size += len(found[0])
+            self._cache.put((field, text), out, size + 1)
+
+    def _span(
+        self, field: str, leaf: int, spans: list[tuple[int, int, str]]
+    ) -> dict[tuple[str, int], tuple[array[int], array[float]]]:
+        """The posting lists at `spans` (offset, length, term) of one segment, from one read
+        of the bytes from the first to the end of the last, or none if they are too
+        scattered there (or in a layout `read_buffer` does not know)."""
+        spans.sort()
+        start = spans[0][0]
+        end = max(offset + length for offset, length, _ in spans)
+        if end - start > sum(length for _, length, _ in spans) / SPAN_SHARE + SPAN_BYTES:
+            return {}
+        data = bytes(self.leaves[leaf][0]._terms._postfile.get(start, end - start))
+        found = {}
+        try:
+            for offset, length, text in spans:
+                ids, weights = read_buffer(data[offset - start : offset - start + length])
+                found[text, leaf] = (array("I", ids), array("f", weights))
+        except Unsupported:
+            return {}
+        return found
 
     def postings_in(self, field: str, text: str, leaf: int) -> tuple[array[int], array[float]]:
         """A term's postings in one segment: (ids, weights), not cached (for storing)."""

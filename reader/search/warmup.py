@@ -36,8 +36,10 @@ STORE_POSTINGS = 12_000_000
 STORE_TERMS = 48
 #: A build also stores the unstemmed words (the `words` field, which prefixes, wildcards
 #: and fuzzy terms expand on) most common in a sample of its texts, within this many
-#: postings: the common words of `gen*` are then read, not built, on their first use.
-WORD_POSTINGS = 24_000_000
+#: postings: the common words of `gen*` are then read, not built, on their first use. At a
+#: million papers the words of `impact_plan.RARE` postings or more (those an expansion ranks from
+#: their impacts) hold about 83 million: this covers nearly all of them.
+WORD_POSTINGS = 80_000_000
 
 
 def common_stems(texts: Iterable[str], count: int) -> list[str]:

@@ -1,0 +1,100 @@
+"""Posting lists read together (`TermStore.read_many`: one read of a segment's span of
+lists for a prefix's rare words) are exactly those read one term at a time
+(`TermStore.postings`): the same segments in the same order, the same ids and weights, on
+indexes of one segment and of several with deletions, for prefixes, for words that sort
+apart (whose span is too scattered to read at once) and for words some segments lack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import reader.search.term_store as term_store
+from reader.search import Library
+from reader.search.engine import Engine
+from tests.core.test_rankings import one_segment, synced
+
+__all__ = ["one_segment", "synced"]  # the fixtures, shared with test_rankings
+
+
+@pytest.fixture(params=["one_segment", "synced"])
+def searcher(request: pytest.FixtureRequest) -> Iterator[Any]:
+    lib: Library = request.getfixturevalue(request.param)
+    with lib._lock:
+        yield lib._engine().searcher
+
+
+def _vocabulary(searcher: Any) -> list[str]:
+    return [t.decode("utf-8") for t in searcher.reader().lexicon("words")]
+
+
+def _same(searcher: Any, words: list[str]) -> int:
+    """Checks `read_many` against `postings` on fresh engines; the matchers it opened."""
+    plain, together = Engine(searcher), Engine(searcher)
+    opened: list[str] = []
+    matcher = together.terms._matcher
+
+    def counted(field: str, text: str, leaf: int, info: Any) -> Any:
+        opened.append(text)
+        return matcher(field, text, leaf, info)
+
+    together.terms._matcher = counted  # type: ignore[method-assign]
+    together.terms.read_many("words", words)
+    made = len(opened)
+    for word in words:
+        assert together.terms.has_postings("words", word), word
+        expected = plain.terms.postings("words", word)
+        found = together.terms.postings("words", word)
+        assert [leaf for leaf, *_ in found] == [leaf for leaf, *_ in expected], word
+        for (_, ids, weights), (_, want_ids, want_weights) in zip(found, expected, strict=True):
+            assert ids == want_ids and weights == want_weights, word
+    assert len(opened) == made  # every list was kept: none read again
+    return made
+
+
+def test_a_prefix_s_posting_lists_are_read_in_one_span_per_segment(searcher: Any) -> None:
+    vocabulary = _vocabulary(searcher)
+    heads: dict[str, int] = {}
+    for word in vocabulary:
+        heads[word[:2]] = heads.get(word[:2], 0) + 1
+    head = max(heads, key=heads.__getitem__)
+    words = [w for w in vocabulary if w.startswith(head)]
+    assert len(words) > 20
+    engine = Engine(searcher)
+    listed = [
+        leaf
+        for word in words
+        for leaf, info in engine.terms.located("words", word)
+        if not info.is_inlined()
+    ]
+    assert len(listed) > 20
+    assert _same(searcher, words) == 0  # no matcher: every list came from a span
+
+
+def test_lists_too_far_apart_are_read_one_by_one_and_the_same(
+    searcher: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vocabulary = _vocabulary(searcher)
+    words = [vocabulary[0], vocabulary[len(vocabulary) // 2], vocabulary[-1]]
+    monkeypatch.setattr(term_store, "SPAN_BYTES", 0)
+    monkeypatch.setattr(term_store, "SPAN_SHARE", 1.0)
+    engine = Engine(searcher)
+    listed = sum(
+        not info.is_inlined() for w in words for _, info in engine.terms.located("words", w)
+    )
+    assert _same(searcher, words) == listed  # a matcher per list, as `postings` reads them
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_words_read_together_are_those_read_one_by_one(searcher: Any, data: Any) -> None:
+    vocabulary = _vocabulary(searcher)
+    words = data.draw(st.lists(st.sampled_from(vocabulary), min_size=2, max_size=40))
+    words += data.draw(st.lists(st.sampled_from(["zzzznotthere", "qqqnone"]), max_size=2))
+    _same(searcher, words)
