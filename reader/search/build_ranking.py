@@ -26,8 +26,8 @@ PLAIN_WORDS = 3_000
 #: `art`) are stored too, the most postings first, within STEM_POSTINGS postings with the
 #: titles' commonest: a term not stored costs its first search about a millisecond per
 #: thousand postings to rank, so the terms with the most postings are those worth storing.
-TEXT_STEMS = 400
-STEM_POSTINGS = 40_000_000
+TEXT_STEMS = 1_000
+STEM_POSTINGS = 72_000_000
 #: The build's progress label.
 LABEL = "preparing the ranking"
 #: What the user is told when a bug stopped the step (the sync's report lists it).
