@@ -29,10 +29,10 @@ CACHE_BLOCK_BYTES = 48 * 1024 * 1024
 FREQUENCIES = 20_000
 #: Term infos remembered (about 150 bytes each; a term has one per segment holding it).
 CACHE_LOCATED = 40_000
-#: `read_many` reads a segment's span of posting lists at once while the lists it wants
-#: fill at least this share of it (plus `SPAN_BYTES`), else each list on its own.
-SPAN_SHARE = 0.25
-SPAN_BYTES = 256 * 1024
+#: `read_many` reads a segment's wanted posting lists in runs, one read per run: a run
+#: ends where the next wanted list starts more than `GAP_BYTES` after it (the lists of other
+#: words between them: a prefix's common words, a wildcard's words that sort apart).
+GAP_BYTES = 64 * 1024
 
 
 class TermStore:
@@ -205,7 +205,8 @@ class TermStore:
                     extents.setdefault(leaf, []).append((offset, length, text))
         read: dict[tuple[str, int], tuple[array[int], array[float]]] = {}
         for leaf, spans in extents.items():
-            read.update(self._span(field, leaf, spans))
+            for run in _runs(sorted(spans)):
+                read.update(self._run(leaf, run))
         for text in wanted:
             out = []
             size = 0
@@ -217,21 +218,18 @@ class TermStore:
                 size += len(found[0])
             self._cache.put((field, text), out, size + 1)
 
-    def _span(
-        self, field: str, leaf: int, spans: list[tuple[int, int, str]]
+    def _run(
+        self, leaf: int, run: list[tuple[int, int, str]]
     ) -> dict[tuple[str, int], tuple[array[int], array[float]]]:
-        """The posting lists at `spans` (offset, length, term) of one segment, from one read
-        of the bytes from the first to the end of the last, or none if they are too
-        scattered there (or in a layout `read_buffer` does not know)."""
-        spans.sort()
-        start = spans[0][0]
-        end = max(offset + length for offset, length, _ in spans)
-        if end - start > sum(length for _, length, _ in spans) / SPAN_SHARE + SPAN_BYTES:
-            return {}
+        """The posting lists at `run` (offset, length, term; in offset order) of one
+        segment, from one read of the bytes from the first to the end of the last, or none
+        in a layout `read_buffer` does not know (then each is read on its own)."""
+        start = run[0][0]
+        end = max(offset + length for offset, length, _ in run)
         data = bytes(self.leaves[leaf][0]._terms._postfile.get(start, end - start))
         found = {}
         try:
-            for offset, length, text in spans:
+            for offset, length, text in run:
                 ids, weights = read_buffer(data[offset - start : offset - start + length])
                 found[text, leaf] = (array("I", ids), array("f", weights))
         except Unsupported:
@@ -275,6 +273,21 @@ class TermStore:
             found = PostingBlocks(self._matcher(field, text, leaf, info))
             self._blocks.put(key, found, found.size + 1)
         return found
+
+
+def _runs(spans: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:
+    """`spans` (offset, length, term; in offset order) cut where the next starts more than
+    `GAP_BYTES` past the end of those before it."""
+    run: list[tuple[int, int, str]] = []
+    end = 0
+    for span in spans:
+        if run and span[0] > end + GAP_BYTES:
+            yield run
+            run = []
+        run.append(span)
+        end = max(end, span[0] + span[1]) if len(run) > 1 else span[0] + span[1]
+    if run:
+        yield run
 
 
 def _arrays(m: Any) -> tuple[array[int], array[float]]:

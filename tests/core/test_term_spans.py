@@ -1,8 +1,8 @@
-"""Posting lists read together (`TermStore.read_many`: one read of a segment's span of
-lists for a prefix's rare words) are exactly those read one term at a time
+"""Posting lists read together (`TermStore.read_many`: one read per run of a segment's lists
+for a prefix's rare words) are exactly those read one term at a time
 (`TermStore.postings`): the same segments in the same order, the same ids and weights, on
 indexes of one segment and of several with deletions, for prefixes, for words that sort
-apart (whose span is too scattered to read at once) and for words some segments lack."""
+apart (read in runs of their own) and for words some segments lack."""
 
 from __future__ import annotations
 
@@ -32,17 +32,24 @@ def _vocabulary(searcher: Any) -> list[str]:
     return [t.decode("utf-8") for t in searcher.reader().lexicon("words")]
 
 
-def _same(searcher: Any, words: list[str]) -> int:
-    """Checks `read_many` against `postings` on fresh engines; the matchers it opened."""
+def _same(searcher: Any, words: list[str]) -> tuple[int, int]:
+    """Checks `read_many` against `postings` on fresh engines; (the matchers it opened, the
+    reads of runs it made)."""
     plain, together = Engine(searcher), Engine(searcher)
     opened: list[str] = []
-    matcher = together.terms._matcher
+    runs: list[int] = []
+    matcher, run = together.terms._matcher, together.terms._run
 
     def counted(field: str, text: str, leaf: int, info: Any) -> Any:
         opened.append(text)
         return matcher(field, text, leaf, info)
 
+    def counted_run(leaf: int, spans: list[tuple[int, int, str]]) -> Any:
+        runs.append(leaf)
+        return run(leaf, spans)
+
     together.terms._matcher = counted  # type: ignore[method-assign]
+    together.terms._run = counted_run  # type: ignore[method-assign]
     together.terms.read_many("words", words)
     made = len(opened)
     for word in words:
@@ -53,10 +60,21 @@ def _same(searcher: Any, words: list[str]) -> int:
         for (_, ids, weights), (_, want_ids, want_weights) in zip(found, expected, strict=True):
             assert ids == want_ids and weights == want_weights, word
     assert len(opened) == made  # every list was kept: none read again
-    return made
+    return made, len(runs)
 
 
-def test_a_prefix_s_posting_lists_are_read_in_one_span_per_segment(searcher: Any) -> None:
+def _listed(searcher: Any, words: list[str]) -> list[int]:
+    """The segment of each posting list of `words` that is not inlined in its term info."""
+    engine = Engine(searcher)
+    return [
+        leaf
+        for word in words
+        for leaf, info in engine.terms.located("words", word)
+        if not info.is_inlined()
+    ]
+
+
+def test_a_prefix_s_posting_lists_are_read_in_one_run_per_segment(searcher: Any) -> None:
     vocabulary = _vocabulary(searcher)
     heads: dict[str, int] = {}
     for word in vocabulary:
@@ -64,29 +82,19 @@ def test_a_prefix_s_posting_lists_are_read_in_one_span_per_segment(searcher: Any
     head = max(heads, key=heads.__getitem__)
     words = [w for w in vocabulary if w.startswith(head)]
     assert len(words) > 20
-    engine = Engine(searcher)
-    listed = [
-        leaf
-        for word in words
-        for leaf, info in engine.terms.located("words", word)
-        if not info.is_inlined()
-    ]
+    listed = _listed(searcher, words)
     assert len(listed) > 20
-    assert _same(searcher, words) == 0  # no matcher: every list came from a span
+    # No matcher: every list came from a run, one per segment holding any.
+    assert _same(searcher, words) == (0, len(set(listed)))
 
 
-def test_lists_too_far_apart_are_read_one_by_one_and_the_same(
+def test_lists_far_apart_are_read_in_runs_of_their_own_and_the_same(
     searcher: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vocabulary = _vocabulary(searcher)
     words = [vocabulary[0], vocabulary[len(vocabulary) // 2], vocabulary[-1]]
-    monkeypatch.setattr(term_store, "SPAN_BYTES", 0)
-    monkeypatch.setattr(term_store, "SPAN_SHARE", 1.0)
-    engine = Engine(searcher)
-    listed = sum(
-        not info.is_inlined() for w in words for _, info in engine.terms.located("words", w)
-    )
-    assert _same(searcher, words) == listed  # a matcher per list, as `postings` reads them
+    monkeypatch.setattr(term_store, "GAP_BYTES", -1)  # every list a run of its own
+    assert _same(searcher, words) == (0, len(_listed(searcher, words)))
 
 
 @settings(
