@@ -122,16 +122,18 @@ class LazyGroups(_Groups):
 
 class PartGroups(_Groups):
     """Groups assembled from a term's stored parts (`reader.search.impact_store`): per
-    key, best score first, the parts holding it as (base docnum, part docnums, start,
-    size); a group's docnums (the parts' slices moved to global docnums, in segment order,
-    so ascending) are made when it is first read."""
+    key, best score first, the parts holding it as (part number, start, size) triples in
+    one array, each part a (base docnum, part docnums) of `sources`; a group's docnums (the
+    parts' slices moved to global docnums, in segment order, so ascending) are made when it
+    is first read."""
 
     def __init__(
-        self, keys: list[int], members: dict[int, list[tuple[int, array[int], int, int]]],
-        score: Callable[[int], float],
+        self, keys: list[int], members: dict[int, array[int]],
+        sources: list[tuple[int, array[int]]], score: Callable[[int], float],
     ) -> None:  # fmt: skip
         self._keys = keys
         self._members = members
+        self._sources = sources
         self._score = score
         self._done: dict[int, Group] = {}
 
@@ -143,8 +145,11 @@ class PartGroups(_Groups):
         if found is None:
             key = self._keys[index]
             docs = array("I")
-            for base, part, start, size in self._members[key]:
-                piece = part[start : start + size]
+            spans = self._members[key]
+            for at in range(0, len(spans), 3):
+                base, part = self._sources[spans[at]]
+                start = spans[at + 1]
+                piece = part[start : start + spans[at + 2]]
                 docs.extend(array("I", map(add, piece, repeat(base))) if base else piece)
             found = self._done[index] = (self._score(key), docs)
         return found

@@ -154,24 +154,29 @@ def assemble(
     the same idf). Raises `TooManyWeights` as `build_impact` does."""
     weights = _Indexes()
     at = bytearray(count)
-    members: defaultdict[int, list[tuple[int, array[int], int, int]]] = defaultdict(list)
+    #: Per group key, (part number, start, size) of each part's slice, flat in one array:
+    #: a tuple per slice would be thousands of objects the garbage collector walks.
+    members: defaultdict[int, array[int]] = defaultdict(lambda: array("q"))
+    sources: list[tuple[int, array[int]]] = []
     postings = 0
     for leaf, part in parts:
         base = engine.leaves[leaf][1]
+        number = len(sources)
+        sources.append((base, part.docs))
         renumber = bytearray(256)  # the part's weight index -> the term's
         for index, weight in enumerate(part.weights, 1):
             renumber[index] = weights[weight]
         at[base : base + len(part.at)] = part.at.translate(renumber)
         start = 0
         for key, size in zip(part.keys, part.sizes, strict=True):
-            members[renumber[key >> 8] << 8 | key & 255].append((base, part.docs, start, size))
+            members[renumber[key >> 8] << 8 | key & 255].extend((number, start, size))
             start += size
         postings += len(part.docs)
     factors = engine.factors(len(engine.leaves) - 1, field) if engine.leaves else None
     table = _table(list(weights), factors, engine.terms.idf(field, text))
 
     score = _scorer(table)
-    groups = PartGroups(sorted(members, key=score, reverse=True), members, score)
+    groups = PartGroups(sorted(members, key=score, reverse=True), dict(members), sources, score)
     return TermImpact(at, table, groups, postings, list(weights))
 
 
