@@ -66,7 +66,8 @@ def searcher(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield lib._engine().searcher
 
 
-def test_a_prefix_s_words_are_found_in_one_pass(searcher: Any) -> None:
+def prefix_words(searcher: Any) -> list[str]:
+    """The `words` of the searcher's commonest two-letter start (a prefix's expansion)."""
     vocabulary = _vocabulary(searcher)
     heads: dict[str, int] = {}
     for word in vocabulary:
@@ -74,6 +75,11 @@ def test_a_prefix_s_words_are_found_in_one_pass(searcher: Any) -> None:
     head = max(heads, key=heads.__getitem__)
     words = [w for w in vocabulary if w.startswith(head)]
     assert len(words) > 20
+    return words
+
+
+def test_a_prefix_s_words_are_found_in_one_pass(searcher: Any) -> None:
+    words = prefix_words(searcher)
     made, one_by_one = _same("words", words, searcher)
     assert made == 0 and one_by_one > 0  # no look-up: the pass decided every word
 

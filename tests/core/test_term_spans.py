@@ -6,7 +6,6 @@ apart (read in runs of their own) and for words some segments lack."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,22 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reader.search.term_store as term_store
-from reader.search import Library
 from reader.search.engine import Engine
 from tests.core.test_rankings import one_segment, synced
+from tests.core.test_term_lookup import _vocabulary, prefix_words, searcher
 
-__all__ = ["one_segment", "synced"]  # the fixtures, shared with test_rankings
-
-
-@pytest.fixture(params=["one_segment", "synced"])
-def searcher(request: pytest.FixtureRequest) -> Iterator[Any]:
-    lib: Library = request.getfixturevalue(request.param)
-    with lib._lock:
-        yield lib._engine().searcher
-
-
-def _vocabulary(searcher: Any) -> list[str]:
-    return [t.decode("utf-8") for t in searcher.reader().lexicon("words")]
+__all__ = ["one_segment", "searcher", "synced"]  # the fixtures, shared with test_term_lookup
 
 
 def _same(searcher: Any, words: list[str]) -> tuple[int, int]:
@@ -75,13 +63,7 @@ def _listed(searcher: Any, words: list[str]) -> list[int]:
 
 
 def test_a_prefix_s_posting_lists_are_read_in_one_run_per_segment(searcher: Any) -> None:
-    vocabulary = _vocabulary(searcher)
-    heads: dict[str, int] = {}
-    for word in vocabulary:
-        heads[word[:2]] = heads.get(word[:2], 0) + 1
-    head = max(heads, key=heads.__getitem__)
-    words = [w for w in vocabulary if w.startswith(head)]
-    assert len(words) > 20
+    words = prefix_words(searcher)
     listed = _listed(searcher, words)
     assert len(listed) > 20
     # No matcher: every list came from a run, one per segment holding any.
