@@ -189,9 +189,10 @@ class TermStore:
     def read_many(self, field: str, texts: Iterable[str]) -> None:
         """`postings` of many terms of one field at once (the rare words of a prefix),
         kept as `postings` keeps them. A segment writes its posting lists in term order, so
-        the lists of words that sort together lie together: one read of the span holding
-        them replaces a read (and a matcher) per word per segment. The lists are decoded as
-        `postings` decodes them; one the span does not cover is read on its own."""
+        the lists of words that sort together lie together: one read per run of them
+        (`_runs`) replaces a read (and a matcher) per word per segment. The lists are decoded
+        as `postings` decodes them; those of a run in a layout `read_buffer` does not know
+        are read one by one, as `postings` reads them."""
         wanted = [text for text in dict.fromkeys(texts) if (field, text) not in self._cache]
         if not wanted:
             return
@@ -285,7 +286,7 @@ def _runs(spans: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, st
             yield run
             run = []
         run.append(span)
-        end = max(end, span[0] + span[1]) if len(run) > 1 else span[0] + span[1]
+        end = max(end, span[0] + span[1])
     if run:
         yield run
 
