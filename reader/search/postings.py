@@ -40,7 +40,12 @@ def blocks(m: Any) -> Iterator[tuple[int, Any, Any, Any]]:
     Python generator per id; here the extent is read at once and each block is unpickled
     (and decompressed) in C. Same format as the matcher reads.
     """
-    buf = _extent(m)
+    return blocks_of(_extent(m))
+
+
+def blocks_of(buf: bytes) -> Iterator[tuple[int, Any, Any, Any]]:
+    """Each block of a W3 posting list's bytes (its extent): (count, id deltas, weights,
+    values)."""
     for count, _last, compression, start, end in _headers(buf):
         block_ids, block_weights, block_values = _decoded(buf, compression, start, end)
         yield count, block_ids, block_weights, block_values
@@ -159,8 +164,7 @@ def read_buffer(buf: bytes) -> tuple[list[int], list[float]]:
         raise Unsupported("unexpected postings header")
     ids: list[int] = []
     weights: list[float] = []
-    for count, _last, compression, start, end in _headers(buf):
-        block_ids, block_weights, _values = _decoded(buf, compression, start, end)
+    for count, block_ids, block_weights, _values in blocks_of(buf):
         ids.extend(accumulate(block_ids))
         if block_weights is None:
             weights.extend(repeat(1.0, count))
