@@ -71,7 +71,7 @@ class Compiler:
                 return table[index][lengths[d]] if index else None
 
             return Node(term, impact.present, [(impact.groups, impact.present)], term,
-                        impact.present)  # fmt: skip
+                        impact.present, [[(at, table, lengths)]])  # fmt: skip
         if isinstance(q, wq.Or):
             children = [self.node(c, free, filters) for c in q.children()]
             if len(children) == 1:
@@ -82,12 +82,21 @@ class Compiler:
                 either_matched = children[0].matched, children[1].matched
                 fused = self._fused([flat], [], 0.0)
                 matched: Matched = lambda: either_matched[0]() | either_matched[1]()  # noqa: E731
-                return Node(fused, matched, lists, fused, matched)
+                return Node(fused, matched, lists, fused, matched, [flat])
+            first, second = children[0].form, children[1].form
+            # Two ANDs of terms (a phrase in the title or the abstract: its words' bound):
+            # their sum in one call per document.
+            bound = (
+                summed([first, second], [], 0.0)
+                if first is not None and second is not None
+                else either(children[0].bound, children[1].bound)
+            )
+            plain = all(c.score is c.bound for c in children)
             return Node(
-                either(children[0].score, children[1].score),
+                bound if plain else either(children[0].score, children[1].score),
                 lambda: children[0].matched() | children[1].matched(),
                 lists,
-                either(children[0].bound, children[1].bound),
+                bound,
                 lambda: children[0].candidates() | children[1].candidates(),
             )
         if isinstance(q, wq.Require):
@@ -114,6 +123,7 @@ class Compiler:
                 inner.lists,
                 inner.bound,
                 inner.candidates,
+                inner.form,
             )
         assert isinstance(q, wq.And)
         positive = [c for c in q.children() if not isinstance(c, wq.Not)]
@@ -128,9 +138,10 @@ class Compiler:
         every_list = [g for p in parts for g in p.lists]
         clauses = [self._flat(c) for c in positive]
         if all(clause is not None for clause in clauses):
-            fused = self._fused([c for c in clauses if c is not None], negatives, extra)
+            form = [c for c in clauses if c is not None]
+            fused = self._fused(form, negatives, extra)
             matched = self._all_of([p.matched for p in parts], excluded)
-            return Node(fused, matched, every_list, fused, matched)
+            return Node(fused, matched, every_list, fused, matched, None if excluded else form)
         return Node(
             every([p.score for p in parts], negatives, extra),
             self._all_of([p.matched for p in parts], excluded),
@@ -177,26 +188,7 @@ class Compiler:
         """An AND of terms and ORs of two terms scored in one call per document (the
         closures per clause and per term cost a call each): the same additions in the same
         order as `every`'s."""
-
-        def fused(d: int) -> float | None:
-            for negative in negatives:
-                if negative(d) is not None:
-                    return None
-            total: float | None = None
-            for clause in clauses:
-                value: float | None = None
-                for at, table, lengths in clause:
-                    index = at[d]
-                    if index:
-                        score = table[index][lengths[d]]
-                        value = score if value is None else value + score
-                if value is None:
-                    return None
-                total = value if total is None else total + value
-            assert total is not None
-            return total + extra if extra else total
-
-        return fused
+        return summed([clauses], negatives, extra)
 
     def _wide(self, q: Any, free: bool) -> Node:
         """A wide OR (`is_wide`): its common children from impacts, its rare ones scored."""
@@ -237,6 +229,62 @@ class Compiler:
     def _kept_all(self, q: Any) -> bool:
         """True if the impacts of every term of `q` are kept."""
         return all(self.ranker.has(t.fieldname, t.text) for t in leaves_of(q, self.engine) or ())
+
+
+def _pair_of(clause: list[tuple[bytearray, list[list[float]], bytes]]) -> tuple[Any, ...]:
+    """A clause of one or two terms as one tuple: (at, scores, lengths) of each, the
+    second's three None for a lone term."""
+    if len(clause) == 1:
+        return (*clause[0], None, None, None)
+    if len(clause) == 2:
+        return (*clause[0], *clause[1])
+    raise ValueError(f"a clause of {len(clause)} terms")
+
+
+def summed(
+    ands: list[list[list[tuple[bytearray, list[list[float]], bytes]]]],
+    negatives: list[Score], extra: float,
+) -> Score:  # fmt: skip
+    """The sum of the ANDs `ands` that match (None if none does), each an AND of terms and
+    ORs of two terms, scored in one call per document: the same additions in the same order
+    as `every`'s for each AND (an OR's two terms added first to second, as `either` adds
+    them) and `either`'s for the ANDs; None where a NOT clause matches, else plus `extra`.
+    Each clause is one flat tuple (`_pair_of`): no loop per clause."""
+    flats = [[_pair_of(clause) for clause in clauses] for clauses in ands]
+
+    def summed(d: int) -> float | None:
+        for negative in negatives:
+            if negative(d) is not None:
+                return None
+        result: float | None = None
+        for flat in flats:
+            total: float | None = None
+            for at, table, lengths, at2, table2, lengths2 in flat:
+                index = at[d]
+                if at2 is None:
+                    if not index:
+                        total = None
+                        break
+                    value = table[index][lengths[d]]
+                else:
+                    index2 = at2[d]
+                    if index:
+                        value = table[index][lengths[d]]
+                        if index2:
+                            value = value + table2[index2][lengths2[d]]
+                    elif index2:
+                        value = table2[index2][lengths2[d]]
+                    else:
+                        total = None
+                        break
+                total = value if total is None else total + value
+            if total is not None:
+                result = total if result is None else result + total
+        if result is None:
+            return None
+        return result + extra if extra else result
+
+    return summed
 
 
 def either(first: Score, second: Score) -> Score:

@@ -49,6 +49,10 @@ class Node(NamedTuple):
     lists: list[Listed]
     bound: Score
     candidates: Matched
+    #: When `bound` is an AND of terms and ORs of two terms without NOT clauses: its
+    #: clauses, each a list of (byte per document, scores, the field's lengths) per term,
+    #: so that an OR of two such bounds is scored in one call (`impact_compile.summed`).
+    form: list[list[tuple[bytearray, list[list[float]], bytes]]] | None = None
 
 
 class Plan(NamedTuple):
@@ -307,22 +311,37 @@ def _in_most(plan: Plan, within: bytes) -> tuple[int, list[int]]:
     """(w, the documents `within` in more than w of the plan's lists) for the least w at
     which those are at most `IN_MOST` (w at least 1). The lists' matches, a byte per docnum
     each, are added as integers: each byte becomes the number of lists the document is in
-    (documents not `within` masked out: 255 times their 0 or 1 byte, a 0 or 255 byte)."""
+    (documents not `within` masked out: 255 times their 0 or 1 byte, a 0 or 255 byte).
+    The counts are tallied from the most lists down, only as far as w goes, and the few
+    documents above w are found by searching for their bytes (`_places`)."""
     counts = 0
     for _, present in plan.lists:
         counts += present()
     counts &= int.from_bytes(within, "little") * 255
     data = counts.to_bytes((counts.bit_length() + 7) // 8, "little")
     width = len(plan.lists)
-    tally = [data.count(n) for n in range(width + 1)]
     above = 0
-    while width > 1 and above + tally[width] <= IN_MOST:
-        above += tally[width]
+    while width > 1:
+        here = data.count(width)
+        if above + here > IN_MOST:
+            break
+        above += here
         width -= 1
     if not above:
         return width, []
     more = bytes(1 if n > width else 0 for n in range(256))
-    return width, list(compress(range(len(data)), data.translate(more)))
+    return width, _places(data.translate(more), 1)
+
+
+def _places(data: bytes, value: int) -> list[int]:
+    """The offsets of the bytes `value` in `data`, in order (few of them: one search each,
+    where walking every byte would cost one step per docnum)."""
+    found: list[int] = []
+    find, at = data.find, data.find(value)
+    while at >= 0:
+        found.append(at)
+        at = find(value, at + 1)
+    return found
 
 
 def matching_share(score: Score, within: bytes, count: int, sample: int) -> float:
