@@ -99,8 +99,11 @@ class PostingBlocks:
 
     __slots__ = ("_blocks", "_buf", "_lasts", "_spans", "size")
 
-    def __init__(self, m: Any) -> None:
-        self._buf = _extent(m)
+    def __init__(self, buf: bytes) -> None:
+        """`buf`: the posting list's bytes (its extent, as `_extent` reads it)."""
+        if buf[:4] != WHOOSH3_HEADER_MAGIC:
+            raise Unsupported("unexpected postings header")
+        self._buf = buf
         headers = list(_headers(self._buf))
         #: The last id of each block (ascending), and where its data lies.
         self._lasts = [last for _count, last, *_ in headers]
@@ -110,6 +113,11 @@ class PostingBlocks:
         self._blocks: dict[int, tuple[list[int], Any, Any]] = {}
         #: Bytes it may hold: its encoded postings, then its decoded blocks at the most.
         self.size = len(self._buf) + min(len(headers), DECODED_BLOCKS) * DECODED_BLOCK_BYTES
+
+    @classmethod
+    def of(cls, m: Any) -> PostingBlocks:
+        """The postings a W3 matcher reads."""
+        return cls(_extent(m))
 
     def _find(self, doc: int) -> tuple[tuple[list[int], Any, Any], int] | None:
         """The decoded block holding `doc` and its place there, or None."""

@@ -201,9 +201,7 @@ class TermStore:
         for text in wanted:
             for leaf, info in self.located(field, text):
                 if not info.is_inlined():
-                    offset, length = info.extent()
-                    length = length[0] if isinstance(length, tuple) else length
-                    extents.setdefault(leaf, []).append((offset, length, text))
+                    extents.setdefault(leaf, []).append((*_extent_of(info), text))
         read: dict[tuple[str, int], tuple[array[int], array[float]]] = {}
         for leaf, spans in extents.items():
             for run in _runs(sorted(spans)):
@@ -227,7 +225,7 @@ class TermStore:
         in a layout `read_buffer` does not know (then each is read on its own)."""
         start = run[0][0]
         end = max(offset + length for offset, length, _ in run)
-        data = bytes(self.leaves[leaf][0]._terms._postfile.get(start, end - start))
+        data = self._bytes_at(leaf, start, end - start)
         found = {}
         try:
             for offset, length, text in run:
@@ -271,9 +269,23 @@ class TermStore:
             info = dict(self.located(field, text)).get(leaf)
             if info is None:
                 return None
-            found = PostingBlocks(self._matcher(field, text, leaf, info))
+            if info.is_inlined():
+                found = PostingBlocks.of(self._matcher(field, text, leaf, info))
+            else:  # read from its term info's extent: a matcher would read its first block
+                found = PostingBlocks(self._bytes_at(leaf, *_extent_of(info)))
             self._blocks.put(key, found, found.size + 1)
         return found
+
+    def _bytes_at(self, leaf: int, start: int, size: int) -> bytes:
+        """`size` bytes of a segment's postings file from `start`, in one read."""
+        return bytes(self.leaves[leaf][0]._terms._postfile.get(start, size))
+
+
+def _extent_of(info: Any) -> tuple[int, int]:
+    """(offset, length) of a term's posting list in its segment's postings file, from its
+    term info there (not inlined)."""
+    offset, length = info.extent()
+    return offset, length[0] if isinstance(length, tuple) else length
 
 
 def _runs(spans: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:

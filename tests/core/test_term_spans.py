@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import reader.search.term_store as term_store
 from reader.search.engine import Engine
+from reader.search.postings import PostingBlocks
 from tests.core.test_rankings import one_segment, synced
 from tests.core.test_term_lookup import _vocabulary, prefix_words, searcher
 
@@ -88,3 +89,35 @@ def test_any_words_read_together_are_those_read_one_by_one(searcher: Any, data: 
     words = data.draw(st.lists(st.sampled_from(vocabulary), min_size=2, max_size=40))
     words += data.draw(st.lists(st.sampled_from(["zzzznotthere", "qqqnone"]), max_size=2))
     _same(searcher, words)
+
+
+def test_a_term_s_blocks_in_a_segment_are_read_from_its_extent_and_the_same(
+    searcher: Any,
+) -> None:
+    """`blocks_in` (a phrase's checks) reads a posting list from its term info's extent,
+    opening no matcher, and finds each document's positions and weight as blocks read
+    through a matcher find them, and nothing for documents the term is not in."""
+    engine, plain = Engine(searcher), Engine(searcher)
+    opened: list[str] = []
+    matcher = engine.terms._matcher
+
+    def counted(field: str, text: str, leaf: int, info: Any) -> Any:
+        opened.append(text)
+        return matcher(field, text, leaf, info)
+
+    engine.terms._matcher = counted  # type: ignore[method-assign]
+    field = "abstract_at"
+    texts = [t.decode("utf-8") for t in searcher.lexicon(field)][::7][:12]
+    assert texts
+    checked = 0
+    for text in texts:
+        for leaf, info in plain.terms.located(field, text):
+            found = engine.terms.blocks_in(field, text, leaf)
+            expected = PostingBlocks.of(plain.terms._matcher(field, text, leaf, info))
+            assert found is not None
+            size = engine.leaves[leaf][0].doc_count_all()
+            for doc in range(size):
+                assert found.value(doc) == expected.value(doc), (text, leaf, doc)
+                assert found.weight(doc) == expected.weight(doc), (text, leaf, doc)
+                checked += found.value(doc) is not None
+    assert checked > 0 and opened == []
