@@ -77,8 +77,11 @@ CHECKS = 1000
 #: Impacts of at least this many postings are stored for other processes and later starts
 #: (`reader.search.impact_store`): fewer are built faster than a store is read.
 STORE_POSTINGS = 20_000
-#: Documents checked to estimate the share of a query's candidates its phrases keep.
+#: Documents checked to estimate the share of a query's candidates its phrases keep, in
+#: runs of `SAMPLE_RUN` neighbours (a check decodes a block of each term's postings, which
+#: its neighbours share).
 SAMPLE = 256
+SAMPLE_RUN = 8
 
 
 class Ranked(NamedTuple):
@@ -214,7 +217,7 @@ class ImpactRanker:
         scores = {-d: s for s, d in best}
         if not tally.unchecked and tally.matching + tally.failing == count:
             return Ranked(ranked, tally.matching, scores)  # every candidate checked
-        estimated = round(count * matching_share(plan.score, data, count, SAMPLE))
+        estimated = round(count * matching_share(plan.score, data, count, SAMPLE, SAMPLE_RUN))
         return Ranked(ranked, max(len(ranked), estimated), scores, exact=False)
 
     def _allowed(self, flags: int, allowed: set[int] | None) -> tuple[int, int, list[int] | None]:
