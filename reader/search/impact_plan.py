@@ -22,11 +22,14 @@ MAX_OR = 2
 RARE = 20_000
 #: Documents in the most lists of a query scored before its lists are read (`_in_most`),
 #: for queries of more lists than `IN_MOST_LISTS` (two words in the title and abstract
-#: have four, and most of their matches are in all four). Three words in the title and
-#: abstract have a few documents in all six lists and many more in five: scoring both
-#: first bounds the others by four lists, and the reading then stops within a few groups
-#: instead of reading tens of thousands of documents of the title's lists.
-IN_MOST = 32768
+#: have four, and most of their matches are in all four): `IN_MOST`, or one document in
+#: `IN_MOST_PER` of the index if that is more. Three common words in the title and
+#: abstract of a large index have a few documents in all six lists and many more in five:
+#: scoring both first bounds the others by four lists, and the reading then stops within a
+#: few groups instead of reading tens of thousands of documents of the title's lists. In
+#: a small index, the reading stops sooner than such a share would be scored.
+IN_MOST = 4096
+IN_MOST_PER = 32
 IN_MOST_LISTS = 4
 #: A margin on the stopping bound, for sums added in another order than the bound's.
 _MARGIN = 1e-9
@@ -312,11 +315,13 @@ def _within(groups: Groups, within: bytes) -> Iterator[tuple[float, array[int]]]
 
 def _in_most(plan: Plan, within: bytes) -> tuple[int, list[int]]:
     """(w, the documents `within` in more than w of the plan's lists) for the least w at
-    which those are at most `IN_MOST` (w at least 1). The lists' matches, a byte per docnum
-    each, are added as integers: each byte becomes the number of lists the document is in
-    (documents not `within` masked out: 255 times their 0 or 1 byte, a 0 or 255 byte).
+    which those are at most `IN_MOST`, or the share `IN_MOST_PER` of the index gives (w at
+    least 1). The lists' matches, a byte per docnum each, are added as integers: each byte
+    becomes the number of lists the document is in (documents not `within` masked out: 255
+    times their 0 or 1 byte, a 0 or 255 byte).
     The counts are tallied from the most lists down, only as far as w goes, and the few
     documents above w are found by searching for their bytes (`_places`)."""
+    most = max(IN_MOST, len(within) // IN_MOST_PER)
     counts = 0
     for _, present in plan.lists:
         counts += present()
@@ -326,7 +331,7 @@ def _in_most(plan: Plan, within: bytes) -> tuple[int, list[int]]:
     above = 0
     while width > 1:
         here = data.count(width)
-        if above + here > IN_MOST:
+        if above + here > most:
             break
         above += here
         width -= 1

@@ -49,6 +49,8 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     most lists and then bounded by fewer), or by scoring every match (for few matches)."""
     monkeypatch.setattr(impact, "MIN_POSTINGS", 0)
     monkeypatch.setattr(impact_plan, "IN_MOST", 20 if "most" in request.param else 0)
+    # In most lists first: also up to a share of the index (an eighth of these small ones).
+    monkeypatch.setattr(impact_plan, "IN_MOST_PER", 8 if "most" in request.param else 10**9)
     monkeypatch.setattr(impact_plan, "IN_MOST_LISTS", 2)
     monkeypatch.setattr(impact_groups, "FIRST_CHUNK", 3)  # groups made a few at a time
     monkeypatch.setattr(impact_plan, "RARE", 10)  # ORs of many terms: some common, some rare
