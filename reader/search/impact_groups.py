@@ -121,18 +121,18 @@ class LazyGroups(_Groups):
 
 
 class PartGroups(_Groups):
-    """Groups assembled from a term's stored parts (`reader.search.impact_store`): per
-    key, best score first, the parts holding it as (part number, start, size) triples in
-    one array, each part a (base docnum, part docnums) of `sources`; a group's docnums (the
+    """Groups assembled from a term's stored parts (`reader.search.impact_store`): its keys,
+    best score first, and per part (a (base docnum, part docnums) of `sources`) its keys ->
+    where the key's slice of its docnums lies (start << 32 | size); a group's docnums (the
     parts' slices moved to global docnums, in segment order, so ascending) are made when it
     is first read."""
 
     def __init__(
-        self, keys: list[int], members: dict[int, array[int]],
+        self, keys: list[int], spans: list[dict[int, int]],
         sources: list[tuple[int, array[int]]], score: Callable[[int], float],
     ) -> None:  # fmt: skip
         self._keys = keys
-        self._members = members
+        self._spans = spans
         self._sources = sources
         self._score = score
         self._done: dict[int, Group] = {}
@@ -145,11 +145,13 @@ class PartGroups(_Groups):
         if found is None:
             key = self._keys[index]
             docs = array("I")
-            spans = self._members[key]
-            for at in range(0, len(spans), 3):
-                base, part = self._sources[spans[at]]
-                start = spans[at + 1]
-                piece = part[start : start + spans[at + 2]]
+            for number, spans in enumerate(self._spans):
+                span = spans.get(key)
+                if span is None:
+                    continue
+                base, part = self._sources[number]
+                start = span >> 32
+                piece = part[start : start + (span & 0xFFFFFFFF)]
                 docs.extend(array("I", map(add, piece, repeat(base))) if base else piece)
             found = self._done[index] = (self._score(key), docs)
         return found

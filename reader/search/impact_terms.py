@@ -9,8 +9,8 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from itertools import repeat
-from operator import add, sub
+from itertools import accumulate, repeat
+from operator import add, lshift, or_, sub
 from typing import TYPE_CHECKING, Any
 
 from reader.search.impact_groups import LazyGroups, PartGroups
@@ -154,29 +154,36 @@ def assemble(
     the same idf). Raises `TooManyWeights` as `build_impact` does."""
     weights = _Indexes()
     at = bytearray(count)
-    #: Per group key, (part number, start, size) of each part's slice, flat in one array:
-    #: a tuple per slice would be thousands of objects the garbage collector walks.
-    members: defaultdict[int, array[int]] = defaultdict(lambda: array("q"))
+    #: Per part, its group keys -> where its slice of the group lies (start << 32 | size):
+    #: ints only, made in C per part (a tuple per slice would be thousands of objects for
+    #: the garbage collector to walk, and its passes a tenth of a first query's time).
+    spans: list[dict[int, int]] = []
+    #: Every key, in the order first met (a tie of scores keeps this order when sorted).
+    keys: dict[int, int] = {}
     sources: list[tuple[int, array[int]]] = []
     postings = 0
     for leaf, part in parts:
         base = engine.leaves[leaf][1]
-        number = len(sources)
         sources.append((base, part.docs))
         renumber = bytearray(256)  # the part's weight index -> the term's
+        same = True
         for index, weight in enumerate(part.weights, 1):
             renumber[index] = weights[weight]
+            same = same and renumber[index] == index
         at[base : base + len(part.at)] = part.at.translate(renumber)
-        start = 0
-        for key, size in zip(part.keys, part.sizes, strict=True):
-            members[renumber[key >> 8] << 8 | key & 255].extend((number, start, size))
-            start += size
+        part_keys: Iterable[int] = (
+            part.keys if same else [renumber[key >> 8] << 8 | key & 255 for key in part.keys]
+        )
+        starts = map(lshift, accumulate(part.sizes, initial=0), repeat(32))
+        found = dict(zip(part_keys, map(or_, starts, part.sizes), strict=True))
+        spans.append(found)
+        keys.update(found)
         postings += len(part.docs)
     factors = engine.factors(len(engine.leaves) - 1, field) if engine.leaves else None
     table = _table(list(weights), factors, engine.terms.idf(field, text))
 
     score = _scorer(table)
-    groups = PartGroups(sorted(members, key=score, reverse=True), dict(members), sources, score)
+    groups = PartGroups(sorted(keys, key=score, reverse=True), spans, sources, score)
     return TermImpact(at, table, groups, postings, list(weights))
 
 
