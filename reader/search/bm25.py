@@ -20,11 +20,22 @@ class Factors(dict[tuple[float, int], float]):
     def __init__(self, norm: list[float]) -> None:
         super().__init__()
         self.norm = norm
+        #: Weight -> its factor per length byte (`row`).
+        self.rows: dict[float, list[float]] = {}
 
     def __missing__(self, key: tuple[float, int]) -> float:
         w, b = key
         value = self[key] = w * (K1 + 1) / (w + self.norm[b])
         return value
+
+    def row(self, w: float) -> list[float]:
+        """The factors of weight `w` per length byte (`self[(w, b)]` for b in 0..255, the
+        same arithmetic), made in one pass and kept."""
+        found = self.rows.get(w)
+        if found is None:
+            top = w * (K1 + 1)
+            found = self.rows[w] = [top / (w + n) for n in self.norm]
+        return found
 
 
 class LengthTables:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
-from reader.search.bm25 import LengthTables, added
+from reader.search.bm25 import Factors, LengthTables, added
 from reader.search.compat import Unsupported
 from reader.search.impact import ImpactRanker, Ranked
 from reader.search.lru import SizedLRU
@@ -112,7 +112,7 @@ class Engine:
         """The deleted documents of a segment (its own docnums)."""
         return self._deleted[leaf]
 
-    def factors(self, leaf: int, field: str) -> dict[tuple[float, int], float]:
+    def factors(self, leaf: int, field: str) -> Factors:
         """(weight, length byte) -> the term factor `_term` multiplies by the idf."""
         return self.lengths.table(leaf, field)[1]
 

@@ -49,7 +49,7 @@ from reader.search.impact_plan import (
     scored,
     threshold,
 )
-from reader.search.impact_terms import Declined, TermImpact, build_impact
+from reader.search.impact_terms import Declined, TermImpact, build_impact, presence_kept
 from reader.search.lru import SizedLRU
 
 if TYPE_CHECKING:
@@ -164,6 +164,12 @@ class ImpactRanker:
         self, q: Any, limit: int | None, allowed: set[int] | None = None
     ) -> tuple[list[int], int, dict[int, float]] | None:
         """`Engine.top(q, limit, allowed)` for the queries `compile` takes, else None."""
+        with presence_kept():
+            return self._top(q, limit, allowed)
+
+    def _top(
+        self, q: Any, limit: int | None, allowed: set[int] | None
+    ) -> tuple[list[int], int, dict[int, float]] | None:
         if limit is None or limit <= 0 or limit > MAX_LIMIT:
             return None
         key = (repr(q), limit)
@@ -194,6 +200,10 @@ class ImpactRanker:
         could enter the top (`threshold` with `Checked`), and estimates its total from the
         share of those that held them (`Ranked.exact` False) unless it checked them all.
         Past a budget of checks it finds every match, as `top` does."""
+        with presence_kept():
+            return self._first(q, limit, allowed)
+
+    def _first(self, q: Any, limit: int | None, allowed: set[int] | None) -> Ranked | None:
         if limit is None or limit <= 0 or limit > MAX_LIMIT:
             return None
         plan = self.compile(q)

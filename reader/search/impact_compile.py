@@ -23,6 +23,7 @@ from reader.search.impact_plan import (
     leaves_of,
     not_clauses_bound,
 )
+from reader.search.impact_rare import Rare, Word, read_word
 from reader.search.impact_terms import Declined
 from reader.search.impact_wide import RARE_POSTINGS, Common, Wide
 from reader.search.phrases import PhraseFilter
@@ -212,16 +213,16 @@ class Compiler:
         for field, texts in rare_words.items():
             engine.terms.read_many(field, texts)  # together: they lie together
         common: list[Common] = []
-        rare: list[tuple[int, dict[int, float]]] = []
+        rare: list[Word] = []
         for index, (child, common_one) in enumerate(zip(children, commons, strict=True)):
+            lengths = self.ranker.lengths(child.fieldname)
             if common_one:
                 impact = self.ranker.impact(child.fieldname, child.text)
-                lengths = self.ranker.lengths(child.fieldname)
                 common.append(Common(index, impact, lengths, boost_of(child)))
             else:
-                rare.append((index, engine.scores(child)))
+                rare.append(read_word(engine, index, child, lengths))
         try:
-            wide = Wide(common, rare, self.ranker.count)
+            wide = Wide(common, Rare(rare, self.ranker.count) if rare else None, self.ranker.count)
         except ValueError as tie:
             raise Declined(str(tie)) from None
         return Node(wide.score, wide.matched, wide.lists, wide.score, wide.matched)

@@ -16,13 +16,17 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import add
-from typing import Any, overload
+from operator import add, gt, le
+from typing import overload
 
 #: Postings in the first chunk a term groups (the best documents); the rest is one chunk.
 FIRST_CHUNK = 2048
-#: Documents per group of a list that is ranked by value rather than by key (`ranked`).
+#: Documents per group of a list that is ranked by value rather than by key (`RankedGroups`).
 RANKED_CHUNK = 512
+#: About how many of a ranked list's best documents are sorted at first, and the sample of
+#: its values that finds them.
+RANKED_FIRST = 2048
+RANKED_SAMPLE = 1024
 
 Group = tuple[float, "array[int]"]
 
@@ -179,14 +183,50 @@ class Scaled(_Groups):
         return value * self._boost, docs
 
 
-def ranked(values: dict[int, float]) -> list[Group]:
+class RankedGroups(_Groups):
     """Docnum -> value as groups of `RANKED_CHUNK` documents, best values first, each
-    group's score its best value (an upper bound on the group's and every later one's)."""
-    order: list[Any] = sorted(values, key=values.__getitem__, reverse=True)
-    return [
-        (values[order[i]], array("I", order[i : i + RANKED_CHUNK]))
-        for i in range(0, len(order), RANKED_CHUNK)
-    ]
+    group's score its best value (an upper bound on the group's and every later one's).
+
+    The threshold algorithm reads a few groups of such a list (the rare words of a prefix,
+    a hundred thousand documents), so only the best are sorted at first: those at or above a
+    cutoff, the value of about the `RANKED_FIRST`-th best in a sample of the values, picked
+    in C; the others are sorted if a group of them is read."""
+
+    def __init__(self, values: dict[int, float]) -> None:
+        self._values = values
+        count = len(values)
+        step = max(1, count // RANKED_SAMPLE)
+        if count <= 2 * RANKED_FIRST:
+            self._cut: float | None = None
+            first: list[int] = list(values)
+        else:
+            sample = sorted(list(values.values())[::step], reverse=True)
+            self._cut = cut = sample[min(len(sample) - 1, RANKED_FIRST // step)]
+            first = list(compress(values, map(le, repeat(cut), values.values())))
+        self._done = self._chunks(first)
+        self._rest = count - len(first)
+        self._length = len(self._done) + -(-self._rest // RANKED_CHUNK)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _chunks(self, docs: list[int]) -> list[Group]:
+        values = self._values
+        docs.sort(key=values.__getitem__, reverse=True)
+        return [
+            (values[docs[i]], array("I", docs[i : i + RANKED_CHUNK]))
+            for i in range(0, len(docs), RANKED_CHUNK)
+        ]
+
+    def _at(self, index: int) -> Group:
+        if index >= len(self._done) and self._rest:
+            values, cut = self._values, self._cut
+            assert cut is not None  # a rest only past a cutoff
+            self._done.extend(
+                self._chunks(list(compress(values, map(gt, repeat(cut), values.values()))))
+            )
+            self._rest = 0
+        return self._done[index]
 
 
-__all__ = ["LazyGroups", "Scaled", "ranked"]
+__all__ = ["LazyGroups", "RankedGroups", "Scaled"]

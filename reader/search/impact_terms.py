@@ -8,7 +8,9 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import accumulate, repeat
 from operator import add, lshift, or_, sub
 from typing import TYPE_CHECKING, Any
@@ -48,8 +50,17 @@ class TermImpact:
 
     def present(self) -> int:
         """A byte per docnum, 1 where the term is, as one integer (for whole-query counts;
-        made when asked: a millisecond at a million papers, and no memory kept)."""
-        return int.from_bytes(self.at.translate(_PRESENCE), "little")
+        made when asked: a millisecond at a million papers, and kept only while a ranking
+        that asks again runs, see `presence_kept`)."""
+        memo = _PRESENCE_MEMO.get()
+        if memo is not None:
+            found = memo.get(id(self))
+            if found is not None:
+                return found[1]
+        value = int.from_bytes(self.at.translate(_PRESENCE), "little")
+        if memo is not None:
+            memo[id(self)] = (self, value)
+        return value
 
     def parts(
         self, bases: list[int], ends: list[int], leaves: Iterable[int]
@@ -77,6 +88,28 @@ class TermImpact:
         return parts
 
 
+#: Per term impact (by id, the impact kept alive beside it): its `present()`, while a
+#: ranking runs (`presence_kept`).
+_PRESENCE_MEMO: ContextVar[dict[int, tuple[TermImpact, int]] | None] = ContextVar(
+    "presence", default=None
+)
+
+
+@contextmanager
+def presence_kept() -> Iterator[None]:
+    """Within it, a term's `present()` is made once: a ranking asks for it for the query's
+    matches and again for the number of lists each document is in (`impact_plan._in_most`),
+    a few milliseconds per term at a million papers. The integers go when it ends."""
+    if _PRESENCE_MEMO.get() is not None:
+        yield  # an outer ranking keeps them already
+        return
+    token = _PRESENCE_MEMO.set({})
+    try:
+        yield
+    finally:
+        _PRESENCE_MEMO.reset(token)
+
+
 class Declined(Exception):
     """The plain path answers this query better (or only it can)."""
 
@@ -97,7 +130,7 @@ def build_impact(engine: Engine, field: str, text: str, lengths: bytes) -> TermI
         base, deleted = engine.leaves[leaf][1], engine.deleted_in(leaf)
         factors = engine.factors(leaf, field)
         if deleted:
-            ids, tfs = _live(ids, tfs, deleted)
+            ids, tfs = live(ids, tfs, deleted)
         docs = array("I", map(add, ids, repeat(base))) if base else ids
         indexes = list(map(weights.__getitem__, tfs))
         any(map(at.__setitem__, docs, indexes))  # in C: at[d] = index, for every posting
@@ -129,7 +162,7 @@ def build_part(engine: Engine, leaf: int, field: str, text: str) -> StoredImpact
     ids, tfs = engine.terms.postings_in(field, text, leaf)
     deleted = engine.deleted_in(leaf)
     if deleted:
-        ids, tfs = _live(ids, tfs, deleted)
+        ids, tfs = live(ids, tfs, deleted)
     weights = _Indexes()
     indexes = list(map(weights.__getitem__, tfs))
     at = bytearray(len(lengths))
@@ -187,7 +220,7 @@ def assemble(
     return TermImpact(at, table, groups, postings, list(weights))
 
 
-def _live(
+def live(
     ids: array[int], tfs: array[float], deleted: frozenset[int]
 ) -> tuple[array[int], array[float]]:
     """A segment's postings of a term less its deleted documents."""
@@ -208,7 +241,7 @@ def _table(weights: list[float], factors: Any, idf: float) -> list[list[float]]:
     """Per weight index (1-based), per length byte: the term's score."""
     table: list[list[float]] = [[]]
     for w in weights:
-        table.append([factors[(w, b)] * idf for b in range(256)] if factors is not None else [])
+        table.append([f * idf for f in factors.row(w)] if factors is not None else [])
     return table
 
 
@@ -230,4 +263,6 @@ __all__ = [
     "assemble",
     "build_impact",
     "build_part",
+    "live",
+    "presence_kept",
 ]

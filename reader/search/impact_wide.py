@@ -16,13 +16,13 @@ algorithm, ranked by value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import add
 from typing import TYPE_CHECKING, NamedTuple
 
-from reader.search.impact_groups import Scaled, ranked
-from reader.search.impact_plan import Listed, flags_of
+from reader.search.impact_groups import Scaled
+from reader.search.impact_plan import Listed
 
 if TYPE_CHECKING:
+    from reader.search.impact_rare import Rare
     from reader.search.impact_terms import TermImpact
 
 #: The most postings the rare children may have in all (past it, the plain path).
@@ -40,41 +40,20 @@ class Common(NamedTuple):
 
 class Wide:
     """The score, matches and lists of one wide OR, from its common children's impacts and
-    its rare children's scores (`Engine.scores` of each: boost applied)."""
+    its rare children's postings (`reader.search.impact_rare.Rare`)."""
 
-    def __init__(
-        self, common: Sequence[Common], rare: Sequence[tuple[int, dict[int, float]]], count: int
-    ) -> None:
-        """`rare`: (child index, scores); `count`: the docnum range. Raises ValueError if
-        the plain path would add a rare child before a common one (a tie of counts)."""
+    def __init__(self, common: Sequence[Common], rare: Rare | None, count: int) -> None:
+        """`rare`: the rare children (None if none); `count`: the docnum range. Raises
+        ValueError if the plain path would add a rare child before a common one (a tie of
+        counts)."""
         common = sorted(common, key=lambda c: (-c.impact.count, c.place))
-        rare = sorted(rare, key=lambda r: (-len(r[1]), r[0]))
-        if (
-            common
-            and rare
-            and (-len(rare[0][1]), rare[0][0]) < (-common[-1].impact.count, common[-1].place)
-        ):
-            raise ValueError("a rare child is added before a common one")
+        if common and rare is not None and rare.words:
+            first = rare.words[0]
+            if (-len(first.docs), first.place) < (-common[-1].impact.count, common[-1].place):
+                raise ValueError("a rare child is added before a common one")
         self._common = [(c.impact.at, c.impact.scores, c.lengths, c.boost) for c in common]
         self._impacts = [c.impact for c in common]
-        merged: dict[int, float] = {}
-        #: The addends of the documents several rare children hold, in the order added.
-        addends: dict[int, list[float]] = {}
-        for _, part in rare:
-            both = list(part.keys() & merged.keys())
-            for d in both:
-                found = addends.get(d)
-                if found is None:
-                    addends[d] = [merged[d], part[d]]
-                else:
-                    found.append(part[d])
-            sums = list(map(add, map(merged.__getitem__, both), map(part.__getitem__, both)))
-            merged.update(part)
-            merged.update(zip(both, sums, strict=True))
-        self._merged = merged
-        self._addends = addends
-        self._count = count
-        self._rare_flags: int | None = None
+        self._rare = rare if rare is not None and len(rare) else None
         self.lists: list[Listed] = [
             (
                 c.impact.groups if c.boost == 1.0 else Scaled(c.impact.groups, c.boost),
@@ -82,8 +61,8 @@ class Wide:
             )
             for c in common
         ]
-        if merged:
-            self.lists.append((ranked(merged), self._rare_matched))
+        if self._rare is not None:
+            self.lists.append((self._rare.groups(), self._rare.matched))
 
     def score(self, d: int) -> float | None:
         """The document's score, added as the plain path adds it (None if no child holds it)."""
@@ -95,25 +74,13 @@ class Wide:
                 if boost != 1.0:
                     value = value * boost
                 total = value if total is None else total + value
-        found = self._addends.get(d)
-        if found is not None:
-            for value in found:
-                total = value if total is None else total + value
-        else:
-            rare = self._merged.get(d)
-            if rare is not None:
-                total = rare if total is None else total + rare
+        if self._rare is not None:
+            return self._rare.add_to(total, d)
         return total
-
-    def _rare_matched(self) -> int:
-        """The rare children's matches, a byte per docnum."""
-        if self._rare_flags is None:
-            self._rare_flags = flags_of(self._merged.keys(), self._count)
-        return self._rare_flags
 
     def matched(self) -> int:
         """The matches, a byte per docnum (see `reader.search.impact_plan.flags_of`)."""
-        found = self._rare_matched()
+        found = self._rare.matched() if self._rare is not None else 0
         for impact in self._impacts:
             found |= impact.present()
         return found

@@ -50,7 +50,7 @@ def _cut(dbfile: Any, start: int | None, end: int) -> Iterator[bytes]:
         data = dbfile.get(pos, min(WINDOW, end - pos))
         size = len(data)
         i = 0
-        found = []
+        found: list[bytes] = []
         while i + _HEADER.size <= size:
             keylen, datalen = unpack(data, i)
             if i + _HEADER.size + keylen > size:
@@ -61,5 +61,75 @@ def _cut(dbfile: Any, start: int | None, end: int) -> Iterator[bytes]:
             keylen, datalen = _HEADER.unpack(dbfile.get(pos, _HEADER.size))
             found.append(dbfile.get(pos + head, keylen - _FIELD.size))
             i = _HEADER.size + keylen + datalen
+        yield from found
+        pos += i
+
+
+def segment_items(leaf: Any, field: str, first: bytes, last: bytes) -> Iterator[Item] | None:
+    """A segment's terms of `field` from `first` to `last` (both included), in order, each
+    with its term info's bytes (`info_of` decodes them); None where Whoosh's own
+    `iter_from` must be used (another Whoosh or another kind of segment)."""
+    return attempt(
+        "term infos (read from the terms file)", lambda: _items(leaf, field, first, last)
+    )
+
+
+def info_of(value: bytes) -> Any:
+    """A term info from its bytes in the terms file, as Whoosh's `term_info` decodes them."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    return W3TermInfo.from_bytes(value)
+
+
+#: A term and its term info's bytes.
+Item = tuple[bytes, bytes]
+
+
+def _items(leaf: Any, field: str, first: bytes, last: bytes) -> Iterator[Item]:
+    terms = getattr(leaf, "_terms", None)
+    tindex = getattr(terms, "_tindex", None)
+    fieldmap = getattr(terms, "_fieldmap", None)
+    if tindex is None or not isinstance(fieldmap, dict) or not hasattr(tindex, "endofdata"):
+        raise Unsupported
+    if type(terms).__name__ != "W3TermsReader":
+        raise Unsupported
+    num = fieldmap.get(field)
+    if num is None:
+        return iter(())
+    key = _FIELD.pack(num)
+    start = tindex.closest_key_pos(key + first)
+    return _cut_items(tindex.dbfile, start, tindex.endofdata, key, last)
+
+
+def _cut_items(dbfile: Any, start: int | None, end: int, key: bytes, last: bytes) -> Iterator[Item]:
+    """The records from `start` on while their key is `key` (the field's number) followed
+    by a term up to `last`, read a window at a time (`_cut`'s way)."""
+    unpack = _HEADER.unpack_from
+    head = _HEADER.size
+    pos = start
+    while pos is not None and pos < end:
+        data = dbfile.get(pos, min(WINDOW, end - pos))
+        size = len(data)
+        i = 0
+        found: list[Item] = []
+        while i + head <= size:
+            keylen, datalen = unpack(data, i)
+            if i + head + keylen + datalen > size:
+                break  # the record goes on past the window: read again from it
+            whole = data[i + head : i + head + keylen]
+            if whole[: _FIELD.size] != key or whole[_FIELD.size :] > last:
+                yield from found
+                return
+            found.append(
+                (whole[_FIELD.size :], data[i + head + keylen : i + head + keylen + datalen])
+            )
+            i += head + keylen + datalen
+        if i == 0:  # one record longer than the window
+            keylen, datalen = _HEADER.unpack(dbfile.get(pos, head))
+            whole = dbfile.get(pos + head, keylen)
+            if whole[: _FIELD.size] != key or whole[_FIELD.size :] > last:
+                return
+            found.append((whole[_FIELD.size :], dbfile.get(pos + head + keylen, datalen)))
+            i = head + keylen + datalen
         yield from found
         pos += i

@@ -4,7 +4,8 @@ An OR of many words (the expansion of a prefix, wildcard or fuzzy term) needs ea
 term info in every segment (`Engine.located`). A hash look-up per word per segment costs a
 few small reads, and most of them fail (a word is in few of the segments). A segment's
 terms are stored in key order, so the words from the first wanted one to the last are read
-in one pass (`IndexReader.iter_from`, public), for a fraction of a look-up per term. Where
+in one pass (`term_file.segment_items`, or Whoosh's public `IndexReader.iter_from` where
+that declines), for a fraction of a look-up per term. Where
 the wanted words are a small part of the terms between them (`gen*tion` among the `gen`
 words), a segment's pass stops once it has read `PER_WORD` terms per wanted word it went
 past, plus `SLACK`, and the words after its last term are looked up one by one, as are all
@@ -15,11 +16,13 @@ short pass more than look-ups alone.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
+
+from reader.search.term_file import info_of, segment_items
 
 #: Fewer words than this are looked up one by one: a pass starts with a binary search of
 #: the segment's terms file, about what a dozen look-ups cost.
@@ -79,14 +82,24 @@ def _scan(
     from the first word; the number of words decided (those up to the last term read: one
     not seen by then is not in the segment)."""
     last = words[-1]
-    for read, ((name, text), info) in enumerate(reader.iter_from(field, words[0]), 1):
-        if name != field or text > last:
-            break
+    items = segment_items(reader, field, words[0], last)
+    if items is None:
+        items = _whooshs(reader, field, words[0], last)
+    for read, (text, info) in enumerate(items, 1):
         entry = found.get(text)
         if entry is not None:
-            entry.append((leaf, info))
+            entry.append((leaf, info_of(info) if isinstance(info, bytes) else info))
         if read > SLACK:
             passed = bisect_right(words, text)
             if read > PER_WORD * passed + SLACK:
                 return passed
     return len(words)
+
+
+def _whooshs(reader: Any, field: str, first: bytes, last: bytes) -> Iterator[tuple[bytes, Any]]:
+    """The segment's terms of `field` from `first` to `last` with their infos, through
+    Whoosh's `iter_from`."""
+    for (name, text), info in reader.iter_from(field, first):
+        if name != field or text > last:
+            return
+        yield text, info

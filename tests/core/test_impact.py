@@ -16,6 +16,7 @@ from whoosh import query as wq
 import reader.search.impact as impact
 import reader.search.impact_groups as impact_groups
 import reader.search.impact_plan as impact_plan
+import reader.search.impact_rare as impact_rare
 import reader.search.impact_terms as impact_terms
 import reader.search.term_lookup as term_lookup
 from reader.search import Library
@@ -53,6 +54,11 @@ def every_query(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     monkeypatch.setattr(impact_plan, "IN_MOST_PER", 8 if "most" in request.param else 10**9)
     monkeypatch.setattr(impact_plan, "IN_MOST_LISTS", 2)
     monkeypatch.setattr(impact_groups, "FIRST_CHUNK", 3)  # groups made a few at a time
+    # A rare words' list sorted past a cutoff first; their scores keyed by weight bits, or
+    # (for few matches) looked up per (weight, length) pair.
+    monkeypatch.setattr(impact_groups, "RANKED_FIRST", 3)
+    monkeypatch.setattr(impact_groups, "RANKED_SAMPLE", 8)
+    monkeypatch.setattr(impact_rare, "_KEYED", request.param != "few matches")
     monkeypatch.setattr(impact_plan, "RARE", 10)  # ORs of many terms: some common, some rare
     monkeypatch.setattr(impact, "FEW_MATCHES", 10**9 if request.param == "few matches" else 0)
     # Phrases checked on the best candidates, or past the budget every match found.
