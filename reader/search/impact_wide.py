@@ -6,11 +6,10 @@ The plain path (`Engine.scores`) adds an OR's children in the order of their mat
 counts, most first (ties in the query's order), so a document's score is that fold of its
 terms' scores, and floating-point addition is not associative. Here the children with
 many postings get impacts (sorted and random access) and the others, whose postings are
-few, are scored whole and folded in that same order, keeping for the documents that hold
-several of them each addend, so that the score of any document is rebuilt exactly: the
-common terms' scores first (their counts are the largest, which is checked), then the rare
-terms' addends. The rare terms' folded scores form one more list for the threshold
-algorithm, ranked by value.
+few, are scored whole and folded in that same order (`reader.search.impact_rare.Rare`),
+so that the score of any document is rebuilt exactly: the common terms' scores first
+(their counts are the largest, which is checked), then the rare terms' addends. The rare
+terms' folded scores form one more list for the threshold algorithm, ranked by value.
 """
 
 from __future__ import annotations
