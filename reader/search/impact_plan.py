@@ -236,33 +236,50 @@ def threshold(
     heap: list[tuple[float, int]] = []
     wanted = min(limit, total)
 
+    def keep(item: tuple[float, int]) -> None:
+        if len(heap) < limit:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+
     def take(docs: Iterable[int]) -> None:
         fresh = [d for d in docs if d not in seen]
         seen.update(fresh)
-        for d in fresh:
-            if checked is not None:  # the bound first: the exact score checks phrases
-                b = bound(d)
-                assert b is not None, d
-                if len(heap) >= limit and (b, -d) <= heap[0]:
-                    checked.unchecked += 1
-                    continue
-                s = score(d)
-                if s is None:
-                    checked.failing += 1
-                else:
-                    checked.matching += 1
-                if checked.failing + checked.matching > checked.budget:
-                    raise TooManyChecks
-                if s is None:
-                    continue
-            else:
+        if checked is None:
+            for d in fresh:
                 s = score(d)
                 assert s is not None, d
-            item = (s, -d)
-            if len(heap) < limit:
-                heapq.heappush(heap, item)
-            elif item > heap[0]:
-                heapq.heapreplace(heap, item)
+                item = (s, -d)
+                if len(heap) < limit:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+            return
+        # The bound first (the exact score checks phrases), best bound first: the top fills
+        # with the likeliest documents, and once one's bound cannot enter it, no later one's
+        # can (the top's least only rises). Ties of bounds in ascending docnum, as the top
+        # orders them; ordered by indexes, without a tuple per document kept meanwhile.
+        fresh.sort()
+        bounds: list[float] = []
+        for d in fresh:
+            b = bound(d)
+            assert b is not None, d
+            bounds.append(b)
+        order = sorted(range(len(fresh)), key=bounds.__getitem__, reverse=True)
+        for at, i in enumerate(order):
+            d = fresh[i]
+            if len(heap) >= limit and (bounds[i], -d) <= heap[0]:
+                checked.unchecked += len(order) - at
+                return
+            s = score(d)
+            if s is None:
+                checked.failing += 1
+            else:
+                checked.matching += 1
+            if checked.failing + checked.matching > checked.budget:
+                raise TooManyChecks
+            if s is not None:
+                keep((s, -d))
 
     width = len(readers)
     if width > IN_MOST_LISTS:

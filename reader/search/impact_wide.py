@@ -51,6 +51,11 @@ class Wide:
             if (-len(first.docs), first.place) < (-common[-1].impact.count, common[-1].place):
                 raise ValueError("a rare child is added before a common one")
         self._common = [(c.impact.at, c.impact.scores, c.lengths, c.boost) for c in common]
+        #: When every common child is of one field and unboosted (a prefix, a wildcard):
+        #: that field's lengths and each child's (at, scores), for a shorter loop per document.
+        uniform = all(c.boost == 1.0 and c.lengths is common[0].lengths for c in common)
+        self._lengths = common[0].lengths if common and uniform else None
+        self._pairs = [(c.impact.at, c.impact.scores) for c in common]
         self._impacts = [c.impact for c in common]
         self._rare = rare if rare is not None and len(rare) else None
         self.lists: list[Listed] = [
@@ -66,13 +71,21 @@ class Wide:
     def score(self, d: int) -> float | None:
         """The document's score, added as the plain path adds it (None if no child holds it)."""
         total: float | None = None
-        for at, table, lengths, boost in self._common:
-            index = at[d]
-            if index:
-                value = table[index][lengths[d]]
-                if boost != 1.0:
-                    value = value * boost
-                total = value if total is None else total + value
+        if self._lengths is not None:
+            length = self._lengths[d]
+            for at, table in self._pairs:
+                index = at[d]
+                if index:
+                    value = table[index][length]
+                    total = value if total is None else total + value
+        else:
+            for at, table, lengths, boost in self._common:
+                index = at[d]
+                if index:
+                    value = table[index][lengths[d]]
+                    if boost != 1.0:
+                        value = value * boost
+                    total = value if total is None else total + value
         if self._rare is not None:
             return self._rare.add_to(total, d)
         return total
