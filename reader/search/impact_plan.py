@@ -21,16 +21,17 @@ MAX_OR = 2
 #: (`reader.search.impact_wide`), the others ranked from their impacts.
 RARE = 20_000
 #: Documents in the most lists of a query scored before its lists are read (`_in_most`),
-#: for queries of more lists than `IN_MOST_LISTS` (two words in the title and abstract
-#: have four, and most of their matches are in all four): `IN_MOST`, or one document in
+#: for queries of more lists than `IN_MOST_LISTS`: `IN_MOST`, or one document in
 #: `IN_MOST_PER` of the index if that is more. Three common words in the title and
 #: abstract of a large index have a few documents in all six lists and many more in five:
 #: scoring both first bounds the others by four lists, and the reading then stops within a
-#: few groups instead of reading tens of thousands of documents of the title's lists. In
-#: a small index, the reading stops sooner than such a share would be scored.
+#: few groups instead of reading tens of thousands of documents of the title's lists. Two
+#: words in the title and abstract (four lists) gain the same way: those holding both
+#: words in both fields are scored first and the others bounded by three lists. In a
+#: small index, the reading stops sooner than such a share would be scored.
 IN_MOST = 4096
 IN_MOST_PER = 32
-IN_MOST_LISTS = 4
+IN_MOST_LISTS = 3
 #: A margin on the stopping bound, for sums added in another order than the bound's.
 _MARGIN = 1e-9
 
@@ -215,8 +216,8 @@ def threshold(
     groups left empty; each new document is scored exactly; the reading stops once no
     document not read yet can reach the k-th best. Such a document's score is at most the
     sum of the next groups of the lists it is in, plus the NOT clauses' 1s; with more than
-    `IN_MOST_LISTS` lists (an OR of many terms, where a document is in few of them) the
-    documents in the most lists are scored first (`_in_most`), so that the others are in at
+    `IN_MOST_LISTS` lists (words in two fields, an OR of many terms) the documents in the
+    most lists are scored first (`_in_most`), so that the others are in at
     most `width` lists and the bound is the sum of the `width` best next groups.
 
     With `checked`, `within` holds the plan's candidates (its phrases not checked) and the
