@@ -2,10 +2,10 @@
 
 A prefix such as `gen*` matches hundreds of rare words, a hundred thousand postings in all
 at a million papers. Each rare word's postings are scored as `Engine.scores` scores them
-(the BM25 factor of the weight and length byte, times the idf, times the boost) but a row
-of factors per weight at a time (`reader.search.bm25.Factors.row`), in C: the length bytes
-of its documents index a row, with no (weight, length) tuple or dictionary per posting.
-The words are then folded in the plain path's order (the most documents first, ties in the
+(the BM25 factor of the weight and length byte, times the idf, times the boost), but in C:
+each posting's weight bits and length byte make one integer key into a table of scores
+filled per key met (`Word.scores`), with no (weight, length) tuple or dictionary look-up
+of a pair per posting. The words are then folded in the plain path's order (the most documents first, ties in the
 query's order), keeping each addend of a document several of them hold, so that the
 document's score is rebuilt exactly (`add_to`). Their sums, ranked best first
 (`reader.search.impact_groups.RankedGroups`), are one more list for the threshold
