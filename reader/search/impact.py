@@ -22,7 +22,9 @@ ties (the lower docnum first) and the total equal `Engine.top_scored`'s. ORs of 
 (prefixes, wildcards, fuzzy terms, more like this) are ranked as `reader.search.impact_wide`
 says; other queries get None and take the plain path. The modules beside this one: a
 term's impact (`impact_terms`), a query compiled into closures (`impact_compile`), the
-plan and the threshold algorithm (`impact_plan`), the groups (`impact_groups`).
+plan and the threshold algorithm (`impact_plan`), the groups (`impact_groups`), an OR of
+many terms (`impact_wide`) and its rare words (`impact_rare`), the sample a phrase's
+estimated total comes from (`impact_sample`).
 
 `ImpactRanker.first` ranks a query with phrases without finding all their matches: the
 threshold algorithm runs over the phrases' words and checks a phrase only on a document
@@ -45,10 +47,10 @@ from reader.search.impact_plan import (
     docnums,
     flags_of,
     leaves_of,
-    matching_share,
     scored,
     threshold,
 )
+from reader.search.impact_sample import matching_share
 from reader.search.impact_terms import Declined, TermImpact, build_impact, presence_kept
 from reader.search.lru import SizedLRU
 

@@ -9,7 +9,7 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.search.impact_plan import spread
+from reader.search.impact_sample import spread
 
 flags = st.lists(st.integers(0, 1), min_size=1, max_size=400).map(bytes)
 
