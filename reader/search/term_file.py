@@ -28,12 +28,19 @@ def segment_terms(leaf: Any, field: str) -> Iterator[bytes]:
     return leaf.lexicon(field) if found is None else found
 
 
-def _records(leaf: Any, field: str) -> Iterator[bytes]:
+def _term_index(leaf: Any) -> tuple[Any, Any, dict[str, int]]:
+    """A segment's terms reader, its ordered hash file of terms and its field numbers;
+    raises `Unsupported` for a segment not of that kind."""
     terms = getattr(leaf, "_terms", None)
     tindex = getattr(terms, "_tindex", None)
     fieldmap = getattr(terms, "_fieldmap", None)
     if tindex is None or not isinstance(fieldmap, dict) or not hasattr(tindex, "endofdata"):
         raise Unsupported
+    return terms, tindex, fieldmap
+
+
+def _records(leaf: Any, field: str) -> Iterator[bytes]:
+    _terms, tindex, fieldmap = _term_index(leaf)
     num = fieldmap.get(field)
     if num is None:  # no term of this field in the segment
         return iter(())
@@ -86,12 +93,8 @@ Item = tuple[bytes, bytes]
 
 
 def _items(leaf: Any, field: str, first: bytes, last: bytes) -> Iterator[Item]:
-    terms = getattr(leaf, "_terms", None)
-    tindex = getattr(terms, "_tindex", None)
-    fieldmap = getattr(terms, "_fieldmap", None)
-    if tindex is None or not isinstance(fieldmap, dict) or not hasattr(tindex, "endofdata"):
-        raise Unsupported
-    if type(terms).__name__ != "W3TermsReader":
+    terms, tindex, fieldmap = _term_index(leaf)
+    if type(terms).__name__ != "W3TermsReader":  # its values are W3 term infos
         raise Unsupported
     num = fieldmap.get(field)
     if num is None:
