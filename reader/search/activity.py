@@ -11,11 +11,29 @@ never stops it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 #: The longest one pause waits, in seconds.
 PAUSE_LIMIT = 1.0
+#: How often a wait for another thread's long work asks whether it is still wanted.
+STALE_CHECK = 0.05
+
+
+def acquire_unless(lock: threading.Lock, stale: Callable[[], bool] | None) -> bool:
+    """Acquire `lock` (held by another thread's long work: the rows' reading, the facet
+    table's build), giving up when `stale()` turns true: False then, and the lock is not
+    held. A worker that waits for nothing more useful than a stale answer gives its thread
+    back: the app's thread workers share a small pool (six threads on two cores), and a
+    wait per key typed while the rows load would take every thread, the next key's search
+    then waiting for a free one."""
+    if stale is None:
+        lock.acquire()
+        return True
+    while not lock.acquire(timeout=STALE_CHECK):
+        if stale():
+            return False
+    return True
 
 
 class Activity:

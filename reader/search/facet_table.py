@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from reader.search import id_file
+from reader.search.activity import acquire_unless
 from reader.search.facets import SourceTable
 from reader.search.postings import segment_ids
 
@@ -42,28 +43,39 @@ class FacetTable:
         self.rows = rows
         self._building = threading.Lock()
 
-    def ensure(self, pause: Callable[[], None] | None = None) -> None:
+    def ensure(
+        self, pause: Callable[[], None] | None = None, stale: Callable[[], bool] | None = None
+    ) -> bool:
         """Build the table unless the current generation has it (waiting, without the
-        library lock, for a build already under way). `pause()` is called every few
-        thousand papers (the warm-up's gives the CPU to searches typed meanwhile)."""
-        with self._building:
-            with self.lock:
-                gen = self.current()
-                if gen is None:
-                    return
-                catalog_generation, sources_of = self.sources_of()
-                if gen.has_source_table(catalog_generation):
-                    return
-                engine = gen.engine()
-                ids = engine.doc_ids() if engine.ids_loaded else None
+        library lock, for a build already under way, unless `stale()` turns true meanwhile:
+        then False at once, see `activity.acquire_unless`; else True). `pause()` is called
+        every few thousand papers (the warm-up's gives the CPU to searches typed meanwhile)."""
+        if not acquire_unless(self._building, stale):
+            return False
+        try:
+            self._build(pause)
+        finally:
+            self._building.release()
+        return True
+
+    def _build(self, pause: Callable[[], None] | None) -> None:
+        with self.lock:
+            gen = self.current()
+            if gen is None:
+                return
+            catalog_generation, sources_of = self.sources_of()
+            if gen.has_source_table(catalog_generation):
+                return
+            engine = gen.engine()
+            ids = engine.doc_ids() if engine.ids_loaded else None
+        if ids is None:
+            ids = self.read_ids(gen, pause)
             if ids is None:
-                ids = self.read_ids(gen, pause)
-                if ids is None:
-                    return  # the index changed meanwhile: the next call builds the new one's
-            table = SourceTable.build(ids, sources_of, pause)
-            with self.lock:
-                if self.current() is gen:
-                    gen.adopt_source_table(catalog_generation, table)
+                return  # the index changed meanwhile: the next call builds the new one's
+        table = SourceTable.build(ids, sources_of, pause)
+        with self.lock:
+            if self.current() is gen:
+                gen.adopt_source_table(catalog_generation, table)
 
     def read_ids(
         self, gen: Generation, pause: Callable[[], None] | None = None

@@ -234,22 +234,34 @@ class Library:
         assert view is not None
         return view.generation, view.sources_lookup()
 
-    def load_rows(self, pause: Callable[[], None] | None = None) -> None:
+    def load_rows(
+        self, pause: Callable[[], None] | None = None, stale: Callable[[], bool] | None = None
+    ) -> bool:
         """Load every paper row without holding the library lock, so searches and the
         list's drawing do not wait for it (`RowLoader.load`). The facet counts need them: a
-        caller may wait here first, then see whether its counts are still wanted (the rows
-        take seconds at a million papers)."""
-        self._row_loader.load(pause)
+        caller may wait here first. With `stale`, a wait for another thread's loading ends
+        as soon as `stale()` is true (the caller's answer is no longer wanted: a key was
+        typed meanwhile), and this returns False; else True."""
+        return self._row_loader.load(pause, stale)
 
     # -- counts and suggestions ----------------------------------------------------------
-    def facets(self, query: str, filters: Filters = Filters()) -> dict[str, int]:  # noqa: B008
-        """Per-dump match counts for a query (ignoring the dump filter itself)."""
+    def facets(
+        self,
+        query: str,
+        filters: Filters = Filters(),  # noqa: B008
+        stale: Callable[[], bool] | None = None,
+    ) -> dict[str, int]:
+        """Per-dump match counts for a query (ignoring the dump filter itself). With
+        `stale`, the waits for the rows and the facet table another thread is making end
+        as soon as `stale()` is true, and the counts are then empty (not wanted)."""
         from reader.search.compat import fast
 
         def counts() -> dict[str, int]:
-            self.load_rows()  # counting reads every row: load them without the lock
-            if fast():
-                self._facet_table.ensure()  # and the table of their dumps
+            # counting reads every row: load them without the lock
+            if not self.load_rows(stale=stale):
+                return {}
+            if fast() and not self._facet_table.ensure(stale=stale):  # and their dumps' table
+                return {}
             # Counted as a search while it holds the lock: the warm-up pauses, so a search
             # typed meanwhile waits for this part only, not for it shared with the warm-up.
             with self._activity.running(), self._lock:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from reader.search.activity import acquire_unless
 from reader.search.open_index import OpenIndex
 
 
@@ -25,15 +26,21 @@ class RowLoader:
         #: One loader of every paper row at a time, without the library lock.
         self._loading = threading.Lock()
 
-    def load(self, pause: Callable[[], None] | None = None) -> None:
+    def load(
+        self, pause: Callable[[], None] | None = None, stale: Callable[[], bool] | None = None
+    ) -> bool:
         """Load every paper row (a read of the whole catalog) without holding the library
         lock; then install it. `pause` is called every few thousand rows (the warm-up's
-        gives the CPU to searches)."""
-        with self._loading:
+        gives the CPU to searches). While another thread loads them, this waits for it,
+        unless `stale()` turns true meanwhile: then it returns False at once (see
+        `activity.acquire_unless`); else True."""
+        if not acquire_unless(self._loading, stale):
+            return False
+        try:
             with self.lock:
                 view = self.index.fresh(index=False)
                 if view is None or view.rows_loaded is not None:
-                    return
+                    return True
             rows = view.read_rows(pause)
             news = view.news_read
             if news is not None:  # one copy of each id string for both (a million: 60 MB)
@@ -42,6 +49,9 @@ class RowLoader:
                 current = self.index.view
                 if current is not None and current.generation == view.generation:
                     current.install_rows(rows)
+            return True
+        finally:
+            self._loading.release()
 
     def news_ids(self, archive_papers: int) -> list[str]:
         """Every paper of the news dumps once, in inbox order (`Library.news_ids`): kept by

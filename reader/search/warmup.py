@@ -82,7 +82,10 @@ def warm_library(
         def current() -> Generation | None:
             return index.gen
 
-        WarmUp(gen, lock, current, lambda: facet_table.ensure(pause), rows.titles, pause).run()
+        def ensure_facet_table() -> None:
+            facet_table.ensure(pause)
+
+        WarmUp(gen, lock, current, ensure_facet_table, rows.titles, pause).run()
     except damage_errors() as exc:  # a damaged index is reported by its reads
         degraded("warm-up", f"skipped: the index cannot be read ({exc})")
     except Unsupported as exc:

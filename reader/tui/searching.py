@@ -272,19 +272,27 @@ class SearchController:
         """The rest of the list (`more`: past the first page), then the per-dump counts, then
         "did you mean" (`zero`: nothing matched), each only while the query is current."""
         app, lib = self.app, self.app.library
+
+        def stale() -> bool:  # a key typed since: nothing here is wanted any more
+            return generation != self.generation
+
         try:
-            if generation != self.generation:
+            if stale():
                 return
             if more:
                 rest = lib.search(query, filters, sort, limit=LIST_LIMIT, suggest=False)
-                if generation != self.generation:
+                if stale():
                     return
                 app.post_message(SearchExtended(generation, rest))
-            lib.load_rows()  # at the start, seconds: keys typed meanwhile make these stale
-            if generation != self.generation:
+            # At the start the rows take seconds to load; the wait for them (and for the
+            # facet table) ends once a key is typed, giving the worker's thread back.
+            if not lib.load_rows(stale=stale) or stale():
                 return
-            app.post_message(FacetsCounted(generation, lib.facets(query, filters)))
-            if zero and generation == self.generation:
+            counts = lib.facets(query, filters, stale=stale)
+            if stale():
+                return
+            app.post_message(FacetsCounted(generation, counts))
+            if zero and not stale():
                 suggestion = lib.suggest(query)
                 if suggestion:
                     app.post_message(SuggestionFound(generation, suggestion))

@@ -137,6 +137,80 @@ def test_searches_do_not_wait_while_every_row_loads(
     assert answers[0] > 0 and sample_library._rows is not None
 
 
+def test_a_wait_for_rows_another_thread_loads_ends_when_no_longer_wanted(
+    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facet counts of a query wait for every paper's row, which another thread (the
+    warm-up) may be loading for seconds; a caller whose answer went stale meanwhile (a key
+    typed) stops waiting and gets False, or empty counts, instead of holding its thread."""
+    import threading
+
+    sample_library._index.view = None  # the catalog's caches (every row) forgotten
+    release = threading.Event()
+    original = Catalog.sort_columns
+
+    def slow_rows(self: Catalog) -> Any:
+        assert release.wait(30)
+        return original(self)
+
+    monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
+    loader = threading.Thread(target=sample_library.load_rows)
+    loader.start()
+    typed = threading.Event()
+    threading.Timer(0.1, typed.set).start()  # a key typed while the rows load
+    try:
+        assert sample_library.load_rows(stale=typed.is_set) is False
+        assert sample_library.facets("diffusion", stale=typed.is_set) == {}
+        assert loader.is_alive()
+    finally:
+        release.set()
+        loader.join(30)
+    assert sample_library.load_rows(stale=typed.is_set) is True  # loaded: no wait
+    counts = sample_library.facets("diffusion", stale=lambda: False)
+    assert counts == sample_library.facets("diffusion") and sum(counts.values()) > 0
+
+
+def test_a_wait_for_the_facet_table_another_thread_builds_ends_when_no_longer_wanted(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facet table (the dumps of every paper) is built once, by the warm-up or the first
+    count; a count asked for meanwhile waits for that build unless its answer goes stale."""
+    import threading
+
+    from reader.search import facet_table
+
+    lib = Library([sample_dir], sample_dir.parent / "index")
+    building = threading.Event()
+    release = threading.Event()
+    build = facet_table.SourceTable.build
+
+    def slow_build(*args: Any, **kwargs: Any) -> Any:
+        building.set()
+        assert release.wait(30)
+        return build(*args, **kwargs)
+
+    try:
+        lib.sync()
+        expected = lib.facets("diffusion")
+        lib.close()
+        lib = Library([sample_dir], sample_dir.parent / "index")
+        assert lib.search("diffusion").total > 0  # the index open, its facet table not built
+        lib.load_rows()
+        monkeypatch.setattr(facet_table.SourceTable, "build", slow_build)
+        builder = threading.Thread(target=lib._facet_table.ensure)  # as the warm-up builds it
+        builder.start()
+        try:
+            assert building.wait(30)
+            assert lib.facets("diffusion", stale=lambda: True) == {}
+            assert builder.is_alive()
+        finally:
+            release.set()
+            builder.join(30)
+        assert lib.facets("diffusion", stale=lambda: True) == expected  # built: no wait
+    finally:
+        lib.close()
+
+
 def test_the_warm_up_builds_the_facet_table_and_counts_stay_the_same(sample_dir: Path) -> None:
     """The warm-up builds the facet counts' table outside the library lock; the counts are
     those of a table built on demand (another library on the same index)."""

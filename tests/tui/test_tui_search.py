@@ -311,19 +311,86 @@ async def test_counts_for_a_query_typed_over_while_the_rows_load_are_not_made(
         await settle(pilot)
         searches, lib = app.searches, app.library
         counted: list[str] = []
-        monkeypatch.setattr(lib, "facets", lambda query, _filters=None: counted.append(query) or {})
+        monkeypatch.setattr(
+            lib, "facets", lambda query, _filters=None, stale=None: counted.append(query) or {}
+        )
         generation = searches.generation
 
-        def typed_over() -> None:  # a key pressed while the rows load
+        def typed_over(pause: object = None, stale: object = None) -> bool:  # a key meanwhile
             searches.generation = generation + 1
+            return True
 
         monkeypatch.setattr(lib, "load_rows", typed_over)
         searches._search_details(generation, "diffusion", Filters(), Sort.RELEVANCE, False, False)
         assert counted == []
-        monkeypatch.setattr(lib, "load_rows", lambda: None)
+        monkeypatch.setattr(lib, "load_rows", lambda pause=None, stale=None: True)
         now = searches.generation
         searches._search_details(now, "diffusion", Filters(), Sort.RELEVANCE, False, False)
         assert counted == ["diffusion"]
+
+
+async def test_every_key_typed_while_the_rows_load_is_listed(
+    new_app, settle, sample_dir, monkeypatch
+) -> None:
+    """At the start every paper's row loads in the background (seconds at a million
+    papers). Each key typed meanwhile is searched and listed, however many keys: the facet
+    counts of a key, which wait for the rows, stop waiting once the next key is typed. (The
+    app's thread workers share one small pool; waits kept for every key typed would take
+    all its threads, and the next key's search would wait for the rows too.)"""
+    import os
+    import threading
+
+    import reader.tui.searching as searching
+    from reader.search.catalog import Catalog
+
+    monkeypatch.setattr(searching, "FACETS_DELAY", 0.001)  # counts asked for after each key
+    app = new_app([sample_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lib, searches = app.library, app.searches
+        lib._index.view = None  # the catalog's caches (every row) forgotten: they load again
+        release = threading.Event()
+        sort_columns = Catalog.sort_columns
+
+        def slow_rows(self: Catalog) -> object:
+            assert release.wait(60)
+            return sort_columns(self)
+
+        monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
+        loader = threading.Thread(target=lib.load_rows)  # as the warm-up loads them
+        loader.start()
+        waits: list[int] = []
+        load_rows = lib.load_rows
+
+        def counted(pause: object = None, stale: object = None) -> bool:
+            waits.append(1)
+            return load_rows(pause, stale)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(lib, "load_rows", counted)
+        pool = min(32, (os.cpu_count() or 1) + 4)  # the thread workers' pool (asyncio's)
+
+        async def listed_and_waiting(searched: int) -> None:
+            """Until the text's list is shown and its counts wait for the rows."""
+            for _ in range(1000):
+                if searches.shown == searches.generation and len(waits) >= searched:
+                    return
+                await pilot.pause(0.01)
+            raise AssertionError(f"search {searched} was not listed while the rows load")
+
+        try:
+            box = app.query_one("#query", Input)
+            box.focus()
+            box.value = "model"
+            await listed_and_waiting(1)
+            box.cursor_position = len(box.value)
+            for typed in range(2, pool + 4):  # "models", "model", "models"...
+                await pilot.press("s" if typed % 2 else "backspace")
+                await listed_and_waiting(typed)
+            assert loader.is_alive()  # all of it while the rows were still loading
+        finally:
+            release.set()
+            loader.join(30)
+        await settle(pilot)
 
 
 async def test_the_first_page_shows_first_and_the_rest_of_the_list_follows(
