@@ -11,6 +11,7 @@ never stops it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -42,6 +43,8 @@ class Activity:
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._running = 0
+        #: When the last search ended (`time.monotonic()`; 0: none yet).
+        self._ended = 0.0
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -54,7 +57,19 @@ class Activity:
             with self._changed:
                 self._running -= 1
                 if not self._running:
+                    self._ended = time.monotonic()
                     self._changed.notify_all()
+
+    def wait_quiet(self, quiet: float, cancelled: Callable[[], bool]) -> bool:
+        """Wait until no search runs and none has for `quiet` seconds (typing has paused);
+        False as soon as `cancelled()` is true (asked every `STALE_CHECK` seconds)."""
+        with self._changed:
+            while not cancelled():
+                left = quiet if self._running else quiet - (time.monotonic() - self._ended)
+                if left <= 0:
+                    return True
+                self._changed.wait(timeout=min(left, STALE_CHECK))
+        return False
 
     @property
     def busy(self) -> bool:

@@ -162,11 +162,14 @@ class CatalogView:
         self.install_news(archive_papers, ids)
         return ids
 
-    def read_news_ids(self, archive_papers: int) -> list[str]:
+    def read_news_ids(
+        self, archive_papers: int, pause: Callable[[], None] | None = None
+    ) -> list[str]:
         """`news_ids` read from the catalog, not kept (a read of every news paper's id: the
-        library runs it outside its lock)."""
+        library runs it outside its lock); `pause` as `inbox_order` takes it."""
         sources = news_sources(source_infos(self.catalog), archive_papers)
-        return inbox_order(sources, self.catalog.ids_by_file([s.path for s in sources]))
+        ids_by_path = self.catalog.ids_by_file([s.path for s in sources])
+        return inbox_order(sources, ids_by_path, pause)
 
     def install_news(self, archive_papers: int, ids: list[str]) -> None:
         self._news = (archive_papers, ids)

@@ -216,6 +216,12 @@ class Library:
         finally:
             self.warmed.set()
 
+    def wait_quiet(self, quiet: float, cancelled: Callable[[], bool]) -> bool:
+        """Wait until no search has run for `quiet` seconds (the user has stopped typing),
+        for work that would hold every thread up for a moment; False as soon as
+        `cancelled()` is true."""
+        return self._activity.wait_quiet(quiet, cancelled)
+
     def _warm(self) -> None:
         from reader.search.warmup import warm_library
 
@@ -241,8 +247,9 @@ class Library:
         list's drawing do not wait for it (`RowLoader.load`). The facet counts need them: a
         caller may wait here first. With `stale`, a wait for another thread's loading ends
         as soon as `stale()` is true (the caller's answer is no longer wanted: a key was
-        typed meanwhile), and this returns False; else True."""
-        return self._row_loader.load(pause, stale)
+        typed meanwhile), and this returns False; else True. Whoever loads them gives the
+        CPU to searches meanwhile (`pause`, else `Activity.pause`)."""
+        return self._row_loader.load(pause or self._activity.pause, stale)
 
     # -- counts and suggestions ----------------------------------------------------------
     def facets(
@@ -257,10 +264,11 @@ class Library:
         from reader.search.compat import fast
 
         def counts() -> dict[str, int]:
-            # counting reads every row: load them without the lock
+            # Counting reads every row and the dumps of every paper: both are made without
+            # the lock, giving the CPU to searches meanwhile.
             if not self.load_rows(stale=stale):
                 return {}
-            if fast() and not self._facet_table.ensure(stale=stale):  # and their dumps' table
+            if fast() and not self._facet_table.ensure(self._activity.pause, stale):
                 return {}
             # Counted as a search while it holds the lock: the warm-up pauses, so a search
             # typed meanwhile waits for this part only, not for it shared with the warm-up.
@@ -299,8 +307,9 @@ class Library:
         """Every paper of the news dumps once, in inbox order (newest dump first, page order).
 
         Cached per index generation and threshold; the first read (seconds at a million
-        papers) runs outside the library lock (`RowLoader.news_ids`)."""
-        return self._row_loader.news_ids(archive_papers)
+        papers) runs outside the library lock (`RowLoader.news_ids`) and gives the CPU to
+        searches meanwhile (`Activity.pause`)."""
+        return self._row_loader.news_ids(archive_papers, self._activity.pause)
 
     def inbox_head(
         self, limit: int, seen: AbstractSet[str], archive_papers: int = ARCHIVE_PAPERS

@@ -8,7 +8,7 @@ else the file's modification date), then each dump's papers in page order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from reader.ingest.merge import page_date_iso
@@ -18,6 +18,8 @@ from reader.search.types import SourceInfo
 ARCHIVE_PAPERS = 2000
 #: Formats that are archives whatever their size: the arXiv metadata snapshot.
 ARCHIVE_FORMATS = frozenset({"arxiv-json", "arxiv-jsonl"})
+#: Ids put in inbox order between two calls of `inbox_order`'s pause.
+PAUSE_IDS = 8_192
 
 
 def is_archive(source: SourceInfo, archive_papers: int = ARCHIVE_PAPERS) -> bool:
@@ -44,11 +46,19 @@ def news_sources(
 
 
 def inbox_order(
-    sources: Sequence[SourceInfo], ids_by_path: Mapping[str, Sequence[str]]
+    sources: Sequence[SourceInfo],
+    ids_by_path: Mapping[str, Sequence[str]],
+    pause: Callable[[], None] | None = None,
 ) -> list[str]:
-    """Every news paper once, in inbox order: `sources` as given, each in page order."""
+    """Every news paper once, in inbox order: `sources` as given, each in page order.
+    `pause()` is called after every `PAUSE_IDS` ids (a million at most: the library's
+    gives the CPU to searches typed meanwhile)."""
     seen: dict[str, None] = {}
     for source in sources:
-        for pid in ids_by_path.get(source.path, ()):
-            seen.setdefault(pid, None)
+        ids = ids_by_path.get(source.path, ())
+        for start in range(0, len(ids), PAUSE_IDS):
+            for pid in ids[start : start + PAUSE_IDS]:
+                seen.setdefault(pid, None)
+            if pause is not None:
+                pause()
     return list(seen)

@@ -44,7 +44,7 @@ class RowLoader:
             rows = view.read_rows(pause)
             news = view.news_read
             if news is not None:  # one copy of each id string for both (a million: 60 MB)
-                rows.take_strings(news)
+                rows.take_strings(news, pause)
             with self.lock:
                 current = self.index.view
                 if current is not None and current.generation == view.generation:
@@ -53,19 +53,20 @@ class RowLoader:
         finally:
             self._loading.release()
 
-    def news_ids(self, archive_papers: int) -> list[str]:
+    def news_ids(self, archive_papers: int, pause: Callable[[], None] | None = None) -> list[str]:
         """Every paper of the news dumps once, in inbox order (`Library.news_ids`): kept by
-        the view per threshold, read outside the lock the first time."""
+        the view per threshold, read outside the lock the first time, calling `pause`
+        every few thousand ids."""
         with self.lock:
             view = self.index.fresh(index=False)
             if view is None:
                 return []
             if view.news_loaded(archive_papers):
                 return view.news_ids(archive_papers)
-        ids = view.read_news_ids(archive_papers)
+        ids = view.read_news_ids(archive_papers, pause)
         rows = view.rows_loaded
         if rows is not None:  # the same strings as the rows (else the rows take these)
-            ids = rows.shared_ids(ids)
+            ids = rows.shared_ids(ids, pause)
         with self.lock:
             if self.index.view is view:
                 view.install_news(archive_papers, ids)

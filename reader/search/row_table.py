@@ -48,10 +48,21 @@ T = TypeVar("T")
 Names = str | None | tuple[str, ...]
 
 
-def _smallest(values: Iterable[int], largest: int) -> array[int]:
-    """`values` (all in 0..largest) in the narrowest unsigned array that holds them."""
+def _smallest(
+    values: Iterable[int], largest: int, pause: Callable[[], None] | None = None
+) -> array[int]:
+    """`values` (all in 0..largest) in the narrowest unsigned array that holds them, made
+    `PAUSE_ROWS` at a time with `pause()` after each (one call over a million holds the
+    interpreter for tens of milliseconds)."""
     code = "B" if largest < 2**8 else "H" if largest < 2**16 else "I" if largest < 2**32 else "Q"
-    return array(code, values)
+    if pause is None:
+        return array(code, values)
+    made = array(code)
+    source = iter(values)
+    while chunk := list(islice(source, PAUSE_ROWS)):
+        made.extend(chunk)
+        pause()
+    return made
 
 
 class _Interned(Generic[T]):
@@ -93,10 +104,12 @@ class RowTable:
         upvotes: array[int],
         sources: _Interned[Names],
         categories: _Interned[Names],
+        pause: Callable[[], None] | None = None,
     ) -> None:
         """`ids` in table order and their columns in the same order (the dates, upvotes
         and the dump and category lists as the catalog stores them, see `names_of`), but
-        `title_keys`: (id, title key) pairs in title key order. Use `read` or `build`."""
+        `title_keys`: (id, title key) pairs in title key order. Use `read` or `build`.
+        `pause()` is called every `PAUSE_ROWS` papers of the loops over them all."""
         self._ids = ids
         n = len(ids)
         size = 8
@@ -105,21 +118,25 @@ class RowTable:
         self._mask = size - 1
         self._slots = array("i" if size < 2**31 else "q", [_EMPTY]) * size
         slots, mask = self._slots, self._mask
-        for p, pid in enumerate(ids):
-            i = hash(pid) & mask
-            while slots[i] != _EMPTY:
-                if ids[slots[i]] == pid:
-                    raise ValueError(f"paper id {pid!r} twice in the rows")
-                i = (i + 1) & mask
-            slots[i] = p
-        self._title_rank = self._rank_titles(title_keys)
-        self._date_keys, self._dates = self._sorted_column(dates)
+        for start in range(0, n, PAUSE_ROWS):
+            for p in range(start, min(n, start + PAUSE_ROWS)):
+                pid = ids[p]
+                i = hash(pid) & mask
+                while slots[i] != _EMPTY:
+                    if ids[slots[i]] == pid:
+                        raise ValueError(f"paper id {pid!r} twice in the rows")
+                    i = (i + 1) & mask
+                slots[i] = p
+            if pause is not None:
+                pause()
+        self._title_rank = self._rank_titles(title_keys, pause)
+        self._date_keys, self._dates = self._sorted_column(dates, pause)
         if len(upvotes) != n:
             raise ValueError("the upvotes column does not match the ids")
         self._upvotes = upvotes
         self._upvotes.append(NO_VOTES)
-        self._source_sets, self._sources = self._names_column(sources)
-        self._category_sets, self._categories = self._names_column(categories)
+        self._source_sets, self._sources = self._names_column(sources, pause)
+        self._category_sets, self._categories = self._names_column(categories, pause)
 
     # -- building ----------------------------------------------------------------------
     @classmethod
@@ -147,7 +164,7 @@ class RowTable:
                 add_vote(NO_VOTES if upvotes is None else upvotes)
                 add_source(source_no.setdefault(source_list, len(source_no)))
                 add_category(category_no.setdefault(category_list, len(category_no)))
-            return cls(ids, catalog.ids_by_title(), dates, votes, sources, categories)
+            return cls(ids, catalog.ids_by_title(), dates, votes, sources, categories, pause)
 
     @classmethod
     def build(cls, rows: Iterable[PaperRow]) -> RowTable:
@@ -164,7 +181,9 @@ class RowTable:
         titles = sorted(((r.id, r.title_key) for r in rows), key=lambda t: t[1] or "")
         return cls([r.id for r in rows], titles, dates, votes, sources, categories)
 
-    def _rank_titles(self, title_keys: Iterable[tuple[str, str | None]]) -> array[int]:
+    def _rank_titles(
+        self, title_keys: Iterable[tuple[str, str | None]], pause: Callable[[], None] | None
+    ) -> array[int]:
         """Per position, the dense rank of its title key (0: none, and ids not in the
         table). `title_keys` come in key order: equal keys are neighbours."""
         ids, slots, mask = self._ids, self._slots, self._mask
@@ -173,44 +192,52 @@ class RowTable:
         previous = ""
         current = 0
         seen = 0
-        for pid, key in title_keys:
-            if key and key != previous:
-                if key < previous:
-                    raise ValueError("the title keys are not in order")
-                current += 1
-                previous = key
-            i = hash(pid) & mask  # `position`, inlined: it runs per paper
-            p = slots[i]
-            while p != _EMPTY and ids[p] != pid:
-                i = (i + 1) & mask
+        source = iter(title_keys)
+        while chunk := list(islice(source, PAUSE_ROWS)):
+            for pid, key in chunk:
+                if key and key != previous:
+                    if key < previous:
+                        raise ValueError("the title keys are not in order")
+                    current += 1
+                    previous = key
+                i = hash(pid) & mask  # `position`, inlined: it runs per paper
                 p = slots[i]
-            if p == _EMPTY:
-                raise ValueError(f"title key of an unknown paper {pid!r}")
-            if key:
-                rank[p] = current
-            seen += 1
+                while p != _EMPTY and ids[p] != pid:
+                    i = (i + 1) & mask
+                    p = slots[i]
+                if p == _EMPTY:
+                    raise ValueError(f"title key of an unknown paper {pid!r}")
+                if key:
+                    rank[p] = current
+            seen += len(chunk)
+            if pause is not None:
+                pause()
         if seen != n:
             raise ValueError("the title keys do not match the ids")
         return rank
 
-    def _sorted_column(self, values: _Interned[str]) -> tuple[list[str], array[int]]:
+    def _sorted_column(
+        self, values: _Interned[str], pause: Callable[[], None] | None
+    ) -> tuple[list[str], array[int]]:
         """The distinct values (strings) sorted, "" among them, and per position (plus the
         missing position, "") the index of its value, which is its rank."""
         values.add("")
         distinct = sorted(values.number)
         rank = {v: k for k, v in enumerate(distinct)}
         renumber = [rank[v] for v in values.number]
-        column = _smallest(map(renumber.__getitem__, values.per_row), len(distinct))
+        column = _smallest(map(renumber.__getitem__, values.per_row), len(distinct), pause)
         if len(column) != len(self._ids) + 1:
             raise ValueError("a column does not match the ids")
         return distinct, column
 
-    def _names_column(self, values: _Interned[Names]) -> tuple[list[tuple[str, ...]], array[int]]:
+    def _names_column(
+        self, values: _Interned[Names], pause: Callable[[], None] | None
+    ) -> tuple[list[tuple[str, ...]], array[int]]:
         """The distinct name lists (as stored: text, or tuples already split) parsed once,
         and per position (plus the missing position, no names) the index of its list."""
         values.add(())
         lists = [v if isinstance(v, tuple) else names_of(v) for v in values.number]
-        column = _smallest(values.per_row, len(lists))
+        column = _smallest(values.per_row, len(lists), pause)
         if len(column) != len(self._ids) + 1:
             raise ValueError("a column does not match the ids")
         return lists, column
@@ -253,15 +280,19 @@ class RowTable:
                 pause()
         return own if same and len(out) == missing else out
 
-    def take_strings(self, ids: Iterable[str]) -> None:
+    def take_strings(self, ids: Iterable[str], pause: Callable[[], None] | None = None) -> None:
         """Hold the string objects of `ids` (read elsewhere: the news papers' ids) in place of
         this table's equal ones, so the two lists share them. Only while the table is not
-        handed out yet (it is read without a lock once it is)."""
+        handed out yet (it is read without a lock once it is). `pause()` is called after
+        every `PAUSE_ROWS` ids."""
         own, missing = self._ids, len(self._ids)
-        ids = list(ids)
-        for pid, p in zip(ids, self.positions(ids), strict=True):
-            if p != missing:
-                own[p] = pid
+        source = iter(ids)
+        while chunk := list(islice(source, PAUSE_ROWS)):
+            for pid, p in zip(chunk, self.positions(chunk), strict=True):
+                if p != missing:
+                    own[p] = pid
+            if pause is not None:
+                pause()
 
     def position(self, pid: str) -> int:
         """The position of `pid`, or `len(self)` if it is not in the table."""

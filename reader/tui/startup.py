@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from reader.search import Library
     from reader.tui.app import PaperReaderApp
 
+#: Seconds without a search (typing paused) before the collection after the warm-up runs.
+SETTLE_QUIET = 1.0
+
 
 class SyncStopped(Exception):
     """Raised from the progress callback when the app closes during a sync."""
@@ -161,7 +164,11 @@ class SyncController:
             self.app.call_from_thread(self.start, True)
             return
         self.index_verified = True
-        collector.settle_after_warmup()
+        # The collection after the warm-up holds every thread for a moment (a tenth of a
+        # second at a million papers): once typing has paused, not under a keystroke.
+        worker = get_current_worker()
+        if library.wait_quiet(SETTLE_QUIET, lambda: worker.is_cancelled):
+            collector.settle_after_warmup()
 
     def post_progress(self, done: int, total: int, file_name: str) -> None:
         """A sync's or a fetch's progress, from its worker (`SyncStopped` once cancelled)."""

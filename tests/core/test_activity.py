@@ -72,3 +72,50 @@ def test_the_warm_up_pauses_between_its_steps_and_its_rows(
         assert lib.search("diffusion models") == expected
     finally:
         lib.close()
+
+
+def test_a_wait_for_quiet_lasts_while_searches_run_and_then_the_quiet_time() -> None:
+    """The collection after the warm-up waits for typing to pause: no search running, and
+    none for `quiet` seconds since the last one ended."""
+    import time
+
+    searches = Activity()
+    assert searches.wait_quiet(0.0, lambda: False)  # nothing ran: at once
+    waiting, quiet = threading.Event(), threading.Event()
+    ended: list[float] = []
+
+    def settle() -> None:
+        waiting.set()
+        if searches.wait_quiet(0.05, lambda: False):
+            ended.append(time.monotonic())
+            quiet.set()
+
+    with searches.running():
+        worker = threading.Thread(target=settle)
+        worker.start()
+        assert waiting.wait(10)
+        assert not quiet.wait(0.1)  # a search runs: still waiting
+        stopped = time.monotonic()
+    assert quiet.wait(10)
+    worker.join(10)
+    assert ended[0] >= stopped + 0.05  # and not before the quiet time after it
+
+
+def test_a_wait_for_quiet_ends_when_cancelled() -> None:
+    """Quitting the app cancels the warm-up's worker: its wait for a pause in typing ends."""
+    searches = Activity()
+    cancelled, done = threading.Event(), threading.Event()
+    results: list[bool] = []
+
+    def settle() -> None:
+        results.append(searches.wait_quiet(3600.0, cancelled.is_set))
+        done.set()
+
+    with searches.running():
+        worker = threading.Thread(target=settle)
+        worker.start()
+        assert not done.wait(0.1)
+        cancelled.set()
+        assert done.wait(10)
+    worker.join(10)
+    assert results == [False]

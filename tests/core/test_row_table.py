@@ -167,6 +167,30 @@ def test_a_table_built_from_rows_equals_the_one_read_from_the_catalog(tmp_path: 
     assert read.sorted(ids[::-1], Sort.TITLE) == plain.sorted(ids[::-1], Sort.TITLE)
 
 
+def test_a_table_read_with_pauses_is_the_one_read_without(tmp_path: Path) -> None:
+    """Reading every row pauses every `PAUSE_ROWS` papers, in the loops over all of them
+    (the rows, the id table, the titles' ranks), so that searches typed meanwhile get the
+    CPU: the table is the one read without pauses."""
+    papers = [
+        {"title": t, "dumps": ["d1.txt"], "page_date": None, "published": None,
+         "upvotes": n, "categories": [], "date_key": ""}
+        for n, t in enumerate(TITLES * 3)
+    ]  # fmt: skip
+    catalog = _catalog(tmp_path, papers)
+    pauses: list[int] = []
+    try:
+        plain = RowTable.read(catalog)
+        with patch.object(row_table, "PAUSE_ROWS", 2):
+            paused = RowTable.read(catalog, lambda: pauses.append(1))
+    finally:
+        catalog.close()
+    ids = plain.ids
+    assert paused.ids == ids and len(pauses) >= 3 * (len(ids) // 2)
+    for sort in Sort:
+        assert paused.sorted(ids, sort) == plain.sorted(ids, sort)
+        assert paused.sorted(ids[::-1], sort) == plain.sorted(ids[::-1], sort)
+
+
 def test_a_sync_committing_between_the_two_reads_is_not_seen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -237,7 +261,10 @@ def test_a_table_taking_strings_holds_those_objects_and_answers_the_same(
     table = _table_of(count)
     before = list(table.ids)
     ids = [f"p{k:03d}" for k in picks]  # fresh string objects, some not in the table
-    table.take_strings(ids)
+    pauses: list[int] = []
+    with patch.object(row_table, "PAUSE_ROWS", 4):  # a pause after every 4 ids
+        table.take_strings(iter(ids), lambda: pauses.append(1))
+    assert len(pauses) == -(-len(ids) // 4)
     assert table.ids == before
     taken = {pid: pid for pid in ids}
     assert all(pid is taken[pid] for pid in table.ids if pid in taken)

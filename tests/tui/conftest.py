@@ -44,6 +44,15 @@ has more than one paper and searches have something to match.
 MakeApp = Callable[..., PaperReaderApp]
 
 
+@pytest.fixture(autouse=True)
+def settle_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collection after the warm-up runs at once, not after a second without searches
+    (`startup.SETTLE_QUIET`): every test's `settle` waits for the warm-up's worker."""
+    from reader.tui import startup
+
+    monkeypatch.setattr(startup, "SETTLE_QUIET", 0.0)
+
+
 @pytest.fixture(scope="session")
 def shared_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     """One synced index of a private sample copy, shared by the tests that only read dumps.

@@ -8,8 +8,10 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from reader.locations import resolve_locations
 from reader.search import Library
@@ -183,6 +185,71 @@ async def test_the_collector_is_paused_while_the_index_warms_up(
         await app.workers.wait_for_complete()
         assert seen == [False, False]
         assert gc.isenabled()
+
+
+async def test_the_collection_after_the_warm_up_waits_for_typing_to_pause(
+    new_app, settle, type_text, monkeypatch
+) -> None:
+    """The full collection after the warm-up holds every thread for a moment (a tenth of a
+    second at a million papers): it runs once no search has run for `SETTLE_QUIET`
+    seconds, not under a keystroke; quitting meanwhile does not wait for it."""
+    import time
+
+    from reader.tui import startup
+
+    settled: list[float] = []
+    monkeypatch.setattr(collector, "settle_after_warmup", lambda: settled.append(time.monotonic()))
+    monkeypatch.setattr(startup, "SETTLE_QUIET", 0.3)
+    warming, typed = threading.Event(), threading.Event()
+    real = Library.warm
+
+    def warm(self: Library) -> None:  # the warm-up ends once a query was typed
+        real(self)
+        warming.set()
+        assert typed.wait(60)
+
+    monkeypatch.setattr(Library, "warm", warm)
+    app = new_app()
+    lib = app.library
+    ended: list[float] = []
+    for name in ("search", "facets"):  # what counts as a search (typing, its counts)
+        monkeypatch.setattr(lib, name, _timed(getattr(lib, name), ended))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await asyncio.to_thread(warming.wait, 60)
+        app.query_one("#query", Input).focus()
+        await type_text(pilot, "diffusion")
+        searches = app.searches
+        for _ in range(1000):
+            if searches.shown == searches.generation and searches.terms:
+                break
+            await pilot.pause(0.01)
+        else:
+            raise AssertionError("the typed query was not listed")
+        typed_end = max(ended)
+        typed.set()
+        await settle(pilot)  # the warm-up's worker included
+        assert len(settled) == 1
+        before = [end for end in ended if end <= settled[0]]
+        assert typed_end in before and settled[0] >= max(before) + 0.25
+    monkeypatch.setattr(startup, "SETTLE_QUIET", 3600.0)
+    settled.clear()
+    app = new_app()
+    async with app.run_test(size=(120, 40)):
+        assert await asyncio.to_thread(app.library.warmed.wait, 60)
+    assert not settled  # closed at once, without the collection
+
+
+def _timed(call: Any, ended: list[float]) -> Any:
+    """`call`, noting when each call returns (`time.monotonic()`)."""
+    import time
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        finally:
+            ended.append(time.monotonic())
+
+    return timed
 
 
 async def test_with_the_kill_switch_the_collector_is_left_alone(
