@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,3 +51,35 @@ def sample_dir(tmp_path: Path) -> Path:
     target = tmp_path / "dumps"
     shutil.copytree(SAMPLES, target)
     return target
+
+
+@pytest.fixture
+def loading_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[Any], tuple[threading.Event, threading.Thread]]]:
+    """`release, loader = loading_rows(library)`: the library's rows forgotten and being
+    loaded again by a thread (as the warm-up loads them, seconds at a million papers) until
+    `release` is set; set and joined at the end of the test anyway."""
+    from reader.search.catalog import Catalog
+
+    held: list[tuple[threading.Event, threading.Thread]] = []
+    sort_columns = Catalog.sort_columns
+
+    def hold(library: Any) -> tuple[threading.Event, threading.Thread]:
+        release = threading.Event()
+
+        def slow_rows(self: Catalog) -> Any:
+            assert release.wait(60)
+            return sort_columns(self)
+
+        library._index.view = None  # the catalog's caches (every row) forgotten
+        monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
+        loader = threading.Thread(target=library.load_rows)
+        loader.start()
+        held.append((release, loader))
+        return release, loader
+
+    yield hold
+    for release, loader in held:
+        release.set()
+        loader.join(30)

@@ -106,23 +106,13 @@ def test_the_catalog_knows_whether_any_paper_has_filterable_metadata(
 
 
 def test_searches_do_not_wait_while_every_row_loads(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+    sample_library: Library, loading_rows: Any
 ) -> None:
     """The warm-up and the facet counts load every paper row (half a second at 100k papers)
     without holding the library lock: a keystroke's search meanwhile answers at once."""
     import threading
 
-    sample_library._index.view = None  # the catalog's caches (every row) forgotten
-    release = threading.Event()
-    original = Catalog.sort_columns
-
-    def slow_rows(self: Catalog) -> Any:
-        assert release.wait(30)
-        return original(self)
-
-    monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
-    loader = threading.Thread(target=sample_library.load_rows)
-    loader.start()
+    release, loader = loading_rows(sample_library)
     answers: list[int] = []
     searcher = threading.Thread(
         target=lambda: answers.append(sample_library.search("diffusion").total)
@@ -138,24 +128,14 @@ def test_searches_do_not_wait_while_every_row_loads(
 
 
 def test_a_wait_for_rows_another_thread_loads_ends_when_no_longer_wanted(
-    sample_library: Library, monkeypatch: pytest.MonkeyPatch
+    sample_library: Library, loading_rows: Any
 ) -> None:
     """The facet counts of a query wait for every paper's row, which another thread (the
     warm-up) may be loading for seconds; a caller whose answer went stale meanwhile (a key
     typed) stops waiting and gets False, or empty counts, instead of holding its thread."""
     import threading
 
-    sample_library._index.view = None  # the catalog's caches (every row) forgotten
-    release = threading.Event()
-    original = Catalog.sort_columns
-
-    def slow_rows(self: Catalog) -> Any:
-        assert release.wait(30)
-        return original(self)
-
-    monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
-    loader = threading.Thread(target=sample_library.load_rows)
-    loader.start()
+    release, loader = loading_rows(sample_library)
     typed = threading.Event()
     threading.Timer(0.1, typed.set).start()  # a key typed while the rows load
     try:

@@ -330,7 +330,7 @@ async def test_counts_for_a_query_typed_over_while_the_rows_load_are_not_made(
 
 
 async def test_every_key_typed_while_the_rows_load_is_listed(
-    new_app, settle, sample_dir, monkeypatch
+    new_app, settle, sample_dir, loading_rows, monkeypatch
 ) -> None:
     """At the start every paper's row loads in the background (seconds at a million
     papers). Each key typed meanwhile is searched and listed, however many keys: the facet
@@ -338,27 +338,15 @@ async def test_every_key_typed_while_the_rows_load_is_listed(
     app's thread workers share one small pool; waits kept for every key typed would take
     all its threads, and the next key's search would wait for the rows too.)"""
     import os
-    import threading
 
     import reader.tui.searching as searching
-    from reader.search.catalog import Catalog
 
     monkeypatch.setattr(searching, "FACETS_DELAY", 0.001)  # counts asked for after each key
     app = new_app([sample_dir])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         lib, searches = app.library, app.searches
-        lib._index.view = None  # the catalog's caches (every row) forgotten: they load again
-        release = threading.Event()
-        sort_columns = Catalog.sort_columns
-
-        def slow_rows(self: Catalog) -> object:
-            assert release.wait(60)
-            return sort_columns(self)
-
-        monkeypatch.setattr(Catalog, "sort_columns", slow_rows)
-        loader = threading.Thread(target=lib.load_rows)  # as the warm-up loads them
-        loader.start()
+        release, loader = loading_rows(lib)
         waits: list[int] = []
         load_rows = lib.load_rows
 
