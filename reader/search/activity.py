@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
+from typing import TypeVar
+
+T = TypeVar("T")
 
 #: The longest one pause waits, in seconds.
 PAUSE_LIMIT = 1.0
@@ -35,6 +39,16 @@ def acquire_unless(lock: threading.Lock, stale: Callable[[], bool] | None) -> bo
         if stale():
             return False
     return True
+
+
+def paused(values: Iterable[T], size: int, pause: Callable[[], None] | None) -> Iterator[list[T]]:
+    """`values` in lists of `size`, `pause()` called after each is used (long loops over a
+    million papers give the CPU to searches so: see `Activity.pause`)."""
+    source = iter(values)
+    while chunk := list(islice(source, size)):
+        yield chunk
+        if pause is not None:
+            pause()
 
 
 class Activity:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from reader.search.activity import paused
 from reader.search.compat import attempt
 
 if TYPE_CHECKING:
@@ -41,11 +41,8 @@ class SourceTable:
         searches: a million papers take seconds)."""
         number: dict[tuple[str, ...], int] = {}
         codes = array("I")
-        source = iter(ids)
-        while chunk := list(islice(source, PAUSE_IDS)):
+        for chunk in paused(ids, PAUSE_IDS, pause):
             codes.extend(number.setdefault(sources_of(pid), len(number)) for pid in chunk)
-            if pause is not None:
-                pause()
         if len(number) <= 256:
             codes = array("B", codes)
         elif len(number) <= 65536:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from reader.ingest.merge import page_date_iso
+from reader.search.activity import paused
 from reader.search.types import SourceInfo
 
 #: A dump with more papers than this is an archive (config can pass another threshold).
@@ -55,10 +56,7 @@ def inbox_order(
     gives the CPU to searches typed meanwhile)."""
     seen: dict[str, None] = {}
     for source in sources:
-        ids = ids_by_path.get(source.path, ())
-        for start in range(0, len(ids), PAUSE_IDS):
-            for pid in ids[start : start + PAUSE_IDS]:
+        for chunk in paused(ids_by_path.get(source.path, ()), PAUSE_IDS, pause):
+            for pid in chunk:
                 seen.setdefault(pid, None)
-            if pause is not None:
-                pause()
     return list(seen)

@@ -26,9 +26,9 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from reader.search.activity import paused
 from reader.search.catalog import names_of
 from reader.search.types import Filters, Sort
 
@@ -58,10 +58,8 @@ def _smallest(
     if pause is None:
         return array(code, values)
     made = array(code)
-    source = iter(values)
-    while chunk := list(islice(source, PAUSE_ROWS)):
+    for chunk in paused(values, PAUSE_ROWS, pause):
         made.extend(chunk)
-        pause()
     return made
 
 
@@ -118,17 +116,14 @@ class RowTable:
         self._mask = size - 1
         self._slots = array("i" if size < 2**31 else "q", [_EMPTY]) * size
         slots, mask = self._slots, self._mask
-        for start in range(0, n, PAUSE_ROWS):
-            for p in range(start, min(n, start + PAUSE_ROWS)):
-                pid = ids[p]
+        for chunk in paused(enumerate(ids), PAUSE_ROWS, pause):
+            for p, pid in chunk:
                 i = hash(pid) & mask
                 while slots[i] != _EMPTY:
                     if ids[slots[i]] == pid:
                         raise ValueError(f"paper id {pid!r} twice in the rows")
                     i = (i + 1) & mask
                 slots[i] = p
-            if pause is not None:
-                pause()
         self._title_rank = self._rank_titles(title_keys, pause)
         self._date_keys, self._dates = self._sorted_column(dates, pause)
         if len(upvotes) != n:
@@ -192,8 +187,7 @@ class RowTable:
         previous = ""
         current = 0
         seen = 0
-        source = iter(title_keys)
-        while chunk := list(islice(source, PAUSE_ROWS)):
+        for chunk in paused(title_keys, PAUSE_ROWS, pause):
             for pid, key in chunk:
                 if key and key != previous:
                     if key < previous:
@@ -210,8 +204,6 @@ class RowTable:
                 if key:
                     rank[p] = current
             seen += len(chunk)
-            if pause is not None:
-                pause()
         if seen != n:
             raise ValueError("the title keys do not match the ids")
         return rank
@@ -264,8 +256,7 @@ class RowTable:
         own, missing = self._ids, len(self._ids)
         out: list[str] = []
         same = True
-        source = iter(ids)
-        while chunk := list(islice(source, _SHARE_CHUNK)):
+        for chunk in paused(ids, _SHARE_CHUNK, pause):
             start = len(out)
             mine = own[start : start + len(chunk)]
             if chunk == mine:
@@ -276,8 +267,6 @@ class RowTable:
                 out += [
                     pid if p == missing else own[p] for pid, p in zip(chunk, where, strict=True)
                 ]
-            if pause is not None:
-                pause()
         return own if same and len(out) == missing else out
 
     def take_strings(self, ids: Iterable[str], pause: Callable[[], None] | None = None) -> None:
@@ -286,13 +275,10 @@ class RowTable:
         handed out yet (it is read without a lock once it is). `pause()` is called after
         every `PAUSE_ROWS` ids."""
         own, missing = self._ids, len(self._ids)
-        source = iter(ids)
-        while chunk := list(islice(source, PAUSE_ROWS)):
+        for chunk in paused(ids, PAUSE_ROWS, pause):
             for pid, p in zip(chunk, self.positions(chunk), strict=True):
                 if p != missing:
                     own[p] = pid
-            if pause is not None:
-                pause()
 
     def position(self, pid: str) -> int:
         """The position of `pid`, or `len(self)` if it is not in the table."""
