@@ -51,11 +51,16 @@ def blocks_of(buf: bytes) -> Iterator[tuple[int, Any, Any, Any]]:
         yield count, block_ids, block_weights, block_values
 
 
+def plain_length(length: Any) -> int:
+    """A posting list's length in bytes as whoosh3 keeps it: an int, or a 1-tuple of one."""
+    return int(length[0] if isinstance(length, tuple) else length)
+
+
 def _extent(m: Any) -> bytes:
     """The bytes of a W3 posting list, read at once."""
     if m._byteids:
         raise Unsupported("byte ids")
-    length = m._length[0] if isinstance(m._length, tuple) else m._length  # whoosh3 keeps a 1-tuple
+    length = plain_length(m._length)
     buf = m._postfile.get(m._startoffset, length)
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unsupported("unexpected postings header")

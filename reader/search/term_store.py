@@ -15,7 +15,14 @@ from whoosh.reading import TermNotFound
 
 from reader.search.compat import Unsupported
 from reader.search.lru import SizedLRU
-from reader.search.postings import SENTINEL, PostingBlocks, read_all, read_buffer, read_placed
+from reader.search.postings import (
+    SENTINEL,
+    PostingBlocks,
+    plain_length,
+    read_all,
+    read_buffer,
+    read_placed,
+)
 from reader.search.term_lookup import located_all, terms_by_field, worth_a_pass
 
 #: Postings kept decoded in memory (about 8 bytes each): common terms recur across queries.
@@ -285,7 +292,7 @@ def _extent_of(info: Any) -> tuple[int, int]:
     """(offset, length) of a term's posting list in its segment's postings file, from its
     term info there (not inlined)."""
     offset, length = info.extent()
-    return offset, length[0] if isinstance(length, tuple) else length
+    return offset, plain_length(length)
 
 
 def _runs(spans: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:
