@@ -55,7 +55,7 @@ class Wide:
         #: that field's lengths and each child's (at, scores), for a shorter loop per document.
         uniform = all(c.boost == 1.0 and c.lengths is common[0].lengths for c in common)
         self._lengths = common[0].lengths if common and uniform else None
-        self._pairs = [(c.impact.at, c.impact.scores) for c in common]
+        self._pairs = [(c.impact.at, c.impact.scores) for c in common] if uniform else []
         self._impacts = [c.impact for c in common]
         self._rare = rare if rare is not None and len(rare) else None
         self.lists: list[Listed] = [
