@@ -6,9 +6,10 @@ import webbrowser
 
 import pytest
 from textual.command import CommandPalette
+from textual.geometry import Region
 from textual.widgets import Input, TextArea
 
-from reader.tui.keys import all_keys
+from reader.tui.keys import all_keys, shown_keys
 from reader.tui.screens import EditNoteScreen, EditTagsScreen, HelpScreen
 
 from .conftest import palette_settled
@@ -192,6 +193,32 @@ async def test_question_mark_shows_help_with_every_key(new_app, settle) -> None:
             assert any(line.rstrip().endswith(f" {key.id}") for line in lines), key.id
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_help_keeps_each_action_name_on_its_key_s_line(new_app, settle, size) -> None:
+    """As drawn (not as one logical line that the terminal wraps): each key's line ends
+    with the action name `[keys]` rebinds it by, a long description wraps within its
+    column, and every line fits the box."""
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        widget = app.screen.query_one("#help-text")
+        width, height = widget.size
+        drawn = [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
+        assert drawn and all(len(line) <= width for line in drawn)
+        for key in all_keys():
+            line = next(line for line in drawn if line.endswith(f" {key.id}"))
+            assert line.startswith(shown_keys(key) + " "), (key.id, line)
+            at = drawn.index(line)
+            text = [line.removesuffix(key.id).strip().removeprefix(shown_keys(key)).strip()]
+            for more in drawn[at + 1 :]:
+                if not more.startswith(" "):
+                    break
+                text.append(more.strip())
+            assert " ".join(text) == key.help, key.id
 
 
 @pytest.mark.parametrize(
