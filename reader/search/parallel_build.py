@@ -38,8 +38,13 @@ PROCESSES: int | None = None
 MAX_PROCESSES = 4
 #: Dump bytes a process must have to be worth starting (about 5,000 papers).
 MIN_BYTES_PER_PROCESS = 8 << 20
-#: Largest part: sized so a part's postings and terms stay under the bulk writer's spill limit.
+#: Largest part: sized so a part's postings and terms stay under the bulk writer's spill limit
+#: (up to `MAX_PARTS`).
 MAX_BYTES_PER_PART = 32 << 20
+#: The most parts, so segments, a build makes: a larger build makes larger parts, which
+#: spill (a slower build), since every search pays per segment (each of its terms is
+#: located, read and assembled segment by segment).
+MAX_PARTS = 16
 
 
 def processes() -> int:
@@ -58,7 +63,7 @@ def split(plan: Plan) -> list[list[FileState]] | None:
 
     At least one part per process; more when a part would exceed `MAX_BYTES_PER_PART`, so
     that no part's postings outgrow memory (spilling and merging runs costs a part about
-    half its time): each part becomes one Whoosh segment.
+    half its time), up to `MAX_PARTS`: each part becomes one Whoosh segment.
     """
     if not compat.fast():  # the join rewrites Whoosh's table of contents: one process instead
         return None
@@ -69,7 +74,8 @@ def split(plan: Plan) -> list[list[FileState]] | None:
     procs = processes()
     if procs < 2 or total < 2 * MIN_BYTES_PER_PROCESS:
         return None
-    parts = max(procs, -(-total // MAX_BYTES_PER_PART))
+    most = max(1, MAX_PARTS // procs) * procs  # in whole rounds of processes
+    parts = max(procs, min(most, -(-total // MAX_BYTES_PER_PART)))
     parts = min(len(states), -(-parts // procs) * procs)  # whole rounds of processes
     if parts < 2:
         return None

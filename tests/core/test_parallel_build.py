@@ -95,6 +95,27 @@ def test_small_builds_stay_in_one_process() -> None:
     assert parts is None or (len(parts) > 1 and sum(map(len, parts)) == 10)
 
 
+@pytest.mark.parametrize("processes", [2, 3, 4])
+def test_a_large_build_makes_at_most_max_parts_segments(
+    processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dumps of far more than `MAX_PARTS` parts' worth (a million papers) are split into at
+    most that many parts, whole rounds of processes, each dump in one part and in order;
+    fewer dumps than that keep a part per `MAX_BYTES_PER_PART`."""
+    from reader.search.sync_apply import FileState, Plan
+
+    monkeypatch.setattr(parallel, "PROCESSES", processes)
+    size = parallel.MAX_BYTES_PER_PART
+    huge = [FileState(f"/d/{n:03}.txt", size, 1, True) for n in range(100)]
+    parts = parallel.split(Plan(states=huge, changed=huge))
+    assert parts is not None
+    assert len(parts) <= parallel.MAX_PARTS and len(parts) % processes == 0
+    assert [s.path for part in parts for s in part] == [s.path for s in huge]
+    some = huge[: 2 * processes]
+    parts = parallel.split(Plan(states=some, changed=some))
+    assert parts is not None and len(parts) == 2 * processes
+
+
 class Stop(Exception):
     pass
 
