@@ -165,6 +165,12 @@ class ImpactStore:
         self.path = path
         self._local = threading.local()
         self._off = False
+        #: Bytes this process may still store before it sums the store's size again (None:
+        #: not summed yet). Summing reads every part's row (tens of milliseconds at a
+        #: million papers) and a warm-up after a sync stores thousands of terms; another
+        #: process's writes are counted when this one next sums (that process trims too).
+        self._room: int | None = None
+        self._room_lock = threading.Lock()
 
     # -- reading ------------------------------------------------------------------------
     def parts(
@@ -229,7 +235,7 @@ class ImpactStore:
                 [(seg, deleted, field, text, written, len(data), data)
                  for seg, deleted, data in encoded],
             )  # fmt: skip
-            _trim(db)
+            self._make_room(db, sum(len(data) for _seg, _deleted, data in encoded))
 
         if encoded:
             self._write(put)
@@ -247,6 +253,22 @@ class ImpactStore:
             self._write(drop)
 
     # -- internals ----------------------------------------------------------------------
+    def _make_room(self, db: sqlite3.Connection, added: int) -> None:
+        """After storing `added` bytes: drop the oldest parts past `STORE_BYTES` (`_trim`)
+        if this process's writes since it last summed the store's size could have taken it
+        past, and the oldest wanted terms past `MAX_TERMS`."""
+        with self._room_lock:
+            room = self._room
+            fits = room is not None and added <= room
+            if fits:
+                self._room = (room or 0) - added
+        if fits:
+            _trim_wanted(db)
+            return
+        total = _trim(db)
+        with self._room_lock:
+            self._room = STORE_BYTES - total
+
     def _read(self, sql: str, args: tuple[str, ...]) -> list[Any]:
         """The rows of a query; none when the file is not there or cannot be read (the
         store then goes off)."""
@@ -306,9 +328,9 @@ class ImpactStore:
             degraded("stored impacts", f"off for this process ({exc})")
 
 
-def _trim(db: sqlite3.Connection) -> None:
+def _trim(db: sqlite3.Connection) -> int:
     """Drop the oldest stored parts past `STORE_BYTES`, and the oldest wanted terms past
-    `MAX_TERMS`."""
+    `MAX_TERMS`; the stored parts' bytes left."""
     (total,) = db.execute("SELECT COALESCE(SUM(size), 0) FROM part").fetchone()
     if total > STORE_BYTES:
         rows = db.execute("SELECT rowid, size FROM part ORDER BY written").fetchall()
@@ -319,6 +341,12 @@ def _trim(db: sqlite3.Connection) -> None:
             gone.append((rowid,))
             total -= size
         db.executemany("DELETE FROM part WHERE rowid = ?", gone)
+    _trim_wanted(db)
+    return int(total)
+
+
+def _trim_wanted(db: sqlite3.Connection) -> None:
+    """Drop the oldest wanted terms past `MAX_TERMS`."""
     (count,) = db.execute("SELECT COUNT(*) FROM wanted").fetchone()
     if count > MAX_TERMS:
         db.execute(

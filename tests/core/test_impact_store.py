@@ -365,6 +365,36 @@ def test_the_store_drops_its_oldest_parts_past_its_size(
     assert not store.stored_segments("abstract", "c")
 
 
+def test_many_stored_terms_sum_the_store_s_size_only_when_it_could_pass_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm-up after a sync stores the new segment's parts of thousands of terms: the
+    store's size (a read of every part's row) is summed at the first put, then again only
+    once this process's writes could have passed `STORE_BYTES`, and from there the oldest
+    parts are dropped at every put as before."""
+    store = ImpactStore(tmp_path / "impacts.sqlite")
+    one = StoredImpact(
+        [1.0], bytearray(10), array("H", [256]), array("I", [3]), array("I", [1, 2, 3])
+    )
+    monkeypatch.setattr(impact_store, "STORE_BYTES", 50 * len(one.to_bytes()))
+    sums: list[int] = []
+    summed = impact_store._trim
+
+    def counted(db: Any) -> int:
+        sums.append(1)
+        return summed(db)
+
+    monkeypatch.setattr(impact_store, "_trim", counted)
+    for n in range(50):
+        store.put("abstract", f"t{n:02}", {("s1", 0): one})
+    assert len(sums) == 1
+    for n in range(50, 60):
+        store.put("abstract", f"t{n:02}", {("s1", 0): one})
+    assert len(sums) == 11
+    kept = [n for n in range(60) if store.stored_segments("abstract", f"t{n:02}")]
+    assert kept == list(range(10, 60))
+
+
 def test_keeping_a_stored_term_cuts_nothing(
     one_segment: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
