@@ -257,17 +257,21 @@ class ImpactStore:
         """After storing `added` bytes: drop the oldest parts past `STORE_BYTES` (`_trim`)
         if this process's writes since it last summed the store's size could have taken it
         past, and the oldest wanted terms past `MAX_TERMS`."""
-        with self._room_lock:
-            room = self._room
-            fits = room is not None and added <= room
-            if fits:
-                self._room = (room or 0) - added
-        if fits:
+        if self._take_room(added):
             _trim_wanted(db)
             return
         total = _trim(db)
         with self._room_lock:
             self._room = STORE_BYTES - total
+
+    def _take_room(self, added: int) -> bool:
+        """True, and the room less `added`, if this process may store `added` bytes more
+        without summing the store's size."""
+        with self._room_lock:
+            if self._room is None or added > self._room:
+                return False
+            self._room -= added
+            return True
 
     def _read(self, sql: str, args: tuple[str, ...]) -> list[Any]:
         """The rows of a query; none when the file is not there or cannot be read (the
