@@ -26,10 +26,15 @@ class Lexicon:
     """Every term of one field with its document frequency."""
 
     def __init__(
-        self, reader: Any, field: str = "words", vocabulary: Vocabulary | None = None
+        self,
+        reader: Any,
+        field: str = "words",
+        vocabulary: Vocabulary | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
         """`vocabulary`: the field's words if already at hand (read back from the stored
-        file of the same commit), else read from the segments' term tables."""
+        file of the same commit), else read from the segments' term tables, calling
+        `pause` now and then (`Vocabulary`)."""
         # Segment by segment: a multi-segment reader merges term infos per term (slow), and
         # the terms alone (no term infos) read much faster, straight from each segment's
         # terms file where that is supported; frequencies come on demand.
@@ -37,7 +42,7 @@ class Lexicon:
         self.field = field
         if vocabulary is None:
             parts = [segment_terms(leaf, field) for leaf in self._leaves]
-            vocabulary = Vocabulary(_merged(parts))
+            vocabulary = Vocabulary(_merged(parts), pause)
         self.vocabulary = vocabulary
         self._freqs: dict[str, int] = {}
 

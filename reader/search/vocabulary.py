@@ -24,7 +24,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, groupby, islice, pairwise
 from operator import itemgetter
 from typing import overload
@@ -56,9 +56,12 @@ def _key(word: str) -> bytes:
 class Vocabulary(Sequence[str]):
     """Sorted unique words: membership, prefixes, wildcards and length-filtered ranges."""
 
-    def __init__(self, sorted_words: Iterable[bytes]) -> None:
+    def __init__(
+        self, sorted_words: Iterable[bytes], pause: Callable[[], None] | None = None
+    ) -> None:
         """`sorted_words`: UTF-8 words in ascending order; repeats are skipped, and so is
-        the empty string (the analyzer never makes it a word)."""
+        the empty string (the analyzer never makes it a word). `pause` is called after
+        each chunk of words (a warm-up's: searches typed meanwhile go first)."""
         starts = array("q")  # offset of the newline before each head; then the last one
         text = bytearray(_NL)
         pos = count = 0
@@ -70,6 +73,8 @@ class Vocabulary(Sequence[str]):
             count += len(chunk)
             text += _NL.join(chunk)
             text += _NL
+            if pause is not None:
+                pause()
         starts.append(pos)
         # One growing buffer, copied once: pieces joined at the end would leave their
         # freed memory in the heap below the string.

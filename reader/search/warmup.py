@@ -147,7 +147,7 @@ class WarmUp:
         and later starts (`reader.search.vocabulary_file`)."""
         own = self.gen.ix.searcher()
         try:
-            lexicon = stored_lexicon(self.gen.ix, own.reader())
+            lexicon = stored_lexicon(self.gen.ix, own.reader(), self.pause)
         except BaseException:
             own.close()
             raise
@@ -225,15 +225,16 @@ class WarmUp:
         store_terms(private, words, going_on)
 
 
-def stored_lexicon(ix: Any, reader: Any) -> Lexicon:
+def stored_lexicon(ix: Any, reader: Any, pause: Callable[[], None] | None = None) -> Lexicon:
     """The `words` vocabulary of the commit `reader` reads: the one stored beside index `ix`
     (by its build or an earlier warm-up) if it can be read, else read from every segment's
-    term table and then stored (`reader.search.vocabulary_file`)."""
+    term table (calling `pause` now and then) and then stored
+    (`reader.search.vocabulary_file`)."""
     from reader.search import vocabulary_file
 
     path = vocabulary_file.path_for(ix, reader)
     stored = vocabulary_file.read(path) if path is not None else None
-    lexicon = Lexicon(reader, "words", stored)
+    lexicon = Lexicon(reader, "words", stored, pause)
     if path is not None and stored is None:
         vocabulary_file.store(path, lexicon.vocabulary)
     return lexicon

@@ -434,3 +434,31 @@ def test_a_later_process_expands_queries_from_the_stored_vocabulary(
         assert {q: again.search(q) for q in queries} == expected
     finally:
         again.close()
+
+
+def test_the_warm_up_s_vocabulary_read_gives_the_cpu_to_searches(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no vocabulary is stored for the commit (the first start after a sync), the
+    warm-up reads it from every segment's terms pausing while a search runs (seconds at a
+    million papers, which a search typed meanwhile waited for)."""
+    import reader.search.warmup as warmup
+
+    lib = Library([sample_dir], sample_dir.parent / "index")
+    seen: list[Any] = []
+    real = warmup.Lexicon
+
+    def lexicon(reader: Any, field: str, vocabulary: Any = None, pause: Any = None) -> Any:
+        seen.append((vocabulary, pause))
+        return real(reader, field, vocabulary, pause)
+
+    try:
+        lib.sync()
+        for stored in (sample_dir.parent / "index").glob("vocabulary-*.bin"):
+            stored.unlink()
+        monkeypatch.setattr(warmup, "Lexicon", lexicon)
+        lib.warm()
+        assert seen == [(None, lib._activity.pause)]
+        assert lib.search("diffus*").total > 0
+    finally:
+        lib.close()

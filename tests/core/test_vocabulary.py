@@ -186,6 +186,18 @@ def test_a_vocabulary_of_many_blocks_finds_every_word_and_no_other() -> None:
     assert vocabulary.sized("b", 4, 4) == sorted(w for w in words if w[0] == "b" and len(w) == 4)
 
 
+def test_a_vocabulary_built_with_pauses_pauses_after_every_chunk_and_is_the_same() -> None:
+    """A warm-up builds the vocabulary of a million papers (seconds) calling its pause after
+    every chunk of words, so that searches typed meanwhile go first."""
+    from reader.search import vocabulary as module
+
+    words = sorted({f"{a}{n}".encode() for a in "abcdefgh" for n in range(1500)})
+    pauses: list[int] = []
+    paused = Vocabulary(iter(words), lambda: pauses.append(1))
+    assert list(paused) == list(Vocabulary(iter(words)))
+    assert len(pauses) == -(-len(words) // module._CHUNK) > 2
+
+
 def test_an_empty_vocabulary_answers_nothing() -> None:
     lex = Lexicon(_Reader([[]]), "words")
     assert list(lex.words) == [] and "" not in lex and "a" not in lex
