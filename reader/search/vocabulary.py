@@ -25,9 +25,11 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, groupby, islice, pairwise
+from itertools import accumulate, groupby, pairwise
 from operator import itemgetter
 from typing import overload
+
+from reader.search.activity import paused
 
 _BLOCK = 32  # words per block: the heads cost 1/_BLOCK of the words as objects
 _CHUNK = 128 * _BLOCK  # words joined at a time while building (a whole number of blocks)
@@ -66,15 +68,13 @@ class Vocabulary(Sequence[str]):
         text = bytearray(_NL)
         pos = count = 0
         source = filter(None, map(itemgetter(0), groupby(sorted_words)))
-        while chunk := list(islice(source, _CHUNK)):
+        for chunk in paused(source, _CHUNK, pause):
             ends = list(accumulate(map(len, chunk), initial=pos))
             starts.extend(ends[i] + i for i in range(0, len(chunk), _BLOCK))
             pos = ends[-1] + len(chunk)
             count += len(chunk)
             text += _NL.join(chunk)
             text += _NL
-            if pause is not None:
-                pause()
         starts.append(pos)
         # One growing buffer, copied once: pieces joined at the end would leave their
         # freed memory in the heap below the string.
