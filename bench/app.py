@@ -102,7 +102,7 @@ def measure_app(
     index = work / f"index-{corpus.name.removeprefix('corpus-')}"
     if index.exists():
         try:
-            as_built(index)  # a first start after the build
+            as_built(index)  # a first start after the build and the syncs
             keys = _probe(["keys", str(corpus), str(index), TYPED], env, python)
             lat = keys["latencies_ms"]
             ordered = sorted(lat)
@@ -185,11 +185,25 @@ def keep_built(index: Path) -> None:
             src.backup(dst)
 
 
+def keep_synced(index: Path) -> None:
+    """Replace the vocabulary and paper id files kept by `keep_built` with those of the
+    index's current commit, which its syncs carried (`reader.search.commit_carry`), for
+    `as_built`: a sync stores no impacts, so the build's are kept."""
+    kept = built_store(index)
+    if not kept.is_dir():
+        return
+    for path in _commit_files(kept):
+        path.unlink()
+    for path in _commit_files(index):
+        shutil.copyfile(path, kept / path.name)
+
+
 def as_built(index: Path) -> None:
     """Remove what warm-ups stored beside the index (the impacts,
     `reader.search.impact_store`, the vocabulary and the paper ids, `vocabulary_file` and
-    `id_file`) and put back what the build stored (`keep_built`), so what follows measures
-    a first start after the build: only its own warm-up stores more. The copies are written
+    `id_file`) and put back what the build and the syncs stored (`keep_built`,
+    `keep_synced`), so what follows measures a first start after the benchmark's syncs:
+    only its own warm-up stores more. The copies are written
     out before it returns (`os.sync`): a million papers' store is about a gigabyte, whose
     write-back would otherwise share the disk and the cores with the phase that follows."""
     for path in _stored(index):

@@ -126,6 +126,7 @@ def phase_noop(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def phase_add(args: argparse.Namespace) -> dict[str, Any]:
+    from bench.app import keep_synced
     from bench.corpus import write_extra_dump
 
     lib = library(args.corpus, args.index)
@@ -143,6 +144,7 @@ def phase_add(args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     lib.sync()
     removed = time.perf_counter() - t
+    keep_synced(args.index)  # the files the syncs carried: the phases after start from them
     return {
         "add_100_ms": round(added * 1000, 1),
         "remove_100_ms": round(removed * 1000, 1),

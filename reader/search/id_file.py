@@ -2,8 +2,9 @@
 
 Whoosh's id column computes the offset of every document of a segment in Python before it
 gives one id: a second for the whole column at a million papers, and tens of milliseconds
-for the twenty ids of a one-off command's results, spread over many segments. The build
-and the warm-up write `<index_dir>/ids-<generation>-<segments>.bin`
+for the twenty ids of a one-off command's results, spread over many segments. The build,
+a sync (`reader.search.commit_carry`) and the warm-up write
+`<index_dir>/ids-<generation>-<segments>.bin`
 (`reader.search.commit_files`: a file of another commit is never used): a header, every
 id's end offset, the ids joined by newlines, and a CRC-32 of both in the header. It is
 read whole (a few milliseconds) and checked; a file that is absent, of another size or
@@ -18,7 +19,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, repeat
 from operator import add
 from pathlib import Path
@@ -97,12 +98,36 @@ def to_bytes(ids: Sequence[str]) -> bytes:
         ends.extend(run[1:])  # the first is the end carried in
         end = run[-1]
         pieces.append(data)
-    text = _NL.join(pieces)
+    return _packed(ends, _NL.join(pieces))
+
+
+def joined(parts: Iterable[tuple[StoredIds, int, int]]) -> bytes:
+    """The stored form of the ids `stored[first:stop]` of each part in turn, made from
+    their stored bytes: no id is decoded (a sync carries a million ids to its new commit
+    so, `reader.search.commit_carry`)."""
+    texts: list[memoryview] = []
+    ends = array("Q")
+    offset = 0  # where the next part's text starts in the joined text
+    for stored, first, stop in parts:
+        if stop <= first:
+            continue
+        own = stored._ends
+        base = own[first - 1] + 1 if first else 0
+        end = own[stop - 1]
+        texts.append(memoryview(stored._data)[stored._start + base : stored._start + end])
+        ends.extend(map((offset - base).__add__, own[first:stop]))
+        offset += end - base + 1
+    return _packed(ends, _NL.join(texts))
+
+
+def _packed(ends: array[int], text: bytes) -> bytes:
+    """The header, the ends (`ends` is byte-swapped in place on a big-endian machine) and
+    the text."""
     if sys.byteorder != "little":
         ends.byteswap()
     raw = ends.tobytes()
     crc = zlib.crc32(text, zlib.crc32(raw))
-    return b"".join((_HEADER.pack(MAGIC, FORMAT_VERSION, len(ids), len(text), crc), raw, text))
+    return b"".join((_HEADER.pack(MAGIC, FORMAT_VERSION, len(ends), len(text), crc), raw, text))
 
 
 def from_bytes(data: Buffer) -> StoredIds:
@@ -169,9 +194,14 @@ def _mapped(path: Path) -> Buffer:
 def store(path: Path, ids: Sequence[str]) -> None:
     """Write `ids` to `path` unless a valid file of as many ids is there, and remove the
     files of older generations; a failure is logged once and otherwise ignored."""
+    store_bytes(path, len(ids), lambda: to_bytes(ids))
+
+
+def store_bytes(path: Path, number: int, stored_form: Callable[[], bytes]) -> None:
+    """`store` of the `number` ids whose stored form `stored_form()` makes."""
     try:
-        if not (path.is_file() and _valid(path, len(ids))):
-            replace_atomic(path, to_bytes(ids), mode=0o644)
+        if not (path.is_file() and _valid(path, number)):
+            replace_atomic(path, stored_form(), mode=0o644)
     except ValueError as exc:
         degraded("storing the paper ids", f"skipped ({exc})")
         return
@@ -201,9 +231,11 @@ __all__ = [
     "IdFileError",
     "StoredIds",
     "from_bytes",
+    "joined",
     "path_for",
     "read",
     "store",
+    "store_bytes",
     "store_column",
     "to_bytes",
 ]

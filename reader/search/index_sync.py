@@ -1,7 +1,8 @@
 """`Library.sync()` under the cross-process sync lock: open the index as it is on disk
 (another process may have synced), then build a new one beside it and swap it in (a
-rebuild, or an index that cannot be used), or update it in place (`reader.search.sync_steps`)
-and open the new commit. The library lock is taken only to close, swap and reopen, so
+rebuild, or an index that cannot be used), or update it in place (`reader.search.sync_steps`),
+open the new commit and carry the previous commit's stored files to it
+(`reader.search.commit_carry`). The library lock is taken only to close, swap and reopen, so
 searches answer from the previous index while the work runs.
 """
 
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from reader.search.commit_carry import Carry, Commit
 from reader.search.open_index import OpenIndex
 from reader.search.storage import swap_in
 from reader.search.sync_plan import Progress, plan_sync
@@ -45,9 +47,16 @@ def sync_locked(
     plan = plan_sync(index.catalog, list(roots))
     if plan.empty:
         return unchanged(index.catalog, plan)
-    report = update(index.gen.ix, index.catalog, plan, index_dir, progress)
+    ix = index.gen.ix
+    with lock:
+        before = Commit.of(ix, index.gen.searcher.reader())
+    carry = Carry(ix, before)  # outside the lock, as the carrying below
+    report = update(ix, index.catalog, plan, index_dir, progress)
     with lock:
         index.reopen_searcher()
+        assert index.gen is not None
+        after = Commit.of(ix, index.gen.searcher.reader())
+    carry.to(after)  # the new commit's stored ids and words
     return report
 
 

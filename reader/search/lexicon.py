@@ -42,7 +42,7 @@ class Lexicon:
         self.field = field
         if vocabulary is None:
             parts = [segment_terms(leaf, field) for leaf in self._leaves]
-            vocabulary = Vocabulary(_merged(parts), pause)
+            vocabulary = Vocabulary(merged_terms(parts), pause)
         self.vocabulary = vocabulary
         self._freqs: dict[str, int] = {}
 
@@ -99,7 +99,7 @@ class Lexicon:
                     yield word
 
 
-def _merged(lexicons: list[Iterator[bytes]]) -> Iterator[bytes]:
+def merged_terms(lexicons: list[Iterator[bytes]]) -> Iterator[bytes]:
     """The union of sorted term lists, in order and without repeats.
 
     Two leading bytes at a time: the terms of every segment that start with them go into

@@ -20,13 +20,20 @@ SMALL_DOCS = 5_000
 MERGE_AT = 4
 
 
+def merged_away(segments: list[Any]) -> list[Any]:
+    """Of a commit's Whoosh segments, those the next commit merges (none until there are
+    `MERGE_AT` small ones)."""
+    small = [seg for seg in segments if seg.doc_count_all() < SMALL_DOCS]
+    return small if len(small) >= MERGE_AT else []
+
+
 def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: the segments to keep as they are; the small ones, once there
     are `MERGE_AT` of them, are added to the segment being written."""
     from whoosh.reading import SegmentReader
 
-    small = [seg for seg in segments if seg.doc_count_all() < SMALL_DOCS]
-    if len(small) < MERGE_AT:
+    small = merged_away(segments)
+    if not small:
         return segments
     for seg in small:
         reader = SegmentReader(writer.storage, writer.schema, seg)

@@ -25,8 +25,8 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import accumulate, groupby, pairwise
-from operator import itemgetter
+from itertools import accumulate, groupby, islice, pairwise
+from operator import add, itemgetter
 from typing import overload
 
 from reader.search.activity import paused
@@ -59,11 +59,16 @@ class Vocabulary(Sequence[str]):
     """Sorted unique words: membership, prefixes, wildcards and length-filtered ranges."""
 
     def __init__(
-        self, sorted_words: Iterable[bytes], pause: Callable[[], None] | None = None
+        self,
+        sorted_words: Iterable[bytes],
+        pause: Callable[[], None] | None = None,
+        filtered: bool = True,
     ) -> None:
         """`sorted_words`: UTF-8 words in ascending order; repeats are skipped, and so is
         the empty string (the analyzer never makes it a word). `pause` is called after
-        each chunk of words (a warm-up's: searches typed meanwhile go first)."""
+        each chunk of words (a warm-up's: searches typed meanwhile go first). `filtered`
+        False: without the bit filter, as a vocabulary read back (one made to be stored
+        needs none: it is not stored)."""
         starts = array("q")  # offset of the newline before each head; then the last one
         text = bytearray(_NL)
         pos = count = 0
@@ -82,20 +87,42 @@ class Vocabulary(Sequence[str]):
         del text
         if blob.count(_NL) != count + 1:
             raise ValueError("a word holds a newline")
-        self._blob = blob
         # The heads are cut from the string once the words read are gone: made among them,
         # each would keep a block of memory they were freed from in use.
+        self._adopt(blob, starts, count, filtered)
+
+    def _adopt(self, blob: bytes, starts: array[int], count: int, filtered: bool) -> None:
+        """Hold the words as `blob` (joined, between newlines) and the offsets `starts` of
+        the newline before every `_BLOCK`-th word, then of the last newline."""
+        self._blob = blob
         self._heads = [blob[s + 1 : blob.index(_NL, s + 1)] for s in starts[:-1]]
         self._starts = starts
         self._count = count
         self._ascii = blob.isascii()
         self._bits: bytearray | None
-        self._bits, self._size = self._filter()
+        self._bits, self._size = self._filter() if filtered else (None, 0)
 
     @classmethod
     def of(cls, words: Iterable[str]) -> Vocabulary:
         """From words in any order, with repeats."""
         return cls(sorted({_key(w) for w in words}))
+
+    @classmethod
+    def of_unique(cls, words: list[bytes]) -> Vocabulary:
+        """From UTF-8 words already sorted, unique and not empty (a vocabulary's `encoded()`
+        words and others not among them, sorted), joined in C without the constructor's
+        steps per word; without the bit filter (as `filtered` False)."""
+        count = len(words)
+        blob = b"".join((_NL, _NL.join(words), _NL)) if count else _NL
+        if blob.count(_NL) != count + 1:
+            raise ValueError("a word holds a newline")
+        # The newline before word j: the lengths of the words before it, and their newlines.
+        lengths = accumulate(map(len, words), initial=0)
+        starts = array("q", map(add, islice(lengths, 0, count, _BLOCK), range(0, count, _BLOCK)))
+        starts.append(len(blob) - 1)
+        vocab = cls.__new__(cls)
+        vocab._adopt(blob, starts, count, filtered=False)
+        return vocab
 
     def write_bytes(self) -> list[bytes]:
         """The stored form, in pieces to write one after another (`from_bytes` reads it)."""
@@ -142,12 +169,7 @@ class Vocabulary(Sequence[str]):
         ):
             raise VocabularyFileError("inconsistent contents")
         vocab = cls.__new__(cls)
-        vocab._blob = blob
-        vocab._heads = [blob[s + 1 : blob.index(_NL, s + 1)] for s in starts[:-1]]
-        vocab._starts = starts
-        vocab._count = count
-        vocab._ascii = blob.isascii()
-        vocab._bits, vocab._size = None, 0
+        vocab._adopt(blob, starts, count, filtered=False)
         return vocab
 
     def _filter(self) -> tuple[bytearray, int]:
@@ -185,6 +207,13 @@ class Vocabulary(Sequence[str]):
         for block in range(0, len(self._heads), 64):  # 64 blocks decoded at a time
             last = min(block + 64, len(self._heads))
             yield from blob[starts[block] + 1 : starts[last]].decode("utf-8").split("\n")
+
+    def encoded(self) -> Iterator[bytes]:
+        """The words in order, UTF-8 encoded (as `sorted_words` gives them)."""
+        starts, blob = self._starts, self._blob
+        for block in range(0, len(self._heads), 64):  # 64 blocks split at a time
+            last = min(block + 64, len(self._heads))
+            yield from blob[starts[block] + 1 : starts[last]].split(_NL)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):

@@ -5,7 +5,8 @@ The warm-up, which reads the vocabulary from every segment anyway, writes it to
 reads it back in milliseconds instead of looking each spelling candidate up in every
 segment's term table. The name holds the Whoosh generation and a digest of the segment ids
 the reader reads, so a file of another commit is never used: after a sync the name differs
-and the file is not found (the next warm-up writes the new one and removes older ones).
+(the sync carries the file to its new commit, `reader.search.commit_carry`, and removes
+older ones; failing that, the next warm-up writes it).
 A file that cannot be read whole and valid is treated as absent and rewritten by the
 next warm-up; a file that cannot be written only costs the one-off commands their speed.
 """

@@ -203,3 +203,18 @@ def test_an_empty_vocabulary_answers_nothing() -> None:
     assert list(lex.words) == [] and "" not in lex and "a" not in lex
     assert list(lex.prefix("")) == [] and list(lex.wildcard("*")) == []
     assert lex.fuzzy("ab", 2) == [] and lex.df("a") == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(_WORD, max_size=300), probes=st.lists(_WORD, max_size=20))
+def test_a_vocabulary_of_unique_sorted_words_is_the_one_the_constructor_makes(
+    words: list[str], probes: list[str]
+) -> None:
+    """A sync joins its carried vocabulary in C (`Vocabulary.of_unique`): the same words,
+    stored form and answers as the constructor's."""
+    encoded = sorted({w.encode() for w in words})
+    joined, built = Vocabulary.of_unique(encoded), Vocabulary(iter(encoded))
+    assert b"".join(joined.write_bytes()) == b"".join(built.write_bytes())
+    assert list(joined) == list(built) and list(joined.encoded()) == encoded
+    assert [p in joined for p in probes] == [p in built for p in probes]
+    assert [joined.prefix(p[:2]) for p in probes] == [built.prefix(p[:2]) for p in probes]
