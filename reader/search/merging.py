@@ -36,6 +36,8 @@ def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     if not small:
         return segments
     for seg in small:
+        if not seg.doc_count():
+            continue  # every document deleted: nothing to add, and its terms are not walked
         reader = SegmentReader(writer.storage, writer.schema, seg)
         try:
             writer.add_reader(reader)

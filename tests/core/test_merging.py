@@ -59,3 +59,47 @@ def test_a_sync_merges_only_the_small_segments(
             assert assert_same_ranking(lib, query), query
     finally:
         lib.close()
+
+
+def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dump added and then removed leaves a segment of deleted documents: the merge drops
+    it without walking its terms (seconds for a day's dump), and the answers are the same."""
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import SegmentWriter
+
+    monkeypatch.setattr(merging, "SMALL_DOCS", 10)
+    monkeypatch.setattr(merging, "MERGE_AT", 2)
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    _dump(dumps / "a_big.json", 0, 40)
+    lib = Library([dumps], tmp_path / "index")
+    try:
+        lib.sync()
+        _dump(dumps / "b_gone.json", 100, 5)
+        lib.sync()
+        (dumps / "b_gone.json").unlink()
+        lib.sync()  # its five documents deleted
+        _dump(dumps / "c_day.json", 200, 5)
+        lib.sync()
+        assert sorted(count for _, count in _segments(lib)) == [5, 5, 40]
+        added: list[int] = []
+        real = SegmentWriter.add_reader
+
+        def add_reader(writer: SegmentWriter, reader: SegmentReader) -> None:
+            segment = reader.segment()
+            assert segment is not None
+            added.append(segment.doc_count())
+            real(writer, reader)
+
+        monkeypatch.setattr(SegmentWriter, "add_reader", add_reader)
+        _dump(dumps / "d_day.json", 300, 5)
+        lib.sync()  # merges the two small segments into its own
+        assert added == [5]  # the segment of live documents only
+        assert sorted(count for _, count in _segments(lib)) == [10, 40]
+        assert lib.search("sparse kernels", limit=None).total == 50
+        assert lib.search("k100", limit=None).total == 0
+        assert lib.search("k300 OR k200", limit=None).total == 2
+    finally:
+        lib.close()
