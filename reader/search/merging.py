@@ -7,7 +7,9 @@ small segment added sets off a merge of some twenty-five build segments, half th
 rewritten in Python for a hundred new papers (minutes). Here the segments under
 `SMALL_DOCS` documents are merged together once there are `MERGE_AT` of them, and the
 large ones are left as they are. The merge itself is Whoosh's (`writer.add_reader`), as in
-its own policies; it is given to `writer.commit(mergetype=...)`, Whoosh's public hook.
+its own policies, given a reader that reads the postings a list at a time
+(`reader.search.merge_postings`); it is given to `writer.commit(mergetype=...)`, Whoosh's
+public hook.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ def merged_away(segments: list[Any]) -> list[Any]:
 def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: the segments to keep as they are; the small ones, once there
     are `MERGE_AT` of them, are added to the segment being written."""
-    from whoosh.reading import SegmentReader
+    from reader.search.merge_postings import MergeReader
 
     small = merged_away(segments)
     if not small:
@@ -38,7 +40,7 @@ def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     for seg in small:
         if not seg.doc_count():
             continue  # every document deleted: nothing to add, and its terms are not walked
-        reader = SegmentReader(writer.storage, writer.schema, seg)
+        reader = MergeReader(writer.storage, writer.schema, seg)
         try:
             writer.add_reader(reader)
         finally:
