@@ -10,8 +10,10 @@ Whoosh writes (`tests/core/test_bulk_writer.py` compares every posting). Memory 
 past `SPILL_POSTINGS` the lists are written to a sorted run file, and runs are merged per
 term at the end (documents are numbered in order, so a term's runs just concatenate).
 
-Only for a writer on an empty index adding documents (a fresh build): deletions, merges and
-`_boost` keys need Whoosh's own path, and `install` refuses anything it does not expect.
+For a writer adding documents: a fresh build, a sync (which deletes the papers it rewrites,
+and merges small segments by writing their papers again), the parallel build's join.
+Whoosh's merges (`add_reader`) and `_boost` keys need Whoosh's own path, and `install`
+refuses anything it does not expect.
 
 `BulkPostings` composes the parts: per field a `bulk_fields.BulkField` (its word -> term
 map and held postings), the `bulk_runs.SortedRuns` on disk, the blocks of
@@ -252,8 +254,9 @@ class BulkPostings:
 def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     """Make a Whoosh `SegmentWriter` on an empty index add documents through `BulkPostings`.
 
-    `existing_ok`: the index has segments, and the caller commits with `merge=False`
-    (deleting from existing segments is fine; merging them into this one is not).
+    `existing_ok`: the index has segments, and the caller commits with `merge=False` or a
+    merge policy that adds no reader (`merging.SmallMerges` with `readd`): deleting from
+    existing segments is fine; Whoosh's merging of them into this one is not.
 
     Returns None (the writer untouched) when the fast paths are off (`compat.fast`) or the
     writer, codec or schema is not the kind this was written and tested against.

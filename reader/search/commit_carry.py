@@ -9,14 +9,14 @@ ids are the previous commit's ids of each segment it keeps, in its order, and th
 its new segments, read from them alone; its words are the previous commit's words and the
 new segments' (the vocabulary holds every term of every segment, deleted documents' too).
 When a sync merges small segments away (`reader.search.merging`), the words only their
-deleted documents held go with them: their words are read before the sync, and those the
-new commit's segments no longer hold are left out. Nothing is carried from a commit whose
+deleted documents held go with them: the merge reads their words while they are there,
+and those the new commit's segments no longer hold are left out. Nothing is carried from a commit whose
 files are absent or damaged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import Any
 
 from reader.search import id_file, vocabulary_file
 from reader.search.lexicon import merged_terms
-from reader.search.merging import merged_away
 from reader.search.term_file import segment_terms
 from reader.search.vocabulary import Vocabulary
 
@@ -64,80 +63,55 @@ class Commit:
         return sum(segment.documents for segment in self.segments)
 
 
-class Carry:
-    """Carries the files of commit `before` of index `ix` to the commit a sync makes.
+def carry(ix: Any, before: Commit, after: Commit, merged_words: list[bytes] | None) -> None:
+    """Store commit `after`'s paper ids and vocabulary (of index `ix`), made from commit
+    `before`'s files and `after`'s new segments, unless there is nothing to carry; opens
+    only the new segments (and, when words of merged-away segments may be lost, the others).
+    `merged_words`: the sorted words of the segments the sync's commit merged away
+    (`merging.SmallMerges`), None if it merged none. A file that cannot be written, or a
+    segment that cannot be read, is logged once (the warm-up makes the files then, or
+    reports the damage)."""
+    from reader.diagnostics import degraded
+    from reader.search.storage import damage_errors
 
-    Made before the sync writes (outside the library lock: it reads the segments the
-    commit may merge away, `reader.search.merging`, while they are there); `to(after)`
-    once it has committed. A file that cannot be written, or a segment that cannot be
-    read, is logged once (the warm-up makes the files then, or reports the damage)."""
+    if after.ids == before.ids or not after.segments:
+        return
+    try:
+        _carry(ix, before, after, merged_words)
+    except damage_errors() as exc:
+        degraded("carrying the stored ids and words to a new commit", f"skipped ({exc})")
 
-    def __init__(self, ix: Any, before: Commit) -> None:
-        self.ix = ix
-        self.before = before
-        #: The words of the segments the commit may merge away, sorted, and their ids.
-        self.doomed: list[bytes] = []
-        self.doomed_segments: frozenset[str] = frozenset()
-        self._guarded(self._read_doomed)
 
-    def to(self, after: Commit) -> None:
-        """Store `after`'s paper ids and vocabulary, unless there is nothing to carry."""
-        if after.ids != self.before.ids and after.segments:
-            self._guarded(lambda: self._carry(after))
+def _carry(ix: Any, before: Commit, after: Commit, merged_words: list[bytes] | None) -> None:
+    kept = {(s.id, s.documents) for s in before.segments}
+    new = [s for s in after.segments if (s.id, s.documents) not in kept]
+    with ExitStack() as opened:
+        readers = {s.id: opened.enter_context(closing(_open(ix, s))) for s in new}
+        _carry_ids(before, after, readers)
+        gone = {s.id for s in before.segments} - {s.id for s in after.segments}
+        if gone and merged_words is None:
+            return  # segments gone, their words unknown: the warm-up reads the vocabulary
+        new_readers = [readers[s.id] for s in new]
+        lost = _lost_words(ix, after, new, merged_words or [], new_readers) if gone else None
+        _carry_vocabulary(before, after, new_readers, lost or frozenset())
 
-    def _guarded(self, work: Callable[[], None]) -> None:
-        from reader.diagnostics import degraded
-        from reader.search.storage import damage_errors
 
-        try:
-            work()
-        except damage_errors() as exc:
-            degraded("carrying the stored ids and words to a new commit", f"skipped ({exc})")
-
-    def _read_doomed(self) -> None:
-        if self.before.vocabulary is None or not self.before.vocabulary.is_file():
-            return  # no vocabulary to carry
-        by_whoosh = {id(s.whoosh): s for s in self.before.segments}
-        doomed = [
-            by_whoosh[id(seg)] for seg in merged_away([s.whoosh for s in self.before.segments])
-        ]
-        with ExitStack() as opened:
-            readers = [opened.enter_context(closing(_open(self.ix, s))) for s in doomed]
-            self.doomed = list(merged_terms([segment_terms(r, "words") for r in readers]))
-        self.doomed_segments = frozenset(s.id for s in doomed)
-
-    def _carry(self, after: Commit) -> None:
-        before = self.before
-        kept = {(s.id, s.documents) for s in before.segments}
-        new = [s for s in after.segments if (s.id, s.documents) not in kept]
-        with ExitStack() as opened:
-            readers = {s.id: opened.enter_context(closing(_open(self.ix, s))) for s in new}
-            _carry_ids(before, after, readers)
-            gone = {s.id for s in before.segments} - {s.id for s in after.segments}
-            if gone <= self.doomed_segments:
-                lost = self._lost_words(after, gone, [readers[s.id] for s in new])
-                _carry_vocabulary(before, after, [readers[s.id] for s in new], lost)
-
-    def _lost_words(self, after: Commit, gone: set[str], new: list[Any]) -> frozenset[bytes]:
-        """The words of the merged-away segments `gone` that no segment of `after` holds
-        (their documents were deleted): those in none of the `new` segments (read in order
-        beside them), then looked up in the segments kept."""
-        if not gone:
-            return frozenset()
-        candidates = list(
-            _minus(self.doomed, merged_terms([segment_terms(r, "words") for r in new]))
-        )
-        if not candidates:
-            return frozenset()
-        new_ids = {s.id for s in after.segments} - {s.id for s in self.before.segments}
-        lost = set(candidates)
-        with ExitStack() as opened:
-            for segment in after.segments:
-                if segment.id in new_ids or not lost:
-                    continue
-                reader = opened.enter_context(closing(_open(self.ix, segment)))
-                lost = {w for w in lost if ("words", w) not in reader}
-        return frozenset(lost)
+def _lost_words(
+    ix: Any, after: Commit, new: list[Segment], merged: list[bytes], new_readers: list[Any]
+) -> frozenset[bytes]:
+    """The `merged` words (of the segments merged away) that no segment of `after` holds
+    (only deleted documents held them): those in none of its `new` segments (read in order
+    beside them), then looked up in its other segments."""
+    words = merged_terms([segment_terms(r, "words") for r in new_readers])
+    lost = set(_minus(merged, words))
+    new_ids = {s.id for s in new}
+    with ExitStack() as opened:
+        for segment in after.segments:
+            if segment.id in new_ids or not lost:
+                continue
+            reader = opened.enter_context(closing(_open(ix, segment)))
+            lost = {w for w in lost if ("words", w) not in reader}
+    return frozenset(lost)
 
 
 def _minus(words: list[bytes], others: Iterator[bytes]) -> Iterator[bytes]:
@@ -199,4 +173,4 @@ def _carry_vocabulary(
     vocabulary_file.store(after.vocabulary, vocabulary)
 
 
-__all__ = ["Carry", "Commit", "Segment"]
+__all__ = ["Commit", "Segment", "carry"]

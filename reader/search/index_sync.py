@@ -12,7 +12,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from reader.search.commit_carry import Carry, Commit
+from reader.search.commit_carry import Commit, carry
+from reader.search.merging import SmallMerges
 from reader.search.open_index import OpenIndex
 from reader.search.storage import swap_in
 from reader.search.sync_plan import Progress, plan_sync
@@ -50,13 +51,14 @@ def sync_locked(
     ix = index.gen.ix
     with lock:
         before = Commit.of(ix, index.gen.searcher.reader())
-    carry = Carry(ix, before)  # outside the lock, as the carrying below
-    report = update(ix, index.catalog, plan, index_dir, progress)
+    merges = SmallMerges()
+    report = update(ix, index.catalog, plan, index_dir, progress, merges)
     with lock:
         index.reopen_searcher()
         assert index.gen is not None
         after = Commit.of(ix, index.gen.searcher.reader())
-    carry.to(after)  # the new commit's stored ids and words
+    # The new commit's stored ids and words, outside the lock.
+    carry(ix, before, after, merges.merged_words)
     return report
 
 

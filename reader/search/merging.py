@@ -5,8 +5,8 @@ day's dump writes one small segment more. Whoosh's default policy (`MERGE_SMALL`
 segments by a Fibonacci rule on their document counts: at a million papers the first
 small segment added sets off a merge of some twenty-five build segments, half the index
 rewritten in Python for a hundred new papers (minutes). Here the segments under
-`SMALL_DOCS` documents are merged together once there are `MERGE_AT` of them, and the
-large ones are left as they are. The merge itself is Whoosh's (`writer.add_reader`), as in
+`SMALL_DOCS` documents are merged together once there are `MERGE_AT` of about the same
+size (`merged_away`), and the large ones are left as they are. The merge itself is Whoosh's (`writer.add_reader`), as in
 its own policies, given a reader that reads the postings a list at a time
 (`reader.search.merge_postings`); it is given to `writer.commit(mergetype=...)`, Whoosh's
 public hook.
@@ -14,6 +14,7 @@ public hook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 #: A segment with fewer documents than this is merged with the other small ones.
@@ -22,28 +23,77 @@ SMALL_DOCS = 5_000
 MERGE_AT = 4
 
 
+def level(documents: int) -> int:
+    """A small segment's size class: segments of about the same size share one, each class
+    `MERGE_AT` times the size of the one below."""
+    found = 0
+    while documents >= MERGE_AT:
+        documents //= MERGE_AT
+        found += 1
+    return found
+
+
 def merged_away(segments: list[Any]) -> list[Any]:
-    """Of a commit's Whoosh segments, those the next commit merges (none until there are
-    `MERGE_AT` small ones)."""
+    """Of a commit's Whoosh segments, those the next commit merges: the small ones of the
+    lowest size class (`level`, by live documents) that has `MERGE_AT` of them, with any
+    whose documents are all deleted; none until a class has that many.
+
+    By class, a day's segment is merged with others of its size: each paper is rewritten
+    about once per class on its way to `SMALL_DOCS`, where merging every small segment
+    together would rewrite the whole of the growing merged one every few days."""
     small = [seg for seg in segments if seg.doc_count_all() < SMALL_DOCS]
-    return small if len(small) >= MERGE_AT else []
+    classes: dict[int, list[Any]] = {}
+    for seg in small:
+        if seg.doc_count():
+            classes.setdefault(level(seg.doc_count()), []).append(seg)
+    for size in sorted(classes):
+        if len(classes[size]) >= MERGE_AT:
+            merged = {id(seg) for seg in classes[size]}
+            return [seg for seg in small if id(seg) in merged or not seg.doc_count()]
+    return []
+
+
+class SmallMerges:
+    """The merge policy of one sync's commit: the segments to keep as they are; those
+    `merged_away` are added to the segment being written, by Whoosh's `add_reader` or,
+    given `readd`, by writing their live papers again (`readd(ids)`: the sync's bulk
+    writer does it from the catalog in a fraction of the time, and cannot take a reader).
+
+    It remembers the `words` terms of the segments it merged away, read while they were
+    there (`merged_words`, sorted; None when it merged none): a sync carries its vocabulary
+    to the new commit without the words only they held (`reader.search.commit_carry`)."""
+
+    def __init__(self, readd: Callable[[list[str]], None] | None = None) -> None:
+        self.readd = readd
+        self.merged_words: list[bytes] | None = None
+
+    def __call__(self, writer: Any, segments: list[Any]) -> list[Any]:
+        from reader.search.lexicon import merged_terms
+        from reader.search.merge_postings import MergeReader
+        from reader.search.term_file import segment_terms
+
+        small = merged_away(segments)
+        if not small:
+            return segments
+        words = []
+        for seg in small:
+            reader = MergeReader(writer.storage, writer.schema, seg)
+            try:
+                words.append(list(segment_terms(reader, "words")))
+                if not seg.doc_count():
+                    continue  # every document deleted: nothing to add, no terms walked
+                if self.readd is None:
+                    writer.add_reader(reader)
+                else:
+                    ids = reader.column_reader("id")
+                    self.readd([pid for n, pid in enumerate(ids) if not seg.is_deleted(n)])
+            finally:
+                reader.close()
+        self.merged_words = list(merged_terms([iter(part) for part in words]))
+        merged = {id(seg) for seg in small}
+        return [seg for seg in segments if id(seg) not in merged]
 
 
 def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: the segments to keep as they are; the small ones, once there
-    are `MERGE_AT` of them, are added to the segment being written."""
-    from reader.search.merge_postings import MergeReader
-
-    small = merged_away(segments)
-    if not small:
-        return segments
-    for seg in small:
-        if not seg.doc_count():
-            continue  # every document deleted: nothing to add, and its terms are not walked
-        reader = MergeReader(writer.storage, writer.schema, seg)
-        try:
-            writer.add_reader(reader)
-        finally:
-            reader.close()
-    merged = {id(seg) for seg in small}
-    return [seg for seg in segments if id(seg) not in merged]
+    """Whoosh merge policy: `SmallMerges` that remembers nothing past the commit."""
+    return SmallMerges()(writer, segments)

@@ -18,7 +18,7 @@ from reader.ingest import DumpInfo, date_key, iter_dump, merge_records
 from reader.model import Paper
 from reader.search.bulk_writer import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
-from reader.search.merging import merge_small
+from reader.search.merging import SmallMerges
 from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.sync_plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
 from reader.search.tuned_writer import tune
@@ -66,10 +66,19 @@ def to_document(paper: Paper) -> dict[str, Any]:
 class Syncer:
     """Runs one sync of a Whoosh index and its catalog against a plan."""
 
-    def __init__(self, ix: Any, catalog: Catalog, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        ix: Any,
+        catalog: Catalog,
+        progress: Progress | None = None,
+        merges: SmallMerges | None = None,
+    ) -> None:
         self.ix = ix
         self.catalog = catalog
         self.progress = progress or (lambda done, total, label: None)
+        #: The commit's merge policy (`reader.search.merging`), which the caller may ask
+        #: what it merged away.
+        self.merges = merges or SmallMerges()
 
     def run(self, plan: Plan) -> SyncReport:
         report = SyncReport(problems=list(plan.problems))
@@ -101,8 +110,11 @@ class Syncer:
                 if reread or stale:
                     writer = self.ix.writer(limitmb=256, timeout=30.0)
                     fresh = self.ix.doc_count_all() == 0
-                    if not (fresh and BULK_BUILD and install_bulk(writer)):
+                    bulk = BULK_BUILD and install_bulk(writer, existing_ok=not fresh) is not None
+                    if not bulk:
                         tune(writer)  # the bulk writer keeps its own lengths and postings
+                    else:  # it cannot take a merged segment's reader: their papers again
+                        self.merges.readd = lambda ids: self._readd(writer, db, ids)
                     write = writer.add_document if fresh else writer.update_document
                     shared = self._shared_ids(db, [s.path for s in reread])
                     done_shared: set[str] = set()
@@ -132,7 +144,7 @@ class Syncer:
                             writer.delete_by_term("id", pid)
                             catalog.delete_paper(db, pid)
                     self.progress(total - 1, total, "saving index")
-                    writer.commit(mergetype=merge_small)
+                    writer.commit(mergetype=self.merges)
                     writer = None
                 catalog.set_meta(db, "generation", str(catalog.generation() + 1))
                 catalog.set_meta(db, "schema_version", str(SCHEMA_VERSION))
@@ -146,6 +158,14 @@ class Syncer:
         report.duplicates_merged = catalog.record_count() - report.papers
         report.files = source_infos(catalog)
         return report
+
+    def _readd(self, writer: Any, db: Any, ids: list[str]) -> None:
+        """Write the papers `ids` again, as the catalog has them (a merged segment's live
+        papers, unchanged by this sync: it deleted those it rewrote)."""
+        for pid in ids:
+            records = self.catalog.records_for(pid, db)
+            if records:
+                writer.add_document(**to_document(merge_records(records)))
 
     def _same_content(self, db: Any, state: FileState) -> bool:
         """A dump whose stats changed but whose bytes did not: update its stats only."""

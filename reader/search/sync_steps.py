@@ -17,6 +17,7 @@ from typing import Any
 
 from reader.locations import LocationError, ensure_dir
 from reader.search.catalog import Catalog
+from reader.search.merging import SmallMerges
 from reader.search.storage import (
     CATALOG_FILE,
     IndexWriteFailed,
@@ -63,13 +64,19 @@ def unchanged(catalog: Catalog, plan: Plan) -> SyncReport:
 
 
 def update(
-    ix: Any, catalog: Catalog, plan: Plan, index_dir: Path, progress: Progress | None
+    ix: Any,
+    catalog: Catalog,
+    plan: Plan,
+    index_dir: Path,
+    progress: Progress | None,
+    merges: SmallMerges | None = None,
 ) -> SyncReport:
-    """Re-read the changed dumps into the open index (a failed write leaves no orphans)."""
+    """Re-read the changed dumps into the open index (a failed write leaves no orphans),
+    merging small segments by `merges` (`reader.search.merging`)."""
     from reader.search.sync_apply import Syncer
 
     try:
-        return Syncer(ix, catalog, progress).run(plan)
+        return Syncer(ix, catalog, progress, merges).run(plan)
     except BaseException:
         remove_orphans(index_dir)
         raise

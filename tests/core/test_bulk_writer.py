@@ -7,6 +7,7 @@ spill limit) so the merge of runs is exercised too.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -84,21 +85,32 @@ def test_library_build_is_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert stock[key] == fast[key], key
 
 
-def test_bulk_writer_is_used_for_a_fresh_build(
+def test_bulk_writer_is_used_for_a_fresh_build_and_a_sync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    installed = []
+    installed: list[tuple[bool, object]] = []
     real = bulk.install
 
-    def install(writer: object) -> object:
-        installed.append(real(writer))
-        return installed[-1]
+    def install(writer: object, existing_ok: bool = False) -> object:
+        installed.append((existing_ok, real(writer, existing_ok)))
+        return installed[-1][1]
 
     monkeypatch.setattr(sync, "install_bulk", install)
-    lib = Library([SAMPLES], tmp_path / "index")
-    lib.sync(rebuild=True)
-    assert installed and installed[0] is not None
-    assert lib.search("diffusion").total > 0
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    first, *others = sorted(SAMPLES.iterdir())
+    shutil.copy(first, dumps / first.name)
+    lib = Library([dumps], tmp_path / "index")
+    try:
+        lib.sync(rebuild=True)
+        for other in others:
+            shutil.copy(other, dumps / other.name)
+        lib.sync()
+        [(fresh, built), (existing, synced)] = installed
+        assert not fresh and built is not None and existing and synced is not None
+        assert lib.search("diffusion").total > 0
+    finally:
+        lib.close()
 
 
 _WORD = st.sampled_from(

@@ -3,6 +3,7 @@ warm-up would read from Whoosh, so the first start after a sync reads neither ag
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.search import Library, id_file, merging, vocabulary_file
-from reader.search.commit_carry import Carry
+from reader.search import Library, commit_carry, id_file, merging, vocabulary_file
 from reader.search.lexicon import Lexicon
 from tests.core.test_id_file import _column, _no_column_reads, _warm
 from tests.core.test_vocabulary_file import library_dir
@@ -60,20 +60,6 @@ def _segments(index: Path) -> list[str]:
     ix = whoosh_index.open_dir(str(index / "whoosh"))
     with ix.searcher() as searcher:
         return segment_ids(searcher.reader())
-
-
-def _segment_words(index: Path, segment: str) -> set[bytes]:
-    """The `words` terms of one segment of the index's current commit."""
-    from whoosh import index as whoosh_index
-
-    ix = whoosh_index.open_dir(str(index / "whoosh"))
-    with ix.searcher() as searcher:
-        [leaf] = [
-            leaf
-            for leaf, _base in searcher.reader().leaf_readers()
-            if str(leaf.segment().segment_id()) == segment
-        ]
-        return set(leaf.lexicon("words"))
 
 
 def _sync(dumps: Path, index: Path) -> None:
@@ -131,46 +117,53 @@ def test_a_sync_that_adds_and_updates_papers_carries_both_files(
         assert _warm(dumps, index) == column  # the first start after a sync reads the file
 
 
+def _json_dump(path: Path, ids: range, extra: str = "") -> None:
+    papers = [
+        {"id": f"2401.{n:05d}", "title": f"Paper k{n:03d} on sparse kernels {extra}",
+         "summary": f"Text {n} zzday{n}.", "authors": ["Ann Lee"]}
+        for n in ids
+    ]  # fmt: skip
+    path.write_text(json.dumps(papers), encoding="utf-8")
+
+
 def test_a_sync_that_merges_segments_carries_both_files_without_the_words_it_lost(
     library_dir: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dumps, index = library_dir
-    first, second = sorted(dumps.iterdir())  # 49 and 103 papers: one segment of 152
-    spare = sorted((dumps.parent / "spare").iterdir())[0]  # 60 papers
     monkeypatch.setattr(merging, "SMALL_DOCS", 100)
     monkeypatch.setattr(merging, "MERGE_AT", 2)
-    looked_up: list[tuple[frozenset[bytes], frozenset[bytes]]] = []
-    real = Carry._lost_words
+    looked_up: list[frozenset[bytes]] = []
+    real = commit_carry._lost_words
 
-    def lost_words(carry: Carry, *args: Any) -> frozenset[bytes]:
-        lost = real(carry, *args)
-        looked_up.append((frozenset(carry.doomed), lost))
-        return lost
+    def lost_words(*args: Any) -> frozenset[bytes]:
+        looked_up.append(real(*args))
+        return looked_up[-1]
 
-    monkeypatch.setattr(Carry, "_lost_words", lost_words)
+    monkeypatch.setattr(commit_carry, "_lost_words", lost_words)
     _warm(dumps, index)
-    shutil.copy(spare, dumps / spare.name)
-    _sync(dumps, index)  # a small segment of its 60 papers; none before: none merged
-    shutil.copy(first, dumps / ("copy-" + first.name))
-    _sync(dumps, index)  # the first dump's papers written again in a small segment
-    assert _stored(index) == (_column(index), _words(index))
-    [built, *small] = _segments(index)
-    words_before = set(_words(index))
-    # Two small segments before: both merged into the new one, without the papers of the
-    # dumps removed (their documents deleted: in the merged segments, the words only they
-    # held are gone; in the segment kept, they stay).
-    (dumps / spare.name).unlink()
-    second.unlink()
-    shutil.copy(first, dumps / ("again-" + first.name))
+    _json_dump(dumps / "k.json", range(200), "zzkeep")  # a segment too large to merge
     _sync(dumps, index)
-    assert built in _segments(index) and not set(small) & set(_segments(index))
-    assert words_before - set(_words(index))  # words were lost
+    _json_dump(dumps / "a1.json", range(1000, 1010))
+    _json_dump(dumps / "a2.json", range(1010, 1012), "zzkeep zzlost")
+    _sync(dumps, index)  # a small segment of 12
+    _json_dump(dumps / "b.json", range(2000, 2010))
+    _sync(dumps, index)  # one of 10: of the same size, but new, so not merged yet
     assert _stored(index) == (_column(index), _words(index))
-    [*_, (doomed, lost)] = looked_up
-    [new] = set(_segments(index)) - {built}
-    kept = doomed - lost - _segment_words(index, new)
-    assert lost and kept  # of deleted documents' words, some gone and some in `built`
-    assert kept <= _segment_words(index, built)
+    assert len(_segments(index)) == 4
+    words_before = set(_words(index))
+    # Two of the 12 papers removed, and the 200: the small segments (10 live papers each)
+    # are merged into the new one; the words only the two held are gone with them, and the
+    # words they shared with the 200 (deleted in a segment kept) stay.
+    (dumps / "a2.json").unlink()
+    (dumps / "k.json").unlink()
+    _json_dump(dumps / "c.json", range(3000, 3005))
+    _sync(dumps, index)
+    assert len(_segments(index)) == 3
+    assert "zzlost" in words_before - set(_words(index))
+    assert "zzkeep" in _words(index)
+    assert _stored(index) == (_column(index), _words(index))
+    [lost] = looked_up
+    assert b"zzlost" in lost and b"zzkeep" not in lost
 
 
 def test_nothing_is_carried_from_a_commit_without_stored_files(

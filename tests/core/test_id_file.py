@@ -132,12 +132,12 @@ def test_a_fresh_process_reads_the_ids_the_build_stored_with_the_same_results(
 def test_the_file_of_an_older_commit_is_not_used_after_a_sync(
     library_dir: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.search.commit_carry import Carry
+    from reader.search import index_sync
 
     dumps, index = library_dir
     [old] = _files(index)
     # Not carried to the new commit (`reader.search.commit_carry`, tested on its own).
-    monkeypatch.setattr(Carry, "to", lambda _carry, _after: None)
+    monkeypatch.setattr(index_sync, "carry", lambda *_args: None)
     for f in (dumps.parent / "spare").iterdir():
         shutil.copy(f, dumps / f.name)
     lib = Library([dumps], index)

@@ -61,14 +61,21 @@ def test_a_sync_merges_only_the_small_segments(
         lib.close()
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["bulk writer", "whoosh merge"])
 def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_read(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
 ) -> None:
     """A dump added and then removed leaves a segment of deleted documents: the merge drops
-    it without walking its terms (seconds for a day's dump), and the answers are the same."""
+    it without walking its terms (seconds for a day's dump), and the answers are the same.
+    The live papers of the others are written again by the sync's bulk writer, or (the fast
+    paths off) merged by Whoosh."""
     from whoosh.reading import SegmentReader
     from whoosh.writing import SegmentWriter
 
+    from reader.search.sync_apply import Syncer
+
+    if not fast:
+        monkeypatch.setenv("PAPER_READER_FAST", "0")
     monkeypatch.setattr(merging, "SMALL_DOCS", 10)
     monkeypatch.setattr(merging, "MERGE_AT", 2)
     dumps = tmp_path / "dumps"
@@ -83,9 +90,12 @@ def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_
         lib.sync()  # its five documents deleted
         _dump(dumps / "c_day.json", 200, 5)
         lib.sync()
-        assert sorted(count for _, count in _segments(lib)) == [5, 5, 40]
+        _dump(dumps / "d_day.json", 300, 5)
+        lib.sync()  # one segment of its size before (the deleted one counts for none)
+        assert sorted(count for _, count in _segments(lib)) == [5, 5, 5, 40]
         added: list[int] = []
-        real = SegmentWriter.add_reader
+        readded: list[list[str]] = []
+        real, real_readd = SegmentWriter.add_reader, Syncer._readd
 
         def add_reader(writer: SegmentWriter, reader: SegmentReader) -> None:
             segment = reader.segment()
@@ -93,13 +103,49 @@ def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_
             added.append(segment.doc_count())
             real(writer, reader)
 
+        def readd(syncer: Syncer, writer: object, db: object, ids: list[str]) -> None:
+            readded.append(ids)
+            real_readd(syncer, writer, db, ids)
+
         monkeypatch.setattr(SegmentWriter, "add_reader", add_reader)
-        _dump(dumps / "d_day.json", 300, 5)
-        lib.sync()  # merges the two small segments into its own
-        assert added == [5]  # the segment of live documents only
-        assert sorted(count for _, count in _segments(lib)) == [10, 40]
-        assert lib.search("sparse kernels", limit=None).total == 50
+        monkeypatch.setattr(Syncer, "_readd", readd)
+        _dump(dumps / "e_day.json", 400, 5)
+        lib.sync()  # merges the two of a size into its own, and drops the deleted one
+        if fast:  # the segments of live documents only
+            assert added == [] and [len(ids) for ids in readded] == [5, 5], readded
+        else:
+            assert added == [5, 5] and readded == []
+        assert sorted(count for _, count in _segments(lib)) == [15, 40]
+        assert lib.search("sparse kernels", limit=None).total == 55
         assert lib.search("k100", limit=None).total == 0
-        assert lib.search("k300 OR k200", limit=None).total == 2
+        assert lib.search("k400 OR k300 OR k200", limit=None).total == 3
+        for query in ("sparse kernels", "k201 OR k000 OR paper", '"sparse kernels"', "text"):
+            assert assert_same_ranking(lib, query), query
+    finally:
+        lib.close()
+
+
+def test_small_segments_are_merged_with_others_of_their_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day's segment is merged with the days of its size, not into the growing merged
+    one: each paper is rewritten about once per size class, not once every few days."""
+    monkeypatch.setattr(merging, "SMALL_DOCS", 1_000)
+    monkeypatch.setattr(merging, "MERGE_AT", 2)
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    _dump(dumps / "a_big.json", 0, 1_000)
+    lib = Library([dumps], tmp_path / "index")
+    try:
+        lib.sync()
+        seen = []
+        for n in range(7):
+            _dump(dumps / f"b_day{n}.json", 2_000 + 5 * n, 5)
+            lib.sync()
+            seen.append(sorted(count for _, count in _segments(lib) if count < 1_000))
+        assert seen == [[5], [5, 5], [15], [5, 15], [5, 5, 15], [15, 15], [35]]
+        assert lib.search("sparse kernels", limit=None).total == 1_035
+        for query in ("sparse kernels", "k2001 OR k2034 OR paper", "text"):
+            assert assert_same_ranking(lib, query), query
     finally:
         lib.close()
