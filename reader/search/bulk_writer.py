@@ -255,8 +255,8 @@ def install(writer: Any, existing_ok: bool = False) -> BulkPostings | None:
     """Make a Whoosh `SegmentWriter` on an empty index add documents through `BulkPostings`.
 
     `existing_ok`: the index has segments, and the caller commits with `merge=False` or a
-    merge policy that adds no reader (`merging.SmallMerges` with `readd`): deleting from
-    existing segments is fine; Whoosh's merging of them into this one is not.
+    merge policy that adds no reader (`merging.SmallMerges`): deleting from existing
+    segments is fine; Whoosh's merging of them into this one is not.
 
     Returns None (the writer untouched) when the fast paths are off (`compat.fast`) or the
     writer, codec or schema is not the kind this was written and tested against.

@@ -6,10 +6,9 @@ segments by a Fibonacci rule on their document counts: at a million papers the f
 small segment added sets off a merge of some twenty-five build segments, half the index
 rewritten in Python for a hundred new papers (minutes). Here the segments under
 `SMALL_DOCS` documents are merged together once there are `MERGE_AT` of about the same
-size (`merged_away`), and the large ones are left as they are. The merge itself is Whoosh's (`writer.add_reader`), as in
-its own policies, given a reader that reads the postings a list at a time
-(`reader.search.merge_postings`); it is given to `writer.commit(mergetype=...)`, Whoosh's
-public hook.
+size (`merged_away`), and the large ones are left as they are: their live papers are written
+again into the sync's new segment (`SmallMerges`). The policy is given to
+`writer.commit(mergetype=...)`, Whoosh's public hook.
 """
 
 from __future__ import annotations
@@ -17,8 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-#: A segment with fewer documents than this is merged with the other small ones.
-SMALL_DOCS = 5_000
+#: A segment with fewer documents than this is merged with the other small ones of its
+#: size. Past it a segment is left as it is: at a hundred papers a day the merged segments
+#: reach it in three size classes (100, 500, 2,100 papers), and the largest merge writes
+#: about two thousand papers again (seconds; a class more would be four times that).
+SMALL_DOCS = 2_000
 #: Small segments are merged once there are this many (they stay cheap to search until then).
 MERGE_AT = 4
 
@@ -55,36 +57,38 @@ def merged_away(segments: list[Any]) -> list[Any]:
 
 class SmallMerges:
     """The merge policy of one sync's commit: the segments to keep as they are; those
-    `merged_away` are added to the segment being written, by Whoosh's `add_reader` or,
-    given `readd`, by writing their live papers again (`readd(ids)`: the sync's bulk
-    writer does it from the catalog in a fraction of the time, and cannot take a reader).
+    `merged_away` are dropped, their live papers written again into the segment being
+    written (`readd(ids)`, set by the sync: from the catalog, the papers as a build writes
+    them). Whoosh's own merge (`add_reader`) walks every term of a segment through a
+    matcher (about 70 us a term: five seconds for four days' segments) and sums the
+    merged papers' field lengths as their one-byte codes give them back, so the field
+    totals BM25 averages drift from what the papers' own writes summed; written again, the
+    papers cost the bulk writer's time and keep those totals exact. Without `readd`,
+    nothing is merged.
 
     It remembers the `words` terms of the segments it merged away, read while they were
     there (`merged_words`, sorted; None when it merged none): a sync carries its vocabulary
     to the new commit without the words only they held (`reader.search.commit_carry`)."""
 
-    def __init__(self, readd: Callable[[list[str]], None] | None = None) -> None:
-        self.readd = readd
+    def __init__(self) -> None:
+        self.readd: Callable[[list[str]], None] | None = None
         self.merged_words: list[bytes] | None = None
 
     def __call__(self, writer: Any, segments: list[Any]) -> list[Any]:
+        from whoosh.reading import SegmentReader
+
         from reader.search.lexicon import merged_terms
-        from reader.search.merge_postings import MergeReader
         from reader.search.term_file import segment_terms
 
         small = merged_away(segments)
-        if not small:
+        if not small or self.readd is None:
             return segments
         words = []
         for seg in small:
-            reader = MergeReader(writer.storage, writer.schema, seg)
+            reader = SegmentReader(writer.storage, writer.schema, seg)
             try:
                 words.append(list(segment_terms(reader, "words")))
-                if not seg.doc_count():
-                    continue  # every document deleted: nothing to add, no terms walked
-                if self.readd is None:
-                    writer.add_reader(reader)
-                else:
+                if seg.doc_count():  # a segment of deleted papers only is dropped unread
                     ids = reader.column_reader("id")
                     self.readd([pid for n, pid in enumerate(ids) if not seg.is_deleted(n)])
             finally:
@@ -92,8 +96,3 @@ class SmallMerges:
         self.merged_words = list(merged_terms([iter(part) for part in words]))
         merged = {id(seg) for seg in small}
         return [seg for seg in segments if id(seg) not in merged]
-
-
-def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: `SmallMerges` that remembers nothing past the commit."""
-    return SmallMerges()(writer, segments)

@@ -110,11 +110,9 @@ class Syncer:
                 if reread or stale:
                     writer = self.ix.writer(limitmb=256, timeout=30.0)
                     fresh = self.ix.doc_count_all() == 0
-                    bulk = BULK_BUILD and install_bulk(writer, existing_ok=not fresh) is not None
-                    if not bulk:
+                    if not (BULK_BUILD and install_bulk(writer, existing_ok=not fresh)):
                         tune(writer)  # the bulk writer keeps its own lengths and postings
-                    else:  # it cannot take a merged segment's reader: their papers again
-                        self.merges.readd = lambda ids: self._readd(writer, db, ids)
+                    self.merges.readd = lambda ids: self._readd(writer, db, ids)
                     write = writer.add_document if fresh else writer.update_document
                     shared = self._shared_ids(db, [s.path for s in reread])
                     done_shared: set[str] = set()

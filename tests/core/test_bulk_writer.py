@@ -113,6 +113,57 @@ def test_bulk_writer_is_used_for_a_fresh_build_and_a_sync(
         lib.close()
 
 
+def test_syncs_through_the_bulk_writer_make_the_index_whoosh_s_writer_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adding, updating and removing papers, and merging small segments (Whoosh's
+    `add_reader` on one side, the papers written again on the other): the same index."""
+    import json
+
+    from reader.search import merging
+
+    monkeypatch.setattr(merging, "SMALL_DOCS", 100)
+    monkeypatch.setattr(merging, "MERGE_AT", 2)
+    first, second, third = sorted(SAMPLES.iterdir())  # 49, 103 and 60 papers
+    papers = [
+        {"id": f"2401.{n:05d}", "title": f"Paper k{n:03d} on sparse kernels",
+         "summary": f"Text {n}.", "authors": ["Ann Lee"]}
+        for n in range(50)
+    ]  # fmt: skip
+
+    def steps(dumps: Path) -> Any:
+        yield lambda: shutil.copy(first, dumps / first.name)
+        yield lambda: shutil.copy(second, dumps / second.name)
+        yield lambda: shutil.copy(third, dumps / third.name)
+        yield lambda: shutil.copy(first, dumps / ("copy-" + first.name))  # updates
+        yield lambda: (  # removes, and merges the two small segments of a size
+            (dumps / second.name).unlink(),
+            (dumps / "d.json").write_text(json.dumps(papers), encoding="utf-8"),
+        )
+
+    made: dict[bool, list[dict[str, Any]]] = {}
+    for use_bulk in (False, True):
+        monkeypatch.setattr(sync, "BULK_BUILD", use_bulk)
+        dumps = tmp_path / f"dumps-{use_bulk}"
+        dumps.mkdir()
+        lib = Library([dumps], tmp_path / f"index-{use_bulk}")
+        made[use_bulk] = []
+        try:
+            for n, step in enumerate(steps(dumps)):
+                step()
+                lib.sync()
+                if n >= 3:  # before and after the merge (each snapshot reads every posting)
+                    made[use_bulk].append(snapshot(tmp_path / f"index-{use_bulk}"))
+        finally:
+            lib.close()
+    stock, fast = made[False], made[True]
+    assert [s["segments"] for s in stock] == [4, 2]  # two merged, one of deleted papers dropped
+    for n, (before, after) in enumerate(zip(stock, fast, strict=True)):
+        assert before.keys() == after.keys()
+        for key in before:
+            assert before[key] == after[key], (n, key)
+
+
 _WORD = st.sampled_from(
     ["model", "models", "the", "of", "diffusion", "Schrödinger", "ÆON", "x", "$\\alpha$",
      "[Fe/H]", "naïve", "über", "LLM", "3D", "gpt-4", "a" * 41, "数据", "ﬁeld", "Straße"]
