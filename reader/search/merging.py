@@ -36,23 +36,24 @@ def level(documents: int) -> int:
 
 
 def merged_away(segments: list[Any]) -> list[Any]:
-    """Of a commit's Whoosh segments, those the next commit merges: the small ones of the
-    lowest size class (`level`, by live documents) that has `MERGE_AT` of them, with any
-    whose documents are all deleted; none until a class has that many.
+    """Of a commit's Whoosh segments, those the next commit merges away: any whose papers
+    were all removed (nothing to write again: a dump added and then removed leaves one,
+    and every search pays for each segment), and the small ones of the lowest size class
+    (`level`, by live papers) that has `MERGE_AT` of them.
 
     By class, a day's segment is merged with others of its size: each paper is rewritten
     about once per class on its way to `SMALL_DOCS`, where merging every small segment
     together would rewrite the whole of the growing merged one every few days."""
-    small = [seg for seg in segments if seg.doc_count_all() < SMALL_DOCS]
+    empty = [seg for seg in segments if not seg.doc_count()]
     classes: dict[int, list[Any]] = {}
-    for seg in small:
-        if seg.doc_count():
+    for seg in segments:
+        if seg.doc_count() and seg.doc_count_all() < SMALL_DOCS:
             classes.setdefault(level(seg.doc_count()), []).append(seg)
     for size in sorted(classes):
         if len(classes[size]) >= MERGE_AT:
             merged = {id(seg) for seg in classes[size]}
-            return [seg for seg in small if id(seg) in merged or not seg.doc_count()]
-    return []
+            return [seg for seg in segments if id(seg) in merged or not seg.doc_count()]
+    return empty
 
 
 class SmallMerges:
@@ -80,19 +81,19 @@ class SmallMerges:
         from reader.search.lexicon import merged_terms
         from reader.search.term_file import segment_terms
 
-        small = merged_away(segments)
-        if not small or self.readd is None:
+        away = merged_away(segments)
+        if not away or self.readd is None:
             return segments
         words = []
-        for seg in small:
+        for seg in away:
             reader = SegmentReader(writer.storage, writer.schema, seg)
             try:
                 words.append(list(segment_terms(reader, "words")))
-                if seg.doc_count():  # a segment of deleted papers only is dropped unread
+                if seg.doc_count():  # a segment of deleted papers only: its words alone read
                     ids = reader.column_reader("id")
                     self.readd([pid for n, pid in enumerate(ids) if not seg.is_deleted(n)])
             finally:
                 reader.close()
         self.merged_words = list(merged_terms([iter(part) for part in words]))
-        merged = {id(seg) for seg in small}
+        merged = {id(seg) for seg in away}
         return [seg for seg in segments if id(seg) not in merged]

@@ -97,20 +97,23 @@ def test_a_sync_that_adds_and_updates_papers_carries_both_files(
     spare = sorted((dumps.parent / "spare").iterdir())
     # A new dump (a new segment), then a copy of a dump already read (its papers updated:
     # deleted in the segments that had them, written again in a new one), then a dump gone
-    # (its papers deleted, no new segment).
+    # (its papers deleted: its segment, of deleted papers only, dropped with the words only
+    # they held).
     first = sorted(dumps.iterdir())[0]
     steps = [
         lambda: shutil.copy(spare[0], dumps / spare[0].name),
         lambda: shutil.copy(first, dumps / ("copy-" + first.name)),
         lambda: (dumps / spare[0].name).unlink(),
     ]
+    dropped = []
     for step in steps:
         before = _segments(index)
         step()
         _sync(dumps, index)
-        assert set(before) <= set(_segments(index))  # nothing merged away
+        dropped.append(len(set(before) - set(_segments(index))))
         assert _stored(index) == (_column(index), _words(index))
         assert len(list(index.glob("ids-*.bin"))) == len(list(index.glob("vocabulary-*.bin"))) == 1
+    assert dropped == [0, 0, 1]
     column = _column(index)
     with monkeypatch.context() as patched:
         _no_column_reads(patched)
@@ -141,7 +144,8 @@ def test_a_sync_that_merges_segments_carries_both_files_without_the_words_it_los
 
     monkeypatch.setattr(commit_carry, "_lost_words", lost_words)
     _warm(dumps, index)
-    _json_dump(dumps / "k.json", range(200), "zzkeep")  # a segment too large to merge
+    _json_dump(dumps / "k1.json", range(199))  # a segment too large to merge
+    _json_dump(dumps / "k2.json", range(199, 200), "zzkeep")
     _sync(dumps, index)
     _json_dump(dumps / "a1.json", range(1000, 1010))
     _json_dump(dumps / "a2.json", range(1010, 1012), "zzkeep zzlost")
@@ -151,11 +155,11 @@ def test_a_sync_that_merges_segments_carries_both_files_without_the_words_it_los
     assert _stored(index) == (_column(index), _words(index))
     assert len(_segments(index)) == 4
     words_before = set(_words(index))
-    # Two of the 12 papers removed, and the 200: the small segments (10 live papers each)
-    # are merged into the new one; the words only the two held are gone with them, and the
-    # words they shared with the 200 (deleted in a segment kept) stay.
+    # Two of the 12 papers removed, and one of the 200: the small segments (10 live papers
+    # each) are merged into the new one; the words only the two held are gone with them,
+    # and the word they shared with the one (deleted in a segment kept) stays.
     (dumps / "a2.json").unlink()
-    (dumps / "k.json").unlink()
+    (dumps / "k2.json").unlink()
     _json_dump(dumps / "c.json", range(3000, 3005))
     _sync(dumps, index)
     assert len(_segments(index)) == 3

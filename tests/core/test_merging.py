@@ -62,12 +62,13 @@ def test_a_sync_merges_only_the_small_segments(
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["bulk writer", "whoosh writer"])
-def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_read(
+def test_a_segment_whose_papers_were_all_removed_is_dropped_and_merges_write_papers_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
 ) -> None:
-    """A dump added and then removed leaves a segment of deleted documents: the merge drops
-    it unread, writes the live papers of the others again (through the sync's bulk writer,
-    or Whoosh's with the fast paths off), and the answers are the same."""
+    """A dump added and then removed leaves a segment of deleted documents: the sync that
+    removes them drops it. A merge writes the live papers of the merged segments again
+    (through the sync's bulk writer, or Whoosh's with the fast paths off), and the answers
+    are the same."""
     from whoosh.reading import SegmentReader
     from whoosh.writing import SegmentWriter
 
@@ -85,13 +86,15 @@ def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_
         lib.sync()
         _dump(dumps / "b_gone.json", 100, 5)
         lib.sync()
+        assert sorted(count for _, count in _segments(lib)) == [5, 40]
         (dumps / "b_gone.json").unlink()
-        lib.sync()  # its five documents deleted
+        lib.sync()  # its five documents deleted: its segment dropped
+        assert sorted(count for _, count in _segments(lib)) == [40]
         _dump(dumps / "c_day.json", 200, 5)
         lib.sync()
         _dump(dumps / "d_day.json", 300, 5)
-        lib.sync()  # one segment of its size before (the deleted one counts for none)
-        assert sorted(count for _, count in _segments(lib)) == [5, 5, 5, 40]
+        lib.sync()  # one segment of its size before: none merged
+        assert sorted(count for _, count in _segments(lib)) == [5, 5, 40]
         added: list[int] = []
         readded: list[list[str]] = []
         real, real_readd = SegmentWriter.add_reader, Syncer._readd
@@ -109,7 +112,7 @@ def test_a_small_segment_whose_papers_were_all_removed_is_dropped_without_being_
         monkeypatch.setattr(SegmentWriter, "add_reader", add_reader)
         monkeypatch.setattr(Syncer, "_readd", readd)
         _dump(dumps / "e_day.json", 400, 5)
-        lib.sync()  # merges the two of a size into its own, and drops the deleted one
+        lib.sync()  # merges the two of a size into its own
         # The papers of the segments of live documents only, written again (no Whoosh merge).
         assert added == [] and [len(ids) for ids in readded] == [5, 5]
         assert sorted(count for _, count in _segments(lib)) == [15, 40]
