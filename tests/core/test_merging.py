@@ -29,17 +29,29 @@ def _segments(lib: Library) -> list[tuple[str, int]]:
     return [(str(r.segment().segment_id()), r.doc_count_all()) for r, _ in leaves]
 
 
-def test_a_sync_merges_only_the_small_segments(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(merging, "SMALL_DOCS", 10)
-    monkeypatch.setattr(merging, "MERGE_AT", 3)
+def _library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_docs: int, merge_at: int, big: int
+) -> tuple[Path, Library]:
+    """A library of one dump of `big` papers, synced, under a merge policy of these sizes."""
+    monkeypatch.setattr(merging, "SMALL_DOCS", small_docs)
+    monkeypatch.setattr(merging, "MERGE_AT", merge_at)
     dumps = tmp_path / "dumps"
     dumps.mkdir()
-    _dump(dumps / "a_big.json", 0, 40)
+    _dump(dumps / "a_big.json", 0, big)
     lib = Library([dumps], tmp_path / "index")
     try:
         lib.sync()
+    except BaseException:
+        lib.close()
+        raise
+    return dumps, lib
+
+
+def test_a_sync_merges_only_the_small_segments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dumps, lib = _library(tmp_path, monkeypatch, 10, 3, 40)
+    try:
         ((big, size),) = _segments(lib)
         assert size == 40
         seen = []
@@ -76,14 +88,8 @@ def test_a_segment_whose_papers_were_all_removed_is_dropped_and_merges_write_pap
 
     if not fast:
         monkeypatch.setenv("PAPER_READER_FAST", "0")
-    monkeypatch.setattr(merging, "SMALL_DOCS", 10)
-    monkeypatch.setattr(merging, "MERGE_AT", 2)
-    dumps = tmp_path / "dumps"
-    dumps.mkdir()
-    _dump(dumps / "a_big.json", 0, 40)
-    lib = Library([dumps], tmp_path / "index")
+    dumps, lib = _library(tmp_path, monkeypatch, 10, 2, 40)
     try:
-        lib.sync()
         _dump(dumps / "b_gone.json", 100, 5)
         lib.sync()
         assert sorted(count for _, count in _segments(lib)) == [5, 40]
@@ -130,14 +136,8 @@ def test_small_segments_are_merged_with_others_of_their_size(
 ) -> None:
     """A day's segment is merged with the days of its size, not into the growing merged
     one: each paper is rewritten about once per size class, not once every few days."""
-    monkeypatch.setattr(merging, "SMALL_DOCS", 1_000)
-    monkeypatch.setattr(merging, "MERGE_AT", 2)
-    dumps = tmp_path / "dumps"
-    dumps.mkdir()
-    _dump(dumps / "a_big.json", 0, 1_000)
-    lib = Library([dumps], tmp_path / "index")
+    dumps, lib = _library(tmp_path, monkeypatch, 1_000, 2, 1_000)
     try:
-        lib.sync()
         seen = []
         for n in range(7):
             _dump(dumps / f"b_day{n}.json", 2_000 + 5 * n, 5)
