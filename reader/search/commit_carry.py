@@ -8,10 +8,10 @@ documents deleted in the others, which keep their documents and terms: so the ne
 ids are the previous commit's ids of each segment it keeps, in its order, and the ids of
 its new segments, read from them alone; its words are the previous commit's words and the
 new segments' (the vocabulary holds every term of every segment, deleted documents' too).
-When a sync merges small segments away (`reader.search.merging`), the words only their
-deleted documents held go with them: the merge reads their words while they are there,
-and those the new commit's segments no longer hold are left out. Nothing is carried from a commit whose
-files are absent or damaged.
+When a sync merges segments away (`reader.search.merging`), the words only their deleted
+documents held go with them: the merge reads their words while they are there, and those
+the new commit's segments no longer hold are left out. Nothing is carried from a commit
+whose files are absent or damaged.
 """
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def _carry(ix: Any, before: Commit, after: Commit, merged_words: list[bytes] | N
         if gone and merged_words is None:
             return  # segments gone, their words unknown: the warm-up reads the vocabulary
         new_readers = [readers[s.id] for s in new]
-        lost = _lost_words(ix, after, new, merged_words or [], new_readers) if gone else None
-        _carry_vocabulary(before, after, new_readers, lost or frozenset())
+        lost = _lost_words(ix, after, new, merged_words or [], new_readers) if gone else frozenset()
+        _carry_vocabulary(before, after, new_readers, lost)
 
 
 def _lost_words(

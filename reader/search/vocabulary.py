@@ -59,16 +59,11 @@ class Vocabulary(Sequence[str]):
     """Sorted unique words: membership, prefixes, wildcards and length-filtered ranges."""
 
     def __init__(
-        self,
-        sorted_words: Iterable[bytes],
-        pause: Callable[[], None] | None = None,
-        filtered: bool = True,
+        self, sorted_words: Iterable[bytes], pause: Callable[[], None] | None = None
     ) -> None:
         """`sorted_words`: UTF-8 words in ascending order; repeats are skipped, and so is
         the empty string (the analyzer never makes it a word). `pause` is called after
-        each chunk of words (a warm-up's: searches typed meanwhile go first). `filtered`
-        False: without the bit filter, as a vocabulary read back (one made to be stored
-        needs none: it is not stored)."""
+        each chunk of words (a warm-up's: searches typed meanwhile go first)."""
         starts = array("q")  # offset of the newline before each head; then the last one
         text = bytearray(_NL)
         pos = count = 0
@@ -89,11 +84,13 @@ class Vocabulary(Sequence[str]):
             raise ValueError("a word holds a newline")
         # The heads are cut from the string once the words read are gone: made among them,
         # each would keep a block of memory they were freed from in use.
-        self._adopt(blob, starts, count, filtered)
+        self._adopt(blob, starts, count, filtered=True)
 
     def _adopt(self, blob: bytes, starts: array[int], count: int, filtered: bool) -> None:
         """Hold the words as `blob` (joined, between newlines) and the offsets `starts` of
-        the newline before every `_BLOCK`-th word, then of the last newline."""
+        the newline before every `_BLOCK`-th word, then of the last newline; `filtered`:
+        with the bit filter (not for a vocabulary read back or made to be stored: the
+        filter is keyed by this process's `hash`)."""
         self._blob = blob
         self._heads = [blob[s + 1 : blob.index(_NL, s + 1)] for s in starts[:-1]]
         self._starts = starts
@@ -111,7 +108,7 @@ class Vocabulary(Sequence[str]):
     def of_unique(cls, words: list[bytes]) -> Vocabulary:
         """From UTF-8 words already sorted, unique and not empty (a vocabulary's `encoded()`
         words and others not among them, sorted), joined in C without the constructor's
-        steps per word; without the bit filter (as `filtered` False)."""
+        steps per word; without the bit filter (it is made to be stored)."""
         count = len(words)
         blob = b"".join((_NL, _NL.join(words), _NL)) if count else _NL
         if blob.count(_NL) != count + 1:
@@ -202,18 +199,21 @@ class Vocabulary(Sequence[str]):
         block, i = divmod(index, _BLOCK)
         return self._block(block)[i].decode("utf-8")
 
-    def __iter__(self) -> Iterator[str]:
+    def _spans(self) -> Iterator[bytes]:
+        """The words joined by newlines, 64 blocks at a time."""
         starts, blob = self._starts, self._blob
-        for block in range(0, len(self._heads), 64):  # 64 blocks decoded at a time
+        for block in range(0, len(self._heads), 64):
             last = min(block + 64, len(self._heads))
-            yield from blob[starts[block] + 1 : starts[last]].decode("utf-8").split("\n")
+            yield blob[starts[block] + 1 : starts[last]]
+
+    def __iter__(self) -> Iterator[str]:
+        for span in self._spans():
+            yield from span.decode("utf-8").split("\n")
 
     def encoded(self) -> Iterator[bytes]:
         """The words in order, UTF-8 encoded (as `sorted_words` gives them)."""
-        starts, blob = self._starts, self._blob
-        for block in range(0, len(self._heads), 64):  # 64 blocks split at a time
-            last = min(block + 64, len(self._heads))
-            yield from blob[starts[block] + 1 : starts[last]].split(_NL)
+        for span in self._spans():
+            yield from span.split(_NL)
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
