@@ -91,19 +91,19 @@ def _carry(ix: Any, before: Commit, after: Commit, merged_words: list[bytes] | N
         gone = {s.id for s in before.segments} - {s.id for s in after.segments}
         if gone and merged_words is None:
             return  # segments gone, their words unknown: the warm-up reads the vocabulary
-        new_readers = [readers[s.id] for s in new]
-        lost = _lost_words(ix, after, new, merged_words or [], new_readers) if gone else frozenset()
-        _carry_vocabulary(before, after, new_readers, lost)
+        # The new segments' words, read once: for the lost words and the vocabulary.
+        added = list(merged_terms([segment_terms(readers[s.id], "words") for s in new]))
+        lost = _lost_words(ix, after, new, merged_words or [], added) if gone else frozenset()
+        _carry_vocabulary(before, after, added, lost)
 
 
 def _lost_words(
-    ix: Any, after: Commit, new: list[Segment], merged: list[bytes], new_readers: list[Any]
+    ix: Any, after: Commit, new: list[Segment], merged: list[bytes], added: list[bytes]
 ) -> frozenset[bytes]:
     """The `merged` words (of the segments merged away) that no segment of `after` holds
-    (only deleted documents held them): those in none of its `new` segments (read in order
-    beside them), then looked up in its other segments."""
-    words = merged_terms([segment_terms(r, "words") for r in new_readers])
-    lost = set(_minus(merged, words))
+    (only deleted documents held them): those not among the `added` words of its `new`
+    segments (sorted: a walk of both), then looked up in its other segments."""
+    lost = set(_minus(merged, iter(added)))
     new_ids = {s.id for s in new}
     with ExitStack() as opened:
         for segment in after.segments:
@@ -153,16 +153,15 @@ def _carry_ids(before: Commit, after: Commit, readers: dict[str, Any]) -> None:
 
 
 def _carry_vocabulary(
-    before: Commit, after: Commit, new: list[Any], lost: frozenset[bytes]
+    before: Commit, after: Commit, added: list[bytes], lost: frozenset[bytes]
 ) -> None:
-    """The previous words without the `lost` ones, with the words of the `new` segments
+    """The previous words without the `lost` ones, with the new segments' `added` words
     not among them (few: most of a day's words are known), sorted in C."""
     if before.vocabulary is None or after.vocabulary is None:
         return
     previous = vocabulary_file.read(before.vocabulary)
     if previous is None:
         return
-    added = merged_terms([segment_terms(r, "words") for r in new])
     fresh = [word for word in added if word and word.decode("utf-8") not in previous]
     vocabulary = previous
     if fresh or lost:
