@@ -118,13 +118,39 @@ def ensure_current(lib: Library, needs_index: bool = True) -> None:
         print(f"paper-reader: warning: {problem}", file=sys.stderr)
 
 
+def merge_after(lib: Library) -> None:
+    """After a command's report: merge the small segments its sync left (`Library.merge`),
+    with a progress line on a terminal; a failure is a warning (the index as it was)."""
+    tty = sys.stderr.isatty()
+    if tty:
+        sys.stderr.write("\r\x1b[2Kmerging small index segments…")
+        sys.stderr.flush()
+    try:
+        lib.merge()
+    except (IndexWriteFailed, LocationError) as exc:
+        print(f"\npaper-reader: warning: {exc}", file=sys.stderr)
+    finally:
+        if tty:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     lib, _ = _library(args)
     lib.lock_timeout = 600.0
     report = ensure_synced(lib, rebuild=args.rebuild, required=True)
     if report is None:
         return 1
-    if args.json:
+    try:
+        _print_index_report(report, args.json)
+    finally:
+        sys.stdout.flush()
+    merge_after(lib)
+    return 0
+
+
+def _print_index_report(report: Any, as_json: bool) -> None:
+    if as_json:
         files = [
             {"path": f.path, "name": f.name, "format": f.format, "papers": f.papers,
              "page_date": f.page_date, "warnings": f.warnings}
@@ -140,7 +166,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             "problems": report.problems,
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
-        return 0
+        return
     width = max((len(f.name) for f in report.files), default=10)
     for f in report.files:
         print(f"{f.name:<{width}}  {f.format:<20} {f.papers:>7} papers")
@@ -155,7 +181,6 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"{report.papers} papers from {len(report.files)} dumps "
         f"({what}, {report.removed_files} removed, {report.duplicates_merged} duplicates merged)"
     )
-    return 0
 
 
 def paper_json(paper: Paper, score: float | None = None) -> dict[str, Any]:

@@ -65,7 +65,7 @@ def add_fetch_command(sub: Any) -> argparse.ArgumentParser:
 
 
 def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
-    from reader.commands import ensure_synced
+    from reader.commands import ensure_synced, merge_after
     from reader.search import Library
 
     loc = resolve_locations()
@@ -87,6 +87,7 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
         days, store, Client(args.timeout), settings.base_url.value, progress=progress
     )
     report.notes[:0] = notes
+    lib = None
     if report.fetched:
         config_dumps = list(settings.dumps.value) if settings.dumps.origin == "file" else None
         cli_dumps = list(args.dumps) if getattr(args, "dumps", None) else None
@@ -98,6 +99,9 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
         if ensure_synced(lib) is not None or lib.available:
             count_new(lib, report)
     _print(report, args.json, sys.stdout)
+    sys.stdout.flush()
+    if lib is not None and lib.available:
+        merge_after(lib)
     if report.error:
         raise FetchError(report.error)
     return 0

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import struct
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from reader.search import bulk_term_table, compat
@@ -40,6 +40,8 @@ SPILL_POSTINGS = 16_000_000
 #: Postings bytes gathered before a write, so a field of few, very common terms (a stemmed
 #: abstract) never holds all its blocks in memory at once.
 WRITE_BYTES = 8 << 20
+#: Terms written between two calls of `BulkPostings.pause`.
+PAUSE_TERMS = 4_096
 
 _pack_ushort = struct.Struct("!H").pack
 _pack_lengths = struct.Struct("!ii").pack  # the term table's record header
@@ -57,6 +59,9 @@ class BulkPostings:
         self.runs = SortedRuns(tempdir)
         self.tables: list[TermTable] = []  # closed with the writer's term table
         self.held = 0
+        #: Called every `PAUSE_TERMS` terms written, if set: a merge in the background gives
+        #: the CPU to searches (`reader.search.activity.Activity.pause`).
+        self.pause: Callable[[], None] | None = None
         #: The current document's values mapped to terms, per (value, term map): a field and
         #: its shadow and pair fields hold the same text, analysed once.
         self._mapped: dict[tuple[int, int], tuple[str, list[str]]] = {}
@@ -210,7 +215,10 @@ class BulkPostings:
         key = None
         limit = level = 0
         fieldid = b""
-        for name, tbytes, docs, second, values in self.merged():
+        pause = self.pause
+        for count, (name, tbytes, docs, second, values) in enumerate(self.merged(), 1):
+            if pause is not None and not count % PAUSE_TERMS:
+                pause()
             if name != current:
                 if current is not None:
                     fieldwriter.finish_field()

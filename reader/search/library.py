@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.model import Paper
 from reader.search import querying
-from reader.search.activity import Activity
+from reader.search.activity import Activity, Wanted
 from reader.search.facet_table import FacetTable
 from reader.search.guard import guarded
 from reader.search.news import ARCHIVE_PAPERS, news_sources
 from reader.search.open_index import OpenIndex
 from reader.search.row_loader import RowLoader
-from reader.search.storage import sync_lock
+from reader.search.storage import IndexBusy, sync_lock
 from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
 from reader.search.sync_steps import writing
 from reader.search.types import (
@@ -42,6 +42,9 @@ from reader.search.types import (
     SourceInfo,
     SyncReport,
 )
+
+if TYPE_CHECKING:
+    from reader.search.types import MergeReport
 
 if TYPE_CHECKING:
     from reader.search.catalog import Catalog
@@ -77,6 +80,8 @@ class Library:
         self.warmed = threading.Event()
         #: Searches running: the warm-up pauses for them (`reader.search.activity`).
         self._activity = Activity()
+        #: Syncs of this process waiting for the sync lock or holding it: a merge gives way.
+        self._syncs = Wanted()
         #: The facet counts' table, built outside the lock (`reader.search.facet_table`).
         self._facet_table = FacetTable(
             self._lock, self._current_gen, self._sources_of, lambda: self._rows
@@ -198,10 +203,34 @@ class Library:
         """
         from reader.search.index_sync import sync_locked
 
-        with writing(self.index_dir), sync_lock(self.lock_path, self.lock_timeout, on_wait):
+        with (
+            self._syncs.counted(),
+            writing(self.index_dir),
+            sync_lock(self.lock_path, self.lock_timeout, on_wait),
+        ):
             return sync_locked(
                 self._index, self._lock, self.roots, self.index_dir, progress, rebuild
             )
+
+    def merge(self, stop: Callable[[], bool] = lambda: False) -> MergeReport | None:
+        """Merge the small segments that are due (`reader.search.merging`) in a commit of
+        their own; what it merged, or None: none were due, another process holds the sync
+        lock, or it was given up. Searches meanwhile answer from the previous commit and
+        get the CPU first. A sync of this process gives it up, as `stop()` does (asked
+        between papers): the index is then as it was. Raises as `sync` does."""
+        from reader.search.index_sync import merge_locked
+        from reader.search.merging import MergeStopped
+
+        def stopped() -> bool:
+            return bool(self._syncs) or stop()
+
+        try:
+            with writing(self.index_dir), sync_lock(self.lock_path, 0.0):
+                return merge_locked(
+                    self._index, self._lock, self.index_dir, stopped, self._activity.pause
+                )
+        except (IndexBusy, MergeStopped):
+            return None
 
     # -- background work -----------------------------------------------------------------
     def warm(self) -> None:

@@ -1,4 +1,4 @@
-"""Which Whoosh segments a sync merges when it commits: only the small ones.
+"""Which Whoosh segments are merged, and when: only the small ones, in a commit of their own.
 
 A fresh build writes one segment per part (about 20,000 papers each); a sync that adds a
 day's dump writes one small segment more. Whoosh's default policy (`MERGE_SMALL`) merges
@@ -7,8 +7,13 @@ small segment added sets off a merge of some twenty-five build segments, half th
 rewritten in Python for a hundred new papers (minutes). Here the segments under
 `SMALL_DOCS` documents are merged together once there are `MERGE_AT` of about the same
 size (`merged_away`), and the large ones are left as they are: their live papers are written
-again into the sync's new segment (`SmallMerges`). The policy is given to
-`writer.commit(mergetype=...)`, Whoosh's public hook.
+again into a new segment (`SmallMerges`). The policy is given to `writer.commit(mergetype=...)`,
+Whoosh's public hook.
+
+A sync's commit only drops the segments whose papers were all removed: the day's papers
+are in as soon as they are written. The merges that are then `due` are a commit of their
+own (`Library.merge`: the app runs it in the background once typing pauses, `paper-reader
+index` after its report), so a sync never waits for seconds of papers written again.
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ from typing import Any
 
 #: A segment with fewer documents than this is merged with the other small ones of its
 #: size. Past it a segment is left as it is: at a hundred papers a day the merged segments
-#: reach it in three size classes (100, 500, 2,100 papers), and the largest merge writes
-#: about two thousand papers again (seconds; a class more would be four times that).
-SMALL_DOCS = 2_000
+#: reach it in two merges (400, then 1,600 papers), and the largest merge writes about one
+#: and a half thousand papers again (seconds; a class more would be four times that).
+SMALL_DOCS = 1_500
 #: Small segments are merged once there are this many (they stay cheap to search until then).
 MERGE_AT = 4
 
@@ -56,24 +61,34 @@ def merged_away(segments: list[Any]) -> list[Any]:
     return empty
 
 
+def due(segments: list[Any]) -> bool:
+    """Whether a merge commit has small segments of live papers to merge (`merged_away`)."""
+    return any(seg.doc_count() for seg in merged_away(segments))
+
+
+class MergeStopped(Exception):
+    """A merge given up before its commit (its caller's `stop()`): the index is as it was."""
+
+
 class SmallMerges:
-    """The merge policy of one sync's commit: the segments to keep as they are; those
-    `merged_away` are dropped, their live papers written again into the segment being
-    written (`readd(ids)`, set by the sync: from the catalog, the papers as a build writes
-    them). Whoosh's own merge (`add_reader`) walks every term of a segment through a
+    """The merge policy of one commit: the segments to keep as they are. Those whose papers
+    were all removed are dropped; with `readd(ids)` set (a merge commit: from the catalog,
+    the papers as a build writes them), so are the others `merged_away`, their live papers
+    written again into the segment being written. Whoosh's own merge (`add_reader`) walks every term of a segment through a
     matcher (about 70 us a term: five seconds for four days' segments) and sums the
     merged papers' field lengths as their one-byte codes give them back, so the field
     totals BM25 averages drift from what the papers' own writes summed; written again, the
-    papers cost the bulk writer's time and keep those totals exact. Without `readd`,
-    nothing is merged.
+    papers cost the bulk writer's time and keep those totals exact.
 
     It remembers the `words` terms of the segments it merged away, read while they were
     there (`merged_words`, sorted; None when it merged none): a sync carries its vocabulary
-    to the new commit without the words only they held (`reader.search.commit_carry`)."""
+    to the new commit without the words only they held (`reader.search.commit_carry`),
+    and how many segments that was (`merged_segments`)."""
 
     def __init__(self) -> None:
         self.readd: Callable[[list[str]], None] | None = None
         self.merged_words: list[bytes] | None = None
+        self.merged_segments = 0
 
     def __call__(self, writer: Any, segments: list[Any]) -> list[Any]:
         from whoosh.reading import SegmentReader
@@ -81,8 +96,12 @@ class SmallMerges:
         from reader.search.lexicon import merged_terms
         from reader.search.term_file import segment_terms
 
-        away = merged_away(segments)
-        if not away or self.readd is None:
+        readd = self.readd
+        if readd is None:
+            away = [seg for seg in segments if not seg.doc_count()]
+        else:
+            away = merged_away(segments)
+        if not away:
             return segments
         words = []
         for seg in away:
@@ -90,10 +109,12 @@ class SmallMerges:
             try:
                 words.append(list(segment_terms(reader, "words")))
                 if seg.doc_count():  # a segment of deleted papers only: its words alone read
+                    assert readd is not None
                     ids = reader.column_reader("id")
-                    self.readd([pid for n, pid in enumerate(ids) if not seg.is_deleted(n)])
+                    readd([pid for n, pid in enumerate(ids) if not seg.is_deleted(n)])
             finally:
                 reader.close()
         self.merged_words = list(merged_terms([iter(part) for part in words]))
+        self.merged_segments = len(away)
         merged = {id(seg) for seg in away}
         return [seg for seg in segments if id(seg) not in merged]

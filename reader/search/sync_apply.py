@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,11 @@ from reader.ingest import DumpInfo, date_key, iter_dump, merge_records
 from reader.model import Paper
 from reader.search.bulk_writer import install as install_bulk
 from reader.search.catalog import SCHEMA_VERSION, Catalog, FileRow, unpack
-from reader.search.merging import SmallMerges
+from reader.search.merging import MergeStopped, SmallMerges, due
 from reader.search.schema import AUTHOR_SEPARATOR, PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.sync_plan import FileState, Plan, Progress, dump_name, plan_sync, source_infos
 from reader.search.tuned_writer import tune
-from reader.search.types import SyncReport
+from reader.search.types import MergeReport, SyncReport
 
 __all__ = ["FileState", "Plan", "Progress", "Syncer", "plan_sync", "source_infos", "to_document"]
 
@@ -112,7 +113,6 @@ class Syncer:
                     fresh = self.ix.doc_count_all() == 0
                     if not (BULK_BUILD and install_bulk(writer, existing_ok=not fresh)):
                         tune(writer)  # the bulk writer keeps its own lengths and postings
-                    self.merges.readd = lambda ids: self._readd(writer, db, ids)
                     write = writer.add_document if fresh else writer.update_document
                     shared = self._shared_ids(db, [s.path for s in reread])
                     done_shared: set[str] = set()
@@ -157,13 +157,65 @@ class Syncer:
         report.files = source_infos(catalog)
         return report
 
-    def _readd(self, writer: Any, db: Any, ids: list[str]) -> None:
+    def merge(
+        self, stop: Callable[[], bool], pause: Callable[[], None] | None = None
+    ) -> MergeReport | None:
+        """Merge the small segments that are `due` (`reader.search.merging`) in a commit of
+        their own, their live papers written again from the catalog; None when none are.
+        `stop()` is asked before each paper: true, the merge is given up (`MergeStopped`)
+        and the index is as it was. `pause()` between papers gives the CPU to searches."""
+        catalog = self.catalog
+        writer = None
+        papers = 0
+        try:
+            with catalog.transaction() as db:
+                writer = opened = self.ix.writer(limitmb=256, timeout=30.0)
+
+                def readd(ids: list[str]) -> None:
+                    nonlocal papers
+                    papers += self._readd(opened, db, ids, stop, pause)
+
+                if not due(writer.segments):
+                    writer.cancel()
+                    writer = None
+                    return None
+                bulk = install_bulk(writer, existing_ok=True) if BULK_BUILD else None
+                if bulk is None:
+                    tune(writer)
+                else:
+                    bulk.pause = pause
+                self.merges.readd = readd
+                writer.commit(mergetype=self.merges)
+                writer = None
+                catalog.set_meta(db, "generation", str(catalog.generation() + 1))
+        except BaseException:
+            if writer is not None:
+                with contextlib.suppress(Exception):  # the original error matters more
+                    writer.cancel()
+            raise
+        return MergeReport(self.merges.merged_segments, papers)
+
+    def _readd(
+        self,
+        writer: Any,
+        db: Any,
+        ids: list[str],
+        stop: Callable[[], bool],
+        pause: Callable[[], None] | None,
+    ) -> int:
         """Write the papers `ids` again, as the catalog has them (a merged segment's live
-        papers, unchanged by this sync: it deleted those it rewrote)."""
+        papers); how many were written. `stop` and `pause`: as `merge` says."""
+        written = 0
         for pid in ids:
+            if stop():
+                raise MergeStopped
+            if pause is not None:
+                pause()
             records = self.catalog.records_for(pid, db)
             if records:
                 writer.add_document(**to_document(merge_records(records)))
+                written += 1
+        return written
 
     def _same_content(self, db: Any, state: FileState) -> bool:
         """A dump whose stats changed but whose bytes did not: update its stats only."""

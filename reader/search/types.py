@@ -119,6 +119,14 @@ class SourceInfo:
     mtime_ns: int = 0
 
 
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge of small segments did (`Library.merge`)."""
+
+    segments: int
+    papers: int
+
+
 @dataclass
 class SyncReport:
     """What a sync did."""

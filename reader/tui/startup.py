@@ -8,6 +8,7 @@ starts.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from reader.errors import failure_message, note_unexpected
-from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
+from reader.locations import LocationError
+from reader.search import Filters, IndexBusy, IndexWriteFailed, SearchResult, Sort, SourceInfo
 from reader.tui import collector
 from reader.tui.messages import SyncFinished, SyncProgress
 from reader.tui.widgets import SyncBar
@@ -167,8 +169,24 @@ class SyncController:
         # The collection after the warm-up holds every thread for a moment (a tenth of a
         # second at a million papers): once typing has paused, not under a keystroke.
         worker = get_current_worker()
-        if library.wait_quiet(SETTLE_QUIET, lambda: worker.is_cancelled):
-            collector.settle_after_warmup()
+        if not library.wait_quiet(SETTLE_QUIET, lambda: worker.is_cancelled):
+            return
+        collector.settle_after_warmup()
+        self._merge(library, lambda: worker.is_cancelled)
+
+    def _merge(self, library: Library, cancelled: Callable[[], bool]) -> None:
+        """Merge the small segments the syncs left (`Library.merge`), typing paused, giving
+        the CPU to searches; then warm the new commit up. Quitting, or a sync, gives it up."""
+        app = self.app
+        try:
+            merged = library.merge(cancelled)
+        except (IndexWriteFailed, LocationError) as exc:
+            app.call_from_thread(
+                app.notify, str(exc), title="Index", severity="error", markup=False, timeout=15
+            )
+            return
+        if merged is not None and not cancelled():
+            app.call_from_thread(self.warm)
 
     def post_progress(self, done: int, total: int, file_name: str) -> None:
         """A sync's or a fetch's progress, from its worker (`SyncStopped` once cancelled)."""

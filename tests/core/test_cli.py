@@ -157,3 +157,38 @@ def test_search_lists_a_phrase_s_best_papers_with_an_estimated_total(
     head, _, tail = estimated.rpartition("\n3 of ")
     assert tail.startswith("about ") and tail.endswith(" results\n"), estimated
     assert exact.rpartition("\n3 of ")[0] == head
+
+
+def test_index_merges_the_small_segments_after_its_report(
+    sample_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`index` prints its report once the papers are in, then merges the small segments the
+    syncs left (`Library.merge`): the report is the one a sync alone prints."""
+    from reader.locations import resolve_locations
+    from reader.search import Library, merging
+
+    monkeypatch.setattr(merging, "SMALL_DOCS", 50)
+    monkeypatch.setattr(merging, "MERGE_AT", 2)
+    printed: list[str] = []
+    real = Library.merge
+
+    def merge(self: Library, *args: object) -> object:
+        printed.append(capsys.readouterr().out)  # what was printed before it
+        return real(self, *args)
+
+    monkeypatch.setattr(Library, "merge", merge)
+    assert main(["--dumps", str(sample_dir), "index"]) == 0
+    for day in range(2):
+        papers = [{"id": f"2402.{day}{n:04d}", "title": f"Quokka {day} {n}", "summary": "S."}
+                  for n in range(5)]  # fmt: skip
+        (sample_dir / f"zz_day{day}.json").write_text(json.dumps(papers), encoding="utf-8")
+        assert main(["--dumps", str(sample_dir), "index"]) == 0
+    assert "215 papers from 5 dumps (1 changed" in printed[-1]
+    lib = Library([sample_dir], resolve_locations().index_dir([sample_dir]))
+    try:
+        assert lib.merge() is None  # done by the last `index`
+        assert lib.search("quokka", limit=None).total == 10
+        reader = lib._searcher.reader()
+        assert sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers())[0] == 10
+    finally:
+        lib.close()

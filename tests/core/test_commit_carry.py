@@ -62,10 +62,13 @@ def _segments(index: Path) -> list[str]:
         return segment_ids(searcher.reader())
 
 
-def _sync(dumps: Path, index: Path) -> None:
+def _sync(dumps: Path, index: Path, merge: bool = False) -> None:
+    """A sync, and with `merge` the merges due after it."""
     lib = Library([dumps], index)
     try:
         lib.sync()
+        if merge:
+            assert lib.merge() is not None
     finally:
         lib.close()
 
@@ -129,7 +132,7 @@ def _json_dump(path: Path, ids: range, extra: str = "") -> None:
     path.write_text(json.dumps(papers), encoding="utf-8")
 
 
-def test_a_sync_that_merges_segments_carries_both_files_without_the_words_it_lost(
+def test_a_merge_carries_both_files_without_the_words_it_lost(
     library_dir: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dumps, index = library_dir
@@ -151,18 +154,21 @@ def test_a_sync_that_merges_segments_carries_both_files_without_the_words_it_los
     _json_dump(dumps / "a2.json", range(1010, 1012), "zzkeep zzlost")
     _sync(dumps, index)  # a small segment of 12
     _json_dump(dumps / "b.json", range(2000, 2010))
-    _sync(dumps, index)  # one of 10: of the same size, but new, so not merged yet
+    _sync(dumps, index)  # one of 10: of the same size (no merge asked for yet)
     assert _stored(index) == (_column(index), _words(index))
     assert len(_segments(index)) == 4
     words_before = set(_words(index))
     # Two of the 12 papers removed, and one of the 200: the small segments (10 live papers
-    # each) are merged into the new one; the words only the two held are gone with them,
-    # and the word they shared with the one (deleted in a segment kept) stays.
+    # each) are merged into one; the words only the two held are gone with them, and the
+    # word they shared with the one (deleted in a segment kept) stays.
     (dumps / "a2.json").unlink()
     (dumps / "k2.json").unlink()
     _json_dump(dumps / "c.json", range(3000, 3005))
     _sync(dumps, index)
-    assert len(_segments(index)) == 3
+    assert len(_segments(index)) == 5 and looked_up == []
+    assert _stored(index) == (_column(index), _words(index))
+    _sync(dumps, index, merge=True)
+    assert len(_segments(index)) == 4
     assert "zzlost" in words_before - set(_words(index))
     assert "zzkeep" in _words(index)
     assert _stored(index) == (_column(index), _words(index))

@@ -1,16 +1,19 @@
-"""A sync merges only the small segments: adding a dump never rewrites the large segments a
+"""Merges rewrite only the small segments: adding a dump never rewrites the large segments a
 build wrote (at a million papers Whoosh's default policy rewrote half the index to add a
-hundred papers)."""
+hundred papers), and a sync never merges: the merges due are a commit of their own
+(`Library.merge`)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import reader.search.merging as merging
 from reader.search import Library
+from reader.search.types import MergeReport
 from tests.core.test_rankings import assert_same_ranking
 
 
@@ -47,23 +50,27 @@ def _library(
     return dumps, lib
 
 
-def test_a_sync_merges_only_the_small_segments(
+def test_a_merge_rewrites_only_the_small_segments_and_a_sync_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dumps, lib = _library(tmp_path, monkeypatch, 10, 3, 40)
     try:
         ((big, size),) = _segments(lib)
         assert size == 40
-        seen = []
+        synced, merged, reports = [], [], []
         for n in range(5):
             _dump(dumps / f"b_day{n}.json", 100 + 5 * n, 5)
             lib.sync()
+            synced.append(sorted(count for _, count in _segments(lib)))
+            reports.append(lib.merge())
             layout = _segments(lib)
-            seen.append(sorted(count for _, count in layout))
+            merged.append(sorted(count for _, count in layout))
             assert (big, 40) in layout  # the large segment is never rewritten
             assert lib.search("sparse kernels", limit=None).total == 40 + 5 * (n + 1)
-        # Small segments wait until three are there; the next commit merges them with its own.
-        assert seen == [[5, 40], [5, 5, 40], [5, 5, 5, 40], [20, 40], [5, 20, 40]]
+        # Small segments wait until three are there; then a merge makes one of them.
+        assert synced == [[5, 40], [5, 5, 40], [5, 5, 5, 40], [5, 15, 40], [5, 5, 15, 40]]
+        assert merged == [[5, 40], [5, 5, 40], [15, 40], [5, 15, 40], [5, 5, 15, 40]]
+        assert reports == [None, None, MergeReport(segments=3, papers=15), None, None]
         for n in (0, 39, 42, 100, 124):
             assert lib.search(f"k{n:03d}", limit=None).total == (n < 40 or n >= 100)
         # The merged segment scores as Whoosh scores it (lengths and weights carried over).
@@ -79,8 +86,8 @@ def test_a_segment_whose_papers_were_all_removed_is_dropped_and_merges_write_pap
 ) -> None:
     """A dump added and then removed leaves a segment of deleted documents: the sync that
     removes them drops it. A merge writes the live papers of the merged segments again
-    (through the sync's bulk writer, or Whoosh's with the fast paths off), and the answers
-    are the same."""
+    (through the bulk writer, or Whoosh's with the fast paths off), and the answers are
+    the same."""
     from whoosh.reading import SegmentReader
     from whoosh.writing import SegmentWriter
 
@@ -98,9 +105,7 @@ def test_a_segment_whose_papers_were_all_removed_is_dropped_and_merges_write_pap
         assert sorted(count for _, count in _segments(lib)) == [40]
         _dump(dumps / "c_day.json", 200, 5)
         lib.sync()
-        _dump(dumps / "d_day.json", 300, 5)
-        lib.sync()  # one segment of its size before: none merged
-        assert sorted(count for _, count in _segments(lib)) == [5, 5, 40]
+        assert lib.merge() is None  # one segment of its size: none merged
         added: list[int] = []
         readded: list[list[str]] = []
         real, real_readd = SegmentWriter.add_reader, Syncer._readd
@@ -111,20 +116,22 @@ def test_a_segment_whose_papers_were_all_removed_is_dropped_and_merges_write_pap
             added.append(segment.doc_count())
             real(writer, reader)
 
-        def readd(syncer: Syncer, writer: object, db: object, ids: list[str]) -> None:
+        def readd(syncer: Syncer, writer: object, db: object, ids: list[str], *rest: Any) -> int:
             readded.append(ids)
-            real_readd(syncer, writer, db, ids)
+            return real_readd(syncer, writer, db, ids, *rest)
 
         monkeypatch.setattr(SegmentWriter, "add_reader", add_reader)
         monkeypatch.setattr(Syncer, "_readd", readd)
-        _dump(dumps / "e_day.json", 400, 5)
-        lib.sync()  # merges the two of a size into its own
+        _dump(dumps / "d_day.json", 300, 5)
+        lib.sync()  # two of a size: a sync's commit merges nothing
+        assert sorted(count for _, count in _segments(lib)) == [5, 5, 40] and readded == []
+        assert lib.merge() == MergeReport(segments=2, papers=10)
         # The papers of the segments of live documents only, written again (no Whoosh merge).
         assert added == [] and [len(ids) for ids in readded] == [5, 5]
-        assert sorted(count for _, count in _segments(lib)) == [15, 40]
-        assert lib.search("sparse kernels", limit=None).total == 55
+        assert sorted(count for _, count in _segments(lib)) == [10, 40]
+        assert lib.search("sparse kernels", limit=None).total == 50
         assert lib.search("k100", limit=None).total == 0
-        assert lib.search("k400 OR k300 OR k200", limit=None).total == 3
+        assert lib.search("k400 OR k300 OR k200", limit=None).total == 2
         for query in ("sparse kernels", "k201 OR k000 OR paper", '"sparse kernels"', "text"):
             assert assert_same_ranking(lib, query), query
     finally:
@@ -142,10 +149,42 @@ def test_small_segments_are_merged_with_others_of_their_size(
         for n in range(7):
             _dump(dumps / f"b_day{n}.json", 2_000 + 5 * n, 5)
             lib.sync()
+            lib.merge()
             seen.append(sorted(count for _, count in _segments(lib) if count < 1_000))
-        assert seen == [[5], [5, 5], [15], [5, 15], [5, 5, 15], [15, 15], [35]]
+        assert seen == [[5], [10], [5, 10], [20], [5, 20], [10, 20], [5, 10, 20]]
         assert lib.search("sparse kernels", limit=None).total == 1_035
         for query in ("sparse kernels", "k2001 OR k2034 OR paper", "text"):
             assert assert_same_ranking(lib, query), query
+    finally:
+        lib.close()
+
+
+def test_a_merge_given_up_leaves_the_index_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`stop()`, or a sync of the same process waiting for the lock, gives a merge up
+    between papers: nothing is committed, no file is left, and the next merge does it."""
+    dumps, lib = _library(tmp_path, monkeypatch, 10, 2, 40)
+    try:
+        for n in range(2):
+            _dump(dumps / f"b_day{n}.json", 100 + 5 * n, 5)
+            lib.sync()
+        files = sorted(p.name for p in (tmp_path / "index").rglob("*"))
+        layout = _segments(lib)
+        asked: list[int] = []
+
+        def stop() -> bool:
+            asked.append(1)
+            return len(asked) > 3
+
+        assert lib.merge(stop) is None
+        assert len(asked) == 4  # asked before each paper, given up at the fourth
+        with lib._syncs.counted():  # a sync wants the lock
+            assert lib.merge() is None
+        assert _segments(lib) == layout
+        assert sorted(p.name for p in (tmp_path / "index").rglob("*")) == files
+        assert lib.search("sparse kernels", limit=None).total == 50
+        assert lib.merge() == MergeReport(segments=2, papers=10)
+        assert sorted(count for _, count in _segments(lib)) == [10, 40]
     finally:
         lib.close()

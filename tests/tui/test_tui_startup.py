@@ -308,3 +308,56 @@ async def test_a_sync_that_changes_the_index_warms_the_new_one(new_app, settle, 
             engine = library._engine()
         assert engine is not first and engine.primed
         assert engine.impacts.has("abstract", "model")
+
+
+async def test_the_small_segments_syncs_left_are_merged_once_typing_pauses(
+    new_app, settle, type_text, sample_dir, monkeypatch
+) -> None:
+    """Syncs only add segments; the app merges the small ones in the background after the
+    warm-up (`Library.merge`), then warms the new commit up, and searches find the same."""
+    import json
+
+    from reader.search import merging
+
+    monkeypatch.setattr(merging, "SMALL_DOCS", 50)
+    monkeypatch.setattr(merging, "MERGE_AT", 2)
+    _build(sample_dir)
+    for day in range(2):
+        papers = [
+            {"id": f"2402.{day}{n:04d}", "title": f"Quokka day {day} paper {n}",
+             "summary": "Marsupial studies.", "authors": ["Ann Lee"]}
+            for n in range(5)
+        ]  # fmt: skip
+        (sample_dir / f"zz_day{day}.json").write_text(json.dumps(papers), encoding="utf-8")
+        _build(sample_dir)  # a sync: one small segment more
+    merged, warmed = [], []
+    real_merge, real_warm = Library.merge, Library.warm
+
+    def merge(self: Library, *args: Any) -> Any:
+        merged.append(real_merge(self, *args))
+        return merged[-1]
+
+    def warm(self: Library) -> None:
+        warmed.append(len(merged))
+        real_warm(self)
+
+    monkeypatch.setattr(Library, "merge", merge)
+    monkeypatch.setattr(Library, "warm", warm)
+    app = new_app([sample_dir])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(1000):  # the second warm-up's merge finds nothing more to do
+            if len(merged) == 2:
+                break
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert [m and (m.segments, m.papers) for m in merged] == [(2, 10), None]
+        assert warmed == [0, 1]  # warmed again after the merge
+        reader = app.library._searcher.reader()
+        sizes = sorted(leaf.doc_count_all() for leaf, _ in reader.leaf_readers())
+        assert sizes[0] == 10 and len(sizes) == 2
+        app.query_one("#query", Input).focus()
+        await type_text(pilot, "quokka")
+        await settle(pilot)
+        assert app.searches.shown == app.searches.generation
+        assert len(app.query_one("#results-list", PaperList).ids) == 10
