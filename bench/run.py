@@ -105,7 +105,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     add = worker("add", corpus, index, *seed, python=py)
     result["add_100_ms"] = add["add_100_ms"]
     result["add_detail"] = add
-    log(f"  {add['add_100_ms']} ms")
+    log(
+        f"  {add['add_100_ms']} ms; a dump a day: {add['daily_sync_ms']} ms, then the merge of"
+        f" {add['merge_papers']} papers {add['merge_ms']} ms"
+    )
     log("queries …")
     as_built(index)
     query = worker("query", corpus, index, python=py)

@@ -131,8 +131,10 @@ def phase_add(args: argparse.Namespace) -> dict[str, Any]:
 
     lib = library(args.corpus, args.index)
     extra = args.corpus / "zz_extra_100.txt"
-    if extra.exists():  # left by an interrupted run: start from the corpus proper
-        extra.unlink()
+    left = [extra, *args.corpus.glob("zz_day*_100.txt")]
+    if any(dump.exists() for dump in left):  # an interrupted run's: start from the corpus
+        for dump in left:
+            dump.unlink(missing_ok=True)
         lib.sync()
     lib.search("warm")  # open handles as a running app would have them
     write_extra_dump(extra, 100, seed=args.seed)
@@ -144,12 +146,45 @@ def phase_add(args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     lib.sync()
     removed = time.perf_counter() - t
+    daily = _daily(args, lib)
     keep_synced(args.index)  # the files the syncs carried: the phases after start from them
     return {
         "add_100_ms": round(added * 1000, 1),
         "remove_100_ms": round(removed * 1000, 1),
         "papers_after_add": report.papers,
         "new_paper_found": hit > 0,
+        **daily,
+    }
+
+
+DAYS = 4
+
+
+def _daily(args: argparse.Namespace, lib: Any) -> dict[str, Any]:
+    """`DAYS` 100-paper dumps added a sync each, then the merge they make due (as the app
+    runs it once typing pauses, `paper-reader index` after its report); then removed."""
+    from bench.corpus import write_extra_dump
+
+    days = [args.corpus / f"zz_day{n}_100.txt" for n in range(DAYS)]
+    syncs = []
+    for n, dump in enumerate(days):
+        write_extra_dump(dump, 100, seed=args.seed + 1 + n)
+        t = time.perf_counter()
+        lib.sync()
+        syncs.append(round((time.perf_counter() - t) * 1000, 1))
+    t = time.perf_counter()
+    merged = lib.merge()
+    merge_ms = round((time.perf_counter() - t) * 1000, 1)
+    found = lib.search('title:"' + _first_title(days[0]) + '"', limit=5).total
+    for dump in days:
+        dump.unlink()
+    lib.sync()  # the merged segment's papers all removed: dropped
+    lib.merge()
+    return {
+        "daily_sync_ms": syncs,
+        "merge_ms": merge_ms,
+        "merge_papers": merged.papers if merged else 0,
+        "merged_paper_found": found > 0,
     }
 
 
