@@ -175,7 +175,7 @@ def _daily(args: argparse.Namespace, lib: Any) -> dict[str, Any]:
     t = time.perf_counter()
     merged = lib.merge()
     merge_ms = round((time.perf_counter() - t) * 1000, 1)
-    found = lib.search('title:"' + _first_title(days[0]) + '"', limit=5).total
+    found = lib.search('title:"' + _title_word(days[0]) + '"', limit=5).total
     for dump in days:
         dump.unlink()
     lib.sync()  # the merged segment's papers all removed: dropped
@@ -186,6 +186,13 @@ def _daily(args: argparse.Namespace, lib: Any) -> dict[str, Any]:
         "merge_papers": merged.papers if merged else 0,
         "merged_paper_found": found > 0,
     }
+
+
+def _title_word(dump: Path) -> str:
+    """The longest word of the dump's first title (no stop word)."""
+    from reader.ingest import read_dump
+
+    return max(read_dump(dump)[0][0].title.replace(":", " ").split(), key=len)
 
 
 def _first_title(dump: Path) -> str:
