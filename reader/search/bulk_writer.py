@@ -41,7 +41,7 @@ SPILL_POSTINGS = 16_000_000
 #: abstract) never holds all its blocks in memory at once.
 WRITE_BYTES = 8 << 20
 #: Terms written between two calls of `BulkPostings.pause`.
-PAUSE_TERMS = 4_096
+PAUSE_TERMS = 512
 
 _pack_ushort = struct.Struct("!H").pack
 _pack_lengths = struct.Struct("!ii").pack  # the term table's record header

@@ -46,6 +46,9 @@ from reader.search.types import (
 if TYPE_CHECKING:
     from reader.search.types import MergeReport
 
+#: Seconds without a search before a merge goes on (`Library.merge`): typing suspends it.
+MERGE_QUIET = 0.3
+
 if TYPE_CHECKING:
     from reader.search.catalog import Catalog
     from reader.search.catalog_view import CatalogView
@@ -215,8 +218,8 @@ class Library:
     def merge(self, stop: Callable[[], bool] = lambda: False) -> MergeReport | None:
         """Merge the small segments that are due (`reader.search.merging`) in a commit of
         their own; what it merged, or None: none were due, another process holds the sync
-        lock, or it was given up. Searches meanwhile answer from the previous commit and
-        get the CPU first. A sync of this process gives it up, as `stop()` does (asked
+        lock, or it was given up. Searches meanwhile answer from the previous commit, and
+        the merge waits between papers until none has run for `MERGE_QUIET` seconds. A sync of this process gives it up, as `stop()` does (asked
         between papers): the index is then as it was. Raises as `sync` does."""
         from reader.search.index_sync import merge_locked
         from reader.search.merging import MergeStopped
@@ -224,11 +227,12 @@ class Library:
         def stopped() -> bool:
             return bool(self._syncs) or stop()
 
+        def give_way() -> None:  # typing: a merge can wait, a search cannot
+            self._activity.wait_quiet(MERGE_QUIET, stopped)
+
         try:
             with writing(self.index_dir), sync_lock(self.lock_path, 0.0):
-                return merge_locked(
-                    self._index, self._lock, self.index_dir, stopped, self._activity.pause
-                )
+                return merge_locked(self._index, self._lock, self.index_dir, stopped, give_way)
         except (IndexBusy, MergeStopped):
             return None
 
