@@ -128,8 +128,10 @@ def merge_after(lib: Library) -> None:
     try:
         lib.merge()
     except (IndexWriteFailed, LocationError) as exc:
-        print(f"\npaper-reader: warning: {exc}", file=sys.stderr)
-    finally:
+        if tty:
+            sys.stderr.write("\r\x1b[2K")
+        print(f"paper-reader: warning: {exc}", file=sys.stderr)
+    else:
         if tty:
             sys.stderr.write("\r\x1b[2K")
             sys.stderr.flush()

@@ -10,8 +10,8 @@ Whoosh writes (`tests/core/test_bulk_writer.py` compares every posting). Memory 
 past `SPILL_POSTINGS` the lists are written to a sorted run file, and runs are merged per
 term at the end (documents are numbered in order, so a term's runs just concatenate).
 
-For a writer adding documents: a fresh build, a sync (which deletes the papers it rewrites,
-and merges small segments by writing their papers again), the parallel build's join.
+For a writer adding documents: a fresh build, a sync (which deletes the papers it rewrites),
+a merge of small segments (their papers written again), the parallel build's join.
 Whoosh's merges (`add_reader`) and `_boost` keys need Whoosh's own path, and `install`
 refuses anything it does not expect.
 
@@ -59,8 +59,8 @@ class BulkPostings:
         self.runs = SortedRuns(tempdir)
         self.tables: list[TermTable] = []  # closed with the writer's term table
         self.held = 0
-        #: Called every `PAUSE_TERMS` terms written, if set: a merge in the background gives
-        #: the CPU to searches (`reader.search.activity.Activity.pause`).
+        #: Called every `PAUSE_TERMS` terms written, if set: a merge in the background waits
+        #: there while the user types (`Library.merge`).
         self.pause: Callable[[], None] | None = None
         #: The current document's values mapped to terms, per (value, term map): a field and
         #: its shadow and pair fields hold the same text, analysed once.

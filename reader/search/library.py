@@ -44,24 +44,22 @@ from reader.search.types import (
 )
 
 if TYPE_CHECKING:
-    from reader.search.types import MergeReport
-
-#: Seconds without a search before a merge goes on (`Library.merge`): typing suspends it.
-MERGE_QUIET = 0.3
-
-if TYPE_CHECKING:
     from reader.search.catalog import Catalog
     from reader.search.catalog_view import CatalogView
     from reader.search.engine import Engine
     from reader.search.generation import Generation
     from reader.search.lexicon import Lexicon
     from reader.search.row_table import RowTable
+    from reader.search.types import MergeReport
 
 
 T = TypeVar("T")
 
 #: What a count or a suggestion logs when the index cannot be read (it gives none).
 _UNREADABLE = "none while the index cannot be read"
+
+#: Seconds without a search before a merge goes on (`Library.merge`): typing suspends it.
+MERGE_QUIET = 0.3
 
 
 class Library:
@@ -219,8 +217,9 @@ class Library:
         """Merge the small segments that are due (`reader.search.merging`) in a commit of
         their own; what it merged, or None: none were due, another process holds the sync
         lock, or it was given up. Searches meanwhile answer from the previous commit, and
-        the merge waits between papers until none has run for `MERGE_QUIET` seconds. A sync of this process gives it up, as `stop()` does (asked
-        between papers): the index is then as it was. Raises as `sync` does."""
+        between papers the merge waits until none has run for `MERGE_QUIET` seconds. A
+        sync of this process gives it up, as `stop()` does (asked between papers): the
+        index is then as it was. Raises as `sync` does."""
         from reader.search.index_sync import merge_locked
         from reader.search.merging import MergeStopped
 

@@ -23,8 +23,8 @@ from typing import Any
 
 #: A segment with fewer documents than this is merged with the other small ones of its
 #: size. Past it a segment is left as it is: at a hundred papers a day the merged segments
-#: reach it in two merges (400, then 1,600 papers), and the largest merge writes about one
-#: and a half thousand papers again (seconds; a class more would be four times that).
+#: reach it in two merges (400, then 1,600 papers), and the largest merge writes 1,600
+#: papers again (seconds; a class more would be four times that).
 SMALL_DOCS = 1_500
 #: Small segments are merged once there are this many (they stay cheap to search until then).
 MERGE_AT = 4
