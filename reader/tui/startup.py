@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from textual.worker import get_current_worker
 
 from reader.errors import failure_message, note_unexpected
-from reader.locations import LocationError
-from reader.search import Filters, IndexBusy, IndexWriteFailed, SearchResult, Sort, SourceInfo
+from reader.search import Filters, IndexBusy, SearchResult, Sort, SourceInfo
 from reader.tui import collector
 from reader.tui.messages import SyncFinished, SyncProgress
 from reader.tui.widgets import SyncBar
@@ -180,9 +179,10 @@ class SyncController:
         app = self.app
         try:
             merged = library.merge(cancelled)
-        except (IndexWriteFailed, LocationError) as exc:
+        except Exception as exc:  # the index stays as it was; a bug is logged (strict: raised)
+            message = failure_message("merging the index failed", exc)
             app.call_from_thread(
-                app.notify, str(exc), title="Index", severity="error", markup=False, timeout=15
+                app.notify, message, title="Index", severity="error", markup=False, timeout=15
             )
             return
         if merged is not None and not cancelled():

@@ -361,3 +361,24 @@ async def test_the_small_segments_syncs_left_are_merged_once_typing_pauses(
         await settle(pilot)
         assert app.searches.shown == app.searches.generation
         assert len(app.query_one("#results-list", PaperList).ids) == 10
+
+
+async def test_a_merge_that_cannot_write_is_one_message(new_app, settle, monkeypatch) -> None:
+    """A full disk during the background merge: a one-line notification, the app goes on."""
+    from reader.search import IndexWriteFailed
+
+    def merge(self: Library, *args: Any) -> Any:
+        raise IndexWriteFailed(
+            "cannot update the index in /x: no space left; the previous index is kept"
+        )
+
+    monkeypatch.setattr(Library, "merge", merge)
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        notes = [str(n.message) for n in app._notifications if n.title == "Index"]
+        assert notes == [
+            "merging the index failed: cannot update the index in /x: no space left; "
+            "the previous index is kept"
+        ]
+        assert app.query_one("#results-list", PaperList).ids
