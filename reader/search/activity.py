@@ -95,25 +95,3 @@ class Activity:
             return
         with self._changed:
             self._changed.wait_for(lambda: not self._running, timeout=PAUSE_LIMIT)
-
-
-class Wanted:
-    """A count of the callers that want one kind of work done (syncs waiting for the sync
-    lock or holding it), for other work to give way to them."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._count = 0
-
-    @contextmanager
-    def counted(self) -> Iterator[None]:
-        with self._lock:
-            self._count += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._count -= 1
-
-    def __bool__(self) -> bool:
-        return self._count > 0

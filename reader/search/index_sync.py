@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reader.search.commit_carry import Commit, carry
 from reader.search.merging import SmallMerges, due
@@ -21,6 +22,8 @@ from reader.search.storage import remove_orphans, swap_in
 from reader.search.sync_plan import Progress, plan_sync
 from reader.search.sync_steps import build_beside, unchanged, update
 from reader.search.types import MergeReport, SyncReport
+
+T = TypeVar("T")
 
 
 def sync_locked(
@@ -50,18 +53,12 @@ def sync_locked(
     plan = plan_sync(index.catalog, list(roots))
     if plan.empty:
         return unchanged(index.catalog, plan)
-    ix = index.gen.ix
-    with lock:
-        before = Commit.of(ix, index.gen.searcher.reader())
-    merges = SmallMerges()
-    report = update(ix, index.catalog, plan, index_dir, progress, merges)
-    with lock:
-        index.reopen_searcher()
-        assert index.gen is not None
-        after = Commit.of(ix, index.gen.searcher.reader())
-    # The new commit's stored ids and words, outside the lock.
-    carry(ix, before, after, merges.merged_words)
-    return report
+    catalog = index.catalog
+    synced = _commit(
+        index, lock, lambda ix, merges: update(ix, catalog, plan, index_dir, progress, merges)
+    )
+    assert synced is not None  # a sync always commits
+    return synced
 
 
 def merge_locked(
@@ -75,13 +72,25 @@ def merge_locked(
     for each size class (a merge may make another class due), as `sync_apply.Syncer.merge`
     does (`stop` and `pause` as it says); None when none are, or the index cannot be
     opened. The caller holds the sync lock."""
+    from reader.search.sync_apply import Syncer
+
     with lock:
         if index.gen is None or not index.gen.searcher.up_to_date():
             index.close()  # another process committed meanwhile
             if not index.open():
                 return None
+        assert index.catalog is not None
+        catalog = index.catalog
+
+    def merge(ix: Any, merges: SmallMerges) -> MergeReport | None:
+        try:
+            return Syncer(ix, catalog, None, merges).merge(stop, pause)
+        except BaseException:
+            remove_orphans(index_dir)
+            raise
+
     total: MergeReport | None = None
-    while (report := _merge_once(index, lock, index_dir, stop, pause)) is not None:
+    while _due(index, lock) and (report := _commit(index, lock, merge)) is not None:
         total = MergeReport(
             report.segments + (total.segments if total else 0),
             report.papers + (total.papers if total else 0),
@@ -89,36 +98,36 @@ def merge_locked(
     return total
 
 
-def _merge_once(
+def _due(index: OpenIndex, lock: threading.RLock) -> bool:
+    """Whether the open index has small segments due to be merged (`merging.due`)."""
+    with lock:
+        assert index.gen is not None
+        commit = Commit.of(index.gen.ix, index.gen.searcher.reader())
+    return due([segment.whoosh for segment in commit.segments])
+
+
+def _commit(
     index: OpenIndex,
     lock: threading.RLock,
-    index_dir: Path,
-    stop: Callable[[], bool],
-    pause: Callable[[], None] | None,
-) -> MergeReport | None:
-    """One merge commit of `merge_locked`, and the stored files carried to it."""
-    from reader.search.sync_apply import Syncer
-
+    write: Callable[[Any, SmallMerges], T | None],
+) -> T | None:
+    """`write(ix, merges)`: a commit of the open index under the merge policy `merges` (or
+    None: nothing committed); then searches move to the new commit, and the previous
+    commit's stored files are carried to it, outside the lock."""
     with lock:
-        assert index.gen is not None and index.catalog is not None
-        ix, catalog = index.gen.ix, index.catalog
+        assert index.gen is not None
+        ix = index.gen.ix
         before = Commit.of(ix, index.gen.searcher.reader())
-    if not due([segment.whoosh for segment in before.segments]):
-        return None
     merges = SmallMerges()
-    try:
-        report = Syncer(ix, catalog, None, merges).merge(stop, pause)
-    except BaseException:
-        remove_orphans(index_dir)
-        raise
-    if report is None:
+    result = write(ix, merges)
+    if result is None:
         return None
     with lock:
         index.reopen_searcher()
         assert index.gen is not None
         after = Commit.of(ix, index.gen.searcher.reader())
     carry(ix, before, after, merges.merged_words)
-    return report
+    return result
 
 
 __all__ = ["merge_locked", "sync_locked"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.model import Paper
 from reader.search import querying
-from reader.search.activity import Activity, Wanted
+from reader.search.activity import Activity
 from reader.search.facet_table import FacetTable
 from reader.search.guard import guarded
 from reader.search.news import ARCHIVE_PAPERS, news_sources
@@ -82,7 +82,7 @@ class Library:
         #: Searches running: the warm-up pauses for them (`reader.search.activity`).
         self._activity = Activity()
         #: Syncs of this process waiting for the sync lock or holding it: a merge gives way.
-        self._syncs = Wanted()
+        self._syncs = Activity()
         #: The facet counts' table, built outside the lock (`reader.search.facet_table`).
         self._facet_table = FacetTable(
             self._lock, self._current_gen, self._sources_of, lambda: self._rows
@@ -205,7 +205,7 @@ class Library:
         from reader.search.index_sync import sync_locked
 
         with (
-            self._syncs.counted(),
+            self._syncs.running(),
             writing(self.index_dir),
             sync_lock(self.lock_path, self.lock_timeout, on_wait),
         ):
@@ -224,7 +224,7 @@ class Library:
         from reader.search.merging import MergeStopped
 
         def stopped() -> bool:
-            return bool(self._syncs) or stop()
+            return self._syncs.busy or stop()
 
         def give_way() -> None:  # typing: a merge can wait, a search cannot
             self._activity.wait_quiet(MERGE_QUIET, stopped)
