@@ -163,7 +163,9 @@ class Syncer:
         """Merge the small segments that are `due` (`reader.search.merging`) in a commit of
         their own, their live papers written again from the catalog; None when none are.
         `stop()` is asked before each paper: true, the merge is given up (`MergeStopped`)
-        and the index is as it was. `pause()` between papers gives the CPU to searches."""
+        and the index is as it was. `pause()` is called between papers and, by the bulk
+        writer, every `bulk_writer.PAUSE_TERMS` terms written: the caller may wait there
+        (`Library.merge` waits while the user types)."""
         catalog = self.catalog
         writer = None
         papers = 0

@@ -97,7 +97,8 @@ class FirstLook:
 
 class SyncController:
     """Syncs the index if the dumps changed (with the progress bar), warms it up once the
-    first list is drawn, and reports what is there (`SyncFinished`)."""
+    first list is drawn, reports what is there (`SyncFinished`), and merges the small
+    segments syncs left once typing pauses after the warm-up."""
 
     def __init__(self, app: PaperReaderApp, first_look: FirstLook) -> None:
         self.app = app
@@ -174,8 +175,8 @@ class SyncController:
         self._merge(library, lambda: worker.is_cancelled)
 
     def _merge(self, library: Library, cancelled: Callable[[], bool]) -> None:
-        """Merge the small segments the syncs left (`Library.merge`), typing paused, giving
-        the CPU to searches; then warm the new commit up. Quitting, or a sync, gives it up."""
+        """Merge the small segments the syncs left (`Library.merge`: it waits while the user
+        types); then warm the new commit up. Quitting, or a sync, gives it up."""
         app = self.app
         try:
             merged = library.merge(cancelled)
