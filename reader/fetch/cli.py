@@ -65,7 +65,7 @@ def add_fetch_command(sub: Any) -> argparse.ArgumentParser:
 
 
 def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
-    from reader.commands import ensure_synced, merge_after
+    from reader.index_upkeep import ensure_synced, merge_after
     from reader.search import Library
 
     loc = resolve_locations()
