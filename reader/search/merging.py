@@ -40,6 +40,11 @@ def level(documents: int) -> int:
     return found
 
 
+def emptied(segments: list[Any]) -> list[Any]:
+    """The segments whose papers were all removed (any commit drops them)."""
+    return [seg for seg in segments if not seg.doc_count()]
+
+
 def merged_away(segments: list[Any]) -> list[Any]:
     """Of a commit's Whoosh segments, those the next commit merges away: any whose papers
     were all removed (nothing to write again: a dump added and then removed leaves one,
@@ -49,16 +54,15 @@ def merged_away(segments: list[Any]) -> list[Any]:
     By class, a day's segment is merged with others of its size: each paper is rewritten
     about once per class on its way to `SMALL_DOCS`, where merging every small segment
     together would rewrite the whole of the growing merged one every few days."""
-    empty = [seg for seg in segments if not seg.doc_count()]
     classes: dict[int, list[Any]] = {}
     for seg in segments:
         if seg.doc_count() and seg.doc_count_all() < SMALL_DOCS:
             classes.setdefault(level(seg.doc_count()), []).append(seg)
     for size in sorted(classes):
         if len(classes[size]) >= MERGE_AT:
-            merged = {id(seg) for seg in classes[size]}
-            return [seg for seg in segments if id(seg) in merged or not seg.doc_count()]
-    return empty
+            merged = {id(seg) for seg in classes[size]} | {id(seg) for seg in emptied(segments)}
+            return [seg for seg in segments if id(seg) in merged]
+    return emptied(segments)
 
 
 def due(segments: list[Any]) -> bool:
@@ -74,11 +78,12 @@ class SmallMerges:
     """The merge policy of one commit: the segments to keep as they are. Those whose papers
     were all removed are dropped; with `readd(ids)` set (a merge commit: from the catalog,
     the papers as a build writes them), so are the others `merged_away`, their live papers
-    written again into the segment being written. Whoosh's own merge (`add_reader`) walks every term of a segment through a
-    matcher (about 70 us a term: five seconds for four days' segments) and sums the
-    merged papers' field lengths as their one-byte codes give them back, so the field
-    totals BM25 averages drift from what the papers' own writes summed; written again, the
-    papers cost the bulk writer's time and keep those totals exact.
+    written again into the segment being written. Whoosh's own merge (`add_reader`) walks
+    every term of a segment through a matcher (about 70 us a term: five seconds for four
+    days' segments) and sums the merged papers' field lengths as their one-byte codes give
+    them back, so the field totals BM25 averages drift from what the papers' own writes
+    summed; written again, the papers cost the bulk writer's time and keep those totals
+    exact.
 
     It remembers the `words` terms of the segments it merged away, read while they were
     there (`merged_words`, sorted; None when it merged none): a sync carries its vocabulary
@@ -97,10 +102,7 @@ class SmallMerges:
         from reader.search.term_file import segment_terms
 
         readd = self.readd
-        if readd is None:
-            away = [seg for seg in segments if not seg.doc_count()]
-        else:
-            away = merged_away(segments)
+        away = emptied(segments) if readd is None else merged_away(segments)
         if not away:
             return segments
         words = []
