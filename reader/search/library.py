@@ -9,7 +9,8 @@ unfiltered list, rows, papers and counts, so the app draws its first list withou
 
 The library composes its parts and owns the lock they run under: `OpenIndex` (the open
 catalog and Whoosh generation), `CatalogView` (what is read from one catalog generation:
-ids, rows, sorting, filters, counts, the inbox) and `reader.search.querying` (queries).
+ids, rows, sorting, filters, counts, the inbox), `Upkeep` (syncs and merges of the index
+folder) and `reader.search.querying` (queries).
 """
 
 from __future__ import annotations
@@ -29,9 +30,7 @@ from reader.search.guard import guarded
 from reader.search.news import ARCHIVE_PAPERS, news_sources
 from reader.search.open_index import OpenIndex
 from reader.search.row_loader import RowLoader
-from reader.search.storage import IndexBusy, sync_lock
-from reader.search.sync_plan import Plan, Progress, plan_sync, source_infos
-from reader.search.sync_steps import writing
+from reader.search.sync_plan import Plan, Progress, source_infos
 from reader.search.types import (
     LIST_LIMIT,
     Filters,
@@ -42,6 +41,7 @@ from reader.search.types import (
     SourceInfo,
     SyncReport,
 )
+from reader.search.upkeep import Upkeep
 
 if TYPE_CHECKING:
     from reader.search.catalog import Catalog
@@ -58,21 +58,18 @@ T = TypeVar("T")
 #: What a count or a suggestion logs when the index cannot be read (it gives none).
 _UNREADABLE = "none while the index cannot be read"
 
-#: Seconds without a search before a merge goes on (`Library.merge`): typing suspends it.
-MERGE_QUIET = 0.3
-
 
 class Library:
     """Everything about one dump set's index.
 
     State: the `OpenIndex` of the index folder (the catalog, the `CatalogView` of its
-    current generation, the Whoosh `Generation`), and the lock every use of it runs under.
+    current generation, the Whoosh `Generation`), the lock every use of it runs under, and
+    the `Upkeep` that syncs and merges the folder.
     """
 
     def __init__(self, dump_roots: Sequence[Path], index_dir: Path, lock_timeout: float = 60.0):
         self.roots = [Path(p) for p in dump_roots]
         self.index_dir = Path(index_dir)
-        self.lock_timeout = lock_timeout
         self._lock = threading.RLock()
         self._index = OpenIndex(self.index_dir)
         #: Every paper row, read outside the lock (`reader.search.row_loader`).
@@ -81,8 +78,10 @@ class Library:
         self.warmed = threading.Event()
         #: Searches running: the warm-up pauses for them (`reader.search.activity`).
         self._activity = Activity()
-        #: Syncs of this process waiting for the sync lock or holding it: a merge gives way.
-        self._syncs = Activity()
+        #: Syncs and merges of the index folder (`reader.search.upkeep`).
+        self._upkeep = Upkeep(
+            self._index, self._lock, self.roots, self.index_dir, lock_timeout, self._activity
+        )
         #: The facet counts' table, built outside the lock (`reader.search.facet_table`).
         self._facet_table = FacetTable(
             self._lock, self._current_gen, self._sources_of, lambda: self._rows
@@ -91,7 +90,16 @@ class Library:
     # -- opening ---------------------------------------------------------------------
     @property
     def lock_path(self) -> Path:
-        return self.index_dir.with_name(self.index_dir.name + ".lock")
+        return self._upkeep.lock_path
+
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a sync waits for another process's sync lock before `IndexBusy`."""
+        return self._upkeep.lock_timeout
+
+    @lock_timeout.setter
+    def lock_timeout(self, seconds: float) -> None:
+        self._upkeep.lock_timeout = seconds
 
     def _open(self, index: bool = True) -> bool:
         """Open the catalog and, with `index`, the Whoosh index (see `OpenIndex.open`)."""
@@ -173,22 +181,13 @@ class Library:
         assert self._gen is not None
         return self._gen.query_reader()
 
-    # -- syncing -----------------------------------------------------------------------
+    # -- syncing: `Upkeep` -----------------------------------------------------------------
     def plan(self, verify_index: bool = True) -> Plan | None:
-        """The work a sync would do, or None when the index must be (re)built from scratch.
-
-        `verify_index=False` checks the catalog alone, without opening (or importing) Whoosh:
-        the app's quick start, which verifies the index once its first list is drawn.
-        """
-        with self._lock:
-            if not self._open(index=verify_index):
-                return None
-            assert self._catalog is not None
-            return plan_sync(self._catalog, self.roots)
+        """The work a sync would do, or None for a build from scratch (`Upkeep.plan`)."""
+        return self._upkeep.plan(verify_index)
 
     def needs_sync(self, verify_index: bool = True) -> bool:
-        plan = self.plan(verify_index)
-        return plan is None or not plan.empty
+        return self._upkeep.needs_sync(verify_index)
 
     def sync(
         self,
@@ -196,44 +195,12 @@ class Library:
         rebuild: bool = False,
         on_wait: Callable[[], None] | None = None,
     ) -> SyncReport:
-        """Bring the index up to date with the dumps (a no-op, opening no writer, if it is).
-
-        Raises `IndexBusy` if another process holds the sync lock past the timeout,
-        `LocationError` if the cache folder cannot be made, and `IndexWriteFailed` if the
-        index cannot be written (disk full, read-only): the previous index still answers.
-        """
-        from reader.search.index_sync import sync_locked
-
-        with (
-            self._syncs.running(),
-            writing(self.index_dir),
-            sync_lock(self.lock_path, self.lock_timeout, on_wait),
-        ):
-            return sync_locked(
-                self._index, self._lock, self.roots, self.index_dir, progress, rebuild
-            )
+        """Bring the index up to date with the dumps (`Upkeep.sync`)."""
+        return self._upkeep.sync(progress, rebuild, on_wait)
 
     def merge(self, stop: Callable[[], bool] = lambda: False) -> MergeReport | None:
-        """Merge the small segments that are due (`reader.search.merging`) in a commit of
-        their own; what it merged, or None: none were due, another process holds the sync
-        lock, or it was given up. Searches meanwhile answer from the previous commit, and
-        between papers the merge waits until none has run for `MERGE_QUIET` seconds. A
-        sync of this process gives it up, as `stop()` does (asked between papers): the
-        index is then as it was. Raises as `sync` does."""
-        from reader.search.index_sync import merge_locked
-        from reader.search.merging import MergeStopped
-
-        def stopped() -> bool:
-            return self._syncs.busy or stop()
-
-        def give_way() -> None:  # typing: a merge can wait, a search cannot
-            self._activity.wait_quiet(MERGE_QUIET, stopped)
-
-        try:
-            with writing(self.index_dir), sync_lock(self.lock_path, 0.0):
-                return merge_locked(self._index, self._lock, self.index_dir, stopped, give_way)
-        except (IndexBusy, MergeStopped):
-            return None
+        """Merge the small segments that are due (`Upkeep.merge`)."""
+        return self._upkeep.merge(stop)
 
     # -- background work -----------------------------------------------------------------
     def warm(self) -> None:

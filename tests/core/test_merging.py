@@ -179,7 +179,7 @@ def test_a_merge_given_up_leaves_the_index_as_it_was(
 
         assert lib.merge(stop) is None
         assert len(asked) >= 4  # asked as it goes, between papers, until it said so
-        with lib._syncs.running():  # a sync wants the lock
+        with lib._upkeep._syncs.running():  # a sync wants the lock
             assert lib.merge() is None
         assert _segments(lib) == layout
         assert sorted(p.name for p in (tmp_path / "index").rglob("*")) == files
@@ -194,9 +194,9 @@ def test_a_merge_waits_while_searches_run(tmp_path: Path, monkeypatch: pytest.Mo
     """Typing comes first: a merge goes on only once no search has run for `MERGE_QUIET`."""
     import threading
 
-    from reader.search import library
+    from reader.search import upkeep
 
-    monkeypatch.setattr(library, "MERGE_QUIET", 0.05)
+    monkeypatch.setattr(upkeep, "MERGE_QUIET", 0.05)
     dumps, lib = _library(tmp_path, monkeypatch, 10, 2, 40)
     try:
         for n in range(2):
