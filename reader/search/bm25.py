@@ -7,11 +7,13 @@ made by the engine only, after `reader.search.compat.fast()` said they are the k
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 from operator import add
 from typing import Any
 
 B, K1 = 0.75, 1.2
+_FLOAT32 = struct.Struct("<f")
 
 
 class Factors(dict[tuple[float, int], float]):
@@ -22,6 +24,8 @@ class Factors(dict[tuple[float, int], float]):
         self.norm = norm
         #: Weight -> its factor per length byte (`row`).
         self.rows: dict[float, list[float]] = {}
+        #: The same factors by one integer key (`KeyedFactors`), made on first use.
+        self._keyed: KeyedFactors | None = None
 
     def __missing__(self, key: tuple[float, int]) -> float:
         w, b = key
@@ -36,6 +40,28 @@ class Factors(dict[tuple[float, int], float]):
             top = w * (K1 + 1)
             found = self.rows[w] = [top / (w + n) for n in self.norm]
         return found
+
+    def keyed(self) -> KeyedFactors:
+        """These factors by one integer key per (weight, length byte) (`KeyedFactors`),
+        kept with them: every rare word of every query shares the pairs met before."""
+        if self._keyed is None:
+            self._keyed = KeyedFactors(self)
+        return self._keyed
+
+
+class KeyedFactors(dict[int, float]):
+    """Key -> `factors[(weight, length byte)]`, the key being the top 16 bits of the
+    weight's little-endian float32 above the length byte (how
+    `reader.search.impact_rare.Word.scores` keys a posting in C); filled on first use."""
+
+    def __init__(self, factors: Factors) -> None:
+        super().__init__()
+        self._factors = factors
+
+    def __missing__(self, key: int) -> float:
+        (weight,) = _FLOAT32.unpack((key >> 8 << 16).to_bytes(4, "little"))
+        value = self[key] = self._factors[(weight, key & 255)]
+        return value
 
 
 class LengthTables:

@@ -1,7 +1,13 @@
 """One term's postings as Whoosh W3 blocks, encoded a block at a time (for `bulk_writer.py`).
 
-Byte for byte what Whoosh's `W3PostingsWriter` writes posting by posting
-(`tests/core/test_bulk_writer.py` compares), with C-level array, pickle and zlib calls.
+The blocks Whoosh's `W3PostingsWriter` writes posting by posting, with C-level array,
+pickle and zlib calls, and one difference of encoding: a block's data (its id deltas,
+weights and values) is pickled at protocol 4 with the deltas and weights as arrays
+(`PROTOCOL`), where Whoosh's writer pickles tuples at protocol 2. Whoosh's reader loads
+either and reads the same postings (`tests/core/test_bulk_writer.py` compares every
+posting, weight and value, and every statistic, through Whoosh's reader). Loading such a
+block makes no object per posting, a cost every search that reads postings whole (the rare
+words of a prefix) and every phrase check (positions) pays per block.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ _dumps = pickle.dumps
 _compress = zlib.compress
 _sub = operator.sub
 MAGIC = b"W3Bl"
+#: The pickle protocol of a block's data: from 3 on, bytes load as bytes and arrays as
+#: one buffer each (protocol 2, which Whoosh's writer uses, loads each bytes value through
+#: a call of `codecs.encode`, and tuples an object per posting).
+PROTOCOL = 4
 TERMINFO = struct.Struct("!BfIBBfII")
 pack_int = struct.Struct("!i").pack
 pack_long = struct.Struct("!q").pack
@@ -43,10 +53,10 @@ def term_blocks(
 ) -> list[Any]:
     """One term's postings as W3 blocks: [bytes..., total length, W3TermInfo head].
 
-    Byte for byte what `W3PostingsWriter.add_posting`/`finish_postings` and
-    `W3TermInfo.to_bytes` produce (the tests compare), a block at a time with C-level
-    array, pickle and zlib calls instead of per-posting Python. The caller appends the
-    extent (offset, length) to the head.
+    What `W3PostingsWriter.add_posting`/`finish_postings` and `W3TermInfo.to_bytes`
+    produce (the tests compare), a block at a time with C-level array, pickle and zlib
+    calls instead of per-posting Python, each block's data pickled as the module says.
+    The caller appends the extent (offset, length) to the head.
     """
     count = len(docs)
     lengths = field.lengths if field.scorable else None
@@ -87,8 +97,14 @@ def term_blocks(
         elif low == high:
             mini_weights = weights[0]
         else:
-            mini_weights = tuple(weights)
-        data = _dumps((tuple(map(_sub, ids, chain((0,), ids))), mini_weights, mini_values), 2)
+            mini_weights = array("f", weights)
+        deltas = array("I", map(_sub, ids, chain((0,), ids)))
+        top = max(deltas)
+        if top < 0x100:
+            deltas = array("B", deltas)
+        elif top < 0x10000:
+            deltas = array("H", deltas)
+        data = _dumps((deltas, mini_weights, mini_values), PROTOCOL)
         level = compression if len(data) >= _COMPRESS_MIN else 0
         if level:
             data = _compress(data, level)

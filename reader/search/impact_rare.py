@@ -14,13 +14,12 @@ algorithm.
 
 from __future__ import annotations
 
-import struct
 import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import repeat
-from operator import add
+from operator import add, mul
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reader.search.impact_groups import RankedGroups
@@ -49,9 +48,12 @@ class Word(NamedTuple):
         applies it (`score_of`). Weights are term frequencies, whole numbers below 256,
         whose float32 bits below the top 16 are zero: each posting's weight bits and
         length byte then make one integer key, built in C by slice assignment, and the
-        scores are one lookup per posting in a table filled per key met (`_Scores`).
+        factors are one lookup per posting in the field's table by key, kept across words
+        and queries (`reader.search.bm25.KeyedFactors`), times the idf and the boost in C.
         Other weights take a slower way (a lookup per posting of a (weight, length) pair)."""
         count = len(self.docs)
+        if not count:
+            return []
         lengths = bytes(map(self.lengths.__getitem__, self.docs))
         raw = self.weights.tobytes()
         zero = bytes(count)
@@ -62,7 +64,10 @@ class Word(NamedTuple):
             packed[2::4] = raw[3::4]
             keys = array("I")
             keys.frombytes(packed)
-            return list(map(_Scores(self).__getitem__, keys))
+            found = map(mul, map(self.factors.keyed().__getitem__, keys), repeat(self.idf))
+            if self.boost != 1.0:
+                found = map(mul, found, repeat(self.boost))
+            return list(found)
         return list(map(self.score_of, self.weights, lengths))
 
     def score_of(self, weight: float, length: int) -> float:
@@ -70,20 +75,6 @@ class Word(NamedTuple):
         value: float = self.factors[(weight, length)] * self.idf
         if self.boost != 1.0:
             value = value * self.boost
-        return value
-
-
-class _Scores(dict[int, float]):
-    """A word's score per key of `Word.scores` (its weight's top 16 bits above its length
-    byte), computed when first asked."""
-
-    def __init__(self, word: Word) -> None:
-        super().__init__()
-        self._word = word
-
-    def __missing__(self, key: int) -> float:
-        (weight,) = struct.unpack("<f", (key >> 8 << 16).to_bytes(4, "little"))
-        value = self[key] = self._word.score_of(weight, key & 255)
         return value
 
 

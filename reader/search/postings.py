@@ -14,6 +14,7 @@ import io
 import pickle
 import struct
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 from operator import sub
@@ -165,18 +166,20 @@ class PostingBlocks:
         return float(weights[at])
 
 
-def read_extent(m: Any) -> tuple[list[int], list[float]]:
+def read_extent(m: Any) -> tuple[array[int], array[float]]:
     """All postings (ids, weights) of a W3 posting list; ids rebuilt with `accumulate`."""
     return read_buffer(_extent(m))
 
 
-def read_buffer(buf: bytes) -> tuple[list[int], list[float]]:
-    """All postings (ids, weights) of a W3 posting list's bytes (its extent, as `_extent`
-    reads it): what `read_extent` gives for a matcher of that extent."""
+def read_buffer(buf: bytes) -> tuple[array[int], array[float]]:
+    """All postings (ids, weights as 32-bit floats) of a W3 posting list's bytes (its
+    extent, as `_extent` reads it): what `read_extent` gives for a matcher of that extent.
+    A block pickled with its weights as an array of floats (`bulk_blocks`) adds them in
+    one copy."""
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unsupported("unexpected postings header")
-    ids: list[int] = []
-    weights: list[float] = []
+    ids: array[int] = array("I")
+    weights: array[float] = array("f")
     for count, block_ids, block_weights, _values in blocks_of(buf):
         ids.extend(accumulate(block_ids))
         if block_weights is None:
@@ -272,15 +275,16 @@ def starts(offset: int) -> Starts:
     return found
 
 
-def read_all(m: Any) -> tuple[list[int], list[float]]:
-    """All postings (ids, weights) of a matcher, a block at a time when the codec allows it."""
+def read_all(m: Any) -> tuple[array[int], array[float]]:
+    """All postings (ids, weights as 32-bit floats) of a matcher, a block at a time when
+    the codec allows it."""
     if hasattr(m, "_startoffset") and hasattr(m, "_postfile"):
         try:
             return read_extent(m)
         except Unsupported:  # a layout this reader does not know: the matcher's own walk
             pass
-    ids: list[int] = []
-    weights: list[float] = []
+    ids: array[int] = array("I")
+    weights: array[float] = array("f")
     if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
         while m.is_active():
             m._read_ids()

@@ -236,8 +236,7 @@ class TermStore:
         found = {}
         try:
             for offset, length, text in run:
-                ids, weights = read_buffer(data[offset - start : offset - start + length])
-                found[text, leaf] = (array("I", ids), array("f", weights))
+                found[text, leaf] = read_buffer(data[offset - start : offset - start + length])
         except Unsupported:
             return {}
         return found
@@ -313,8 +312,7 @@ def _runs(spans: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, st
 def _arrays(m: Any) -> tuple[array[int], array[float]]:
     """A matcher's postings as the engine keeps them: ids, and weights as 32-bit floats
     (the values every score of a term, built whole or per segment, is computed from)."""
-    ids, weights = read_all(m)
-    return array("I", ids), array("f", weights)
+    return read_all(m)
 
 
 class _Counts:

@@ -8,6 +8,7 @@ spill limit) so the merge of runs is exercised too.
 from __future__ import annotations
 
 import shutil
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import reader.search.bulk_term_table as termtable
 import reader.search.bulk_writer as bulk
 import reader.search.sync_apply as sync
 from reader.search import Library
+from reader.search.postings import blocks, read_extent
 from reader.search.schema import PHRASE_FIELDS, PHRASE_PAIRS
 from reader.search.storage import create_whoosh, storage
 from tests.conftest import SAMPLES
@@ -212,3 +214,29 @@ def test_install_refuses_an_index_with_segments(tmp_path: Path) -> None:
     writer = ix.writer()
     assert bulk.install(writer) is None  # deletions and merges need Whoosh's own path
     writer.cancel()
+
+
+def test_bulk_blocks_load_as_arrays_and_read_as_whoosh_reads_them(tmp_path: Path) -> None:
+    """The bulk writer pickles a block's id deltas and weights as arrays at protocol 4
+    (loaded without an object per posting); Whoosh's matcher and the engine's whole-list
+    reader (`postings.read_extent`) read every posting list of such an index alike."""
+    lib = Library([SAMPLES], tmp_path / "index")
+    lib.sync(rebuild=True)
+    lib.close()
+    ix = storage(tmp_path / "index").open_index()
+    arrays = 0
+    with ix.reader() as r:
+        for fieldname, text in r.all_terms():
+            m = r.postings(fieldname, text)
+            ids, weights = read_extent(m)
+            m = r.postings(fieldname, text)
+            walked = []
+            while m.is_active():
+                walked.append((m.id(), m.weight()))
+                m.next()
+            assert list(zip(ids, weights, strict=True)) == walked, (fieldname, text)
+            m = r.postings(fieldname, text)
+            for _count, deltas, block_weights, _values in blocks(m):
+                assert isinstance(deltas, array)
+                arrays += isinstance(block_weights, array)
+    assert arrays > 1000  # blocks of several weights
