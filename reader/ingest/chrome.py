@@ -66,7 +66,11 @@ class Wrapper:
     def query(self) -> str | None:
         if not self.url or "?" not in self.url:
             return None
-        values = parse_qs(urlsplit(self.url).query).get("q")
+        try:
+            query = urlsplit(self.url).query
+        except ValueError:  # not a URL urllib can split ("https://x.y[?"): no search to name
+            return None
+        values = parse_qs(query).get("q")
         return values[0].strip() or None if values else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.ingest import clean_field, parse_text
@@ -42,6 +42,7 @@ def test_any_text_never_fails(text: str) -> None:
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=60))
+@example(["- URL: https://x.y", "[", "?"])  # a capture's URL urllib cannot split
 def test_page_like_text_never_fails(pieces: list[str]) -> None:
     assert_sane(parse_text("".join(pieces)))
 
@@ -75,3 +76,14 @@ def test_text_only_copies_keep_every_paragraph(
     if len(paragraphs) > 1 or with_header:
         assert result.format == ("hf-text-lines" if lines else "hf-text-paragraphs")
     assert result.page_date == ("Mar 14" if with_header and not lines else None)
+
+
+def test_a_capture_url_urllib_cannot_split_costs_only_the_search_query() -> None:
+    text = (
+        "# Web source\n- URL: https://huggingface.co[/papers?q=diffusion\n\n"
+        "### [A Paper Title](https://huggingface.co/papers/2401.00001)\n\n"
+        "An abstract long enough to be read as the paper's abstract, about diffusion.\n"
+    )
+    result = parse_text(text)
+    assert not any(w.startswith(NET) for w in result.warnings), result.warnings
+    assert result.query is None
