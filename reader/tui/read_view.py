@@ -86,8 +86,11 @@ class ReadController:
         if message.generation != self.generation:
             return
         app = self.app
+        try:
+            pid = app.current_id
+        except NoMatches:  # the paper arrived while the app closes its panes
+            return
         self.shown = message.generation
-        pid = app.current_id
         paper = message.paper
         if paper is None and pid is not None and (bookmark := app.store.get(pid)):
             paper = bookmark.paper  # its dump is gone: show the bookmark's snapshot

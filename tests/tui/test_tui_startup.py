@@ -17,7 +17,8 @@ from reader.locations import resolve_locations
 from reader.search import Library
 from reader.tui import collector
 from reader.tui.app import PaperReaderApp
-from reader.tui.messages import SyncFinished
+from reader.tui.messages import PaperLoaded, SyncFinished
+from reader.tui.panes.bookmarks import BookmarksPane
 from reader.tui.startup import FirstLook
 from reader.tui.widgets import PaperList
 
@@ -382,3 +383,16 @@ async def test_a_merge_that_cannot_write_is_one_message(new_app, settle, monkeyp
             "the previous index is kept"
         ]
         assert app.query_one("#results-list", PaperList).ids
+
+
+async def test_a_paper_loaded_while_the_app_closes_its_panes_is_dropped(new_app, settle) -> None:
+    """A paper's record can arrive from its worker after the app began removing its panes
+    (quitting under load): it is dropped, not an error."""
+    app = new_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reading = app.reading
+        shown = reading.shown
+        await app.query_one(BookmarksPane).remove()  # as closing removes the panes
+        reading.loaded(PaperLoaded(reading.generation, None))
+        assert reading.shown == shown
