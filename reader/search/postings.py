@@ -178,17 +178,19 @@ def read_buffer(buf: bytes) -> tuple[array[int], array[float]]:
     one copy."""
     if buf[:4] != WHOOSH3_HEADER_MAGIC:
         raise Unsupported("unexpected postings header")
-    ids: array[int] = array("I")
+    ids: list[int] = []
     weights: array[float] = array("f")
     for count, block_ids, block_weights, _values in blocks_of(buf):
         ids.extend(accumulate(block_ids))
         if block_weights is None:
-            weights.extend(repeat(1.0, count))
+            weights.fromlist([1.0] * count)
         elif isinstance(block_weights, float):
-            weights.extend(repeat(block_weights, count))
-        else:
+            weights.fromlist([block_weights] * count)
+        elif isinstance(block_weights, array):
             weights.extend(block_weights)
-    return ids, weights
+        else:
+            weights.fromlist(list(block_weights))
+    return array("I", ids), weights
 
 
 def read_placed(m: Any) -> tuple[list[int], list[bytes]]:
