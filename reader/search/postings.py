@@ -278,7 +278,8 @@ def starts(offset: int) -> Starts:
 
 
 def read_all(m: Any) -> tuple[array[int], array[float]]:
-    """All postings (ids, weights as 32-bit floats) of a matcher, a block at a time when
+    """All postings (ids, weights as 32-bit floats: the values every score of a term,
+    built whole or per segment, is computed from) of a matcher, a block at a time when
     the codec allows it."""
     if hasattr(m, "_startoffset") and hasattr(m, "_postfile"):
         try:

@@ -187,7 +187,7 @@ class TermStore:
         out = []
         size = 0
         for leaf, m in self._matchers(field, text):
-            ids, weights = _arrays(m)
+            ids, weights = read_all(m)
             size += len(ids)
             out.append((leaf, ids, weights))
         self._cache.put(key, out, size + 1)
@@ -219,7 +219,7 @@ class TermStore:
             for leaf, info in self.located(field, text):
                 found = read.get((text, leaf))
                 if found is None:
-                    found = _arrays(self._matcher(field, text, leaf, info))
+                    found = read_all(self._matcher(field, text, leaf, info))
                 out.append((leaf, *found))
                 size += len(found[0])
             self._cache.put((field, text), out, size + 1)
@@ -246,7 +246,7 @@ class TermStore:
         info = dict(self.located(field, text)).get(leaf)
         if info is None:
             return array("I"), array("f")
-        return _arrays(self._matcher(field, text, leaf, info))
+        return read_all(self._matcher(field, text, leaf, info))
 
     def placed(self, field: str, text: str) -> dict[int, tuple[Any, Any]]:
         """Per segment (leaf number): (ids, encoded positions) of one term of a field with
@@ -307,12 +307,6 @@ def _runs(spans: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, st
         end = max(end, span[0] + span[1])
     if run:
         yield run
-
-
-def _arrays(m: Any) -> tuple[array[int], array[float]]:
-    """A matcher's postings as the engine keeps them: ids, and weights as 32-bit floats
-    (the values every score of a term, built whole or per segment, is computed from)."""
-    return read_all(m)
 
 
 class _Counts:
