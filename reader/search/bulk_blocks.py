@@ -6,8 +6,8 @@ weights and values) is pickled at protocol 4 with the deltas and weights as arra
 (`PROTOCOL`), where Whoosh's writer pickles tuples at protocol 2. Whoosh's reader loads
 either and reads the same postings (`tests/core/test_bulk_writer.py` compares every
 posting, weight and value, and every statistic, through Whoosh's reader). Loading such a
-block makes no object per posting, a cost every search that reads postings whole (the rare
-words of a prefix) and every phrase check (positions) pays per block.
+block makes no object per id or weight and no call per positions value, costs every search
+that reads postings whole (the rare words of a prefix) and every phrase check pays.
 """
 
 from __future__ import annotations
